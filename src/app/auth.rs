@@ -1,0 +1,210 @@
+//! The photographer's login: first-run setup link, argon2 password, sessions, CSRF tokens,
+//! a limit on failed logins, and API tokens for scripts.
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::Mutex,
+    time::{Duration, Instant},
+};
+
+use argon2::{
+    Argon2, PasswordHash, PasswordHasher, PasswordVerifier,
+    password_hash::SaltString,
+};
+
+use super::{AppError, Result, blocking};
+use crate::{
+    db::{ApiToken, Session},
+    domain::now_ms,
+    state::AppState,
+};
+
+const SESSION_TTL_MS: u64 = 30 * 24 * 3600 * 1000;
+const PASSWORD_KEY: &str = "admin_password";
+const SETUP_KEY: &str = "setup_token";
+/// Failed logins allowed per address within `FAILURE_WINDOW`.
+const MAX_FAILURES: usize = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// 32 bytes from the OS RNG. The OS RNG failing is not something to carry on from.
+pub fn random_bytes() -> Vec<u8> {
+    let mut b = vec![0u8; 32];
+    if let Err(e) = getrandom::fill(&mut b) {
+        panic!("the operating system's random number generator failed: {e}");
+    }
+    b
+}
+
+/// A fresh secret token (256 bits, hex).
+fn new_token() -> String {
+    hex::encode(random_bytes())
+}
+
+fn token_hash(token: &str) -> [u8; 32] {
+    *blake3::hash(token.as_bytes()).as_bytes()
+}
+
+/// The CSRF token that goes with a session (or a pre-login cookie): a MAC of it, so it needs
+/// no storage and cannot be guessed without the server's key.
+pub fn csrf_token(state: &AppState, bound_to: &str) -> String {
+    let mut input = b"csrf\0".to_vec();
+    input.extend_from_slice(bound_to.as_bytes());
+    blake3::keyed_hash(&state.key, &input).to_hex()[..32].to_string()
+}
+
+pub fn csrf_ok(state: &AppState, bound_to: &str, given: &str) -> bool {
+    // Compare MACs of both sides so the comparison time says nothing about the token.
+    let expected = csrf_token(state, bound_to);
+    blake3::hash(expected.as_bytes()) == blake3::hash(given.as_bytes())
+}
+
+/// Remembers failed logins per address.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+}
+
+impl LoginLimiter {
+    fn check(&self, ip: IpAddr) -> Result<()> {
+        let mut map = self.failures.lock().map_err(|_| AppError::Internal("login limiter lock".into()))?;
+        let list = map.entry(ip).or_default();
+        list.retain(|t| t.elapsed() < FAILURE_WINDOW);
+        if list.len() >= MAX_FAILURES {
+            let wait = FAILURE_WINDOW.saturating_sub(list[0].elapsed()).as_secs() / 60 + 1;
+            return Err(AppError::RateLimited(format!(
+                "Too many failed logins. Try again in {wait} minute{}.",
+                if wait == 1 { "" } else { "s" }
+            )));
+        }
+        Ok(())
+    }
+
+    fn fail(&self, ip: IpAddr) {
+        if let Ok(mut map) = self.failures.lock() {
+            map.entry(ip).or_default().push(Instant::now());
+        }
+    }
+}
+
+fn hash_password(password: &str) -> Result<String> {
+    if password.chars().count() < 8 {
+        return Err(AppError::Invalid("the password must be at least 8 characters long".into()));
+    }
+    if password.len() > 1024 {
+        return Err(AppError::Invalid("the password must be at most 1024 bytes long".into()));
+    }
+    let salt = SaltString::encode_b64(&random_bytes()[..16]).map_err(|e| AppError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// Sets the admin password and signs every session out.
+pub async fn set_password(state: &AppState, password: &str) -> Result<()> {
+    let password = password.to_string();
+    let db = state.db.clone();
+    blocking(move || {
+        let hash = hash_password(&password)?;
+        db.meta_set(PASSWORD_KEY, hash.as_bytes())?;
+        db.meta_remove(SETUP_KEY)?;
+        db.prune_sessions(now_ms(), true)?;
+        Ok(())
+    })
+    .await
+}
+
+/// While no password is set, makes a new one-time setup link (replacing any older one).
+pub async fn setup_link(state: &AppState) -> Result<Option<String>> {
+    let db = state.db.clone();
+    let base = state.config.base_url.clone();
+    blocking(move || {
+        if db.meta_get(PASSWORD_KEY)?.is_some() {
+            return Ok(None);
+        }
+        let token = new_token();
+        db.meta_set(SETUP_KEY, &token_hash(&token))?;
+        Ok(Some(format!("{base}/admin/setup/{token}")))
+    })
+    .await
+}
+
+pub async fn setup_token_valid(state: &AppState, token: &str) -> Result<bool> {
+    let db = state.db.clone();
+    let h = token_hash(token);
+    blocking(move || Ok(db.meta_get(SETUP_KEY)?.is_some_and(|v| v == h))).await
+}
+
+/// Uses the setup link: sets the first password and opens a session.
+pub async fn complete_setup(state: &AppState, token: &str, password: &str) -> Result<String> {
+    if !setup_token_valid(state, token).await? {
+        return Err(AppError::Forbidden("this setup link was already used or replaced; restart proofroom for a new one, or run `proofroom admin set-password`".into()));
+    }
+    set_password(state, password).await?;
+    new_session(state).await
+}
+
+/// Checks the password (rate-limited per address) and opens a session.
+pub async fn login(state: &AppState, ip: IpAddr, password: &str) -> Result<String> {
+    state.login_limiter.check(ip)?;
+    let db = state.db.clone();
+    let password = password.to_string();
+    let ok = blocking(move || {
+        let Some(stored) = db.meta_get(PASSWORD_KEY)? else { return Ok(false) };
+        let stored = String::from_utf8(stored).map_err(|_| AppError::Internal("stored password hash".into()))?;
+        let parsed = PasswordHash::new(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await?;
+    if !ok {
+        state.login_limiter.fail(ip);
+        return Err(AppError::Unauthorized("That password is not right.".into()));
+    }
+    new_session(state).await
+}
+
+async fn new_session(state: &AppState) -> Result<String> {
+    let token = new_token();
+    let db = state.db.clone();
+    let h = token_hash(&token);
+    blocking(move || {
+        let now = now_ms();
+        db.prune_sessions(now, false)?;
+        db.put_session(&h, &Session { created_ms: now, expires_ms: now + SESSION_TTL_MS })?;
+        Ok(())
+    })
+    .await?;
+    Ok(token)
+}
+
+pub async fn session_valid(state: &AppState, token: &str) -> Result<bool> {
+    let db = state.db.clone();
+    let h = token_hash(token);
+    blocking(move || Ok(db.session(&h)?.is_some_and(|s| s.expires_ms > now_ms()))).await
+}
+
+pub async fn logout(state: &AppState, token: &str) -> Result<()> {
+    let db = state.db.clone();
+    let h = token_hash(token);
+    blocking(move || Ok(db.remove_session(&h)?)).await
+}
+
+/// Makes an API token; only its hash is kept, so this is the one time it is seen.
+pub async fn create_api_token(state: &AppState, name: &str) -> Result<String> {
+    let name = super::clean_text("token name", name, 100)?;
+    let token = format!("pr_{}", new_token());
+    let db = state.db.clone();
+    let h = token_hash(&token);
+    blocking(move || Ok(db.put_api_token(&h, &ApiToken { name, created_ms: now_ms() })?)).await?;
+    Ok(token)
+}
+
+pub async fn check_api_token(state: &AppState, token: &str) -> Result<ApiToken> {
+    let db = state.db.clone();
+    let h = token_hash(token);
+    blocking(move || {
+        db.api_token(&h)?.ok_or_else(|| AppError::Unauthorized("the API token is not valid".into()))
+    })
+    .await
+}

@@ -1,0 +1,125 @@
+//! Creating, nesting, renaming and deleting galleries.
+
+use super::{AppError, Result, blocking, clean_text};
+use crate::{
+    domain::{Gallery, GalleryId, Hash, MediaInfo, now_ms},
+    state::AppState,
+};
+
+/// A gallery as the galleries list shows it.
+pub struct GallerySummary {
+    pub gallery: Gallery,
+    /// Nesting depth, 0 at the top level.
+    pub depth: usize,
+    pub photo_count: usize,
+    /// The thumb rendition of the first ready photo, for a cover.
+    pub cover: Option<Hash>,
+}
+
+const TITLE_MAX: usize = 200;
+
+pub async fn get(state: &AppState, id: GalleryId) -> Result<Gallery> {
+    let db = state.db.clone();
+    blocking(move || db.gallery(id)?.ok_or_else(not_found)).await
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("gallery not found".into())
+}
+
+/// Every gallery, depth-first in creation order, with counts and covers.
+pub async fn tree(state: &AppState) -> Result<Vec<GallerySummary>> {
+    let db = state.db.clone();
+    blocking(move || {
+        let mut out = Vec::new();
+        let mut stack: Vec<(Gallery, usize)> =
+            db.children(None)?.into_iter().rev().map(|g| (g, 0)).collect();
+        while let Some((g, depth)) = stack.pop() {
+            let photos = db.photos(g.id)?;
+            let blobs: Vec<Hash> = photos.iter().filter_map(|p| p.current().map(|v| v.blob)).collect();
+            let cover = db.media_many(&blobs)?.into_iter().find_map(|m| match m {
+                Some(MediaInfo::Ready { thumb, .. }) => Some(thumb.blob),
+                _ => None,
+            });
+            for c in db.children(Some(g.id))?.into_iter().rev() {
+                stack.push((c, depth + 1));
+            }
+            out.push(GallerySummary { photo_count: photos.len(), cover, depth, gallery: g });
+        }
+        Ok(out)
+    })
+    .await
+}
+
+/// The chain of parents from the top level down to `id` itself.
+pub async fn breadcrumbs(state: &AppState, id: GalleryId) -> Result<Vec<Gallery>> {
+    let db = state.db.clone();
+    blocking(move || {
+        let mut chain = Vec::new();
+        let mut cur = Some(id);
+        while let Some(c) = cur {
+            let g = db.gallery(c)?.ok_or_else(not_found)?;
+            cur = g.parent;
+            chain.push(g);
+            if chain.len() > 100 {
+                break;
+            }
+        }
+        chain.reverse();
+        Ok(chain)
+    })
+    .await
+}
+
+pub async fn children(state: &AppState, id: GalleryId) -> Result<Vec<Gallery>> {
+    let db = state.db.clone();
+    blocking(move || Ok(db.children(Some(id))?)).await
+}
+
+pub async fn create(state: &AppState, title: &str, parent: Option<GalleryId>) -> Result<Gallery> {
+    let title = clean_text("title", title, TITLE_MAX)?;
+    let db = state.db.clone();
+    blocking(move || {
+        if let Some(p) = parent {
+            db.gallery(p)?.ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
+        }
+        let g = Gallery { id: GalleryId::new(), parent, title, created_ms: now_ms() };
+        db.put_gallery(&g)?;
+        Ok(g)
+    })
+    .await
+}
+
+/// Renames and/or moves a gallery. Moving under itself or a descendant is refused.
+pub async fn update(state: &AppState, id: GalleryId, title: Option<&str>, parent: Option<Option<GalleryId>>) -> Result<Gallery> {
+    let title = title.map(|t| clean_text("title", t, TITLE_MAX)).transpose()?;
+    let db = state.db.clone();
+    blocking(move || {
+        let mut g = db.gallery(id)?.ok_or_else(not_found)?;
+        if let Some(t) = title {
+            g.title = t;
+        }
+        if let Some(p) = parent {
+            if let Some(p) = p {
+                db.gallery(p)?.ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
+                if db.is_ancestor(id, p)? {
+                    return Err(AppError::Invalid("a gallery cannot be nested inside itself".into()));
+                }
+            }
+            g.parent = p;
+        }
+        db.put_gallery(&g)?;
+        Ok(g)
+    })
+    .await
+}
+
+/// Deletes a gallery with everything nested in it. Returns how many galleries went.
+pub async fn delete(state: &AppState, id: GalleryId) -> Result<usize> {
+    let db = state.db.clone();
+    blocking(move || match db.delete_gallery(id)? {
+        0 => Err(not_found()),
+        n => Ok(n),
+    })
+    .await
+}

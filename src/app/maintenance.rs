@@ -1,0 +1,98 @@
+//! `check` (every blob re-hashed, every reference resolved) and `gc` (blobs nothing refers
+//! to). Both run with the server stopped: the database is opened exclusively.
+
+use std::collections::HashSet;
+
+use super::{Result, blocking};
+use crate::{
+    domain::{Hash, JobKind, MediaInfo},
+    state::AppState,
+};
+
+/// What `check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    pub photos: usize,
+    pub blobs: usize,
+    pub problems: Vec<String>,
+}
+
+pub async fn check(state: &AppState) -> Result<CheckReport> {
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
+    blocking(move || {
+        let mut r = CheckReport::default();
+        let on_disk: HashSet<Hash> = blobs.list()?.into_iter().collect();
+        r.blobs = on_disk.len();
+        for h in &on_disk {
+            if !blobs.verify(h)? {
+                r.problems.push(format!("blob {h}: its bytes no longer match its hash (disk corruption?)"));
+            }
+        }
+        let photos = db.all_photos()?;
+        r.photos = photos.len();
+        for p in &photos {
+            if db.gallery(p.gallery)?.is_none() {
+                r.problems.push(format!("photo {} ({}): its gallery {} is missing", p.id, p.filename, p.gallery));
+            }
+            if p.versions.is_empty() {
+                r.problems.push(format!("photo {} ({}): has no version", p.id, p.filename));
+            }
+            for v in &p.versions {
+                if !on_disk.contains(&v.blob) {
+                    r.problems.push(format!("photo {} ({}): blob {} is missing", p.id, p.filename, v.blob));
+                }
+            }
+        }
+        for (src, info) in db.all_media()? {
+            if let MediaInfo::Ready { thumb, preview, .. } = info {
+                for (spec, rend) in [("thumb", thumb), ("preview", preview)] {
+                    if !on_disk.contains(&rend.blob) {
+                        r.problems.push(format!("{spec} of blob {src}: rendition blob {} is missing", rend.blob));
+                    }
+                }
+            }
+        }
+        Ok(r)
+    })
+    .await
+}
+
+/// What `gc` removed.
+#[derive(Debug, Default)]
+pub struct GcReport {
+    pub removed: usize,
+    pub bytes: u64,
+}
+
+pub async fn gc(state: &AppState) -> Result<GcReport> {
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
+    blocking(move || {
+        let sources: HashSet<Hash> = db.version_blobs()?.into_iter().collect();
+        // A queued job names its blob too: keep it until the job has run.
+        let mut keep = sources.clone();
+        let mut stale_media = Vec::new();
+        for (src, info) in db.all_media()? {
+            if !sources.contains(&src) {
+                stale_media.push(src);
+                continue;
+            }
+            if let MediaInfo::Ready { thumb, preview, .. } = info {
+                keep.insert(thumb.blob);
+                keep.insert(preview.blob);
+            }
+        }
+        keep.extend(db.queued_jobs()?.into_iter().map(|k| match k {
+            JobKind::Renditions { blob } => blob,
+        }));
+        db.remove_media(&stale_media)?;
+        let mut report = GcReport::default();
+        for h in blobs.list()? {
+            if !keep.contains(&h) {
+                report.bytes += blobs.remove(&h)?;
+                report.removed += 1;
+            }
+        }
+        Ok(report)
+    })
+    .await
+}

@@ -1,0 +1,205 @@
+//! Uploading (new photos and replace-by-filename), listing with processing status, states
+//! and order.
+
+use std::path::Path;
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+
+use super::{AppError, Result, blocking};
+use crate::{
+    domain::{GalleryId, Hash, MediaInfo, Photo, PhotoId, PhotoState, PhotoStatus, Rendition, Version, now_ms},
+    media,
+    state::AppState,
+};
+
+/// The extensions accepted on upload; the content is checked too.
+const EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
+
+/// A photo with what processing made of its current version.
+#[derive(Clone, Debug)]
+pub struct PhotoView {
+    pub photo: Photo,
+    pub status: PhotoStatus,
+    pub error: Option<String>,
+    /// Displayed size after orientation, once ready.
+    pub size: Option<(u32, u32)>,
+    pub thumb: Option<Rendition>,
+    pub preview: Option<Rendition>,
+    pub original: Option<Hash>,
+}
+
+impl PhotoView {
+    fn new(photo: Photo, info: Option<MediaInfo>) -> Self {
+        let status = PhotoStatus::of(info.as_ref());
+        let original = photo.current().map(|v| v.blob);
+        let mut view = PhotoView { photo, status, error: None, size: None, thumb: None, preview: None, original };
+        match info {
+            Some(MediaInfo::Ready { width, height, thumb, preview, .. }) => {
+                view.size = Some((width, height));
+                view.thumb = Some(thumb);
+                view.preview = Some(preview);
+            }
+            Some(MediaInfo::Failed { reason }) => view.error = Some(reason),
+            None => {}
+        }
+        view
+    }
+}
+
+/// What an upload did, for the uploader.
+#[derive(Clone, Debug)]
+pub struct Uploaded {
+    pub photo: Photo,
+    pub replaced: bool,
+}
+
+/// Makes an uploaded filename safe to store and show: the last path component only, no
+/// control characters, no leading dots, at most 255 bytes, with an accepted extension.
+pub fn clean_filename(raw: &str) -> Result<String> {
+    let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
+    let name: String = base.chars().filter(|c| !c.is_control()).collect();
+    let name = name.trim().trim_start_matches('.').trim().to_string();
+    if name.is_empty() {
+        return Err(AppError::Invalid("every file needs a name".into()));
+    }
+    if name.len() > 255 {
+        return Err(AppError::Invalid("file names must be at most 255 bytes long".into()));
+    }
+    let ext = Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
+    if !EXTENSIONS.contains(&ext.as_str()) {
+        return Err(AppError::UnsupportedType(format!(
+            "{name}: only JPEG, PNG, WebP and TIFF files can be uploaded"
+        )));
+    }
+    Ok(name)
+}
+
+/// Stores one uploaded file in `gallery`. The bytes are hashed while they stream and
+/// fsynced before the photo is recorded; the record and its processing job are committed
+/// together, so once this returns the upload survives any crash.
+pub async fn upload(
+    state: &AppState,
+    gallery: GalleryId,
+    raw_filename: &str,
+    mut reader: impl AsyncRead + Unpin + Send,
+    mark_final: bool,
+) -> Result<Uploaded> {
+    let filename = clean_filename(raw_filename)?;
+    super::galleries::get(state, gallery).await?;
+    // Look at the first bytes before storing anything: a text file named .jpg is refused
+    // here, and nothing is written.
+    let mut head = vec![0u8; 64];
+    let mut n = 0;
+    while n < head.len() {
+        let r = reader
+            .read(&mut head[n..])
+            .await
+            .map_err(|e| AppError::Invalid(format!("the upload stopped before the end ({e})")))?;
+        if r == 0 {
+            break;
+        }
+        n += r;
+    }
+    head.truncate(n);
+    if n == 0 {
+        return Err(AppError::Invalid(format!("{filename} is empty (0 bytes)")));
+    }
+    if media::sniff(&head).is_none() {
+        return Err(AppError::UnsupportedType(format!(
+            "{filename} is not a JPEG, PNG, WebP or TIFF image"
+        )));
+    }
+    let stream = std::io::Cursor::new(head).chain(reader);
+    let stored = state.blobs.put_stream(stream, state.config.max_upload_bytes).await?;
+    let version = Version { blob: stored.hash, size: stored.size, uploaded_ms: now_ms() };
+    let db = state.db.clone();
+    let name = filename.clone();
+    let outcome = blocking(move || {
+        db.add_upload(gallery, &name, version, mark_final)?
+            .ok_or_else(|| AppError::NotFound("gallery not found".into()))
+    })
+    .await?;
+    state.jobs.wake();
+    Ok(Uploaded { photo: outcome.photo, replaced: outcome.replaced })
+}
+
+/// A gallery's photos in order, with their processing status.
+pub async fn list(state: &AppState, gallery: GalleryId) -> Result<Vec<PhotoView>> {
+    let db = state.db.clone();
+    blocking(move || {
+        let photos = db.photos(gallery)?;
+        let blobs: Vec<Hash> = photos.iter().map(|p| p.current().map_or(Hash([0; 32]), |v| v.blob)).collect();
+        let infos = db.media_many(&blobs)?;
+        Ok(photos.into_iter().zip(infos).map(|(p, i)| PhotoView::new(p, i)).collect())
+    })
+    .await
+}
+
+pub async fn get(state: &AppState, id: PhotoId) -> Result<PhotoView> {
+    let db = state.db.clone();
+    blocking(move || {
+        let p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        let info = match p.current() {
+            Some(v) => db.media(v.blob)?,
+            None => None,
+        };
+        Ok(PhotoView::new(p, info))
+    })
+    .await
+}
+
+pub async fn set_state(state: &AppState, id: PhotoId, new_state: PhotoState) -> Result<Photo> {
+    let db = state.db.clone();
+    blocking(move || {
+        let mut p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        p.state = new_state;
+        db.put_photo(&p)?;
+        Ok(p)
+    })
+    .await
+}
+
+pub async fn reorder(state: &AppState, gallery: GalleryId, order: Vec<PhotoId>) -> Result<()> {
+    super::galleries::get(state, gallery).await?;
+    let db = state.db.clone();
+    blocking(move || Ok(db.reorder(gallery, &order)?)).await
+}
+
+/// Imports every image file directly in `dir` (sorted by name) into the gallery titled
+/// `title` (created at the top level if none has that title). Returns (imported, skipped
+/// with reasons).
+pub async fn import_dir(state: &AppState, dir: &Path, title: &str, mark_final: bool) -> Result<(usize, Vec<String>)> {
+    let existing = super::galleries::tree(state).await?.into_iter().find(|s| s.depth == 0 && s.gallery.title == title.trim());
+    let gallery = match existing {
+        Some(s) => s.gallery,
+        None => super::galleries::create(state, title, None).await?,
+    };
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+    entries.sort();
+    let (mut imported, mut skipped) = (0, Vec::new());
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = tokio::fs::File::open(&path).await?;
+        match upload(state, gallery.id, &name, file, mark_final).await {
+            Ok(_) => imported += 1,
+            Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
+            Err(e) => skipped.push(format!("{name}: {e}")),
+        }
+    }
+    Ok((imported, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filenames_are_made_safe() {
+        assert_eq!(clean_filename("../../etc/pass\u{7}wd.jpg").unwrap(), "passwd.jpg");
+        assert_eq!(clean_filename("C:\\shots\\IMG_1.JPG").unwrap(), "IMG_1.JPG");
+        assert!(matches!(clean_filename("..jpg"), Err(AppError::UnsupportedType(_))));
+        assert!(matches!(clean_filename("notes.txt"), Err(AppError::UnsupportedType(_))));
+        assert!(matches!(clean_filename("../"), Err(AppError::Invalid(_))));
+        assert!(matches!(clean_filename(&format!("{}.jpg", "a".repeat(300))), Err(AppError::Invalid(_))));
+    }
+}

@@ -1,0 +1,51 @@
+//! The catalog: every redb table proofroom uses, one `const` each, with a versioned name so a
+//! change of layout is a new table plus a migration, never a silent reinterpretation.
+
+use redb::TableDefinition;
+
+/// Schema version, signing key, admin password hash, setup-link hash: `name → bytes`.
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-0");
+
+/// `gallery id → Gallery` (codec-encoded).
+pub const GALLERIES: TableDefinition<u128, &[u8]> = TableDefinition::new("galleries-0");
+
+/// Index: `(parent id or 0 for the top level, child id) → ()`, to list a level in order.
+pub const GALLERY_CHILDREN: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("gallery_children-0");
+
+/// `photo id → Photo` (codec-encoded).
+pub const PHOTOS: TableDefinition<u128, &[u8]> = TableDefinition::new("photos-0");
+
+/// Index: `(gallery id, photo id) → ()`, to list a gallery's photos.
+pub const GALLERY_PHOTOS: TableDefinition<(u128, u128), ()> =
+    TableDefinition::new("gallery_photos-0");
+
+/// Index: `(gallery id, lower-cased filename) → photo id`, for replace-by-filename.
+pub const PHOTO_NAMES: TableDefinition<(u128, &str), u128> = TableDefinition::new("photo_names-0");
+
+/// `source blob hash → MediaInfo`: what processing produced (renditions or a failure reason).
+pub const MEDIA: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("media-0");
+
+/// The durable job queue: `(run at ms, job id) → Job`, so the first row is the next due job.
+pub const JOBS: TableDefinition<(u64, u128), &[u8]> = TableDefinition::new("jobs-0");
+
+/// Admin sessions: `blake3(session token) → Session`. Tokens are never stored in clear.
+pub const SESSIONS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("sessions-0");
+
+/// API tokens: `blake3(token) → ApiToken`.
+pub const API_TOKENS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("api_tokens-0");
+
+/// Opens every table once inside `txn` so readers never meet a missing table.
+pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
+    txn.open_table(META)?;
+    txn.open_table(GALLERIES)?;
+    txn.open_table(GALLERY_CHILDREN)?;
+    txn.open_table(PHOTOS)?;
+    txn.open_table(GALLERY_PHOTOS)?;
+    txn.open_table(PHOTO_NAMES)?;
+    txn.open_table(MEDIA)?;
+    txn.open_table(JOBS)?;
+    txn.open_table(SESSIONS)?;
+    txn.open_table(API_TOKENS)?;
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! Identifiers: ULIDs for records (sortable by creation time) and blake3 hashes for blobs.
+
+use std::{fmt, str::FromStr};
+
+macro_rules! ulid_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub ulid::Ulid);
+
+        impl $name {
+            pub fn new() -> Self {
+                Self(ulid::Ulid::new())
+            }
+            /// The key under which redb stores the record.
+            pub fn key(self) -> u128 {
+                self.0.0
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ulid::DecodeError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                ulid::Ulid::from_string(s).map(Self)
+            }
+        }
+    };
+}
+
+ulid_id!(
+    /// A gallery (client area, client, shoot: they nest).
+    GalleryId
+);
+ulid_id!(
+    /// One photo in one gallery; its bytes live in versions.
+    PhotoId
+);
+
+/// The blake3 hash that names a blob.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Hash(pub [u8; 32]);
+
+#[derive(Debug, thiserror::Error)]
+#[error("not a blob hash (64 hex digits expected)")]
+pub struct HashParseError;
+
+impl Hash {
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl From<blake3::Hash> for Hash {
+    fn from(h: blake3::Hash) -> Self {
+        Self(*h.as_bytes())
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Hash({})", self.to_hex())
+    }
+}
+
+impl FromStr for Hash {
+    type Err = HashParseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(s, &mut out).map_err(|_| HashParseError)?;
+        Ok(Self(out))
+    }
+}
+
+impl serde::Serialize for Hash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Hash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_round_trips_through_hex() {
+        let h = Hash::from(blake3::hash(b"proofroom"));
+        assert_eq!(h.to_hex().parse::<Hash>().unwrap(), h);
+        assert!("zz".parse::<Hash>().is_err());
+    }
+
+    #[test]
+    fn ids_round_trip_through_keys_and_text() {
+        let id = PhotoId::new();
+        assert_eq!(id.to_string().parse::<PhotoId>().unwrap(), id);
+    }
+}

@@ -1,0 +1,18 @@
+//! The words of DESIGN.md as types: ids, records and their states. No I/O happens here, so
+//! every other layer can share these without depending on each other.
+
+mod ids;
+mod records;
+
+pub use ids::{GalleryId, Hash, PhotoId};
+pub use records::{
+    Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Rendition, Spec, Version,
+};
+
+/// Milliseconds since the Unix epoch; all stored times use it.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}

@@ -1,0 +1,183 @@
+//! The records proofroom stores, and the small rules that belong to them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{GalleryId, Hash, PhotoId};
+
+/// A set of photos shown to clients. Galleries nest: `parent` is `None` at the top level.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Gallery {
+    pub id: GalleryId,
+    pub parent: Option<GalleryId>,
+    pub title: String,
+    pub created_ms: u64,
+}
+
+/// Where a photo stands in the proof → final journey.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoState {
+    #[default]
+    Proof,
+    Final,
+    Undefined,
+}
+
+impl PhotoState {
+    pub const ALL: [PhotoState; 3] = [PhotoState::Proof, PhotoState::Final, PhotoState::Undefined];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoState::Proof => "proof",
+            PhotoState::Final => "final",
+            PhotoState::Undefined => "undefined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// One upload of a photo's bytes. A photo keeps every version; the last one is shown.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Version {
+    pub blob: Hash,
+    pub size: u64,
+    pub uploaded_ms: u64,
+}
+
+/// One image in one gallery.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Photo {
+    pub id: PhotoId,
+    pub gallery: GalleryId,
+    pub filename: String,
+    pub state: PhotoState,
+    /// Order in the gallery grid; ties are broken by id (upload order).
+    pub position: u64,
+    pub versions: Vec<Version>,
+    pub created_ms: u64,
+}
+
+impl Photo {
+    /// The version clients see: always the newest upload.
+    pub fn current(&self) -> Option<&Version> {
+        self.versions.last()
+    }
+
+    /// The key under which filenames are matched for replace-by-filename: Lightroom may
+    /// change the case of an extension, so `IMG_1.JPG` and `img_1.jpg` are the same photo.
+    pub fn name_key(filename: &str) -> String {
+        filename.to_lowercase()
+    }
+}
+
+/// A derived image of a blob. Renditions are keyed by (source hash, spec).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Spec {
+    /// For grids: about 512 px on the long edge.
+    Thumb,
+    /// For the viewer: about 2048 px on the long edge.
+    Preview,
+}
+
+impl Spec {
+    /// The long edge in pixels; renditions are never upscaled past the source.
+    pub fn long_edge(self) -> u32 {
+        match self {
+            Spec::Thumb => 512,
+            Spec::Preview => 2048,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Rendition {
+    pub blob: Hash,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What processing a source blob produced, keyed by the blob's hash so the same file in two
+/// galleries is processed once.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum MediaInfo {
+    Ready {
+        /// Displayed size, after EXIF orientation.
+        width: u32,
+        height: u32,
+        content_type: String,
+        thumb: Rendition,
+        preview: Rendition,
+    },
+    Failed {
+        reason: String,
+    },
+}
+
+/// A photo's processing status as clients of the API see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PhotoStatus {
+    Pending,
+    Ready,
+    Failed,
+}
+
+impl PhotoStatus {
+    pub fn of(info: Option<&MediaInfo>) -> Self {
+        match info {
+            None => PhotoStatus::Pending,
+            Some(MediaInfo::Ready { .. }) => PhotoStatus::Ready,
+            Some(MediaInfo::Failed { .. }) => PhotoStatus::Failed,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PhotoStatus::Pending => "pending",
+            PhotoStatus::Ready => "ready",
+            PhotoStatus::Failed => "failed",
+        }
+    }
+}
+
+/// A durable unit of background work.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Job {
+    pub id: u128,
+    pub kind: JobKind,
+    pub attempts: u32,
+    /// Set while a worker holds the job. A lease left over from a killed process is taken
+    /// back at start-up, so no job is lost to a crash.
+    #[serde(default)]
+    pub leased: bool,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum JobKind {
+    /// Make the `thumb` and `preview` renditions of a source blob.
+    Renditions { blob: Hash },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photo_state_parses_its_own_names_only() {
+        for st in PhotoState::ALL {
+            assert_eq!(PhotoState::parse(st.as_str()), Some(st));
+        }
+        assert_eq!(PhotoState::parse("FINAL"), None);
+    }
+
+    #[test]
+    fn name_key_ignores_case() {
+        assert_eq!(Photo::name_key("IMG_1.JPG"), Photo::name_key("img_1.jpg"));
+    }
+}

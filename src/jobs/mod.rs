@@ -1,0 +1,159 @@
+//! Background work: workers claim jobs from the durable queue in redb, run them on blocking
+//! threads, and delete or reschedule them. A handler answers done, retry or abort; a panic
+//! inside one is caught and ends that job only. Leases left by a killed process are taken
+//! back at start-up (`Db::reclaim_leases`), so acknowledged work is never lost.
+
+mod renditions;
+
+use std::{sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
+
+use crate::{
+    blobs::Blobs,
+    config::Config,
+    db::{ClaimedJob, Db},
+    domain::{JobKind, now_ms},
+    media::Limits,
+};
+
+/// How long a worker may hold a job before another may take it.
+const LEASE_MS: u64 = 10 * 60 * 1000;
+/// Attempts before a job that keeps failing for transient reasons is given up.
+const MAX_ATTEMPTS: u32 = 5;
+/// Upper bound on how long an idle worker sleeps before looking at the queue again.
+const IDLE_POLL: Duration = Duration::from_secs(5);
+
+/// What a job handler decided.
+pub enum Outcome {
+    /// Finished (its result, if any, was stored by the handler).
+    Done,
+    /// A passing failure: try again later.
+    Retry(String),
+}
+
+/// The handle the rest of the program holds: wake the workers after enqueuing.
+#[derive(Clone)]
+pub struct Jobs {
+    ctx: Arc<Ctx>,
+}
+
+/// What job handlers may use.
+struct Ctx {
+    db: Db,
+    blobs: Blobs,
+    limits: Limits,
+    wake: Notify,
+}
+
+impl Jobs {
+    pub fn new(db: Db, blobs: Blobs, config: &Config) -> Self {
+        let limits = Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
+        Jobs { ctx: Arc::new(Ctx { db, blobs, limits, wake: Notify::new() }) }
+    }
+
+    /// Tells idle workers there is new work.
+    pub fn wake(&self) {
+        self.ctx.wake.notify_waiters();
+    }
+
+    /// Takes back leases of a previous process and starts `n` workers.
+    pub fn start(&self, n: usize) -> anyhow::Result<()> {
+        let reclaimed = self.ctx.db.reclaim_leases(now_ms())?;
+        if reclaimed > 0 {
+            tracing::info!(reclaimed, "resuming jobs interrupted by the last shutdown");
+        }
+        for _ in 0..n {
+            let ctx = self.ctx.clone();
+            tokio::spawn(async move { worker(ctx, false).await });
+        }
+        Ok(())
+    }
+
+    /// Runs every due job until the queue is empty (used by `import`).
+    pub async fn drain(&self, n: usize) -> anyhow::Result<()> {
+        self.ctx.db.reclaim_leases(now_ms())?;
+        let handles: Vec<_> = (0..n).map(|_| tokio::spawn(worker(self.ctx.clone(), true))).collect();
+        for h in handles {
+            h.await?;
+        }
+        Ok(())
+    }
+}
+
+async fn worker(ctx: Arc<Ctx>, stop_when_idle: bool) {
+    loop {
+        // Register for wake-ups before looking, so an enqueue in between is not missed.
+        let notified = ctx.wake.notified();
+        let c = ctx.clone();
+        let claimed = tokio::task::spawn_blocking(move || c.db.claim_job(now_ms(), LEASE_MS)).await;
+        match claimed {
+            Ok(Ok(Some(job))) => run(&ctx, job).await,
+            Ok(Ok(None)) => {
+                if stop_when_idle {
+                    return;
+                }
+                let wait = match ctx.db.next_job_at() {
+                    Ok(Some(at)) => Duration::from_millis(at.saturating_sub(now_ms())).min(IDLE_POLL),
+                    _ => IDLE_POLL,
+                };
+                let _ = tokio::time::timeout(wait, notified).await;
+            }
+            Ok(Err(e)) => {
+                tracing::error!("job queue: {e}");
+                tokio::time::sleep(IDLE_POLL).await;
+            }
+            Err(e) => tracing::error!("job queue task: {e}"),
+        }
+    }
+}
+
+async fn run(ctx: &Arc<Ctx>, claimed: ClaimedJob) {
+    let c = ctx.clone();
+    let job = claimed.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&c, &job)))
+    })
+    .await;
+    let outcome = match result {
+        Ok(Ok(o)) => o,
+        Ok(Err(_)) | Err(_) => {
+            // A panic is a bug, not the file's fault: abort the job with a reason.
+            abort(ctx, &claimed, "an internal error stopped processing (see the server log)");
+            return;
+        }
+    };
+    let db = &ctx.db;
+    let res = match outcome {
+        Outcome::Done => Ok(()),
+        Outcome::Retry(why) if claimed.job.attempts >= MAX_ATTEMPTS => {
+            abort(ctx, &claimed, &format!("gave up after {MAX_ATTEMPTS} attempts: {why}"));
+            Ok(())
+        }
+        Outcome::Retry(why) => {
+            let backoff = 1000 * 4u64.pow(claimed.job.attempts.min(8));
+            tracing::warn!(job = claimed.job.id, "retrying in {backoff} ms: {why}");
+            db.reschedule_job(&claimed, now_ms() + backoff)
+        }
+    };
+    if let Err(e) = res {
+        tracing::error!(job = claimed.job.id, "job queue: {e}");
+    }
+}
+
+fn handle(ctx: &Ctx, claimed: &ClaimedJob) -> Outcome {
+    match &claimed.job.kind {
+        JobKind::Renditions { blob } => renditions::run(ctx, claimed, *blob),
+    }
+}
+
+/// Ends a job for good, recording why where its kind has a place for it.
+fn abort(ctx: &Ctx, claimed: &ClaimedJob, reason: &str) {
+    tracing::error!(job = claimed.job.id, "job aborted: {reason}");
+    let res = match &claimed.job.kind {
+        JobKind::Renditions { blob } => renditions::fail(ctx, claimed, *blob, reason),
+    };
+    if let Err(e) = res {
+        tracing::error!(job = claimed.job.id, "job queue: {e}");
+    }
+}

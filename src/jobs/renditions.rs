@@ -1,0 +1,51 @@
+//! The renditions job: `thumb` and `preview` of one source blob, stored as blobs, recorded in
+//! the media table under the source's hash (so an identical file is processed once).
+
+use super::{Ctx, Outcome};
+use crate::{
+    db::ClaimedJob,
+    domain::{Hash, MediaInfo, Rendition, Spec},
+    media::{self, MediaError},
+};
+
+pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
+    match ctx.db.media(blob) {
+        Ok(Some(_)) => return done(ctx.db.complete_job(claimed)),
+        Ok(None) => {}
+        Err(e) => return Outcome::Retry(e.to_string()),
+    }
+    let path = ctx.blobs.path(&blob);
+    let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), ctx.limits) {
+        Ok(r) => {
+            let store = |e: &media::Encoded| -> std::io::Result<Rendition> {
+                let s = ctx.blobs.put_bytes(&e.bytes)?;
+                Ok(Rendition { blob: s.hash, width: e.width, height: e.height })
+            };
+            let (thumb, preview) = match (store(&r.thumb), store(&r.preview)) {
+                (Ok(t), Ok(p)) => (t, p),
+                (Err(e), _) | (_, Err(e)) => return Outcome::Retry(e.to_string()),
+            };
+            MediaInfo::Ready {
+                width: r.width,
+                height: r.height,
+                content_type: r.content_type.to_string(),
+                thumb,
+                preview,
+            }
+        }
+        Err(MediaError::Invalid(reason)) => MediaInfo::Failed { reason },
+        Err(MediaError::Io(e)) => return Outcome::Retry(e.to_string()),
+    };
+    done(ctx.db.complete_job_with_media(claimed, blob, &info))
+}
+
+pub(super) fn fail(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash, reason: &str) -> Result<(), crate::db::DbError> {
+    ctx.db.complete_job_with_media(claimed, blob, &MediaInfo::Failed { reason: reason.into() })
+}
+
+fn done(r: Result<(), crate::db::DbError>) -> Outcome {
+    match r {
+        Ok(()) => Outcome::Done,
+        Err(e) => Outcome::Retry(e.to_string()),
+    }
+}

@@ -1,0 +1,184 @@
+//! proofroom: client proofing, ordering, delivery and archive hosting for a solo
+//! photographer, in one binary. This file is the command line; `web::serve` is the server.
+
+mod app;
+mod blobs;
+mod config;
+mod db;
+mod domain;
+mod jobs;
+mod media;
+mod state;
+mod web;
+
+use std::{io::Read, path::PathBuf, process::ExitCode};
+
+use clap::{Parser, Subcommand};
+
+use crate::{config::{Config, Settings}, state::AppState};
+
+#[derive(Parser)]
+#[command(name = "proofroom", version, about = "Client proofing, delivery and archive for photographers, in one binary.")]
+struct Cli {
+    /// A TOML config file [default: ./proofroom.toml if present]
+    #[arg(long, short, env = "PROOFROOM_CONFIG", global = true)]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    settings: Settings,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (what runs with no sub-command)
+    Serve,
+    /// Manage the photographer's account
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Manage API tokens
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Import every image in a folder (e.g. a Lightroom export) into a gallery, and make its
+    /// renditions; stop the server first
+    Import {
+        /// The folder to import (files directly in it, sorted by name)
+        dir: PathBuf,
+        /// The gallery's title; created at the top level unless one has this title
+        #[arg(long)]
+        gallery: String,
+        /// Mark the imported photos (and replaced ones) as final
+        #[arg(long = "final")]
+        mark_final: bool,
+    },
+    /// Re-hash every blob and check every record's references; exits non-zero on problems
+    Check,
+    /// Remove blobs that nothing refers to any more; stop the server first
+    Gc,
+    /// Exit 0 if the server at the configured address answers /healthz (for Docker)
+    Healthcheck,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Set the admin password, read from standard input (signs every session out)
+    SetPassword,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token and print it (it is shown only once)
+    Create {
+        /// What the token is for, e.g. "lightroom-plugin"
+        #[arg(long)]
+        name: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PROOFROOM_LOG").unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let config = match Config::resolve(cli.settings, cli.config) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command.unwrap_or(Command::Serve), config)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
+    if let Command::Healthcheck = command {
+        return Ok(healthcheck(&config));
+    }
+    let workers = config.workers;
+    let state = AppState::open(config)?;
+    match command {
+        Command::Serve => web::serve(state).await?,
+        Command::Admin { command: AdminCommand::SetPassword } => {
+            eprintln!("New admin password (then Enter):");
+            let mut line = String::new();
+            std::io::stdin().read_line(&mut line)?;
+            app::auth::set_password(&state, line.trim_end_matches(['\r', '\n'])).await?;
+            println!("Password set. Every existing session was signed out.");
+        }
+        Command::Token { command: TokenCommand::Create { name } } => {
+            let token = app::auth::create_api_token(&state, &name).await?;
+            println!("{token}");
+            eprintln!("Keep this token safe: it is shown only once. Use it as `Authorization: Bearer <token>`.");
+        }
+        Command::Import { dir, gallery, mark_final } => {
+            let (n, skipped) = app::photos::import_dir(&state, &dir, &gallery, mark_final).await?;
+            for s in &skipped {
+                eprintln!("skipped {s}");
+            }
+            println!("Imported {n} photo(s) into \"{gallery}\"; making renditions…");
+            state.jobs.drain(workers).await?;
+            println!("Done.");
+        }
+        Command::Check => {
+            let r = app::maintenance::check(&state).await?;
+            for p in &r.problems {
+                println!("PROBLEM: {p}");
+            }
+            println!("checked {} photos and {} blobs: {} problem(s)", r.photos, r.blobs, r.problems.len());
+            if !r.problems.is_empty() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Gc => {
+            let r = app::maintenance::gc(&state).await?;
+            println!("removed {} unreferenced blob(s), {} bytes", r.removed, r.bytes);
+        }
+        Command::Healthcheck => unreachable!("handled above"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A bare HTTP/1.0 request to /healthz, so the Docker image needs no curl.
+fn healthcheck(config: &Config) -> ExitCode {
+    use std::{io::Write, net::TcpStream, time::Duration};
+    let mut addr = config.listen;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let probe = || -> std::io::Result<bool> {
+        let mut s = TcpStream::connect_timeout(&addr, Duration::from_secs(3))?;
+        s.set_read_timeout(Some(Duration::from_secs(3)))?;
+        s.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n")?;
+        let mut buf = String::new();
+        s.read_to_string(&mut buf)?;
+        Ok(buf.starts_with("HTTP/1.0 200") || buf.starts_with("HTTP/1.1 200"))
+    };
+    match probe() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("healthcheck: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,90 @@
+//! The only module that imports `image`: turns a source file into renditions. Decoding is
+//! limited before any pixel is allocated, JPEGs are decoded at the smallest DCT scale that
+//! still covers the preview, resizing is SIMD Lanczos3, EXIF orientation is applied to the
+//! small result (rotating 24 MP costs ten times more), and renditions carry no metadata.
+
+mod decode;
+mod encode;
+mod resize;
+
+use std::path::Path;
+
+pub use decode::sniff;
+
+/// Why a file could not be made into renditions. `Invalid` is the file's fault and final;
+/// `Io` may pass and is retried.
+#[derive(Debug, thiserror::Error)]
+pub enum MediaError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("reading the file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Bounds checked before decoding.
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Largest accepted width × height of a source image.
+    pub max_pixels: u64,
+    /// Most bytes a decoder may allocate.
+    pub max_alloc: u64,
+}
+
+/// One encoded rendition.
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub width: u32,
+    pub height: u32,
+}
+
+/// What `render` made of a source file.
+pub struct Rendered {
+    /// Displayed size of the source, after orientation.
+    pub width: u32,
+    pub height: u32,
+    pub content_type: &'static str,
+    pub thumb: Encoded,
+    pub preview: Encoded,
+}
+
+/// JPEG quality of renditions: visually clean at a third of the size of q95.
+const QUALITY: u8 = 85;
+
+/// Makes a preview (long edge `preview_edge`) and a thumb (long edge `thumb_edge`) of the
+/// image at `path`, never upscaling. The thumb is resized from the preview: it is cheaper
+/// and looks the same.
+pub fn render(path: &Path, preview_edge: u32, thumb_edge: u32, limits: Limits) -> Result<Rendered, MediaError> {
+    let decoded = decode::decode(path, preview_edge, limits)?;
+    let (src_w, src_h) = (decoded.source_width, decoded.source_height);
+    let preview_px = resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, preview_edge))?;
+    let thumb_px = resize::fit(preview_px.rgb.clone(), preview_px.width, preview_px.height, scaled_fit(src_w, src_h, thumb_edge))?;
+    let preview = encode::jpeg(resize::orient(preview_px, decoded.orientation)?, QUALITY)?;
+    let thumb = encode::jpeg(resize::orient(thumb_px, decoded.orientation)?, QUALITY)?;
+    let (width, height) = if decoded.orientation_swaps { (src_h, src_w) } else { (src_w, src_h) };
+    Ok(Rendered { width, height, content_type: decoded.content_type, thumb, preview })
+}
+
+/// The size of a `long_edge` rendition of a `w`×`h` source, never larger than the source.
+pub fn scaled_fit(w: u32, h: u32, long_edge: u32) -> (u32, u32) {
+    let long = w.max(h);
+    if long <= long_edge {
+        return (w.max(1), h.max(1));
+    }
+    let scale = long_edge as f64 / long as f64;
+    let sw = ((w as f64 * scale).round() as u32).clamp(1, long_edge);
+    let sh = ((h as f64 * scale).round() as u32).clamp(1, long_edge);
+    (sw, sh)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fit_keeps_aspect_and_never_upscales() {
+        assert_eq!(scaled_fit(6000, 4000, 2048), (2048, 1365));
+        assert_eq!(scaled_fit(4000, 6000, 512), (341, 512));
+        assert_eq!(scaled_fit(300, 200, 2048), (300, 200));
+        assert_eq!(scaled_fit(100_000, 1, 512), (512, 1));
+    }
+}

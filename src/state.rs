@@ -1,0 +1,39 @@
+//! `AppState`: everything a request or a job needs, built once in `main` and cloned cheaply.
+
+use std::sync::Arc;
+
+use crate::{app::auth::LoginLimiter, blobs::Blobs, config::Config, db::Db, jobs::Jobs};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<Config>,
+    pub db: Db,
+    pub blobs: Blobs,
+    pub jobs: Jobs,
+    /// The server's secret: signs media URLs and CSRF tokens. Made once, kept in the database.
+    pub key: [u8; 32],
+    pub login_limiter: Arc<LoginLimiter>,
+}
+
+impl AppState {
+    /// Opens the data directory (creating it on first start) and the store inside it.
+    pub fn open(config: Config) -> anyhow::Result<AppState> {
+        std::fs::create_dir_all(&config.data_dir)?;
+        let db_path = config.data_dir.join("proofroom.redb");
+        let db = Db::open(&db_path).map_err(|e| anyhow::anyhow!("{}: {e}", db_path.display()))?;
+        let blobs = Blobs::open(&config.data_dir)?;
+        let key_bytes = db.meta_get_or_init("signing_key", crate::app::auth::random_bytes)?;
+        let key: [u8; 32] = key_bytes
+            .try_into()
+            .map_err(|_| anyhow::anyhow!("the stored signing key is corrupt"))?;
+        let jobs = Jobs::new(db.clone(), blobs.clone(), &config);
+        Ok(AppState {
+            config: Arc::new(config),
+            db,
+            blobs,
+            jobs,
+            key,
+            login_limiter: Arc::new(LoginLimiter::default()),
+        })
+    }
+}

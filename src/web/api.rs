@@ -1,0 +1,233 @@
+//! The JSON API under `/api/v1`, described by poem-openapi (`/api/openapi.json`, browsable
+//! at `/api/docs`). Scripts authenticate with `Authorization: Bearer <token>` from
+//! `proofroom token create`. Every error is `{"error": "..."}` with a fitting status.
+
+use poem::{Request, web::Multipart};
+use poem_openapi::{
+    ApiResponse, Object, OpenApi, SecurityScheme,
+    auth::Bearer,
+    impl_apirequest_for_payload,
+    param::{Path, Query},
+    payload::{Json, ParsePayload, Payload},
+    registry::{MetaSchema, MetaSchemaRef},
+};
+
+use super::{
+    error::{public_message, status_of},
+    models::{GalleryOut, PhotoOut},
+    upload,
+};
+use crate::{
+    app::{self, AppError},
+    domain::{GalleryId, PhotoId, PhotoState},
+    state::AppState,
+};
+
+/// An API token from `proofroom token create`.
+#[derive(SecurityScheme)]
+#[oai(ty = "bearer", checker = "check_token")]
+pub struct Token(#[allow(dead_code)] String);
+
+async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<String> {
+    let state = super::session::state(req)?;
+    match app::auth::check_api_token(state, &bearer.token).await {
+        Ok(t) => Ok(t.name),
+        Err(e) => Err(ApiError::from(e).into()),
+    }
+}
+
+#[derive(Object)]
+pub struct ErrorBody {
+    /// What went wrong and what to do about it.
+    error: String,
+}
+
+#[derive(ApiResponse)]
+pub enum ApiError {
+    /// The request is malformed or a value is invalid.
+    #[oai(status = 400)]
+    BadRequest(Json<ErrorBody>),
+    /// No token, or not a valid one.
+    #[oai(status = 401)]
+    Unauthorized(Json<ErrorBody>),
+    #[oai(status = 403)]
+    Forbidden(Json<ErrorBody>),
+    #[oai(status = 404)]
+    NotFound(Json<ErrorBody>),
+    /// A file is larger than the server's upload limit.
+    #[oai(status = 413)]
+    TooLarge(Json<ErrorBody>),
+    /// A file is not a JPEG, PNG, WebP or TIFF image.
+    #[oai(status = 415)]
+    UnsupportedType(Json<ErrorBody>),
+    #[oai(status = 429)]
+    RateLimited(Json<ErrorBody>),
+    #[oai(status = 500)]
+    Internal(Json<ErrorBody>),
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> Self {
+        let status = status_of(&e);
+        let body = Json(ErrorBody { error: public_message(&e) });
+        match e {
+            AppError::NotFound(_) => ApiError::NotFound(body),
+            AppError::Invalid(_) => ApiError::BadRequest(body),
+            AppError::UnsupportedType(_) => ApiError::UnsupportedType(body),
+            AppError::TooLarge(_) => ApiError::TooLarge(body),
+            AppError::Unauthorized(_) => ApiError::Unauthorized(body),
+            AppError::Forbidden(_) => ApiError::Forbidden(body),
+            AppError::RateLimited(_) => ApiError::RateLimited(body),
+            AppError::Internal(_) => {
+                debug_assert_eq!(status.as_u16(), 500);
+                ApiError::Internal(body)
+            }
+        }
+    }
+}
+
+type ApiResult<T> = Result<Json<T>, ApiError>;
+
+fn gallery_id(s: &str) -> Result<GalleryId, ApiError> {
+    s.parse().map_err(|_| AppError::NotFound("gallery not found".into()).into())
+}
+
+fn photo_id(s: &str) -> Result<PhotoId, ApiError> {
+    s.parse().map_err(|_| AppError::NotFound("photo not found".into()).into())
+}
+
+#[derive(Object)]
+pub struct NewGallery {
+    /// 1–200 characters.
+    title: String,
+    /// Nest the new gallery inside this one.
+    parent: Option<String>,
+}
+
+#[derive(Object)]
+pub struct StateChange {
+    /// `proof`, `final` or `undefined`.
+    state: String,
+}
+
+#[derive(Object)]
+pub struct UploadedPhoto {
+    photo: PhotoOut,
+    /// True when the filename matched a photo and this upload became its new version.
+    replaced: bool,
+}
+
+#[derive(Object)]
+pub struct UploadResult {
+    uploaded: Vec<UploadedPhoto>,
+}
+
+/// `multipart/form-data` with one or more file fields, streamed straight to storage
+/// (poem-openapi's own `Upload` would spool each file to a temp file first).
+pub struct UploadForm(Multipart);
+
+impl Payload for UploadForm {
+    const CONTENT_TYPE: &'static str = "multipart/form-data";
+
+    fn check_content_type(content_type: &str) -> bool {
+        content_type.starts_with("multipart/form-data")
+    }
+
+    fn schema_ref() -> MetaSchemaRef {
+        let binary = MetaSchemaRef::Inline(Box::new(MetaSchema { format: Some("binary"), ..MetaSchema::new("string") }));
+        MetaSchemaRef::Inline(Box::new(MetaSchema {
+            description: Some("Any number of file fields (JPEG, PNG, WebP, TIFF). A `final` field (`true`) sent before the files marks them final."),
+            properties: vec![
+                ("final", MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean")))),
+                ("file", MetaSchemaRef::Inline(Box::new(MetaSchema { items: Some(Box::new(binary)), ..MetaSchema::new("array") }))),
+            ],
+            ..MetaSchema::new("object")
+        }))
+    }
+}
+
+impl ParsePayload for UploadForm {
+    const IS_REQUIRED: bool = true;
+
+    async fn from_request(request: &Request, body: &mut poem::RequestBody) -> poem::Result<Self> {
+        use poem::FromRequest;
+        Ok(UploadForm(Multipart::from_request(request, body).await?))
+    }
+}
+
+impl_apirequest_for_payload!(UploadForm);
+
+pub struct Api;
+
+#[OpenApi(prefix_path = "/v1")]
+impl Api {
+    /// List every gallery.
+    #[oai(path = "/galleries", method = "get")]
+    async fn list_galleries(&self, state: poem::web::Data<&AppState>, _auth: Token) -> ApiResult<Vec<GalleryOut>> {
+        let tree = app::galleries::tree(&state).await?;
+        Ok(Json(tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect()))
+    }
+
+    /// Create a gallery, optionally inside another.
+    #[oai(path = "/galleries", method = "post")]
+    async fn create_gallery(&self, state: poem::web::Data<&AppState>, _auth: Token, body: Json<NewGallery>) -> ApiResult<GalleryOut> {
+        let parent = match body.parent.as_deref() {
+            Some(p) => Some(p.parse().map_err(|_| ApiError::from(AppError::Invalid("the parent gallery does not exist".into())))?),
+            None => None,
+        };
+        let g = app::galleries::create(&state, &body.title, parent).await?;
+        Ok(Json(GalleryOut::from(&g)))
+    }
+
+    /// Get one gallery.
+    #[oai(path = "/galleries/:id", method = "get")]
+    async fn get_gallery(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>) -> ApiResult<GalleryOut> {
+        let g = app::galleries::get(&state, gallery_id(&id)?).await?;
+        Ok(Json(GalleryOut::from(&g)))
+    }
+
+    /// List a gallery's photos in display order, with status and signed media URLs.
+    #[oai(path = "/galleries/:id/photos", method = "get")]
+    async fn list_photos(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>) -> ApiResult<Vec<PhotoOut>> {
+        let id = gallery_id(&id)?;
+        app::galleries::get(&state, id).await?;
+        let photos = app::photos::list(&state, id).await?;
+        Ok(Json(photos.iter().map(|p| PhotoOut::new(&state, p)).collect()))
+    }
+
+    /// Upload photos (multipart, several files per request). A file whose name matches a
+    /// photo in the gallery becomes that photo's new version; `final=true` (query or a form
+    /// field before the files) marks uploads final.
+    #[oai(path = "/galleries/:id/photos", method = "post")]
+    async fn upload_photos(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+        #[oai(name = "final")] mark_final: Query<Option<bool>>,
+        form: UploadForm,
+    ) -> ApiResult<UploadResult> {
+        let id = gallery_id(&id)?;
+        let received = upload::receive(&state, id, form.0, mark_final.0.unwrap_or(false)).await?;
+        Ok(Json(UploadResult {
+            uploaded: received.into_iter().map(|r| UploadedPhoto { photo: r.photo, replaced: r.replaced }).collect(),
+        }))
+    }
+
+    /// Get one photo.
+    #[oai(path = "/photos/:id", method = "get")]
+    async fn get_photo(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>) -> ApiResult<PhotoOut> {
+        let view = app::photos::get(&state, photo_id(&id)?).await?;
+        Ok(Json(PhotoOut::new(&state, &view)))
+    }
+
+    /// Set a photo's state: `proof`, `final` or `undefined`.
+    #[oai(path = "/photos/:id/state", method = "put")]
+    async fn set_state(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>, body: Json<StateChange>) -> ApiResult<PhotoOut> {
+        let new_state = PhotoState::parse(&body.state)
+            .ok_or_else(|| ApiError::from(AppError::Invalid("state must be proof, final or undefined".into())))?;
+        let p = app::photos::set_state(&state, photo_id(&id)?, new_state).await?;
+        let view = app::photos::get(&state, p.id).await?;
+        Ok(Json(PhotoOut::new(&state, &view)))
+    }
+}

@@ -1,0 +1,42 @@
+//! Embedded CSS, JS and icons. URLs carry a content hash (`?v=`), so a page always loads the
+//! assets it was rendered with and browsers may cache them for a year.
+
+use poem::{
+    IntoResponse, Request, Response, handler,
+    http::{StatusCode, header},
+    web::Path,
+};
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "assets"]
+struct Assets;
+
+fn etag_of(file: &rust_embed::EmbeddedFile) -> String {
+    hex::encode(&file.metadata.sha256_hash()[..8])
+}
+
+/// The versioned URL of an asset, for views.
+pub fn url(name: &str) -> String {
+    match Assets::get(name) {
+        Some(f) => format!("/assets/{name}?v={}", etag_of(&f)),
+        None => format!("/assets/{name}"),
+    }
+}
+
+#[handler]
+pub fn serve(Path(name): Path<String>, req: &Request) -> Response {
+    let Some(file) = Assets::get(&name) else {
+        return super::error::not_found_page();
+    };
+    let etag = format!("\"{}\"", etag_of(&file));
+    if req.header(header::IF_NONE_MATCH).is_some_and(|v| v == etag) {
+        return StatusCode::NOT_MODIFIED.into_response();
+    }
+    let mime = mime_guess::from_path(&name).first_or_octet_stream();
+    Response::builder()
+        .header(header::CONTENT_TYPE, mime.as_ref())
+        .header(header::ETAG, etag)
+        .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
+        .body(file.data.into_owned())
+}

@@ -1,0 +1,110 @@
+//! The only module that imports poem: routes, extractors, views, assets, the JSON API and
+//! the mapping of errors to HTTP. Handlers extract, call one `app` function, and render.
+
+mod admin;
+mod api;
+mod assets;
+mod error;
+mod media;
+mod models;
+mod session;
+mod upload;
+mod views;
+
+use poem::{
+    EndpointExt, IntoEndpoint, Route, Server, get, handler,
+    listener::{Acceptor, Listener, TcpListener},
+    middleware::{CookieJarManager, SetHeader},
+    post,
+    web::Redirect,
+};
+use poem_openapi::OpenApiService;
+
+use crate::{app, state::AppState};
+
+/// Every route, in one place, so the access tests can walk them.
+pub fn routes(state: AppState) -> impl poem::Endpoint {
+    let api = OpenApiService::new(api::Api, "proofroom", env!("CARGO_PKG_VERSION"))
+        .description("Galleries, photos and uploads of a proofroom server.")
+        .server("/api");
+    let spec = api.spec_endpoint();
+    let docs = api.swagger_ui();
+    Route::new()
+        .at("/", get(home))
+        .at("/healthz", get(healthz))
+        .at("/assets/:name", get(assets::serve))
+        .at("/media/:kind/:hash/:exp/:sig", get(media::serve).head(media::serve))
+        .at("/admin", get(admin::dashboard))
+        .at("/admin/login", get(admin::login_form).post(admin::login_submit))
+        .at("/admin/setup/:token", get(admin::setup_form).post(admin::setup_submit))
+        .at("/admin/logout", post(admin::logout))
+        .at("/admin/galleries", post(admin::create_gallery))
+        .at("/admin/galleries/:id", get(admin::gallery_page))
+        .at("/admin/galleries/:id/edit", post(admin::edit_gallery))
+        .at("/admin/galleries/:id/delete", get(admin::delete_form).post(admin::delete_gallery))
+        .at("/admin/galleries/:id/photos", post(admin::upload_photos))
+        .at("/admin/galleries/:id/photos.json", get(admin::photos_json))
+        .at("/admin/galleries/:id/order", post(admin::reorder))
+        .at("/admin/photos/:id", get(admin::photo_page))
+        .at("/admin/photos/:id/state", post(admin::set_state))
+        .nest("/api/openapi.json", spec)
+        .nest("/api/docs", docs)
+        .nest("/api", api.into_endpoint().catch_all_error(error::api_catch_all))
+        .catch_error(|_: poem::error::NotFoundError| async { error::not_found_page() })
+        .with(CookieJarManager::new())
+        .with(
+            SetHeader::new()
+                .overriding("x-content-type-options", "nosniff")
+                .overriding("referrer-policy", "same-origin")
+                .overriding("x-frame-options", "DENY"),
+        )
+        .data(state)
+        .into_endpoint()
+}
+
+#[handler]
+fn home() -> Redirect {
+    Redirect::see_other("/admin")
+}
+
+#[handler]
+fn healthz() -> &'static str {
+    "ok"
+}
+
+/// Starts the workers, prints how to sign in, and serves until Ctrl-C or SIGTERM.
+pub async fn serve(state: AppState) -> anyhow::Result<()> {
+    state.jobs.start(state.config.workers)?;
+    let acceptor = TcpListener::bind(state.config.listen)
+        .into_acceptor()
+        .await
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.listen))?;
+    let local = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied());
+    println!("proofroom listening on http://{}", local.map_or(state.config.listen.to_string(), |a| a.to_string()));
+    println!("data directory: {}", state.config.data_dir.display());
+    match app::auth::setup_link(&state).await? {
+        Some(link) => println!("\nFirst start: open this one-time link to choose the admin password:\n\n    {link}\n"),
+        None => println!("Sign in at {}/admin/login", state.config.base_url),
+    }
+    Server::new_with_acceptor(acceptor)
+        .run_with_graceful_shutdown(routes(state), shutdown_signal(), Some(std::time::Duration::from_secs(10)))
+        .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return ctrl_c.await.unwrap_or_default(),
+        };
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    ctrl_c.await.unwrap_or_default();
+}

@@ -1,0 +1,347 @@
+//! The photographer's pages: sign-in, first-run setup, galleries, a gallery, a photo.
+
+use maud::{Markup, html};
+
+use super::{Chrome, human_size, human_time, layout};
+use crate::{
+    domain::PhotoState,
+    web::models::{GalleryOut, PhotoOut},
+};
+
+pub fn login(studio: &str, csrf: &str, next: &str, error: Option<&str>) -> Markup {
+    let chrome = Chrome { studio, csrf: None };
+    layout(
+        &chrome,
+        "Sign in",
+        html! {
+            section.card.narrow.auth {
+                p.eyebrow { "Studio" }
+                h1 { "Welcome back" }
+                p.muted { "Sign in to manage your galleries." }
+                @if let Some(e) = error { p.alert role="alert" { (e) } }
+                form method="post" action="/admin/login" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    input type="hidden" name="next" value=(next);
+                    label for="password" { "Password" }
+                    input #password type="password" name="password" autocomplete="current-password" required autofocus;
+                    button.button.primary.wide type="submit" { "Sign in" }
+                }
+                p.hint { "Forgot it? Run " code { "proofroom admin set-password" } " on the server." }
+            }
+        },
+    )
+}
+
+pub fn setup(studio: &str, csrf: &str, token: &str, error: Option<&str>) -> Markup {
+    let chrome = Chrome { studio, csrf: None };
+    layout(
+        &chrome,
+        "Set up",
+        html! {
+            section.card.narrow.auth {
+                p.eyebrow { "First start" }
+                h1 { "Choose your password" }
+                p.muted { "This link works once. After this, sign in with the password you choose here." }
+                @if let Some(e) = error { p.alert role="alert" { (e) } }
+                form method="post" action={ "/admin/setup/" (token) } {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="password" { "New password (at least 8 characters)" }
+                    input #password type="password" name="password" autocomplete="new-password" minlength="8" required autofocus;
+                    button.button.primary.wide type="submit" { "Save and continue" }
+                }
+            }
+        },
+    )
+}
+
+/// A gallery in the galleries list.
+pub struct GalleryRow {
+    pub gallery: GalleryOut,
+    pub depth: usize,
+    pub photos: usize,
+    pub cover_url: Option<String>,
+}
+
+pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
+    let chrome = Chrome { studio, csrf: Some(csrf) };
+    let total: usize = rows.iter().map(|r| r.photos).sum();
+    layout(
+        &chrome,
+        "Galleries",
+        html! {
+            div.pagehead {
+                div {
+                    p.eyebrow { "Your studio" }
+                    h1 { "Galleries" }
+                    p.muted { (rows.len()) " galleries · " (total) " photos" }
+                }
+                form.inline-create method="post" action="/admin/galleries" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label.sr-only for="new-title" { "New gallery title" }
+                    input #new-title type="text" name="title" placeholder="New gallery, e.g. “Anna & Tom — Wedding”" maxlength="200" required;
+                    select name="parent" aria-label="Inside" {
+                        option value="" { "At the top level" }
+                        @for r in rows { option value=(r.gallery.id) { (indent(r.depth)) (r.gallery.title) } }
+                    }
+                    button.button.primary type="submit" { "Create gallery" }
+                }
+            }
+            @if rows.is_empty() {
+                section.card.empty {
+                    h2 { "Start with your first gallery" }
+                    p.muted { "Create a gallery for a client or a shoot above, then drop your photos into it. Galleries can nest: a client area, a client, then each shoot." }
+                }
+            } @else {
+                ul.gallery-list {
+                    @for r in rows {
+                        li.gallery-row style={ "--depth:" (r.depth) } {
+                            a href={ "/admin/galleries/" (r.gallery.id) } {
+                                span.cover {
+                                    @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; }
+                                }
+                                span.meta {
+                                    strong { (r.gallery.title) }
+                                    span.muted { (r.photos) " photos · created " (human_time(r.gallery.created_ms)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+fn indent(depth: usize) -> String {
+    "\u{2003}".repeat(depth)
+}
+
+/// Everything the gallery page shows.
+pub struct GalleryPage<'a> {
+    pub studio: &'a str,
+    pub csrf: &'a str,
+    pub gallery: GalleryOut,
+    pub crumbs: Vec<GalleryOut>,
+    pub children: Vec<GalleryRow>,
+    pub photos: Vec<PhotoOut>,
+    /// Where the gallery may be moved: (id, title, depth), without itself and its subtree.
+    pub move_targets: Vec<(String, String, usize)>,
+}
+
+pub fn gallery(m: &GalleryPage) -> Markup {
+    let chrome = Chrome { studio: m.studio, csrf: Some(m.csrf) };
+    let g = &m.gallery;
+    let ready = m.photos.iter().filter(|p| p.status == "ready").count();
+    layout(
+        &chrome,
+        &g.title,
+        html! {
+            nav.crumbs aria-label="Breadcrumb" {
+                a href="/admin" { "Galleries" }
+                @for c in &m.crumbs[..m.crumbs.len().saturating_sub(1)] {
+                    span aria-hidden="true" { "/" }
+                    a href={ "/admin/galleries/" (c.id) } { (c.title) }
+                }
+            }
+            div.pagehead {
+                div {
+                    h1 { (g.title) }
+                    p.muted #summary { (m.photos.len()) " photos · " (ready) " ready" }
+                }
+                details.actions {
+                    summary.button { "Gallery settings" }
+                    div.popover {
+                        form method="post" action={ "/admin/galleries/" (g.id) "/edit" } {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            label for="title" { "Title" }
+                            input #title type="text" name="title" value=(g.title) maxlength="200" required;
+                            label for="parent" { "Inside" }
+                            select #parent name="parent" {
+                                option value="" selected[g.parent.is_none()] { "At the top level" }
+                                @for (id, title, depth) in &m.move_targets {
+                                    option value=(id) selected[g.parent.as_deref() == Some(id.as_str())] { (indent(*depth)) (title) }
+                                }
+                            }
+                            button.button.primary type="submit" { "Save" }
+                        }
+                        a.button.danger href={ "/admin/galleries/" (g.id) "/delete" } { "Delete gallery…" }
+                    }
+                }
+            }
+            @if !m.children.is_empty() {
+                h2.section-title { "Inside this gallery" }
+                ul.gallery-list.compact {
+                    @for r in &m.children {
+                        li.gallery-row { a href={ "/admin/galleries/" (r.gallery.id) } {
+                            span.cover { @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; } }
+                            span.meta { strong { (r.gallery.title) } span.muted { (r.photos) " photos" } }
+                        } }
+                    }
+                }
+            }
+            form.inline-create.sub method="post" action="/admin/galleries" {
+                input type="hidden" name="csrf" value=(m.csrf);
+                input type="hidden" name="parent" value=(g.id);
+                label.sr-only for="sub-title" { "New gallery inside this one" }
+                input #sub-title type="text" name="title" placeholder="Add a gallery inside, e.g. “Ceremony”" maxlength="200" required;
+                button.button type="submit" { "Add" }
+            }
+            section.uploader data-gallery=(g.id) {
+                label.dropzone #dropzone for="files" {
+                    strong { "Drop photos here" }
+                    span.muted { " or click to choose files — JPEG, PNG, WebP, TIFF" }
+                    input #files type="file" name="file" multiple accept=".jpg,.jpeg,.png,.webp,.tif,.tiff,image/jpeg,image/png,image/webp,image/tiff";
+                }
+                label.check {
+                    input #mark-final type="checkbox";
+                    " Files that replace a photo of the same name are retouched " strong { "finals" }
+                }
+                div.upload-status #upload-status hidden {
+                    div.total { span #upload-total-label { "Uploading…" } progress #upload-total max="100" value="0" {} }
+                    ul.queue #upload-queue {}
+                }
+            }
+            @if m.photos.is_empty() {
+                p.muted.empty-grid #empty-grid { "No photos yet. Drop a shoot above; thumbnails appear as each file is processed." }
+            }
+            ul.grid #grid aria-label="Photos" {
+                @for p in &m.photos { (photo_card(p)) }
+            }
+            template #card-template { (photo_card_shell()) }
+        },
+    )
+}
+
+fn state_label(s: &str) -> &'static str {
+    match PhotoState::parse(s) {
+        Some(PhotoState::Final) => "Final",
+        Some(PhotoState::Undefined) => "Unset",
+        _ => "Proof",
+    }
+}
+
+/// One photo in the grid. `admin.js` fills the same markup (from the template) for new
+/// uploads and keeps the status up to date.
+fn photo_card(p: &PhotoOut) -> Markup {
+    html! {
+        li.card.photo data-id=(p.id) data-status=(p.status) draggable="true" {
+            a.thumb href={ "/admin/photos/" (p.id) } {
+                @if let Some(u) = &p.thumb_url {
+                    img src=(u) alt=(p.filename) loading="lazy" width=[p.thumb_width] height=[p.thumb_height];
+                } @else {
+                    span.placeholder {}
+                }
+            }
+            span.badge data-state=(p.state) { (state_label(&p.state)) }
+            div.caption {
+                span.name title=(p.filename) { (p.filename) }
+                span.status { (status_text(p)) }
+            }
+        }
+    }
+}
+
+fn photo_card_shell() -> Markup {
+    html! {
+        li.card.photo data-status="pending" draggable="true" {
+            a.thumb { span.placeholder {} }
+            span.badge {}
+            div.caption { span.name {} span.status {} }
+        }
+    }
+}
+
+fn status_text(p: &PhotoOut) -> String {
+    match p.status.as_str() {
+        "ready" => match (p.width, p.height) {
+            (Some(w), Some(h)) => format!("{w} × {h}"),
+            _ => "Ready".into(),
+        },
+        "failed" => format!("Failed: {}", p.error.as_deref().unwrap_or("unknown reason")),
+        _ => "Processing…".into(),
+    }
+}
+
+/// The large view of one photo.
+pub struct PhotoPage<'a> {
+    pub studio: &'a str,
+    pub csrf: &'a str,
+    pub gallery: GalleryOut,
+    pub photo: PhotoOut,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+pub fn photo(m: &PhotoPage) -> Markup {
+    let chrome = Chrome { studio: m.studio, csrf: Some(m.csrf) };
+    let p = &m.photo;
+    layout(
+        &chrome,
+        &p.filename,
+        html! {
+            nav.crumbs aria-label="Breadcrumb" {
+                a href="/admin" { "Galleries" }
+                span aria-hidden="true" { "/" }
+                a href={ "/admin/galleries/" (m.gallery.id) } { (m.gallery.title) }
+            }
+            div.viewer {
+                figure.stage {
+                    @if let Some(u) = &p.preview_url {
+                        img src=(u) alt=(p.filename);
+                    } @else {
+                        div.placeholder.big { span { (status_text(p)) } }
+                    }
+                    @if let Some(prev) = &m.prev { a.nav.prev href={ "/admin/photos/" (prev) } rel="prev" aria-label="Previous photo" { "‹" } }
+                    @if let Some(next) = &m.next { a.nav.next href={ "/admin/photos/" (next) } rel="next" aria-label="Next photo" { "›" } }
+                }
+                aside.card.details {
+                    h1.filename { (p.filename) }
+                    p.muted { (status_text(p)) }
+                    form method="post" action={ "/admin/photos/" (p.id) "/state" } {
+                        input type="hidden" name="csrf" value=(m.csrf);
+                        label for="state" { "State" }
+                        div.row {
+                            select #state name="state" {
+                                @for s in PhotoState::ALL {
+                                    option value=(s.as_str()) selected[p.state == s.as_str()] { (state_label(s.as_str())) }
+                                }
+                            }
+                            button.button type="submit" { "Save" }
+                        }
+                    }
+                    @if let Some(u) = &p.original_url { p { a.button.wide href=(u) download=(p.filename) { "Download original" } } }
+                    h2.section-title { "Versions" }
+                    ol.versions reversed {
+                        @for v in p.versions.iter().rev() {
+                            li { span { (human_time(v.uploaded_ms)) } span.muted { (human_size(v.size)) " · " code { (&v.blob[..12]) } } }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn confirm_delete(studio: &str, csrf: &str, g: &GalleryOut, photos: usize, children: usize) -> Markup {
+    let chrome = Chrome { studio, csrf: Some(csrf) };
+    layout(
+        &chrome,
+        "Delete gallery",
+        html! {
+            section.card.narrow {
+                p.eyebrow { "Delete gallery" }
+                h1 { "Delete “" (g.title) "”?" }
+                p.lead {
+                    "This removes the gallery, its " (photos) " photos"
+                    @if children > 0 { " and the " (children) " galleries inside it" }
+                    ". Clients lose access at once. This cannot be undone."
+                }
+                form.row method="post" action={ "/admin/galleries/" (g.id) "/delete" } {
+                    input type="hidden" name="csrf" value=(csrf);
+                    a.button href={ "/admin/galleries/" (g.id) } { "Keep it" }
+                    button.button.danger type="submit" { "Delete for good" }
+                }
+            }
+        },
+    )
+}
