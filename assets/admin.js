@@ -1,1 +1,202 @@
+// proofroom admin: uploads with per-file and total progress, live processing status, and
+// drag-to-reorder on the gallery page. Plain JS, no build step; every string from the server
+// is set with textContent so nothing a user typed can run as code.
+(function () {
+  "use strict";
+  const uploader = document.querySelector(".uploader[data-gallery]");
+  if (!uploader) return;
+  const gallery = uploader.dataset.gallery;
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const grid = document.getElementById("grid");
+  const template = document.getElementById("card-template");
+  const input = document.getElementById("files");
+  const dropzone = document.getElementById("dropzone");
+  const markFinal = document.getElementById("mark-final");
+  const statusBox = document.getElementById("upload-status");
+  const queueList = document.getElementById("upload-queue");
+  const totalBar = document.getElementById("upload-total");
+  const totalLabel = document.getElementById("upload-total-label");
+  const PARALLEL = 3;
 
+  const queue = [];
+  let active = 0, totalBytes = 0, doneBytes = 0, finished = 0, failed = 0, count = 0;
+  const inflight = new Map();
+
+  function addFiles(files) {
+    if (!files.length) return;
+    statusBox.hidden = false;
+    for (const file of files) {
+      const li = document.createElement("li");
+      const name = document.createElement("span"); name.className = "fname"; name.textContent = file.name;
+      const bar = document.createElement("progress"); bar.max = 100; bar.value = 0;
+      const msg = document.createElement("span"); msg.className = "msg"; msg.textContent = "Waiting…";
+      li.append(name, bar, msg);
+      queueList.append(li);
+      queue.push({ file, li, bar, msg });
+      totalBytes += file.size; count++;
+    }
+    updateTotal();
+    pump();
+  }
+
+  function updateTotal() {
+    let sent = doneBytes;
+    for (const v of inflight.values()) sent += v;
+    totalBar.value = totalBytes ? Math.round((sent / totalBytes) * 100) : 0;
+    const left = count - finished - failed;
+    totalLabel.textContent = left > 0
+      ? `Uploading ${finished + failed + 1 > count ? count : finished + failed + 1} of ${count}…`
+      : `${finished} uploaded` + (failed ? `, ${failed} refused` : "");
+  }
+
+  function pump() {
+    while (active < PARALLEL && queue.length) send(queue.shift());
+  }
+
+  function send(item) {
+    active++;
+    const xhr = new XMLHttpRequest();
+    const form = new FormData();
+    form.append("file", item.file, item.file.name);
+    xhr.open("POST", `/admin/galleries/${gallery}/photos?final=${markFinal.checked}`);
+    xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.setRequestHeader("Accept", "application/json");
+    item.msg.textContent = "Uploading…";
+    xhr.upload.onprogress = (e) => {
+      if (!e.lengthComputable) return;
+      item.bar.value = Math.round((e.loaded / e.total) * 100);
+      inflight.set(item, Math.min(item.file.size, e.loaded));
+      updateTotal();
+    };
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch (_) { /* not JSON: shown below */ }
+      if (xhr.status >= 200 && xhr.status < 300 && body) {
+        const up = body.uploaded && body.uploaded[0];
+        item.li.className = "done"; item.bar.value = 100;
+        item.msg.textContent = up && up.replaced ? "Replaced ✓" : "Uploaded ✓";
+        finished++;
+        if (up) upsertCard(up.photo);
+      } else {
+        fail(item, body && body.error ? body.error : `Upload failed (HTTP ${xhr.status})`);
+      }
+      finish(item);
+    };
+    xhr.onerror = () => { fail(item, "The connection was lost. Try this file again."); finish(item); };
+    xhr.send(form);
+  }
+
+  function fail(item, message) {
+    item.li.className = "error"; item.msg.textContent = message; failed++;
+  }
+
+  function finish(item) {
+    inflight.delete(item);
+    doneBytes += item.file.size;
+    active--;
+    updateTotal();
+    pump();
+    schedulePoll(300);
+  }
+
+  input.addEventListener("change", () => { addFiles([...input.files]); input.value = ""; });
+  ["dragenter", "dragover"].forEach((t) => dropzone.addEventListener(t, (e) => {
+    if (e.dataTransfer && [...e.dataTransfer.types].includes("Files")) { e.preventDefault(); dropzone.classList.add("over"); }
+  }));
+  ["dragleave", "drop"].forEach((t) => dropzone.addEventListener(t, () => dropzone.classList.remove("over")));
+  dropzone.addEventListener("drop", (e) => { e.preventDefault(); addFiles([...e.dataTransfer.files]); });
+  // Dropping files anywhere on the page should upload, not navigate away to the file.
+  window.addEventListener("dragover", (e) => { if ([...e.dataTransfer.types].includes("Files")) e.preventDefault(); });
+  window.addEventListener("drop", (e) => { if ([...e.dataTransfer.types].includes("Files")) { e.preventDefault(); addFiles([...e.dataTransfer.files]); } });
+
+  // ---- cards and live status ----
+  function statusText(p) {
+    if (p.status === "ready") return p.width && p.height ? `${p.width} × ${p.height}` : "Ready";
+    if (p.status === "failed") return `Failed: ${p.error || "unknown reason"}`;
+    return "Processing…";
+  }
+  const stateLabel = { proof: "Proof", final: "Final", undefined: "Unset" };
+
+  function upsertCard(p) {
+    let card = grid.querySelector(`[data-id="${p.id}"]`);
+    if (!card) {
+      card = template.content.firstElementChild.cloneNode(true);
+      card.dataset.id = p.id;
+      grid.append(card);
+      const empty = document.getElementById("empty-grid");
+      if (empty) empty.remove();
+    }
+    const link = card.querySelector(".thumb");
+    link.href = `/admin/photos/${p.id}`;
+    card.dataset.status = p.status;
+    const badge = card.querySelector(".badge");
+    badge.dataset.state = p.state; badge.textContent = stateLabel[p.state] || p.state;
+    const name = card.querySelector(".name");
+    name.textContent = p.filename; name.title = p.filename;
+    card.querySelector(".status").textContent = statusText(p);
+    const img = link.querySelector("img");
+    if (p.thumb_url && (!img || img.getAttribute("src") !== p.thumb_url)) {
+      const fresh = document.createElement("img");
+      fresh.src = p.thumb_url; fresh.alt = p.filename; fresh.loading = "lazy";
+      if (p.thumb_width) { fresh.width = p.thumb_width; fresh.height = p.thumb_height; }
+      link.replaceChildren(fresh);
+    }
+  }
+
+  let pollTimer = null;
+  function schedulePoll(ms) {
+    if (pollTimer) return;
+    pollTimer = setTimeout(poll, ms);
+  }
+  async function poll() {
+    pollTimer = null;
+    try {
+      const r = await fetch(`/admin/galleries/${gallery}/photos.json`, { headers: { Accept: "application/json" } });
+      if (!r.ok) throw new Error(r.status);
+      const { photos } = await r.json();
+      photos.forEach(upsertCard);
+      const ready = photos.filter((p) => p.status === "ready").length;
+      const summary = document.getElementById("summary");
+      if (summary) summary.textContent = `${photos.length} photos · ${ready} ready`;
+      if (photos.some((p) => p.status === "pending") || active || queue.length) schedulePoll(1200);
+    } catch (_) {
+      schedulePoll(4000);
+    }
+  }
+  if (grid.querySelector('[data-status="pending"]')) schedulePoll(800);
+
+  // ---- drag to reorder ----
+  let dragged = null;
+  grid.addEventListener("dragstart", (e) => {
+    const card = e.target.closest(".card.photo");
+    if (!card) return;
+    dragged = card; card.classList.add("dragging");
+    e.dataTransfer.effectAllowed = "move";
+    e.dataTransfer.setData("text/plain", card.dataset.id);
+  });
+  grid.addEventListener("dragover", (e) => {
+    if (!dragged) return;
+    e.preventDefault();
+    const over = e.target.closest(".card.photo");
+    grid.querySelectorAll(".drop-before").forEach((c) => c.classList.remove("drop-before"));
+    if (over && over !== dragged) over.classList.add("drop-before");
+  });
+  grid.addEventListener("drop", async (e) => {
+    if (!dragged) return;
+    e.preventDefault();
+    const over = e.target.closest(".card.photo");
+    if (over && over !== dragged) grid.insertBefore(dragged, over);
+    else if (!over) grid.append(dragged);
+    const order = [...grid.querySelectorAll(".card.photo")].map((c) => c.dataset.id);
+    await fetch(`/admin/galleries/${gallery}/order`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ order }),
+    });
+  });
+  grid.addEventListener("dragend", () => {
+    if (dragged) dragged.classList.remove("dragging");
+    grid.querySelectorAll(".drop-before").forEach((c) => c.classList.remove("drop-before"));
+    dragged = null;
+  });
+})();

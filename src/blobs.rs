@@ -74,7 +74,11 @@ impl Blobs {
 
     /// Streams `reader` into a new blob, hashing as bytes arrive. Refuses (and leaves
     /// nothing behind) once more than `limit` bytes have come.
-    pub async fn put_stream(&self, mut reader: impl AsyncRead + Unpin, limit: u64) -> Result<Stored, BlobError> {
+    pub async fn put_stream(
+        &self,
+        mut reader: impl AsyncRead + Unpin,
+        limit: u64,
+    ) -> Result<Stored, BlobError> {
         let tmp = self.temp_path();
         let result = async {
             let mut file = tokio::fs::File::create(&tmp).await?;
@@ -85,7 +89,10 @@ impl Blobs {
                 // Fill most of the buffer before writing: a network read returns a few KiB.
                 let mut filled = 0;
                 while filled < CHUNK {
-                    let n = reader.read(&mut buf[filled..]).await.map_err(BlobError::Source)?;
+                    let n = reader
+                        .read(&mut buf[filled..])
+                        .await
+                        .map_err(BlobError::Source)?;
                     if n == 0 {
                         break;
                     }
@@ -102,7 +109,10 @@ impl Blobs {
                 file.write_all(&buf[..filled]).await?;
             }
             file.sync_all().await?;
-            Ok(Stored { hash: hasher.finalize().into(), size })
+            Ok(Stored {
+                hash: hasher.finalize().into(),
+                size,
+            })
         }
         .await;
         match result {
@@ -131,7 +141,10 @@ impl Blobs {
             f.sync_all()?;
             self.commit_temp(&tmp, &hash)?;
         }
-        Ok(Stored { hash, size: bytes.len() as u64 })
+        Ok(Stored {
+            hash,
+            size: bytes.len() as u64,
+        })
     }
 
     /// Moves a synced temp file into place, or drops it when the blob already exists.
@@ -140,7 +153,9 @@ impl Blobs {
         if dest.is_file() {
             return fs::remove_file(tmp);
         }
-        let dir = dest.parent().ok_or_else(|| io::Error::other("blob path has no parent"))?;
+        let dir = dest
+            .parent()
+            .ok_or_else(|| io::Error::other("blob path has no parent"))?;
         fs::create_dir_all(dir)?;
         fs::rename(tmp, &dest)?;
         // The rename is only durable once the directory entry is on disk.
@@ -203,7 +218,11 @@ mod tests {
         assert!(blobs.verify(&a.hash).unwrap());
         let err = blobs.put_stream(&data[..], 100).await.unwrap_err();
         assert!(matches!(err, BlobError::TooLarge { limit: 100 }));
-        assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no temp file left");
+        assert_eq!(
+            fs::read_dir(dir.path().join("tmp")).unwrap().count(),
+            0,
+            "no temp file left"
+        );
         fs::write(blobs.path(&a.hash), b"bit rot").unwrap();
         assert!(!blobs.verify(&a.hash).unwrap());
     }

@@ -25,21 +25,30 @@ pub async fn check(state: &AppState) -> Result<CheckReport> {
         r.blobs = on_disk.len();
         for h in &on_disk {
             if !blobs.verify(h)? {
-                r.problems.push(format!("blob {h}: its bytes no longer match its hash (disk corruption?)"));
+                r.problems.push(format!(
+                    "blob {h}: its bytes no longer match its hash (disk corruption?)"
+                ));
             }
         }
         let photos = db.all_photos()?;
         r.photos = photos.len();
         for p in &photos {
             if db.gallery(p.gallery)?.is_none() {
-                r.problems.push(format!("photo {} ({}): its gallery {} is missing", p.id, p.filename, p.gallery));
+                r.problems.push(format!(
+                    "photo {} ({}): its gallery {} is missing",
+                    p.id, p.filename, p.gallery
+                ));
             }
             if p.versions.is_empty() {
-                r.problems.push(format!("photo {} ({}): has no version", p.id, p.filename));
+                r.problems
+                    .push(format!("photo {} ({}): has no version", p.id, p.filename));
             }
             for v in &p.versions {
                 if !on_disk.contains(&v.blob) {
-                    r.problems.push(format!("photo {} ({}): blob {} is missing", p.id, p.filename, v.blob));
+                    r.problems.push(format!(
+                        "photo {} ({}): blob {} is missing",
+                        p.id, p.filename, v.blob
+                    ));
                 }
             }
         }
@@ -47,7 +56,10 @@ pub async fn check(state: &AppState) -> Result<CheckReport> {
             if let MediaInfo::Ready { thumb, preview, .. } = info {
                 for (spec, rend) in [("thumb", thumb), ("preview", preview)] {
                     if !on_disk.contains(&rend.blob) {
-                        r.problems.push(format!("{spec} of blob {src}: rendition blob {} is missing", rend.blob));
+                        r.problems.push(format!(
+                            "{spec} of blob {src}: rendition blob {} is missing",
+                            rend.blob
+                        ));
                     }
                 }
             }

@@ -19,7 +19,8 @@ pub struct ApiToken {
 impl Db {
     pub fn put_session(&self, token_hash: &[u8; 32], s: &Session) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(SESSIONS)?.insert(token_hash, codec::encode(s)?.as_slice())?;
+        txn.open_table(SESSIONS)?
+            .insert(token_hash, codec::encode(s)?.as_slice())?;
         txn.commit()?;
         Ok(())
     }
@@ -27,7 +28,9 @@ impl Db {
     pub fn session(&self, token_hash: &[u8; 32]) -> Result<Option<Session>> {
         let txn = self.read()?;
         let t = txn.open_table(SESSIONS)?;
-        t.get(token_hash)?.map(|v| codec::decode(v.value())).transpose()
+        t.get(token_hash)?
+            .map(|v| codec::decode(v.value()))
+            .transpose()
     }
 
     pub fn remove_session(&self, token_hash: &[u8; 32]) -> Result<()> {
@@ -50,7 +53,8 @@ impl Db {
 
     pub fn put_api_token(&self, token_hash: &[u8; 32], t: &ApiToken) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(API_TOKENS)?.insert(token_hash, codec::encode(t)?.as_slice())?;
+        txn.open_table(API_TOKENS)?
+            .insert(token_hash, codec::encode(t)?.as_slice())?;
         txn.commit()?;
         Ok(())
     }
@@ -58,6 +62,8 @@ impl Db {
     pub fn api_token(&self, token_hash: &[u8; 32]) -> Result<Option<ApiToken>> {
         let txn = self.read()?;
         let t = txn.open_table(API_TOKENS)?;
-        t.get(token_hash)?.map(|v| codec::decode(v.value())).transpose()
+        t.get(token_hash)?
+            .map(|v| codec::decode(v.value()))
+            .transpose()
     }
 }

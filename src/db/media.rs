@@ -9,7 +9,9 @@ impl Db {
     pub fn media(&self, blob: Hash) -> Result<Option<MediaInfo>> {
         let txn = self.read()?;
         let t = txn.open_table(MEDIA)?;
-        t.get(&blob.0)?.map(|v| codec::decode(v.value())).transpose()
+        t.get(&blob.0)?
+            .map(|v| codec::decode(v.value()))
+            .transpose()
     }
 
     /// Media info for many blobs in one read transaction (a gallery page).

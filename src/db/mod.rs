@@ -59,11 +59,15 @@ pub struct Db {
 impl Db {
     /// Opens (or creates) the store, creates every table and runs migrations.
     pub fn open(path: &Path) -> Result<Self> {
-        let inner = redb::Database::builder().create(path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
-            e => e.into(),
-        })?;
-        let db = Db { inner: Arc::new(inner) };
+        let inner = redb::Database::builder()
+            .create(path)
+            .map_err(|e| match e {
+                redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
+                e => e.into(),
+            })?;
+        let db = Db {
+            inner: Arc::new(inner),
+        };
         db.migrate()?;
         Ok(db)
     }

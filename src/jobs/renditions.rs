@@ -15,11 +15,20 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
         Err(e) => return Outcome::Retry(e.to_string()),
     }
     let path = ctx.blobs.path(&blob);
-    let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), ctx.limits) {
+    let info = match media::render(
+        &path,
+        Spec::Preview.long_edge(),
+        Spec::Thumb.long_edge(),
+        ctx.limits,
+    ) {
         Ok(r) => {
             let store = |e: &media::Encoded| -> std::io::Result<Rendition> {
                 let s = ctx.blobs.put_bytes(&e.bytes)?;
-                Ok(Rendition { blob: s.hash, width: e.width, height: e.height })
+                Ok(Rendition {
+                    blob: s.hash,
+                    width: e.width,
+                    height: e.height,
+                })
             };
             let (thumb, preview) = match (store(&r.thumb), store(&r.preview)) {
                 (Ok(t), Ok(p)) => (t, p),
@@ -39,8 +48,19 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
     done(ctx.db.complete_job_with_media(claimed, blob, &info))
 }
 
-pub(super) fn fail(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash, reason: &str) -> Result<(), crate::db::DbError> {
-    ctx.db.complete_job_with_media(claimed, blob, &MediaInfo::Failed { reason: reason.into() })
+pub(super) fn fail(
+    ctx: &Ctx,
+    claimed: &ClaimedJob,
+    blob: Hash,
+    reason: &str,
+) -> Result<(), crate::db::DbError> {
+    ctx.db.complete_job_with_media(
+        claimed,
+        blob,
+        &MediaInfo::Failed {
+            reason: reason.into(),
+        },
+    )
 }
 
 fn done(r: Result<(), crate::db::DbError>) -> Outcome {

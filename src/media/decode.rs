@@ -40,8 +40,12 @@ pub fn decode(path: &Path, target_edge: u32, limits: Limits) -> Result<Decoded, 
             }
             decode_with_image(reader, ImageFormat::Jpeg, limits)
         }
-        Some(f @ (ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff)) => decode_with_image(reader, f, limits),
-        _ => Err(MediaError::Invalid("not a JPEG, PNG, WebP or TIFF image".into())),
+        Some(f @ (ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff)) => {
+            decode_with_image(reader, f, limits)
+        }
+        _ => Err(MediaError::Invalid(
+            "not a JPEG, PNG, WebP or TIFF image".into(),
+        )),
     }
 }
 
@@ -66,7 +70,11 @@ fn corrupt(e: impl std::fmt::Display) -> MediaError {
 
 /// The scaled JPEG path. `Ok(None)` for colour types it does not handle (CMYK, 16-bit grey),
 /// which the general path then decodes.
-fn decode_jpeg_scaled(path: &Path, target_edge: u32, limits: Limits) -> Result<Option<Decoded>, MediaError> {
+fn decode_jpeg_scaled(
+    path: &Path,
+    target_edge: u32,
+    limits: Limits,
+) -> Result<Option<Decoded>, MediaError> {
     let mut dec = jpeg_decoder::Decoder::new(BufReader::new(File::open(path)?));
     dec.read_info().map_err(corrupt)?;
     let info = dec.info().ok_or_else(|| corrupt("no header"))?;
@@ -86,7 +94,11 @@ fn decode_jpeg_scaled(path: &Path, target_edge: u32, limits: Limits) -> Result<O
     dec.set_max_decoding_buffer_size(limits.max_alloc as usize);
     let pixels = dec.decode().map_err(corrupt)?;
     let (w, h) = (w as u32, h as u32);
-    let rgb = if channels == 1 { pixels.iter().flat_map(|&l| [l, l, l]).collect() } else { pixels };
+    let rgb = if channels == 1 {
+        pixels.iter().flat_map(|&l| [l, l, l]).collect()
+    } else {
+        pixels
+    };
     if rgb.len() < (w * h * 3) as usize {
         return Err(corrupt("short pixel data"));
     }
@@ -102,16 +114,26 @@ fn decode_jpeg_scaled(path: &Path, target_edge: u32, limits: Limits) -> Result<O
     }))
 }
 
-fn decode_with_image(reader: ImageReader<BufReader<File>>, format: ImageFormat, limits: Limits) -> Result<Decoded, MediaError> {
+fn decode_with_image(
+    reader: ImageReader<BufReader<File>>,
+    format: ImageFormat,
+    limits: Limits,
+) -> Result<Decoded, MediaError> {
     let mut decoder = reader.into_decoder().map_err(corrupt)?;
     let (sw, sh) = decoder.dimensions();
     check_pixels(sw, sh, limits)?;
     let mut lim = image::Limits::default();
     lim.max_alloc = Some(limits.max_alloc);
-    decoder.set_limits(lim).map_err(|e| MediaError::Invalid(e.to_string()))?;
+    decoder
+        .set_limits(lim)
+        .map_err(|e| MediaError::Invalid(e.to_string()))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
-    let rgb = if img.color().has_alpha() { over_white(img.to_rgba8().into_raw()) } else { img.to_rgb8().into_raw() };
+    let rgb = if img.color().has_alpha() {
+        over_white(img.to_rgba8().into_raw())
+    } else {
+        img.to_rgb8().into_raw()
+    };
     Ok(Decoded {
         rgb,
         width: sw,
@@ -136,5 +158,11 @@ fn over_white(rgba: Vec<u8>) -> Vec<u8> {
 }
 
 fn swaps(o: Orientation) -> bool {
-    matches!(o, Orientation::Rotate90 | Orientation::Rotate270 | Orientation::Rotate90FlipH | Orientation::Rotate270FlipH)
+    matches!(
+        o,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    )
 }

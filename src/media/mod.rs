@@ -53,15 +53,40 @@ const QUALITY: u8 = 85;
 /// Makes a preview (long edge `preview_edge`) and a thumb (long edge `thumb_edge`) of the
 /// image at `path`, never upscaling. The thumb is resized from the preview: it is cheaper
 /// and looks the same.
-pub fn render(path: &Path, preview_edge: u32, thumb_edge: u32, limits: Limits) -> Result<Rendered, MediaError> {
+pub fn render(
+    path: &Path,
+    preview_edge: u32,
+    thumb_edge: u32,
+    limits: Limits,
+) -> Result<Rendered, MediaError> {
     let decoded = decode::decode(path, preview_edge, limits)?;
     let (src_w, src_h) = (decoded.source_width, decoded.source_height);
-    let preview_px = resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, preview_edge))?;
-    let thumb_px = resize::fit(preview_px.rgb.clone(), preview_px.width, preview_px.height, scaled_fit(src_w, src_h, thumb_edge))?;
+    let preview_px = resize::fit(
+        decoded.rgb,
+        decoded.width,
+        decoded.height,
+        scaled_fit(src_w, src_h, preview_edge),
+    )?;
+    let thumb_px = resize::fit(
+        preview_px.rgb.clone(),
+        preview_px.width,
+        preview_px.height,
+        scaled_fit(src_w, src_h, thumb_edge),
+    )?;
     let preview = encode::jpeg(resize::orient(preview_px, decoded.orientation)?, QUALITY)?;
     let thumb = encode::jpeg(resize::orient(thumb_px, decoded.orientation)?, QUALITY)?;
-    let (width, height) = if decoded.orientation_swaps { (src_h, src_w) } else { (src_w, src_h) };
-    Ok(Rendered { width, height, content_type: decoded.content_type, thumb, preview })
+    let (width, height) = if decoded.orientation_swaps {
+        (src_h, src_w)
+    } else {
+        (src_w, src_h)
+    };
+    Ok(Rendered {
+        width,
+        height,
+        content_type: decoded.content_type,
+        thumb,
+        preview,
+    })
 }
 
 /// The size of a `long_edge` rendition of a `w`×`h` source, never larger than the source.

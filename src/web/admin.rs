@@ -4,7 +4,7 @@ use maud::Markup;
 use poem::{
     IntoResponse, Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Json, Multipart, Path, Query, RemoteAddr, Redirect, cookie::CookieJar},
+    web::{Data, Form, Json, Multipart, Path, Query, Redirect, RemoteAddr, cookie::CookieJar},
 };
 use serde::Deserialize;
 
@@ -16,17 +16,22 @@ use super::{
     views::admin as views,
 };
 use crate::{
-    app::{self, AppError, media_urls::{self, MediaKind}},
+    app::{
+        self, AppError,
+        media_urls::{self, MediaKind},
+    },
     domain::{GalleryId, PhotoId, PhotoState},
     state::AppState,
 };
 
 fn parse_gallery(id: &str) -> Result<GalleryId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound("gallery not found".into()))
+    id.parse()
+        .map_err(|_| AppError::NotFound("gallery not found".into()))
 }
 
 fn parse_photo(id: &str) -> Result<PhotoId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound("photo not found".into()))
+    id.parse()
+        .map_err(|_| AppError::NotFound("photo not found".into()))
 }
 
 fn see_other(to: &str) -> Response {
@@ -46,7 +51,10 @@ fn pre_token(state: &AppState, jar: &CookieJar) -> String {
 fn check_pre_csrf(state: &AppState, jar: &CookieJar, given: &str) -> Result<(), AppError> {
     match jar.get(PRE_COOKIE) {
         Some(c) if app::auth::csrf_ok(state, c.value_str(), given) => Ok(()),
-        _ => Err(AppError::Forbidden("This form has expired. Reload the page and try again (cookies must be enabled).".into())),
+        _ => Err(AppError::Forbidden(
+            "This form has expired. Reload the page and try again (cookies must be enabled)."
+                .into(),
+        )),
     }
 }
 
@@ -56,14 +64,24 @@ pub struct NextQuery {
 }
 
 #[handler]
-pub async fn login_form(Data(state): Data<&AppState>, jar: &CookieJar, Query(q): Query<NextQuery>) -> poem::Result<Response> {
+pub async fn login_form(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Query(q): Query<NextQuery>,
+) -> poem::Result<Response> {
     if let Some(c) = jar.get(SESSION_COOKIE) {
         if app::auth::session_valid(state, c.value_str()).await? {
             return Ok(see_other(&session::safe_next(q.next.as_deref())));
         }
     }
     let csrf = app::auth::csrf_token(state, &pre_token(state, jar));
-    Ok(views::login(&state.config.studio_name, &csrf, &session::safe_next(q.next.as_deref()), None).into_response())
+    Ok(views::login(
+        &state.config.studio_name,
+        &csrf,
+        &session::safe_next(q.next.as_deref()),
+        None,
+    )
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -81,16 +99,28 @@ pub async fn login_submit(
     Form(f): Form<LoginForm>,
 ) -> poem::Result<Response> {
     check_pre_csrf(state, jar, &f.csrf)?;
-    let ip = addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
+    let ip = addr
+        .as_socket_addr()
+        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
     let next = session::safe_next(f.next.as_deref());
     match app::auth::login(state, ip, &f.password).await {
         Ok(token) => {
-            jar.add(session::cookie(state, SESSION_COOKIE, &token, Some(30 * 24 * 3600)));
+            jar.add(session::cookie(
+                state,
+                SESSION_COOKIE,
+                &token,
+                Some(30 * 24 * 3600),
+            ));
             Ok(see_other(&next))
         }
         Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
             let csrf = app::auth::csrf_token(state, &pre_token(state, jar));
-            let page = views::login(&state.config.studio_name, &csrf, &next, Some(&e.to_string()));
+            let page = views::login(
+                &state.config.studio_name,
+                &csrf,
+                &next,
+                Some(&e.to_string()),
+            );
             Ok(page.with_status(error::status_of(&e)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -98,7 +128,11 @@ pub async fn login_submit(
 }
 
 #[handler]
-pub async fn setup_form(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>) -> poem::Result<Markup> {
+pub async fn setup_form(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path(token): Path<String>,
+) -> poem::Result<Markup> {
     if !app::auth::setup_token_valid(state, &token).await? {
         return Err(AppError::Forbidden("This setup link was already used. Sign in with your password, or run `proofroom admin set-password` on the server.".into()).into());
     }
@@ -122,12 +156,22 @@ pub async fn setup_submit(
     check_pre_csrf(state, jar, &f.csrf)?;
     match app::auth::complete_setup(state, &token, &f.password).await {
         Ok(session_token) => {
-            jar.add(session::cookie(state, SESSION_COOKIE, &session_token, Some(30 * 24 * 3600)));
+            jar.add(session::cookie(
+                state,
+                SESSION_COOKIE,
+                &session_token,
+                Some(30 * 24 * 3600),
+            ));
             Ok(see_other("/admin"))
         }
         Err(e @ AppError::Invalid(_)) => {
             let csrf = app::auth::csrf_token(state, &pre_token(state, jar));
-            let page = views::setup(&state.config.studio_name, &csrf, &token, Some(&e.to_string()));
+            let page = views::setup(
+                &state.config.studio_name,
+                &csrf,
+                &token,
+                Some(&e.to_string()),
+            );
             Ok(page.with_status(StatusCode::BAD_REQUEST).into_response())
         }
         Err(e) => Err(e.into()),
@@ -140,7 +184,13 @@ pub struct CsrfForm {
 }
 
 #[handler]
-pub async fn logout(Data(state): Data<&AppState>, admin: Admin, req: &Request, jar: &CookieJar, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+pub async fn logout(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    jar: &CookieJar,
+    Form(f): Form<CsrfForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     app::auth::logout(state, &admin.token).await?;
     jar.add(session::cookie(state, SESSION_COOKIE, "", Some(0)));
@@ -156,7 +206,9 @@ async fn gallery_rows(state: &AppState) -> Result<Vec<views::GalleryRow>, AppErr
             gallery: GalleryOut::from(&s.gallery),
             depth: s.depth,
             photos: s.photo_count,
-            cover_url: s.cover.map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
+            cover_url: s
+                .cover
+                .map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
         })
         .collect())
 }
@@ -164,7 +216,11 @@ async fn gallery_rows(state: &AppState) -> Result<Vec<views::GalleryRow>, AppErr
 #[handler]
 pub async fn dashboard(Data(state): Data<&AppState>, admin: Admin) -> poem::Result<Markup> {
     let rows = gallery_rows(state).await?;
-    Ok(views::dashboard(&state.config.studio_name, &admin.csrf, &rows))
+    Ok(views::dashboard(
+        &state.config.studio_name,
+        &admin.csrf,
+        &rows,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -176,18 +232,33 @@ pub struct GalleryForm {
 }
 
 fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
-    if p.is_empty() { Ok(None) } else { parse_gallery(p).map(Some).map_err(|_| AppError::Invalid("the parent gallery does not exist".into())) }
+    if p.is_empty() {
+        Ok(None)
+    } else {
+        parse_gallery(p)
+            .map(Some)
+            .map_err(|_| AppError::Invalid("the parent gallery does not exist".into()))
+    }
 }
 
 #[handler]
-pub async fn create_gallery(Data(state): Data<&AppState>, admin: Admin, req: &Request, Form(f): Form<GalleryForm>) -> poem::Result<Response> {
+pub async fn create_gallery(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Form(f): Form<GalleryForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let g = app::galleries::create(state, &f.title, parse_parent(&f.parent)?).await?;
     Ok(see_other(&format!("/admin/galleries/{}", g.id)))
 }
 
 #[handler]
-pub async fn gallery_page(Data(state): Data<&AppState>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
+pub async fn gallery_page(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Markup> {
     let id = parse_gallery(&id)?;
     let crumbs = app::galleries::breadcrumbs(state, id).await?;
     let photos = app::photos::list(state, id).await?;
@@ -197,7 +268,9 @@ pub async fn gallery_page(Data(state): Data<&AppState>, admin: Admin, Path(id): 
     let mut skip_below: Option<usize> = None;
     for r in &rows {
         if let Some(d) = skip_below {
-            if r.depth > d { continue; }
+            if r.depth > d {
+                continue;
+            }
             skip_below = None;
         }
         if r.gallery.id == id.to_string() {
@@ -206,13 +279,23 @@ pub async fn gallery_page(Data(state): Data<&AppState>, admin: Admin, Path(id): 
         }
         move_targets.push((r.gallery.id.clone(), r.gallery.title.clone(), r.depth));
     }
-    let children_ids: Vec<String> = app::galleries::children(state, id).await?.iter().map(|g| g.id.to_string()).collect();
+    let children_ids: Vec<String> = app::galleries::children(state, id)
+        .await?
+        .iter()
+        .map(|g| g.id.to_string())
+        .collect();
     let page = views::GalleryPage {
         studio: &state.config.studio_name,
         csrf: &admin.csrf,
-        gallery: crumbs.last().map(GalleryOut::from).ok_or_else(|| AppError::NotFound("gallery not found".into()))?,
+        gallery: crumbs
+            .last()
+            .map(GalleryOut::from)
+            .ok_or_else(|| AppError::NotFound("gallery not found".into()))?,
         crumbs: crumbs.iter().map(GalleryOut::from).collect(),
-        children: rows.into_iter().filter(|r| children_ids.contains(&r.gallery.id)).collect(),
+        children: rows
+            .into_iter()
+            .filter(|r| children_ids.contains(&r.gallery.id))
+            .collect(),
         photos: photos.iter().map(|p| PhotoOut::new(state, p)).collect(),
         move_targets,
     };
@@ -220,7 +303,13 @@ pub async fn gallery_page(Data(state): Data<&AppState>, admin: Admin, Path(id): 
 }
 
 #[handler]
-pub async fn edit_gallery(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<GalleryForm>) -> poem::Result<Response> {
+pub async fn edit_gallery(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<GalleryForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let id = parse_gallery(&id)?;
     app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?)).await?;
@@ -228,21 +317,39 @@ pub async fn edit_gallery(Data(state): Data<&AppState>, admin: Admin, req: &Requ
 }
 
 #[handler]
-pub async fn delete_form(Data(state): Data<&AppState>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
+pub async fn delete_form(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Markup> {
     let id = parse_gallery(&id)?;
     let g = app::galleries::get(state, id).await?;
     let photos = app::photos::list(state, id).await?.len();
     let children = app::galleries::children(state, id).await?.len();
-    Ok(views::confirm_delete(&state.config.studio_name, &admin.csrf, &GalleryOut::from(&g), photos, children))
+    Ok(views::confirm_delete(
+        &state.config.studio_name,
+        &admin.csrf,
+        &GalleryOut::from(&g),
+        photos,
+        children,
+    ))
 }
 
 #[handler]
-pub async fn delete_gallery(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+pub async fn delete_gallery(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let id = parse_gallery(&id)?;
     let parent = app::galleries::get(state, id).await?.parent;
     app::galleries::delete(state, id).await?;
-    Ok(see_other(&parent.map_or("/admin".into(), |p| format!("/admin/galleries/{p}"))))
+    Ok(see_other(&parent.map_or("/admin".into(), |p| {
+        format!("/admin/galleries/{p}")
+    })))
 }
 
 #[derive(Deserialize)]
@@ -261,16 +368,29 @@ pub async fn upload_photos(
     Query(q): Query<UploadQuery>,
     mp: Multipart,
 ) -> poem::Result<Response> {
-    admin.check_csrf(state, req, None).map_err(|_| error::json(AppError::Forbidden("reload the page: the form has expired".into())))?;
+    admin.check_csrf(state, req, None).map_err(|_| {
+        error::json(AppError::Forbidden(
+            "reload the page: the form has expired".into(),
+        ))
+    })?;
     let id = parse_gallery(&id).map_err(error::json)?;
-    let received = upload::receive(state, id, mp, q.mark_final).await.map_err(error::json)?;
-    let body: Vec<_> = received.into_iter().map(|r| serde_json::json!({ "photo": r.photo, "replaced": r.replaced })).collect();
+    let received = upload::receive(state, id, mp, q.mark_final)
+        .await
+        .map_err(error::json)?;
+    let body: Vec<_> = received
+        .into_iter()
+        .map(|r| serde_json::json!({ "photo": r.photo, "replaced": r.replaced }))
+        .collect();
     Ok(Json(serde_json::json!({ "uploaded": body })).into_response())
 }
 
 /// The gallery's photos for the page's live status updates.
 #[handler]
-pub async fn photos_json(Data(state): Data<&AppState>, _admin: Admin, Path(id): Path<String>) -> poem::Result<Json<serde_json::Value>> {
+pub async fn photos_json(
+    Data(state): Data<&AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Json<serde_json::Value>> {
     let id = parse_gallery(&id).map_err(error::json)?;
     let photos = app::photos::list(state, id).await.map_err(error::json)?;
     let out: Vec<PhotoOut> = photos.iter().map(|p| PhotoOut::new(state, p)).collect();
@@ -283,21 +403,45 @@ pub struct OrderBody {
 }
 
 #[handler]
-pub async fn reorder(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Json(body): Json<OrderBody>) -> poem::Result<StatusCode> {
-    admin.check_csrf(state, req, None).map_err(|_| error::json(AppError::Forbidden("reload the page: the form has expired".into())))?;
+pub async fn reorder(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Json(body): Json<OrderBody>,
+) -> poem::Result<StatusCode> {
+    admin.check_csrf(state, req, None).map_err(|_| {
+        error::json(AppError::Forbidden(
+            "reload the page: the form has expired".into(),
+        ))
+    })?;
     let id = parse_gallery(&id).map_err(error::json)?;
-    let order = body.order.iter().map(|s| parse_photo(s)).collect::<Result<Vec<_>, _>>().map_err(error::json)?;
-    app::photos::reorder(state, id, order).await.map_err(error::json)?;
+    let order = body
+        .order
+        .iter()
+        .map(|s| parse_photo(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(error::json)?;
+    app::photos::reorder(state, id, order)
+        .await
+        .map_err(error::json)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[handler]
-pub async fn photo_page(Data(state): Data<&AppState>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
+pub async fn photo_page(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Markup> {
     let view = app::photos::get(state, parse_photo(&id)?).await?;
     let gallery = app::galleries::get(state, view.photo.gallery).await?;
     let siblings = app::photos::list(state, gallery.id).await?;
     let pos = siblings.iter().position(|p| p.photo.id == view.photo.id);
-    let at = |i: Option<usize>| i.and_then(|i| siblings.get(i)).map(|p| p.photo.id.to_string());
+    let at = |i: Option<usize>| {
+        i.and_then(|i| siblings.get(i))
+            .map(|p| p.photo.id.to_string())
+    };
     let page = views::PhotoPage {
         studio: &state.config.studio_name,
         csrf: &admin.csrf,
@@ -316,9 +460,16 @@ pub struct StateForm {
 }
 
 #[handler]
-pub async fn set_state(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<StateForm>) -> poem::Result<Response> {
+pub async fn set_state(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<StateForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
-    let new_state = PhotoState::parse(&f.state).ok_or_else(|| AppError::Invalid("state must be proof, final or undefined".into()))?;
+    let new_state = PhotoState::parse(&f.state)
+        .ok_or_else(|| AppError::Invalid("state must be proof, final or undefined".into()))?;
     let p = app::photos::set_state(state, parse_photo(&id)?, new_state).await?;
     Ok(see_other(&format!("/admin/photos/{}", p.id)))
 }

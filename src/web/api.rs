@@ -69,7 +69,9 @@ pub enum ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let status = status_of(&e);
-        let body = Json(ErrorBody { error: public_message(&e) });
+        let body = Json(ErrorBody {
+            error: public_message(&e),
+        });
         match e {
             AppError::NotFound(_) => ApiError::NotFound(body),
             AppError::Invalid(_) => ApiError::BadRequest(body),
@@ -89,11 +91,13 @@ impl From<AppError> for ApiError {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 fn gallery_id(s: &str) -> Result<GalleryId, ApiError> {
-    s.parse().map_err(|_| AppError::NotFound("gallery not found".into()).into())
+    s.parse()
+        .map_err(|_| AppError::NotFound("gallery not found".into()).into())
 }
 
 fn photo_id(s: &str) -> Result<PhotoId, ApiError> {
-    s.parse().map_err(|_| AppError::NotFound("photo not found".into()).into())
+    s.parse()
+        .map_err(|_| AppError::NotFound("photo not found".into()).into())
 }
 
 #[derive(Object)]
@@ -134,12 +138,26 @@ impl Payload for UploadForm {
     }
 
     fn schema_ref() -> MetaSchemaRef {
-        let binary = MetaSchemaRef::Inline(Box::new(MetaSchema { format: Some("binary"), ..MetaSchema::new("string") }));
+        let binary = MetaSchemaRef::Inline(Box::new(MetaSchema {
+            format: Some("binary"),
+            ..MetaSchema::new("string")
+        }));
         MetaSchemaRef::Inline(Box::new(MetaSchema {
-            description: Some("Any number of file fields (JPEG, PNG, WebP, TIFF). A `final` field (`true`) sent before the files marks them final."),
+            description: Some(
+                "Any number of file fields (JPEG, PNG, WebP, TIFF). A `final` field (`true`) sent before the files marks them final.",
+            ),
             properties: vec![
-                ("final", MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean")))),
-                ("file", MetaSchemaRef::Inline(Box::new(MetaSchema { items: Some(Box::new(binary)), ..MetaSchema::new("array") }))),
+                (
+                    "final",
+                    MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean"))),
+                ),
+                (
+                    "file",
+                    MetaSchemaRef::Inline(Box::new(MetaSchema {
+                        items: Some(Box::new(binary)),
+                        ..MetaSchema::new("array")
+                    })),
+                ),
             ],
             ..MetaSchema::new("object")
         }))
@@ -163,16 +181,31 @@ pub struct Api;
 impl Api {
     /// List every gallery.
     #[oai(path = "/galleries", method = "get")]
-    async fn list_galleries(&self, state: poem::web::Data<&AppState>, _auth: Token) -> ApiResult<Vec<GalleryOut>> {
+    async fn list_galleries(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+    ) -> ApiResult<Vec<GalleryOut>> {
         let tree = app::galleries::tree(&state).await?;
-        Ok(Json(tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect()))
+        Ok(Json(
+            tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect(),
+        ))
     }
 
     /// Create a gallery, optionally inside another.
     #[oai(path = "/galleries", method = "post")]
-    async fn create_gallery(&self, state: poem::web::Data<&AppState>, _auth: Token, body: Json<NewGallery>) -> ApiResult<GalleryOut> {
+    async fn create_gallery(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        body: Json<NewGallery>,
+    ) -> ApiResult<GalleryOut> {
         let parent = match body.parent.as_deref() {
-            Some(p) => Some(p.parse().map_err(|_| ApiError::from(AppError::Invalid("the parent gallery does not exist".into())))?),
+            Some(p) => Some(p.parse().map_err(|_| {
+                ApiError::from(AppError::Invalid(
+                    "the parent gallery does not exist".into(),
+                ))
+            })?),
             None => None,
         };
         let g = app::galleries::create(&state, &body.title, parent).await?;
@@ -181,18 +214,30 @@ impl Api {
 
     /// Get one gallery.
     #[oai(path = "/galleries/:id", method = "get")]
-    async fn get_gallery(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>) -> ApiResult<GalleryOut> {
+    async fn get_gallery(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<GalleryOut> {
         let g = app::galleries::get(&state, gallery_id(&id)?).await?;
         Ok(Json(GalleryOut::from(&g)))
     }
 
     /// List a gallery's photos in display order, with status and signed media URLs.
     #[oai(path = "/galleries/:id/photos", method = "get")]
-    async fn list_photos(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>) -> ApiResult<Vec<PhotoOut>> {
+    async fn list_photos(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<Vec<PhotoOut>> {
         let id = gallery_id(&id)?;
         app::galleries::get(&state, id).await?;
         let photos = app::photos::list(&state, id).await?;
-        Ok(Json(photos.iter().map(|p| PhotoOut::new(&state, p)).collect()))
+        Ok(Json(
+            photos.iter().map(|p| PhotoOut::new(&state, p)).collect(),
+        ))
     }
 
     /// Upload photos (multipart, several files per request). A file whose name matches a
@@ -210,22 +255,42 @@ impl Api {
         let id = gallery_id(&id)?;
         let received = upload::receive(&state, id, form.0, mark_final.0.unwrap_or(false)).await?;
         Ok(Json(UploadResult {
-            uploaded: received.into_iter().map(|r| UploadedPhoto { photo: r.photo, replaced: r.replaced }).collect(),
+            uploaded: received
+                .into_iter()
+                .map(|r| UploadedPhoto {
+                    photo: r.photo,
+                    replaced: r.replaced,
+                })
+                .collect(),
         }))
     }
 
     /// Get one photo.
     #[oai(path = "/photos/:id", method = "get")]
-    async fn get_photo(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>) -> ApiResult<PhotoOut> {
+    async fn get_photo(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<PhotoOut> {
         let view = app::photos::get(&state, photo_id(&id)?).await?;
         Ok(Json(PhotoOut::new(&state, &view)))
     }
 
     /// Set a photo's state: `proof`, `final` or `undefined`.
     #[oai(path = "/photos/:id/state", method = "put")]
-    async fn set_state(&self, state: poem::web::Data<&AppState>, _auth: Token, id: Path<String>, body: Json<StateChange>) -> ApiResult<PhotoOut> {
-        let new_state = PhotoState::parse(&body.state)
-            .ok_or_else(|| ApiError::from(AppError::Invalid("state must be proof, final or undefined".into())))?;
+    async fn set_state(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+        body: Json<StateChange>,
+    ) -> ApiResult<PhotoOut> {
+        let new_state = PhotoState::parse(&body.state).ok_or_else(|| {
+            ApiError::from(AppError::Invalid(
+                "state must be proof, final or undefined".into(),
+            ))
+        })?;
         let p = app::photos::set_state(&state, photo_id(&id)?, new_state).await?;
         let view = app::photos::get(&state, p.id).await?;
         Ok(Json(PhotoOut::new(&state, &view)))

@@ -20,13 +20,22 @@ pub struct Received {
 /// (`true`/`1`/`on`), sent before the files, marks them final, as does `mark_final`.
 /// On the first bad file the rest of the body is read and dropped, so the client sees the
 /// error instead of a reset connection; files before it stay stored.
-pub async fn receive(state: &AppState, gallery: GalleryId, mut mp: Multipart, mut mark_final: bool) -> Result<Vec<Received>, AppError> {
+pub async fn receive(
+    state: &AppState,
+    gallery: GalleryId,
+    mut mp: Multipart,
+    mut mark_final: bool,
+) -> Result<Vec<Received>, AppError> {
     let mut out = Vec::new();
     loop {
         let field = match mp.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => break,
-            Err(e) => return Err(AppError::Invalid(format!("the upload is not valid multipart form data ({e})"))),
+            Err(e) => {
+                return Err(AppError::Invalid(format!(
+                    "the upload is not valid multipart form data ({e})"
+                )));
+            }
         };
         let Some(filename) = field.file_name().map(str::to_string) else {
             if field.name() == Some("final") {
@@ -35,10 +44,21 @@ pub async fn receive(state: &AppState, gallery: GalleryId, mut mp: Multipart, mu
             }
             continue;
         };
-        match app::photos::upload(state, gallery, &filename, Box::pin(field.into_async_read()), mark_final).await {
+        match app::photos::upload(
+            state,
+            gallery,
+            &filename,
+            Box::pin(field.into_async_read()),
+            mark_final,
+        )
+        .await
+        {
             Ok(u) => {
                 let view = app::photos::get(state, u.photo.id).await?;
-                out.push(Received { photo: PhotoOut::new(state, &view), replaced: u.replaced });
+                out.push(Received {
+                    photo: PhotoOut::new(state, &view),
+                    replaced: u.replaced,
+                });
             }
             Err(e) => {
                 while let Ok(Some(f)) = mp.next_field().await {
@@ -49,7 +69,9 @@ pub async fn receive(state: &AppState, gallery: GalleryId, mut mp: Multipart, mu
         }
     }
     if out.is_empty() {
-        return Err(AppError::Invalid("the request has no files: send them as multipart form fields with a filename".into()));
+        return Err(AppError::Invalid(
+            "the request has no files: send them as multipart form fields with a filename".into(),
+        ));
     }
     Ok(out)
 }

@@ -63,7 +63,10 @@ pub struct GalleryRow {
 }
 
 pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
-    let chrome = Chrome { studio, csrf: Some(csrf) };
+    let chrome = Chrome {
+        studio,
+        csrf: Some(csrf),
+    };
     let total: usize = rows.iter().map(|r| r.photos).sum();
     layout(
         &chrome,
@@ -129,7 +132,10 @@ pub struct GalleryPage<'a> {
 }
 
 pub fn gallery(m: &GalleryPage) -> Markup {
-    let chrome = Chrome { studio: m.studio, csrf: Some(m.csrf) };
+    let chrome = Chrome {
+        studio: m.studio,
+        csrf: Some(m.csrf),
+    };
     let g = &m.gallery;
     let ready = m.photos.iter().filter(|p| p.status == "ready").count();
     layout(
@@ -194,7 +200,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                 }
                 label.check {
                     input #mark-final type="checkbox";
-                    " Files that replace a photo of the same name are retouched " strong { "finals" }
+                    span { "Files that replace a photo of the same name are retouched " strong { "finals" } }
                 }
                 div.upload-status #upload-status hidden {
                     div.total { span #upload-total-label { "Uploading…" } progress #upload-total max="100" value="0" {} }
@@ -273,7 +279,10 @@ pub struct PhotoPage<'a> {
 }
 
 pub fn photo(m: &PhotoPage) -> Markup {
-    let chrome = Chrome { studio: m.studio, csrf: Some(m.csrf) };
+    let chrome = Chrome {
+        studio: m.studio,
+        csrf: Some(m.csrf),
+    };
     let p = &m.photo;
     layout(
         &chrome,
@@ -322,8 +331,17 @@ pub fn photo(m: &PhotoPage) -> Markup {
     )
 }
 
-pub fn confirm_delete(studio: &str, csrf: &str, g: &GalleryOut, photos: usize, children: usize) -> Markup {
-    let chrome = Chrome { studio, csrf: Some(csrf) };
+pub fn confirm_delete(
+    studio: &str,
+    csrf: &str,
+    g: &GalleryOut,
+    photos: usize,
+    children: usize,
+) -> Markup {
+    let chrome = Chrome {
+        studio,
+        csrf: Some(csrf),
+    };
     layout(
         &chrome,
         "Delete gallery",

@@ -1,0 +1,209 @@
+//! The admin UI in real headless Chromium (Debian's chromium + chromedriver): sign in,
+//! create a gallery, upload files through the page, watch the thumbnails appear.
+//! Screenshots go to `tests/artifacts/`.
+
+use std::{
+    path::PathBuf,
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::support::*;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Starts chromedriver and a headless Chromium session with a `w`×`h` window.
+async fn browser(w: u32, h: u32) -> (Driver, Client) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver must be installed (apt-get install chromium chromium-driver)");
+    let driver = Driver(child);
+    let profile = tempfile::tempdir().unwrap().keep();
+    let caps: serde_json::Map<String, serde_json::Value> = serde_json::from_value(serde_json::json!({
+        "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                     "--disable-dev-shm-usage", "--no-first-run", "--disable-sync", "--disable-component-update",
+                     format!("--window-size={w},{h}"), format!("--user-data-dir={}", profile.display())]
+        }
+    }))
+    .unwrap();
+    let url = format!("http://127.0.0.1:{port}");
+    // chromedriver takes a moment to listen; retry the session until it does.
+    let start = std::time::Instant::now();
+    let client = loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&url)
+            .await
+        {
+            Ok(c) => break c,
+            Err(e) if start.elapsed() > Duration::from_secs(30) => {
+                panic!("no browser session: {e}")
+            }
+            Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+        }
+    };
+    (driver, client)
+}
+
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    std::fs::write(artifacts().join(name), png).unwrap();
+}
+
+#[tokio::test]
+async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() {
+    let server = Server::start().await;
+    let (_driver, c) = browser(1360, 900).await;
+
+    c.goto(&server.url("/admin")).await.unwrap();
+    assert!(
+        c.current_url()
+            .await
+            .unwrap()
+            .path()
+            .starts_with("/admin/login")
+    );
+    screenshot(&c, "admin-login.png").await;
+    c.find(Locator::Css("#password"))
+        .await
+        .unwrap()
+        .send_keys(PASSWORD)
+        .await
+        .unwrap();
+    c.find(Locator::Css("form button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#new-title"))
+        .await
+        .unwrap();
+
+    let title = "Anna & Tom <script>alert('x')</script>";
+    c.find(Locator::Css("#new-title"))
+        .await
+        .unwrap()
+        .send_keys(title)
+        .await
+        .unwrap();
+    c.find(Locator::Css(".inline-create button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css("#dropzone"))
+        .await
+        .unwrap();
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, title, "the title is shown as text");
+    assert!(
+        c.get_alert_text().await.is_err(),
+        "no script from a title ran"
+    );
+
+    let files: Vec<PathBuf> = corpus().into_iter().take(4).collect();
+    let list = files
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join("\n");
+    c.find(Locator::Css("#files"))
+        .await
+        .unwrap()
+        .send_keys(&list)
+        .await
+        .unwrap();
+
+    // Each upload shows in the queue, then its card turns ready with a thumbnail.
+    c.wait()
+        .at_most(Duration::from_secs(120))
+        .for_element(Locator::Css("#upload-queue li.done"))
+        .await
+        .unwrap();
+    let ready = Locator::Css(".card.photo[data-status=ready] img");
+    wait_for(
+        "4 thumbnails on the page",
+        Duration::from_secs(180),
+        || async {
+            c.find_all(ready)
+                .await
+                .map(|v| v.len() == 4)
+                .unwrap_or(false)
+        },
+    )
+    .await;
+    let loaded: bool = c
+        .execute("return [...document.querySelectorAll('.card.photo img')].every(i => i.complete && i.naturalWidth > 0)", vec![])
+        .await
+        .unwrap()
+        .as_bool()
+        .unwrap();
+    assert!(loaded, "every thumbnail image loaded");
+    let label = c
+        .find(Locator::Css("#upload-total-label"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(label, "4 uploaded");
+    screenshot(&c, "admin-gallery.png").await;
+
+    // Open one photo large.
+    c.find(Locator::Css(".card.photo a.thumb"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait()
+        .for_element(Locator::Css(".stage img"))
+        .await
+        .unwrap();
+    screenshot(&c, "admin-photo.png").await;
+
+    // The same gallery on a phone-sized window.
+    c.set_window_size(412, 900).await.unwrap();
+    c.back().await.unwrap();
+    c.wait().for_element(Locator::Css("#grid")).await.unwrap();
+    screenshot(&c, "admin-gallery-phone.png").await;
+    c.goto(&server.url("/admin")).await.unwrap();
+    screenshot(&c, "admin-galleries-phone.png").await;
+    c.close().await.unwrap();
+}

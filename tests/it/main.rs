@@ -1,0 +1,12 @@
+//! proofroom's integration tests: one binary, each test starting the real server on a temp
+//! data dir and talking HTTP to it (see `support`).
+
+mod access;
+mod admin;
+mod api;
+mod bad_input;
+mod browser;
+mod cli;
+mod crash;
+mod renditions;
+mod support;

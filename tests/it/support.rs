@@ -1,0 +1,438 @@
+//! Shared test support: start the real proofroom binary on a temp data dir, talk HTTP to it,
+//! make fixtures, fetch the corpus.
+
+use std::{
+    io::{BufRead, BufReader, Write},
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::OnceLock,
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_proofroom");
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A running server on a temp data dir, with an API token and an admin password set.
+pub struct Server {
+    pub dir: tempfile::TempDir,
+    pub port: u16,
+    pub token: String,
+    pub extra_env: Vec<(String, String)>,
+    child: Option<Child>,
+    /// What the server printed on standard output.
+    pub stdout: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// Runs a sub-command against `data` and returns (exit ok, stdout, stderr).
+pub fn cli(data: &Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let mut cmd = Command::new(BIN);
+    cmd.arg("--data")
+        .arg(data)
+        .args(args)
+        .env("PROOFROOM_LOG", "warn");
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn proofroom");
+    if let Some(input) = stdin {
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+    }
+    drop(child.stdin.take());
+    let out = child.wait_with_output().expect("wait proofroom");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+impl Server {
+    /// A fresh server with a password and an API token.
+    pub async fn start() -> Server {
+        Self::start_with(&[]).await
+    }
+
+    pub async fn start_with(env: &[(&str, &str)]) -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (ok, token, err) = cli(dir.path(), &["token", "create", "--name", "tests"], None);
+        assert!(ok, "token create failed: {err}");
+        let (ok, _, err) = cli(
+            dir.path(),
+            &["admin", "set-password"],
+            Some(&format!("{PASSWORD}\n")),
+        );
+        assert!(ok, "set-password failed: {err}");
+        let mut s = Server {
+            dir,
+            port: free_port(),
+            token: token.trim().to_string(),
+            extra_env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            child: None,
+            stdout: Default::default(),
+        };
+        s.spawn().await;
+        s
+    }
+
+    /// A fresh server with no password: it prints its setup link.
+    pub async fn start_unconfigured() -> Server {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = Server {
+            dir,
+            port: free_port(),
+            token: String::new(),
+            extra_env: vec![],
+            child: None,
+            stdout: Default::default(),
+        };
+        s.spawn().await;
+        s
+    }
+
+    pub fn data(&self) -> &Path {
+        self.dir.path()
+    }
+
+    async fn spawn(&mut self) {
+        let mut cmd = Command::new(BIN);
+        cmd.arg("--data")
+            .arg(self.dir.path())
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{}", self.port));
+        cmd.env("PROOFROOM_LOG", "warn");
+        for (k, v) in &self.extra_env {
+            cmd.env(k, v);
+        }
+        cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let mut child = cmd.spawn().expect("spawn server");
+        let out = child.stdout.take().unwrap();
+        let lines = self.stdout.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                lines.lock().unwrap().push(line);
+            }
+        });
+        self.child = Some(child);
+        let url = self.url("/healthz");
+        wait_for(
+            "server to answer /healthz",
+            Duration::from_secs(30),
+            || async { reqwest::get(&url).await.is_ok_and(|r| r.status() == 200) },
+        )
+        .await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map(|c| c.id()).unwrap_or(0)
+    }
+
+    /// SIGKILL: no chance to flush or clean up.
+    pub fn kill9(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    /// SIGTERM and wait: a graceful stop.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = Command::new("kill")
+                .arg("-TERM")
+                .arg(c.id().to_string())
+                .status();
+            let _ = c.wait();
+        }
+    }
+
+    pub async fn restart(&mut self) {
+        self.kill9();
+        self.spawn().await;
+    }
+
+    /// Resident memory of the server process in MiB.
+    pub fn rss_mib(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|kb| kb.parse::<u64>().ok())
+            .map_or(0, |kb| kb / 1024)
+    }
+
+    pub fn api(&self) -> Api {
+        Api {
+            base: self.url("/api/v1"),
+            token: self.token.clone(),
+            http: reqwest::Client::new(),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.kill9();
+    }
+}
+
+/// Polls `cond` until it holds, or panics naming `what` after `limit`.
+pub async fn wait_for<F, Fut>(what: &str, limit: Duration, mut cond: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let start = Instant::now();
+    let mut delay = Duration::from_millis(20);
+    while !cond().await {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_millis(250));
+    }
+}
+
+/// A client of the JSON API with the server's token.
+pub struct Api {
+    pub base: String,
+    pub token: String,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn post_json(&self, path: &str, body: Value) -> (u16, Value) {
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn create_gallery(&self, title: &str) -> String {
+        let (status, g) = self
+            .post_json("/galleries", serde_json::json!({ "title": title }))
+            .await;
+        assert_eq!(status, 200, "{g}");
+        g["id"].as_str().unwrap().to_string()
+    }
+
+    /// Uploads files (name, bytes) in one multipart request.
+    pub async fn upload(
+        &self,
+        gallery: &str,
+        files: Vec<(String, Vec<u8>)>,
+        mark_final: bool,
+    ) -> (u16, Value) {
+        let mut form = reqwest::multipart::Form::new();
+        for (name, bytes) in files {
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes).file_name(name),
+            );
+        }
+        let r = self
+            .http
+            .post(format!(
+                "{}/galleries/{gallery}/photos?final={mark_final}",
+                self.base
+            ))
+            .bearer_auth(&self.token)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn photos(&self, gallery: &str) -> Vec<Value> {
+        let (status, v) = self.get(&format!("/galleries/{gallery}/photos")).await;
+        assert_eq!(status, 200, "{v}");
+        v.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Waits until no photo of the gallery is pending, and returns them.
+    pub async fn wait_processed(&self, gallery: &str, expected: usize) -> Vec<Value> {
+        wait_for(
+            "photos to be processed",
+            Duration::from_secs(240),
+            || async {
+                let p = self.photos(gallery).await;
+                p.len() == expected && p.iter().all(|p| p["status"] != "pending")
+            },
+        )
+        .await;
+        self.photos(gallery).await
+    }
+}
+
+/// The shared corpus of real large JPEGs (`../shared/bench/corpus.sh`), fetched once.
+pub fn corpus() -> Vec<PathBuf> {
+    static CORPUS: OnceLock<Vec<PathBuf>> = OnceLock::new();
+    CORPUS
+        .get_or_init(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+            let dest = root.join("target/corpus");
+            let script = root.join("../shared/bench/corpus.sh");
+            let status = Command::new("bash")
+                .arg(&script)
+                .arg(&dest)
+                .stdout(Stdio::null())
+                .status()
+                .expect("run corpus.sh");
+            assert!(status.success(), "corpus.sh failed");
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&dest)
+                .unwrap()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+                .collect();
+            // Largest first: the camera-like ones.
+            files.sort_by_key(|p| {
+                std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+            });
+            files
+        })
+        .clone()
+}
+
+pub fn corpus_file(i: usize) -> (String, Vec<u8>) {
+    let files = corpus();
+    let p = &files[i % files.len()];
+    (
+        p.file_name().unwrap().to_string_lossy().into_owned(),
+        std::fs::read(p).unwrap(),
+    )
+}
+
+/// A landscape `w`×`h` JPEG with a gradient, carrying EXIF orientation `orientation`.
+pub fn jpeg_with_orientation(w: u16, h: u16, orientation: u16) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
+    for y in 0..h {
+        for x in 0..w {
+            rgb.extend_from_slice(&[(x % 256) as u8, (y % 256) as u8, 128]);
+        }
+    }
+    // A minimal little-endian TIFF: one IFD with one entry, Orientation (0x0112), SHORT.
+    let mut exif = b"Exif\0\0II*\0\x08\0\0\0\x01\0\x12\x01\x03\0\x01\0\0\0".to_vec();
+    exif.extend_from_slice(&orientation.to_le_bytes());
+    exif.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
+    enc.add_app_segment(1, &exif).unwrap();
+    enc.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    out
+}
+
+/// A tiny valid PNG whose header claims `w`×`h` pixels.
+pub fn png_claiming(w: u32, h: u32) -> Vec<u8> {
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut chunk = |kind: &[u8], data: &[u8]| {
+        out.extend_from_slice(&(data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32fast::hash(&body).to_be_bytes());
+    };
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&w.to_be_bytes());
+    ihdr.extend_from_slice(&h.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(b"IHDR", &ihdr);
+    chunk(b"IDAT", &[0x78, 0x9c, 0x03, 0, 0, 0, 0, 1]);
+    chunk(b"IEND", &[]);
+    out
+}
+
+/// Fetches a URL path from the server: (status, headers, body).
+pub async fn fetch(server: &Server, path: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let r = reqwest::get(server.url(path)).await.unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    (status, headers, r.bytes().await.unwrap().to_vec())
+}
+
+/// Width and height of an encoded image.
+pub fn dims(bytes: &[u8]) -> (u32, u32) {
+    let img = image::load_from_memory(bytes).expect("decodable image");
+    (img.width(), img.height())
+}
+
+/// A browser-like client with its own cookie jar, signed in as the photographer.
+pub async fn admin_client(server: &Server) -> reqwest::Client {
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = http
+        .get(server.url("/admin/login"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let csrf = hidden_field(&page, "csrf");
+    let r = http
+        .post(server.url("/admin/login"))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("password", PASSWORD),
+            ("next", "/admin"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303, "login should redirect");
+    http
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden_field(page: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page
+        .find(&marker)
+        .unwrap_or_else(|| panic!("no {name} field in page"))
+        + marker.len();
+    page[start..].split('"').next().unwrap().to_string()
+}
