@@ -82,7 +82,11 @@ impl Config {
             .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let base_url = s
             .base_url
-            .unwrap_or_else(|| format!("http://{listen}"))
+            .unwrap_or_else(|| match listen.ip().is_unspecified() {
+                // 0.0.0.0 is not an address to browse to; localhost is, from the same host.
+                true => format!("http://localhost:{}", listen.port()),
+                false => format!("http://{listen}"),
+            })
             .trim_end_matches('/')
             .to_string();
         Ok(Config {

@@ -68,6 +68,15 @@ enum Command {
     Gc,
     /// Exit 0 if the server at the configured address answers /healthz (for Docker)
     Healthcheck,
+    /// Make the renditions of one image file into a folder, as the server would (to check
+    /// how proofroom sees a file, and for benchmarks); needs no data directory
+    Render {
+        /// The image (JPEG, PNG, WebP, TIFF)
+        file: PathBuf,
+        /// Where to write thumb.jpg and preview.jpg
+        #[arg(long, default_value = ".")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -119,8 +128,14 @@ fn main() -> ExitCode {
 }
 
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
-    if let Command::Healthcheck = command {
-        return Ok(healthcheck(&config));
+    match &command {
+        Command::Healthcheck => return Ok(healthcheck(&config)),
+        Command::Render { file, out } => {
+            let r = app::maintenance::render_file(&config, file, out)?;
+            println!("{r}");
+            return Ok(ExitCode::SUCCESS);
+        }
+        _ => {}
     }
     let workers = config.workers;
     let state = AppState::open(config)?;
@@ -179,7 +194,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 r.removed, r.bytes
             );
         }
-        Command::Healthcheck => unreachable!("handled above"),
+        Command::Healthcheck | Command::Render { .. } => unreachable!("handled above"),
     }
     Ok(ExitCode::SUCCESS)
 }

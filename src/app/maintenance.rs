@@ -1,11 +1,13 @@
 //! `check` (every blob re-hashed, every reference resolved) and `gc` (blobs nothing refers
 //! to). Both run with the server stopped: the database is opened exclusively.
 
-use std::collections::HashSet;
+use std::{collections::HashSet, path::Path};
 
-use super::{Result, blocking};
+use super::{AppError, Result, blocking};
 use crate::{
-    domain::{Hash, JobKind, MediaInfo},
+    config::Config,
+    domain::{Hash, JobKind, MediaInfo, Spec},
+    media::{self, MediaError},
     state::AppState,
 };
 
@@ -107,4 +109,35 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
         Ok(report)
     })
     .await
+}
+
+/// Renders one file's `thumb` and `preview` into `out` with the server's pipeline and
+/// limits, hashing each like the blob store does. Returns a one-line summary.
+pub fn render_file(config: &Config, file: &Path, out: &Path) -> Result<String> {
+    let limits = media::Limits {
+        max_pixels: config.max_pixels,
+        max_alloc: 1 << 30,
+    };
+    let r = media::render(
+        file,
+        Spec::Preview.long_edge(),
+        Spec::Thumb.long_edge(),
+        limits,
+    )
+    .map_err(|e| match e {
+        MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
+        MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
+    })?;
+    std::fs::create_dir_all(out)?;
+    let mut parts = vec![format!("{} {}x{}", r.content_type, r.width, r.height)];
+    for (name, e) in [("thumb", &r.thumb), ("preview", &r.preview)] {
+        std::fs::write(out.join(format!("{name}.jpg")), &e.bytes)?;
+        parts.push(format!(
+            "{name} {}x{} {}",
+            e.width,
+            e.height,
+            &blake3::hash(&e.bytes).to_hex()[..16]
+        ));
+    }
+    Ok(parts.join(" | "))
 }

@@ -150,6 +150,19 @@ impl Db {
     }
 }
 
+impl Db {
+    /// The kinds of every queued job (for `gc`, which must keep what they will read).
+    pub fn queued_jobs(&self) -> Result<Vec<JobKind>> {
+        let txn = self.read()?;
+        let t = txn.open_table(JOBS)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            out.push(codec::decode::<Job>(row?.1.value())?.kind);
+        }
+        Ok(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::domain::{Hash, JobKind};
@@ -169,18 +182,5 @@ mod tests {
         assert_eq!(again.job.attempts, 2);
         db.complete_job(&again).unwrap();
         assert_eq!(db.job_count().unwrap(), 0);
-    }
-}
-
-impl Db {
-    /// The kinds of every queued job (for `gc`, which must keep what they will read).
-    pub fn queued_jobs(&self) -> Result<Vec<JobKind>> {
-        let txn = self.read()?;
-        let t = txn.open_table(JOBS)?;
-        let mut out = Vec::new();
-        for row in t.iter()? {
-            out.push(codec::decode::<Job>(row?.1.value())?.kind);
-        }
-        Ok(out)
     }
 }

@@ -58,7 +58,7 @@ pub struct Hash(pub [u8; 32]);
 pub struct HashParseError;
 
 impl Hash {
-    pub fn to_hex(&self) -> String {
+    pub fn to_hex(self) -> String {
         hex::encode(self.0)
     }
 }
