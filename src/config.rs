@@ -133,7 +133,10 @@ mod tests {
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.max_upload_bytes, 5 << 20);
         assert_eq!(c.data_dir, PathBuf::from("data"));
-        assert_eq!(c.base_url, "http://0.0.0.0:9000");
+        assert_eq!(
+            c.base_url, "http://localhost:9000",
+            "0.0.0.0 is not browsable"
+        );
     }
 
     #[test]

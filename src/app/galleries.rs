@@ -12,7 +12,7 @@ pub struct GallerySummary {
     /// Nesting depth, 0 at the top level.
     pub depth: usize,
     pub photo_count: usize,
-    /// The thumb rendition of the first ready photo, for a cover.
+    /// The thumb rendition of one of the first photos uploaded, for a cover.
     pub cover: Option<Hash>,
 }
 
@@ -39,11 +39,7 @@ pub async fn tree(state: &AppState) -> Result<Vec<GallerySummary>> {
             .map(|g| (g, 0))
             .collect();
         while let Some((g, depth)) = stack.pop() {
-            let photos = db.photos(g.id)?;
-            let blobs: Vec<Hash> = photos
-                .iter()
-                .filter_map(|p| p.current().map(|v| v.blob))
-                .collect();
+            let (photo_count, blobs) = db.gallery_overview(g.id, 8)?;
             let cover = db.media_many(&blobs)?.into_iter().find_map(|m| match m {
                 Some(MediaInfo::Ready { thumb, .. }) => Some(thumb.blob),
                 _ => None,
@@ -52,7 +48,7 @@ pub async fn tree(state: &AppState) -> Result<Vec<GallerySummary>> {
                 stack.push((c, depth + 1));
             }
             out.push(GallerySummary {
-                photo_count: photos.len(),
+                photo_count,
                 cover,
                 depth,
                 gallery: g,

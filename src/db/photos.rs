@@ -36,6 +36,27 @@ impl Db {
         Ok(photos)
     }
 
+    /// How many photos a gallery has, and the current blobs of its first `n` uploads (for
+    /// covers), without decoding every photo record.
+    pub fn gallery_overview(&self, gallery: GalleryId, n: usize) -> Result<(usize, Vec<Hash>)> {
+        let txn = self.read()?;
+        let idx = txn.open_table(GALLERY_PHOTOS)?;
+        let photos = txn.open_table(PHOTOS)?;
+        let g = gallery.key();
+        let (mut count, mut blobs) = (0, Vec::new());
+        for row in idx.range((g, 0)..=(g, u128::MAX))? {
+            let pid = row?.0.value().1;
+            count += 1;
+            if blobs.len() < n {
+                if let Some(v) = photos.get(pid)? {
+                    let p: Photo = codec::decode(v.value())?;
+                    blobs.extend(p.current().map(|v| v.blob));
+                }
+            }
+        }
+        Ok((count, blobs))
+    }
+
     /// Every photo in the store (for `check` and `gc`).
     pub fn all_photos(&self) -> Result<Vec<Photo>> {
         let txn = self.read()?;

@@ -98,19 +98,22 @@ async fn worker(ctx: Arc<Ctx>, stop_when_idle: bool) {
         // Register for wake-ups before looking, so an enqueue in between is not missed.
         let notified = ctx.wake.notified();
         let c = ctx.clone();
-        let claimed = tokio::task::spawn_blocking(move || c.db.claim_job(now_ms(), LEASE_MS)).await;
+        // Claim, or learn how long until something is due, in one trip off the executor.
+        let claimed = tokio::task::spawn_blocking(move || -> Result<_, crate::db::DbError> {
+            let now = now_ms();
+            Ok(match c.db.claim_job(now, LEASE_MS)? {
+                Some(job) => Ok(job),
+                None => Err(c.db.next_job_at()?.map(|at| at.saturating_sub(now))),
+            })
+        })
+        .await;
         match claimed {
-            Ok(Ok(Some(job))) => run(&ctx, job).await,
-            Ok(Ok(None)) => {
+            Ok(Ok(Ok(job))) => run(&ctx, job).await,
+            Ok(Ok(Err(due_in))) => {
                 if stop_when_idle {
                     return;
                 }
-                let wait = match ctx.db.next_job_at() {
-                    Ok(Some(at)) => {
-                        Duration::from_millis(at.saturating_sub(now_ms())).min(IDLE_POLL)
-                    }
-                    _ => IDLE_POLL,
-                };
+                let wait = due_in.map_or(IDLE_POLL, |ms| Duration::from_millis(ms).min(IDLE_POLL));
                 let _ = tokio::time::timeout(wait, notified).await;
             }
             Ok(Err(e)) => {

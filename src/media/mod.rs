@@ -105,6 +105,68 @@ pub fn scaled_fit(w: u32, h: u32, long_edge: u32) -> (u32, u32) {
 mod tests {
     use super::*;
 
+    fn limits() -> Limits {
+        Limits {
+            max_pixels: 50_000_000,
+            max_alloc: 1 << 30,
+        }
+    }
+
+    #[test]
+    fn every_accepted_format_renders_and_never_upscales() {
+        let dir = tempfile::tempdir().unwrap();
+        let img = image::RgbaImage::from_fn(900, 600, |x, y| {
+            image::Rgba([(x % 256) as u8, (y % 256) as u8, 90, 255])
+        });
+        for (name, fmt) in [
+            ("a.png", image::ImageFormat::Png),
+            ("a.webp", image::ImageFormat::WebP),
+            ("a.tiff", image::ImageFormat::Tiff),
+            ("a.jpg", image::ImageFormat::Jpeg),
+        ] {
+            let path = dir.path().join(name);
+            let rgba = image::DynamicImage::ImageRgba8(img.clone());
+            // JPEG has no alpha channel to write.
+            let out = if fmt == image::ImageFormat::Jpeg {
+                image::DynamicImage::ImageRgb8(rgba.to_rgb8())
+            } else {
+                rgba
+            };
+            out.save_with_format(&path, fmt).unwrap();
+            let r = render(&path, 2048, 512, limits()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!((r.width, r.height), (900, 600), "{name}");
+            assert_eq!(
+                (r.preview.width, r.preview.height),
+                (900, 600),
+                "{name}: not upscaled"
+            );
+            assert_eq!((r.thumb.width, r.thumb.height), (512, 341), "{name}");
+            let thumb = image::load_from_memory(&r.thumb.bytes).unwrap();
+            assert_eq!((thumb.width(), thumb.height()), (512, 341));
+        }
+    }
+
+    #[test]
+    fn limits_and_garbage_are_reasons_not_panics() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = dir.path().join("t.jpg");
+        std::fs::write(&text, b"just text").unwrap();
+        assert!(matches!(
+            render(&text, 2048, 512, limits()),
+            Err(MediaError::Invalid(_))
+        ));
+        let big = dir.path().join("b.png");
+        image::RgbImage::new(100, 100).save(&big).unwrap();
+        let tiny = Limits {
+            max_pixels: 5_000,
+            max_alloc: 1 << 30,
+        };
+        match render(&big, 2048, 512, tiny) {
+            Err(MediaError::Invalid(r)) => assert!(r.contains("limit"), "{r}"),
+            _ => panic!("pixel limit not applied"),
+        }
+    }
+
     #[test]
     fn fit_keeps_aspect_and_never_upscales() {
         assert_eq!(scaled_fit(6000, 4000, 2048), (2048, 1365));
