@@ -89,10 +89,7 @@ impl Blobs {
                 // Fill most of the buffer before writing: a network read returns a few KiB.
                 let mut filled = 0;
                 while filled < CHUNK {
-                    let n = reader
-                        .read(&mut buf[filled..])
-                        .await
-                        .map_err(BlobError::Source)?;
+                    let n = reader.read(&mut buf[filled..]).await.map_err(BlobError::Source)?;
                     if n == 0 {
                         break;
                     }
@@ -109,10 +106,7 @@ impl Blobs {
                 file.write_all(&buf[..filled]).await?;
             }
             file.sync_all().await?;
-            Ok(Stored {
-                hash: hasher.finalize().into(),
-                size,
-            })
+            Ok(Stored { hash: hasher.finalize().into(), size })
         }
         .await;
         match result {
@@ -141,10 +135,7 @@ impl Blobs {
             f.sync_all()?;
             self.commit_temp(&tmp, &hash)?;
         }
-        Ok(Stored {
-            hash,
-            size: bytes.len() as u64,
-        })
+        Ok(Stored { hash, size: bytes.len() as u64 })
     }
 
     /// Moves a synced temp file into place, or drops it when the blob already exists.
@@ -153,9 +144,7 @@ impl Blobs {
         if dest.is_file() {
             return fs::remove_file(tmp);
         }
-        let dir = dest
-            .parent()
-            .ok_or_else(|| io::Error::other("blob path has no parent"))?;
+        let dir = dest.parent().ok_or_else(|| io::Error::other("blob path has no parent"))?;
         fs::create_dir_all(dir)?;
         fs::rename(tmp, &dest)?;
         // The rename is only durable once the directory entry is on disk.
@@ -218,11 +207,7 @@ mod tests {
         assert!(blobs.verify(&a.hash).unwrap());
         let err = blobs.put_stream(&data[..], 100).await.unwrap_err();
         assert!(matches!(err, BlobError::TooLarge { limit: 100 }));
-        assert_eq!(
-            fs::read_dir(dir.path().join("tmp")).unwrap().count(),
-            0,
-            "no temp file left"
-        );
+        assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no temp file left");
         fs::write(blobs.path(&a.hash), b"bit rot").unwrap();
         assert!(!blobs.verify(&a.hash).unwrap());
     }

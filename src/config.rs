@@ -69,17 +69,11 @@ impl Config {
             Some(p) => Some(read_file(&p)?),
             None => {
                 let p = PathBuf::from("proofroom.toml");
-                if p.exists() {
-                    Some(read_file(&p)?)
-                } else {
-                    None
-                }
+                if p.exists() { Some(read_file(&p)?) } else { None }
             }
         };
         let s = cli.or(file.unwrap_or_default());
-        let listen = s
-            .listen
-            .unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
+        let listen = s.listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let base_url = s
             .base_url
             .unwrap_or_else(|| match listen.ip().is_unspecified() {
@@ -119,24 +113,15 @@ mod tests {
     fn flags_beat_file_beats_defaults() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("p.toml");
-        std::fs::write(
-            &file,
-            "listen = \"0.0.0.0:9000\"\nstudio_name = \"Lumen\"\nmax_upload_mb = 5\n",
-        )
-        .unwrap();
-        let cli = Settings {
-            studio_name: Some("Flag".into()),
-            ..Default::default()
-        };
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\nstudio_name = \"Lumen\"\nmax_upload_mb = 5\n")
+            .unwrap();
+        let cli = Settings { studio_name: Some("Flag".into()), ..Default::default() };
         let c = Config::resolve(cli, Some(file)).unwrap();
         assert_eq!(c.studio_name, "Flag");
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.max_upload_bytes, 5 << 20);
         assert_eq!(c.data_dir, PathBuf::from("data"));
-        assert_eq!(
-            c.base_url, "http://localhost:9000",
-            "0.0.0.0 is not browsable"
-        );
+        assert_eq!(c.base_url, "http://localhost:9000", "0.0.0.0 is not browsable");
     }
 
     #[test]

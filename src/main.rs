@@ -99,8 +99,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("PROOFROOM_LOG")
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_env("PROOFROOM_LOG").unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -141,29 +140,21 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     let state = AppState::open(config)?;
     match command {
         Command::Serve => web::serve(state).await?,
-        Command::Admin {
-            command: AdminCommand::SetPassword,
-        } => {
+        Command::Admin { command: AdminCommand::SetPassword } => {
             eprintln!("New admin password (then Enter):");
             let mut line = String::new();
             std::io::stdin().read_line(&mut line)?;
             app::auth::set_password(&state, line.trim_end_matches(['\r', '\n'])).await?;
             println!("Password set. Every existing session was signed out.");
         }
-        Command::Token {
-            command: TokenCommand::Create { name },
-        } => {
+        Command::Token { command: TokenCommand::Create { name } } => {
             let token = app::auth::create_api_token(&state, &name).await?;
             println!("{token}");
             eprintln!(
                 "Keep this token safe: it is shown only once. Use it as `Authorization: Bearer <token>`."
             );
         }
-        Command::Import {
-            dir,
-            gallery,
-            mark_final,
-        } => {
+        Command::Import { dir, gallery, mark_final } => {
             let (n, skipped) = app::photos::import_dir(&state, &dir, &gallery, mark_final).await?;
             for s in &skipped {
                 eprintln!("skipped {s}");
@@ -177,22 +168,14 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             for p in &r.problems {
                 println!("PROBLEM: {p}");
             }
-            println!(
-                "checked {} photos and {} blobs: {} problem(s)",
-                r.photos,
-                r.blobs,
-                r.problems.len()
-            );
+            println!("checked {} photos and {} blobs: {} problem(s)", r.photos, r.blobs, r.problems.len());
             if !r.problems.is_empty() {
                 return Ok(ExitCode::FAILURE);
             }
         }
         Command::Gc => {
             let r = app::maintenance::gc(&state).await?;
-            println!(
-                "removed {} unreferenced blob(s), {} bytes",
-                r.removed, r.bytes
-            );
+            println!("removed {} unreferenced blob(s), {} bytes", r.removed, r.bytes);
         }
         Command::Healthcheck | Command::Render { .. } => unreachable!("handled above"),
     }

@@ -23,9 +23,8 @@ impl AppState {
         let db = Db::open(&db_path).map_err(|e| anyhow::anyhow!("{}: {e}", db_path.display()))?;
         let blobs = Blobs::open(&config.data_dir)?;
         let key_bytes = db.meta_get_or_init("signing_key", crate::app::auth::random_bytes)?;
-        let key: [u8; 32] = key_bytes
-            .try_into()
-            .map_err(|_| anyhow::anyhow!("the stored signing key is corrupt"))?;
+        let key: [u8; 32] =
+            key_bytes.try_into().map_err(|_| anyhow::anyhow!("the stored signing key is corrupt"))?;
         let jobs = Jobs::new(db.clone(), blobs.clone(), &config);
         Ok(AppState {
             config: Arc::new(config),

@@ -64,10 +64,7 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     fn check(&self, ip: IpAddr) -> Result<()> {
-        let mut map = self
-            .failures
-            .lock()
-            .map_err(|_| AppError::Internal("login limiter lock".into()))?;
+        let mut map = self.failures.lock().map_err(|_| AppError::Internal("login limiter lock".into()))?;
         let list = map.entry(ip).or_default();
         list.retain(|t| t.elapsed() < FAILURE_WINDOW);
         if list.len() >= MAX_FAILURES {
@@ -89,17 +86,13 @@ impl LoginLimiter {
 
 fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 8 {
-        return Err(AppError::Invalid(
-            "the password must be at least 8 characters long".into(),
-        ));
+        return Err(AppError::Invalid("the password must be at least 8 characters long".into()));
     }
     if password.len() > 1024 {
-        return Err(AppError::Invalid(
-            "the password must be at most 1024 bytes long".into(),
-        ));
+        return Err(AppError::Invalid("the password must be at most 1024 bytes long".into()));
     }
-    let salt = SaltString::encode_b64(&random_bytes()[..16])
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&random_bytes()[..16]).map_err(|e| AppError::Internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -159,12 +152,10 @@ pub async fn login(state: &AppState, ip: IpAddr, password: &str) -> Result<Strin
         let Some(stored) = db.meta_get(PASSWORD_KEY)? else {
             return Ok(false);
         };
-        let stored = String::from_utf8(stored)
-            .map_err(|_| AppError::Internal("stored password hash".into()))?;
+        let stored =
+            String::from_utf8(stored).map_err(|_| AppError::Internal("stored password hash".into()))?;
         let parsed = PasswordHash::new(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
     })
     .await?;
     if !ok {
@@ -181,13 +172,7 @@ async fn new_session(state: &AppState) -> Result<String> {
     blocking(move || {
         let now = now_ms();
         db.prune_sessions(now, false)?;
-        db.put_session(
-            &h,
-            &Session {
-                created_ms: now,
-                expires_ms: now + SESSION_TTL_MS,
-            },
-        )?;
+        db.put_session(&h, &Session { created_ms: now, expires_ms: now + SESSION_TTL_MS })?;
         Ok(())
     })
     .await?;
@@ -212,16 +197,7 @@ pub async fn create_api_token(state: &AppState, name: &str) -> Result<String> {
     let token = format!("pr_{}", new_token());
     let db = state.db.clone();
     let h = token_hash(&token);
-    blocking(move || {
-        Ok(db.put_api_token(
-            &h,
-            &ApiToken {
-                name,
-                created_ms: now_ms(),
-            },
-        )?)
-    })
-    .await?;
+    blocking(move || Ok(db.put_api_token(&h, &ApiToken { name, created_ms: now_ms() })?)).await?;
     Ok(token)
 }
 
@@ -229,8 +205,38 @@ pub async fn check_api_token(state: &AppState, token: &str) -> Result<ApiToken> 
     let db = state.db.clone();
     let h = token_hash(token);
     blocking(move || {
-        db.api_token(&h)?
-            .ok_or_else(|| AppError::Unauthorized("the API token is not valid".into()))
+        db.api_token(&h)?.ok_or_else(|| AppError::Unauthorized("the API token is not valid".into()))
+    })
+    .await
+}
+
+/// An API token as the photographer sees it: never the secret, only its name and a handle.
+pub struct TokenInfo {
+    /// The hex blake3 hash of the token: safe to show, names it for revocation.
+    pub id: String,
+    pub name: String,
+    pub created_ms: u64,
+}
+
+pub async fn list_api_tokens(state: &AppState) -> Result<Vec<TokenInfo>> {
+    let db = state.db.clone();
+    blocking(move || {
+        Ok(db
+            .api_tokens()?
+            .into_iter()
+            .map(|(h, t)| TokenInfo { id: hex::encode(h), name: t.name, created_ms: t.created_ms })
+            .collect())
+    })
+    .await
+}
+
+pub async fn revoke_api_token(state: &AppState, id: &str) -> Result<()> {
+    let mut h = [0u8; 32];
+    hex::decode_to_slice(id, &mut h).map_err(|_| AppError::NotFound("no such token".into()))?;
+    let db = state.db.clone();
+    blocking(move || match db.remove_api_token(&h)? {
+        true => Ok(()),
+        false => Err(AppError::NotFound("no such token".into())),
     })
     .await
 }

@@ -32,12 +32,7 @@ pub async fn tree(state: &AppState) -> Result<Vec<GallerySummary>> {
     let db = state.db.clone();
     blocking(move || {
         let mut out = Vec::new();
-        let mut stack: Vec<(Gallery, usize)> = db
-            .children(None)?
-            .into_iter()
-            .rev()
-            .map(|g| (g, 0))
-            .collect();
+        let mut stack: Vec<(Gallery, usize)> = db.children(None)?.into_iter().rev().map(|g| (g, 0)).collect();
         while let Some((g, depth)) = stack.pop() {
             let (photo_count, blobs) = db.gallery_overview(g.id, 8)?;
             let cover = db.media_many(&blobs)?.into_iter().find_map(|m| match m {
@@ -47,12 +42,7 @@ pub async fn tree(state: &AppState) -> Result<Vec<GallerySummary>> {
             for c in db.children(Some(g.id))?.into_iter().rev() {
                 stack.push((c, depth + 1));
             }
-            out.push(GallerySummary {
-                photo_count,
-                cover,
-                depth,
-                gallery: g,
-            });
+            out.push(GallerySummary { photo_count, cover, depth, gallery: g });
         }
         Ok(out)
     })
@@ -89,15 +79,9 @@ pub async fn create(state: &AppState, title: &str, parent: Option<GalleryId>) ->
     let db = state.db.clone();
     blocking(move || {
         if let Some(p) = parent {
-            db.gallery(p)?
-                .ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
+            db.gallery(p)?.ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
         }
-        let g = Gallery {
-            id: GalleryId::new(),
-            parent,
-            title,
-            created_ms: now_ms(),
-        };
+        let g = Gallery { id: GalleryId::new(), parent, title, created_ms: now_ms() };
         db.put_gallery(&g)?;
         Ok(g)
     })
@@ -111,9 +95,7 @@ pub async fn update(
     title: Option<&str>,
     parent: Option<Option<GalleryId>>,
 ) -> Result<Gallery> {
-    let title = title
-        .map(|t| clean_text("title", t, TITLE_MAX))
-        .transpose()?;
+    let title = title.map(|t| clean_text("title", t, TITLE_MAX)).transpose()?;
     let db = state.db.clone();
     blocking(move || {
         let mut g = db.gallery(id)?.ok_or_else(not_found)?;
@@ -125,9 +107,7 @@ pub async fn update(
                 db.gallery(p)?
                     .ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
                 if db.is_ancestor(id, p)? {
-                    return Err(AppError::Invalid(
-                        "a gallery cannot be nested inside itself".into(),
-                    ));
+                    return Err(AppError::Invalid("a gallery cannot be nested inside itself".into()));
                 }
             }
             g.parent = p;

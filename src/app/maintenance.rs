@@ -27,30 +27,22 @@ pub async fn check(state: &AppState) -> Result<CheckReport> {
         r.blobs = on_disk.len();
         for h in &on_disk {
             if !blobs.verify(h)? {
-                r.problems.push(format!(
-                    "blob {h}: its bytes no longer match its hash (disk corruption?)"
-                ));
+                r.problems.push(format!("blob {h}: its bytes no longer match its hash (disk corruption?)"));
             }
         }
         let photos = db.all_photos()?;
         r.photos = photos.len();
         for p in &photos {
             if db.gallery(p.gallery)?.is_none() {
-                r.problems.push(format!(
-                    "photo {} ({}): its gallery {} is missing",
-                    p.id, p.filename, p.gallery
-                ));
+                r.problems
+                    .push(format!("photo {} ({}): its gallery {} is missing", p.id, p.filename, p.gallery));
             }
             if p.versions.is_empty() {
-                r.problems
-                    .push(format!("photo {} ({}): has no version", p.id, p.filename));
+                r.problems.push(format!("photo {} ({}): has no version", p.id, p.filename));
             }
             for v in &p.versions {
                 if !on_disk.contains(&v.blob) {
-                    r.problems.push(format!(
-                        "photo {} ({}): blob {} is missing",
-                        p.id, p.filename, v.blob
-                    ));
+                    r.problems.push(format!("photo {} ({}): blob {} is missing", p.id, p.filename, v.blob));
                 }
             }
         }
@@ -58,10 +50,8 @@ pub async fn check(state: &AppState) -> Result<CheckReport> {
             if let MediaInfo::Ready { thumb, preview, .. } = info {
                 for (spec, rend) in [("thumb", thumb), ("preview", preview)] {
                     if !on_disk.contains(&rend.blob) {
-                        r.problems.push(format!(
-                            "{spec} of blob {src}: rendition blob {} is missing",
-                            rend.blob
-                        ));
+                        r.problems
+                            .push(format!("{spec} of blob {src}: rendition blob {} is missing", rend.blob));
                     }
                 }
             }
@@ -114,30 +104,19 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
 /// Renders one file's `thumb` and `preview` into `out` with the server's pipeline and
 /// limits, hashing each like the blob store does. Returns a one-line summary.
 pub fn render_file(config: &Config, file: &Path, out: &Path) -> Result<String> {
-    let limits = media::Limits {
-        max_pixels: config.max_pixels,
-        max_alloc: 1 << 30,
-    };
-    let r = media::render(
-        file,
-        Spec::Preview.long_edge(),
-        Spec::Thumb.long_edge(),
-        limits,
-    )
-    .map_err(|e| match e {
-        MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
-        MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
-    })?;
+    let limits = media::Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
+    let r =
+        media::render(file, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), limits).map_err(
+            |e| match e {
+                MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
+                MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
+            },
+        )?;
     std::fs::create_dir_all(out)?;
     let mut parts = vec![format!("{} {}x{}", r.content_type, r.width, r.height)];
     for (name, e) in [("thumb", &r.thumb), ("preview", &r.preview)] {
         std::fs::write(out.join(format!("{name}.jpg")), &e.bytes)?;
-        parts.push(format!(
-            "{name} {}x{} {}",
-            e.width,
-            e.height,
-            &blake3::hash(&e.bytes).to_hex()[..16]
-        ));
+        parts.push(format!("{name} {}x{} {}", e.width, e.height, &blake3::hash(&e.bytes).to_hex()[..16]));
     }
     Ok(parts.join(" | "))
 }

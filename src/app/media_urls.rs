@@ -46,12 +46,7 @@ fn mac(state: &AppState, kind: MediaKind, blob: &Hash, exp: u64) -> String {
 /// A path like `/media/r/<hash>/<expiry>/<sig>`, valid for one to two days.
 pub fn url(state: &AppState, kind: MediaKind, blob: &Hash) -> String {
     let exp = (now_s() / WINDOW_S + 2) * WINDOW_S;
-    format!(
-        "/media/{}/{}/{exp}/{}",
-        kind.code(),
-        blob.to_hex(),
-        mac(state, kind, blob, exp)
-    )
+    format!("/media/{}/{}/{exp}/{}", kind.code(), blob.to_hex(), mac(state, kind, blob, exp))
 }
 
 /// A served media file.
@@ -63,22 +58,14 @@ pub struct MediaFile {
 }
 
 /// Checks a URL's signature and expiry and finds the file.
-pub async fn open(
-    state: &AppState,
-    kind: MediaKind,
-    blob: Hash,
-    exp: u64,
-    sig: &str,
-) -> Result<MediaFile> {
+pub async fn open(state: &AppState, kind: MediaKind, blob: Hash, exp: u64, sig: &str) -> Result<MediaFile> {
     let expected = mac(state, kind, &blob, exp);
     if blake3::hash(expected.as_bytes()) != blake3::hash(sig.as_bytes()) {
         return Err(AppError::Forbidden("this media link is not valid".into()));
     }
     let now = now_s();
     if exp < now {
-        return Err(AppError::Forbidden(
-            "this media link has expired; reload the page".into(),
-        ));
+        return Err(AppError::Forbidden("this media link has expired; reload the page".into()));
     }
     let path = state.blobs.path(&blob);
     let content_type = match kind {
@@ -88,17 +75,13 @@ pub async fn open(
             blocking(move || {
                 use std::io::Read;
                 let mut head = [0u8; 64];
-                let mut f = std::fs::File::open(&p)
-                    .map_err(|_| AppError::NotFound("file not found".into()))?;
+                let mut f =
+                    std::fs::File::open(&p).map_err(|_| AppError::NotFound("file not found".into()))?;
                 let n = f.read(&mut head)?;
                 Ok(media::sniff(&head[..n]).unwrap_or("application/octet-stream"))
             })
             .await?
         }
     };
-    Ok(MediaFile {
-        path,
-        content_type,
-        max_age: exp - now,
-    })
+    Ok(MediaFile { path, content_type, max_age: exp - now })
 }

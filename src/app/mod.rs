@@ -41,13 +41,12 @@ impl From<DbError> for AppError {
 impl From<BlobError> for AppError {
     fn from(e: BlobError) -> Self {
         match e {
-            BlobError::TooLarge { limit } => AppError::TooLarge(format!(
-                "the file is larger than the limit of {} MiB",
-                limit >> 20
-            )),
-            BlobError::Source(e) => AppError::Invalid(format!(
-                "the upload stopped before the end ({e}); please try again"
-            )),
+            BlobError::TooLarge { limit } => {
+                AppError::TooLarge(format!("the file is larger than the limit of {} MiB", limit >> 20))
+            }
+            BlobError::Source(e) => {
+                AppError::Invalid(format!("the upload stopped before the end ({e}); please try again"))
+            }
             BlobError::Io(e) => AppError::Internal(e.to_string()),
         }
     }
@@ -62,12 +61,8 @@ impl From<std::io::Error> for AppError {
 pub type Result<T> = std::result::Result<T, AppError>;
 
 /// Runs database or file work on a blocking thread, off the async executor.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T> + Send + 'static,
-) -> Result<T> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
+pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
 }
 
 /// Checks a short user-given text (a title, a name): trimmed, not empty, no control
@@ -78,14 +73,10 @@ pub fn clean_text(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(AppError::Invalid(format!("{field} must not be empty")));
     }
     if v.chars().count() > max {
-        return Err(AppError::Invalid(format!(
-            "{field} must be at most {max} characters"
-        )));
+        return Err(AppError::Invalid(format!("{field} must be at most {max} characters")));
     }
     if v.chars().any(char::is_control) {
-        return Err(AppError::Invalid(format!(
-            "{field} must not contain control characters"
-        )));
+        return Err(AppError::Invalid(format!("{field} must not contain control characters")));
     }
     Ok(v.to_string())
 }

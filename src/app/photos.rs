@@ -8,8 +8,7 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use super::{AppError, Result, blocking};
 use crate::{
     domain::{
-        GalleryId, Hash, MediaInfo, Photo, PhotoId, PhotoState, PhotoStatus, Rendition, Version,
-        now_ms,
+        GalleryId, Hash, MediaInfo, Photo, PhotoId, PhotoState, PhotoStatus, Rendition, Version, now_ms,
     },
     media,
     state::AppState,
@@ -35,23 +34,10 @@ impl PhotoView {
     fn new(photo: Photo, info: Option<MediaInfo>) -> Self {
         let status = PhotoStatus::of(info.as_ref());
         let original = photo.current().map(|v| v.blob);
-        let mut view = PhotoView {
-            photo,
-            status,
-            error: None,
-            size: None,
-            thumb: None,
-            preview: None,
-            original,
-        };
+        let mut view =
+            PhotoView { photo, status, error: None, size: None, thumb: None, preview: None, original };
         match info {
-            Some(MediaInfo::Ready {
-                width,
-                height,
-                thumb,
-                preview,
-                ..
-            }) => {
+            Some(MediaInfo::Ready { width, height, thumb, preview, .. }) => {
                 view.size = Some((width, height));
                 view.thumb = Some(thumb);
                 view.preview = Some(preview);
@@ -80,15 +66,9 @@ pub fn clean_filename(raw: &str) -> Result<String> {
         return Err(AppError::Invalid("every file needs a name".into()));
     }
     if name.len() > 255 {
-        return Err(AppError::Invalid(
-            "file names must be at most 255 bytes long".into(),
-        ));
+        return Err(AppError::Invalid("file names must be at most 255 bytes long".into()));
     }
-    let ext = Path::new(&name)
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or_default()
-        .to_lowercase();
+    let ext = Path::new(&name).extension().and_then(|e| e.to_str()).unwrap_or_default().to_lowercase();
     if !EXTENSIONS.contains(&ext.as_str()) {
         return Err(AppError::UnsupportedType(format!(
             "{name}: only JPEG, PNG, WebP and TIFF files can be uploaded"
@@ -128,20 +108,11 @@ pub async fn upload(
         return Err(AppError::Invalid(format!("{filename} is empty (0 bytes)")));
     }
     if media::sniff(&head).is_none() {
-        return Err(AppError::UnsupportedType(format!(
-            "{filename} is not a JPEG, PNG, WebP or TIFF image"
-        )));
+        return Err(AppError::UnsupportedType(format!("{filename} is not a JPEG, PNG, WebP or TIFF image")));
     }
     let stream = std::io::Cursor::new(head).chain(reader);
-    let stored = state
-        .blobs
-        .put_stream(stream, state.config.max_upload_bytes)
-        .await?;
-    let version = Version {
-        blob: stored.hash,
-        size: stored.size,
-        uploaded_ms: now_ms(),
-    };
+    let stored = state.blobs.put_stream(stream, state.config.max_upload_bytes).await?;
+    let version = Version { blob: stored.hash, size: stored.size, uploaded_ms: now_ms() };
     let db = state.db.clone();
     let name = filename.clone();
     let outcome = blocking(move || {
@@ -150,10 +121,7 @@ pub async fn upload(
     })
     .await?;
     state.jobs.wake();
-    Ok(Uploaded {
-        photo: outcome.photo,
-        replaced: outcome.replaced,
-    })
+    Ok(Uploaded { photo: outcome.photo, replaced: outcome.replaced })
 }
 
 /// A gallery's photos in order, with their processing status.
@@ -161,16 +129,9 @@ pub async fn list(state: &AppState, gallery: GalleryId) -> Result<Vec<PhotoView>
     let db = state.db.clone();
     blocking(move || {
         let photos = db.photos(gallery)?;
-        let blobs: Vec<Hash> = photos
-            .iter()
-            .map(|p| p.current().map_or(Hash([0; 32]), |v| v.blob))
-            .collect();
+        let blobs: Vec<Hash> = photos.iter().map(|p| p.current().map_or(Hash([0; 32]), |v| v.blob)).collect();
         let infos = db.media_many(&blobs)?;
-        Ok(photos
-            .into_iter()
-            .zip(infos)
-            .map(|(p, i)| PhotoView::new(p, i))
-            .collect())
+        Ok(photos.into_iter().zip(infos).map(|(p, i)| PhotoView::new(p, i)).collect())
     })
     .await
 }
@@ -178,9 +139,7 @@ pub async fn list(state: &AppState, gallery: GalleryId) -> Result<Vec<PhotoView>
 pub async fn get(state: &AppState, id: PhotoId) -> Result<PhotoView> {
     let db = state.db.clone();
     blocking(move || {
-        let p = db
-            .photo(id)?
-            .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        let p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
         let info = match p.current() {
             Some(v) => db.media(v.blob)?,
             None => None,
@@ -193,9 +152,7 @@ pub async fn get(state: &AppState, id: PhotoId) -> Result<PhotoView> {
 pub async fn set_state(state: &AppState, id: PhotoId, new_state: PhotoState) -> Result<Photo> {
     let db = state.db.clone();
     blocking(move || {
-        let mut p = db
-            .photo(id)?
-            .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        let mut p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
         p.state = new_state;
         db.put_photo(&p)?;
         Ok(p)
@@ -226,18 +183,12 @@ pub async fn import_dir(
         Some(s) => s.gallery,
         None => super::galleries::create(state, title, None).await?,
     };
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok())
-        .map(|e| e.path())
-        .filter(|p| p.is_file())
-        .collect();
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
     entries.sort();
     let (mut imported, mut skipped) = (0, Vec::new());
     for path in entries {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let file = tokio::fs::File::open(&path).await?;
         match upload(state, gallery.id, &name, file, mark_final).await {
             Ok(_) => imported += 1,
@@ -254,23 +205,11 @@ mod tests {
 
     #[test]
     fn filenames_are_made_safe() {
-        assert_eq!(
-            clean_filename("../../etc/pass\u{7}wd.jpg").unwrap(),
-            "passwd.jpg"
-        );
+        assert_eq!(clean_filename("../../etc/pass\u{7}wd.jpg").unwrap(), "passwd.jpg");
         assert_eq!(clean_filename("C:\\shots\\IMG_1.JPG").unwrap(), "IMG_1.JPG");
-        assert!(matches!(
-            clean_filename("..jpg"),
-            Err(AppError::UnsupportedType(_))
-        ));
-        assert!(matches!(
-            clean_filename("notes.txt"),
-            Err(AppError::UnsupportedType(_))
-        ));
+        assert!(matches!(clean_filename("..jpg"), Err(AppError::UnsupportedType(_))));
+        assert!(matches!(clean_filename("notes.txt"), Err(AppError::UnsupportedType(_))));
         assert!(matches!(clean_filename("../"), Err(AppError::Invalid(_))));
-        assert!(matches!(
-            clean_filename(&format!("{}.jpg", "a".repeat(300))),
-            Err(AppError::Invalid(_))
-        ));
+        assert!(matches!(clean_filename(&format!("{}.jpg", "a".repeat(300))), Err(AppError::Invalid(_))));
     }
 }

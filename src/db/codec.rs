@@ -17,9 +17,7 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>, DbError> {
 
 pub fn decode<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, DbError> {
     match bytes.split_first() {
-        Some((&VERSION, rest)) => {
-            serde_json::from_slice(rest).map_err(|e| DbError::Corrupt(e.to_string()))
-        }
+        Some((&VERSION, rest)) => serde_json::from_slice(rest).map_err(|e| DbError::Corrupt(e.to_string())),
         Some((v, _)) => Err(DbError::Corrupt(format!("unknown record version {v}"))),
         None => Err(DbError::Corrupt("empty record".into())),
     }

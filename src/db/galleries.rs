@@ -12,9 +12,7 @@ impl Db {
     pub fn gallery(&self, id: GalleryId) -> Result<Option<Gallery>> {
         let txn = self.read()?;
         let t = txn.open_table(GALLERIES)?;
-        t.get(id.key())?
-            .map(|v| codec::decode(v.value()))
-            .transpose()
+        t.get(id.key())?.map(|v| codec::decode(v.value())).transpose()
     }
 
     /// Every gallery, oldest first.
@@ -48,10 +46,7 @@ impl Db {
         {
             let mut t = txn.open_table(GALLERIES)?;
             let mut idx = txn.open_table(GALLERY_CHILDREN)?;
-            let old: Option<Gallery> = t
-                .get(g.id.key())?
-                .map(|v| codec::decode(v.value()))
-                .transpose()?;
+            let old: Option<Gallery> = t.get(g.id.key())?.map(|v| codec::decode(v.value())).transpose()?;
             if let Some(old) = old {
                 idx.remove((old.parent.map_or(ROOT, GalleryId::key), g.id.key()))?;
             }
@@ -75,10 +70,8 @@ impl Db {
             let mut names = txn.open_table(PHOTO_NAMES)?;
             let mut todo = vec![id.key()];
             while let Some(gid) = todo.pop() {
-                let Some(g) = galleries
-                    .remove(gid)?
-                    .map(|v| codec::decode::<Gallery>(v.value()))
-                    .transpose()?
+                let Some(g) =
+                    galleries.remove(gid)?.map(|v| codec::decode::<Gallery>(v.value())).transpose()?
                 else {
                     continue;
                 };
@@ -95,8 +88,7 @@ impl Db {
                     gallery_photos.remove((gid, pid))?;
                     if let Some(v) = photos.remove(pid)? {
                         let p: crate::domain::Photo = codec::decode(v.value())?;
-                        names
-                            .remove((gid, crate::domain::Photo::name_key(&p.filename).as_str()))?;
+                        names.remove((gid, crate::domain::Photo::name_key(&p.filename).as_str()))?;
                     }
                 }
             }
@@ -131,12 +123,7 @@ mod tests {
     use super::*;
 
     fn gallery(title: &str, parent: Option<GalleryId>) -> Gallery {
-        Gallery {
-            id: GalleryId::new(),
-            parent,
-            title: title.into(),
-            created_ms: 0,
-        }
+        Gallery { id: GalleryId::new(), parent, title: title.into(), created_ms: 0 }
     }
 
     #[test]

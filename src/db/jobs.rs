@@ -16,18 +16,9 @@ pub struct ClaimedJob {
     pub job: Job,
 }
 
-pub(super) fn push(
-    table: &mut Table<(u64, u128), &[u8]>,
-    kind: JobKind,
-    run_at: u64,
-) -> Result<()> {
+pub(super) fn push(table: &mut Table<(u64, u128), &[u8]>, kind: JobKind, run_at: u64) -> Result<()> {
     let id = ulid::Ulid::new().0;
-    let job = Job {
-        id,
-        kind,
-        attempts: 0,
-        leased: false,
-    };
+    let job = Job { id, kind, attempts: 0, leased: false };
     table.insert((run_at, id), codec::encode(&job)?.as_slice())?;
     Ok(())
 }
@@ -78,15 +69,9 @@ impl Db {
 
     /// Records what processing `blob` produced and removes the job, in one transaction, so a
     /// crash between the two cannot leave a finished job queued or a queued job's result lost.
-    pub fn complete_job_with_media(
-        &self,
-        claimed: &ClaimedJob,
-        blob: Hash,
-        info: &MediaInfo,
-    ) -> Result<()> {
+    pub fn complete_job_with_media(&self, claimed: &ClaimedJob, blob: Hash, info: &MediaInfo) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(MEDIA)?
-            .insert(&blob.0, codec::encode(info)?.as_slice())?;
+        txn.open_table(MEDIA)?.insert(&blob.0, codec::encode(info)?.as_slice())?;
         txn.open_table(JOBS)?.remove(claimed.key)?;
         txn.commit()?;
         Ok(())
@@ -98,10 +83,7 @@ impl Db {
         {
             let mut t = txn.open_table(JOBS)?;
             t.remove(claimed.key)?;
-            let job = Job {
-                leased: false,
-                ..claimed.job.clone()
-            };
+            let job = Job { leased: false, ..claimed.job.clone() };
             t.insert((run_at, job.id), codec::encode(&job)?.as_slice())?;
         }
         txn.commit()?;
@@ -124,10 +106,7 @@ impl Db {
             }
             for (key, job) in leased {
                 t.remove(key)?;
-                let job = Job {
-                    leased: false,
-                    ..job
-                };
+                let job = Job { leased: false, ..job };
                 t.insert((now, job.id), codec::encode(&job)?.as_slice())?;
                 n += 1;
             }

@@ -9,19 +9,14 @@ impl Db {
     pub fn media(&self, blob: Hash) -> Result<Option<MediaInfo>> {
         let txn = self.read()?;
         let t = txn.open_table(MEDIA)?;
-        t.get(&blob.0)?
-            .map(|v| codec::decode(v.value()))
-            .transpose()
+        t.get(&blob.0)?.map(|v| codec::decode(v.value())).transpose()
     }
 
     /// Media info for many blobs in one read transaction (a gallery page).
     pub fn media_many(&self, blobs: &[Hash]) -> Result<Vec<Option<MediaInfo>>> {
         let txn = self.read()?;
         let t = txn.open_table(MEDIA)?;
-        blobs
-            .iter()
-            .map(|b| t.get(&b.0)?.map(|v| codec::decode(v.value())).transpose())
-            .collect()
+        blobs.iter().map(|b| t.get(&b.0)?.map(|v| codec::decode(v.value())).transpose()).collect()
     }
 
     /// Every (source blob, media info) pair (for `check` and `gc`).

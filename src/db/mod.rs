@@ -59,15 +59,11 @@ pub struct Db {
 impl Db {
     /// Opens (or creates) the store, creates every table and runs migrations.
     pub fn open(path: &Path) -> Result<Self> {
-        let inner = redb::Database::builder()
-            .create(path)
-            .map_err(|e| match e {
-                redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
-                e => e.into(),
-            })?;
-        let db = Db {
-            inner: Arc::new(inner),
-        };
+        let inner = redb::Database::builder().create(path).map_err(|e| match e {
+            redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
+            e => e.into(),
+        })?;
+        let db = Db { inner: Arc::new(inner) };
         db.migrate()?;
         Ok(db)
     }
@@ -79,9 +75,7 @@ impl Db {
             let mut meta = txn.open_table(tables::META)?;
             let found = match meta.get("schema_version")? {
                 Some(v) => u64::from_le_bytes(
-                    v.value()
-                        .try_into()
-                        .map_err(|_| DbError::Corrupt("schema_version".into()))?,
+                    v.value().try_into().map_err(|_| DbError::Corrupt("schema_version".into()))?,
                 ),
                 None => 0,
             };

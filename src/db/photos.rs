@@ -17,9 +17,7 @@ impl Db {
     pub fn photo(&self, id: PhotoId) -> Result<Option<Photo>> {
         let txn = self.read()?;
         let t = txn.open_table(PHOTOS)?;
-        t.get(id.key())?
-            .map(|v| codec::decode(v.value()))
-            .transpose()
+        t.get(id.key())?.map(|v| codec::decode(v.value())).transpose()
     }
 
     /// A gallery's photos in display order.
@@ -87,9 +85,7 @@ impl Db {
             let mut photos = txn.open_table(PHOTOS)?;
             let mut names = txn.open_table(PHOTO_NAMES)?;
             let name_key = Photo::name_key(filename);
-            let existing = names
-                .get((gallery.key(), name_key.as_str()))?
-                .map(|v| v.value());
+            let existing = names.get((gallery.key(), name_key.as_str()))?.map(|v| v.value());
             let blob = version.blob;
             let outcome = match existing {
                 Some(pid) => {
@@ -105,10 +101,7 @@ impl Db {
                     if mark_final {
                         photo.state = PhotoState::Final;
                     }
-                    UploadOutcome {
-                        photo,
-                        replaced: true,
-                    }
+                    UploadOutcome { photo, replaced: true }
                 }
                 None => {
                     let id = PhotoId::new();
@@ -116,35 +109,20 @@ impl Db {
                         id,
                         gallery,
                         filename: filename.to_string(),
-                        state: if mark_final {
-                            PhotoState::Final
-                        } else {
-                            PhotoState::Proof
-                        },
+                        state: if mark_final { PhotoState::Final } else { PhotoState::Proof },
                         // New photos go last: explicit orders use 0..n, far below any clock.
                         position: now_ms(),
                         versions: vec![version],
                         created_ms: now_ms(),
                     };
                     names.insert((gallery.key(), name_key.as_str()), id.key())?;
-                    txn.open_table(GALLERY_PHOTOS)?
-                        .insert((gallery.key(), id.key()), ())?;
-                    UploadOutcome {
-                        photo,
-                        replaced: false,
-                    }
+                    txn.open_table(GALLERY_PHOTOS)?.insert((gallery.key(), id.key()), ())?;
+                    UploadOutcome { photo, replaced: false }
                 }
             };
-            photos.insert(
-                outcome.photo.id.key(),
-                codec::encode(&outcome.photo)?.as_slice(),
-            )?;
+            photos.insert(outcome.photo.id.key(), codec::encode(&outcome.photo)?.as_slice())?;
             if txn.open_table(MEDIA)?.get(&blob.0)?.is_none() {
-                jobs::push(
-                    &mut txn.open_table(JOBS)?,
-                    JobKind::Renditions { blob },
-                    now_ms(),
-                )?;
+                jobs::push(&mut txn.open_table(JOBS)?, JobKind::Renditions { blob }, now_ms())?;
             }
             outcome
         };
@@ -155,8 +133,7 @@ impl Db {
     /// Saves a changed photo (its state). The filename and gallery never change here.
     pub fn put_photo(&self, photo: &Photo) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(PHOTOS)?
-            .insert(photo.id.key(), codec::encode(photo)?.as_slice())?;
+        txn.open_table(PHOTOS)?.insert(photo.id.key(), codec::encode(photo)?.as_slice())?;
         txn.commit()?;
         Ok(())
     }
@@ -165,12 +142,7 @@ impl Db {
     /// relative order after them. Ids from other galleries are ignored.
     pub fn reorder(&self, gallery: GalleryId, order: &[PhotoId]) -> Result<()> {
         let mut photos = self.photos(gallery)?;
-        let rank = |p: &Photo| {
-            order
-                .iter()
-                .position(|id| *id == p.id)
-                .unwrap_or(usize::MAX)
-        };
+        let rank = |p: &Photo| order.iter().position(|id| *id == p.id).unwrap_or(usize::MAX);
         photos.sort_by_key(|p| rank(p));
         let txn = self.write()?;
         {
@@ -191,11 +163,7 @@ impl Db {
 
     /// Every blob a photo version refers to (for `gc` and `check`).
     pub fn version_blobs(&self) -> Result<Vec<Hash>> {
-        Ok(self
-            .all_photos()?
-            .iter()
-            .flat_map(|p| p.versions.iter().map(|v| v.blob))
-            .collect())
+        Ok(self.all_photos()?.iter().flat_map(|p| p.versions.iter().map(|v| v.blob)).collect())
     }
 }
 
@@ -207,37 +175,18 @@ mod tests {
     #[test]
     fn same_filename_adds_a_version_and_queues_one_job_per_new_blob() {
         let (_dir, db) = super::super::open_temp();
-        let g = Gallery {
-            id: GalleryId::new(),
-            parent: None,
-            title: "t".into(),
-            created_ms: 0,
-        };
+        let g = Gallery { id: GalleryId::new(), parent: None, title: "t".into(), created_ms: 0 };
         db.put_gallery(&g).unwrap();
-        let v = |b: &[u8]| Version {
-            blob: blake3::hash(b).into(),
-            size: 1,
-            uploaded_ms: 0,
-        };
-        let first = db
-            .add_upload(g.id, "IMG_1.jpg", v(b"a"), false)
-            .unwrap()
-            .unwrap();
+        let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };
+        let first = db.add_upload(g.id, "IMG_1.jpg", v(b"a"), false).unwrap().unwrap();
         assert!(!first.replaced);
-        let second = db
-            .add_upload(g.id, "img_1.JPG", v(b"b"), true)
-            .unwrap()
-            .unwrap();
+        let second = db.add_upload(g.id, "img_1.JPG", v(b"b"), true).unwrap().unwrap();
         assert!(second.replaced);
         assert_eq!(second.photo.id, first.photo.id);
         assert_eq!(second.photo.versions.len(), 2);
         assert_eq!(second.photo.state, PhotoState::Final);
         assert_eq!(db.photos(g.id).unwrap().len(), 1);
         assert_eq!(db.job_count().unwrap(), 2);
-        assert!(
-            db.add_upload(GalleryId::new(), "x.jpg", v(b"c"), false)
-                .unwrap()
-                .is_none()
-        );
+        assert!(db.add_upload(GalleryId::new(), "x.jpg", v(b"c"), false).unwrap().is_none());
     }
 }

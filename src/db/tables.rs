@@ -10,15 +10,13 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-0");
 pub const GALLERIES: TableDefinition<u128, &[u8]> = TableDefinition::new("galleries-0");
 
 /// Index: `(parent id or 0 for the top level, child id) → ()`, to list a level in order.
-pub const GALLERY_CHILDREN: TableDefinition<(u128, u128), ()> =
-    TableDefinition::new("gallery_children-0");
+pub const GALLERY_CHILDREN: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_children-0");
 
 /// `photo id → Photo` (codec-encoded).
 pub const PHOTOS: TableDefinition<u128, &[u8]> = TableDefinition::new("photos-0");
 
 /// Index: `(gallery id, photo id) → ()`, to list a gallery's photos.
-pub const GALLERY_PHOTOS: TableDefinition<(u128, u128), ()> =
-    TableDefinition::new("gallery_photos-0");
+pub const GALLERY_PHOTOS: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_photos-0");
 
 /// Index: `(gallery id, lower-cased filename) → photo id`, for replace-by-filename.
 pub const PHOTO_NAMES: TableDefinition<(u128, &str), u128> = TableDefinition::new("photo_names-0");

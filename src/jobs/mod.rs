@@ -48,18 +48,8 @@ struct Ctx {
 
 impl Jobs {
     pub fn new(db: Db, blobs: Blobs, config: &Config) -> Self {
-        let limits = Limits {
-            max_pixels: config.max_pixels,
-            max_alloc: 1 << 30,
-        };
-        Jobs {
-            ctx: Arc::new(Ctx {
-                db,
-                blobs,
-                limits,
-                wake: Notify::new(),
-            }),
-        }
+        let limits = Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
+        Jobs { ctx: Arc::new(Ctx { db, blobs, limits, wake: Notify::new() }) }
     }
 
     /// Tells idle workers there is new work.
@@ -83,9 +73,7 @@ impl Jobs {
     /// Runs every due job until the queue is empty (used by `import`).
     pub async fn drain(&self, n: usize) -> anyhow::Result<()> {
         self.ctx.db.reclaim_leases(now_ms())?;
-        let handles: Vec<_> = (0..n)
-            .map(|_| tokio::spawn(worker(self.ctx.clone(), true)))
-            .collect();
+        let handles: Vec<_> = (0..n).map(|_| tokio::spawn(worker(self.ctx.clone(), true))).collect();
         for h in handles {
             h.await?;
         }
@@ -136,11 +124,7 @@ async fn run(ctx: &Arc<Ctx>, claimed: ClaimedJob) {
         Ok(Ok(o)) => o,
         Ok(Err(_)) | Err(_) => {
             // A panic is a bug, not the file's fault: abort the job with a reason.
-            abort(
-                ctx,
-                &claimed,
-                "an internal error stopped processing (see the server log)",
-            );
+            abort(ctx, &claimed, "an internal error stopped processing (see the server log)");
             return;
         }
     };
@@ -148,11 +132,7 @@ async fn run(ctx: &Arc<Ctx>, claimed: ClaimedJob) {
     let res = match outcome {
         Outcome::Done => Ok(()),
         Outcome::Retry(why) if claimed.job.attempts >= MAX_ATTEMPTS => {
-            abort(
-                ctx,
-                &claimed,
-                &format!("gave up after {MAX_ATTEMPTS} attempts: {why}"),
-            );
+            abort(ctx, &claimed, &format!("gave up after {MAX_ATTEMPTS} attempts: {why}"));
             Ok(())
         }
         Outcome::Retry(why) => {

@@ -15,20 +15,11 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
         Err(e) => return Outcome::Retry(e.to_string()),
     }
     let path = ctx.blobs.path(&blob);
-    let info = match media::render(
-        &path,
-        Spec::Preview.long_edge(),
-        Spec::Thumb.long_edge(),
-        ctx.limits,
-    ) {
+    let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), ctx.limits) {
         Ok(r) => {
             let store = |e: &media::Encoded| -> std::io::Result<Rendition> {
                 let s = ctx.blobs.put_bytes(&e.bytes)?;
-                Ok(Rendition {
-                    blob: s.hash,
-                    width: e.width,
-                    height: e.height,
-                })
+                Ok(Rendition { blob: s.hash, width: e.width, height: e.height })
             };
             let (thumb, preview) = match (store(&r.thumb), store(&r.preview)) {
                 (Ok(t), Ok(p)) => (t, p),
@@ -54,13 +45,7 @@ pub(super) fn fail(
     blob: Hash,
     reason: &str,
 ) -> Result<(), crate::db::DbError> {
-    ctx.db.complete_job_with_media(
-        claimed,
-        blob,
-        &MediaInfo::Failed {
-            reason: reason.into(),
-        },
-    )
+    ctx.db.complete_job_with_media(claimed, blob, &MediaInfo::Failed { reason: reason.into() })
 }
 
 fn done(r: Result<(), crate::db::DbError>) -> Outcome {

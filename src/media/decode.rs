@@ -43,9 +43,7 @@ pub fn decode(path: &Path, target_edge: u32, limits: Limits) -> Result<Decoded, 
         Some(f @ (ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff)) => {
             decode_with_image(reader, f, limits)
         }
-        _ => Err(MediaError::Invalid(
-            "not a JPEG, PNG, WebP or TIFF image".into(),
-        )),
+        _ => Err(MediaError::Invalid("not a JPEG, PNG, WebP or TIFF image".into())),
     }
 }
 
@@ -70,11 +68,7 @@ fn corrupt(e: impl std::fmt::Display) -> MediaError {
 
 /// The scaled JPEG path. `Ok(None)` for colour types it does not handle (CMYK, 16-bit grey),
 /// which the general path then decodes.
-fn decode_jpeg_scaled(
-    path: &Path,
-    target_edge: u32,
-    limits: Limits,
-) -> Result<Option<Decoded>, MediaError> {
+fn decode_jpeg_scaled(path: &Path, target_edge: u32, limits: Limits) -> Result<Option<Decoded>, MediaError> {
     let mut dec = jpeg_decoder::Decoder::new(BufReader::new(File::open(path)?));
     dec.read_info().map_err(corrupt)?;
     let info = dec.info().ok_or_else(|| corrupt("no header"))?;
@@ -85,20 +79,14 @@ fn decode_jpeg_scaled(
         jpeg_decoder::PixelFormat::L8 => 1,
         _ => return Ok(None),
     };
-    let orientation = dec
-        .exif_data()
-        .and_then(Orientation::from_exif_chunk)
-        .unwrap_or(Orientation::NoTransforms);
+    let orientation =
+        dec.exif_data().and_then(Orientation::from_exif_chunk).unwrap_or(Orientation::NoTransforms);
     let (tw, th) = scaled_fit(sw, sh, target_edge);
     let (w, h) = dec.scale(tw as u16, th as u16).map_err(corrupt)?;
     dec.set_max_decoding_buffer_size(limits.max_alloc as usize);
     let pixels = dec.decode().map_err(corrupt)?;
     let (w, h) = (w as u32, h as u32);
-    let rgb = if channels == 1 {
-        pixels.iter().flat_map(|&l| [l, l, l]).collect()
-    } else {
-        pixels
-    };
+    let rgb = if channels == 1 { pixels.iter().flat_map(|&l| [l, l, l]).collect() } else { pixels };
     if rgb.len() < (w * h * 3) as usize {
         return Err(corrupt("short pixel data"));
     }
@@ -124,9 +112,7 @@ fn decode_with_image(
     check_pixels(sw, sh, limits)?;
     let mut lim = image::Limits::default();
     lim.max_alloc = Some(limits.max_alloc);
-    decoder
-        .set_limits(lim)
-        .map_err(|e| MediaError::Invalid(e.to_string()))?;
+    decoder.set_limits(lim).map_err(|e| MediaError::Invalid(e.to_string()))?;
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let img = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     let rgb = if img.color().has_alpha() {

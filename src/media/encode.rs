@@ -14,9 +14,5 @@ pub fn jpeg(px: Pixels, quality: u8) -> Result<Encoded, MediaError> {
     Encoder::new(&mut bytes, quality)
         .encode(&px.rgb, w, h, ColorType::Rgb)
         .map_err(|e| MediaError::Io(std::io::Error::other(format!("encode: {e}"))))?;
-    Ok(Encoded {
-        bytes,
-        width: px.width,
-        height: px.height,
-    })
+    Ok(Encoded { bytes, width: px.width, height: px.height })
 }

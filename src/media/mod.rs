@@ -61,12 +61,8 @@ pub fn render(
 ) -> Result<Rendered, MediaError> {
     let decoded = decode::decode(path, preview_edge, limits)?;
     let (src_w, src_h) = (decoded.source_width, decoded.source_height);
-    let preview_px = resize::fit(
-        decoded.rgb,
-        decoded.width,
-        decoded.height,
-        scaled_fit(src_w, src_h, preview_edge),
-    )?;
+    let preview_px =
+        resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, preview_edge))?;
     let thumb_px = resize::fit(
         preview_px.rgb.clone(),
         preview_px.width,
@@ -75,18 +71,8 @@ pub fn render(
     )?;
     let preview = encode::jpeg(resize::orient(preview_px, decoded.orientation)?, QUALITY)?;
     let thumb = encode::jpeg(resize::orient(thumb_px, decoded.orientation)?, QUALITY)?;
-    let (width, height) = if decoded.orientation_swaps {
-        (src_h, src_w)
-    } else {
-        (src_w, src_h)
-    };
-    Ok(Rendered {
-        width,
-        height,
-        content_type: decoded.content_type,
-        thumb,
-        preview,
-    })
+    let (width, height) = if decoded.orientation_swaps { (src_h, src_w) } else { (src_w, src_h) };
+    Ok(Rendered { width, height, content_type: decoded.content_type, thumb, preview })
 }
 
 /// The size of a `long_edge` rendition of a `w`×`h` source, never larger than the source.
@@ -106,10 +92,7 @@ mod tests {
     use super::*;
 
     fn limits() -> Limits {
-        Limits {
-            max_pixels: 50_000_000,
-            max_alloc: 1 << 30,
-        }
+        Limits { max_pixels: 50_000_000, max_alloc: 1 << 30 }
     }
 
     #[test]
@@ -135,11 +118,7 @@ mod tests {
             out.save_with_format(&path, fmt).unwrap();
             let r = render(&path, 2048, 512, limits()).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!((r.width, r.height), (900, 600), "{name}");
-            assert_eq!(
-                (r.preview.width, r.preview.height),
-                (900, 600),
-                "{name}: not upscaled"
-            );
+            assert_eq!((r.preview.width, r.preview.height), (900, 600), "{name}: not upscaled");
             assert_eq!((r.thumb.width, r.thumb.height), (512, 341), "{name}");
             let thumb = image::load_from_memory(&r.thumb.bytes).unwrap();
             assert_eq!((thumb.width(), thumb.height()), (512, 341));
@@ -151,16 +130,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = dir.path().join("t.jpg");
         std::fs::write(&text, b"just text").unwrap();
-        assert!(matches!(
-            render(&text, 2048, 512, limits()),
-            Err(MediaError::Invalid(_))
-        ));
+        assert!(matches!(render(&text, 2048, 512, limits()), Err(MediaError::Invalid(_))));
         let big = dir.path().join("b.png");
         image::RgbImage::new(100, 100).save(&big).unwrap();
-        let tiny = Limits {
-            max_pixels: 5_000,
-            max_alloc: 1 << 30,
-        };
+        let tiny = Limits { max_pixels: 5_000, max_alloc: 1 << 30 };
         match render(&big, 2048, 512, tiny) {
             Err(MediaError::Invalid(r)) => assert!(r.contains("limit"), "{r}"),
             _ => panic!("pixel limit not applied"),

@@ -25,13 +25,11 @@ use crate::{
 };
 
 fn parse_gallery(id: &str) -> Result<GalleryId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::NotFound("gallery not found".into()))
+    id.parse().map_err(|_| AppError::NotFound("gallery not found".into()))
 }
 
 fn parse_photo(id: &str) -> Result<PhotoId, AppError> {
-    id.parse()
-        .map_err(|_| AppError::NotFound("photo not found".into()))
+    id.parse().map_err(|_| AppError::NotFound("photo not found".into()))
 }
 
 fn see_other(to: &str) -> Response {
@@ -52,8 +50,7 @@ fn check_pre_csrf(state: &AppState, jar: &CookieJar, given: &str) -> Result<(), 
     match jar.get(PRE_COOKIE) {
         Some(c) if app::auth::csrf_ok(state, c.value_str(), given) => Ok(()),
         _ => Err(AppError::Forbidden(
-            "This form has expired. Reload the page and try again (cookies must be enabled)."
-                .into(),
+            "This form has expired. Reload the page and try again (cookies must be enabled).".into(),
         )),
     }
 }
@@ -75,13 +72,8 @@ pub async fn login_form(
         }
     }
     let csrf = app::auth::csrf_token(state, &pre_token(state, jar));
-    Ok(views::login(
-        &state.config.studio_name,
-        &csrf,
-        &session::safe_next(q.next.as_deref()),
-        None,
-    )
-    .into_response())
+    Ok(views::login(&state.config.studio_name, &csrf, &session::safe_next(q.next.as_deref()), None)
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -99,28 +91,16 @@ pub async fn login_submit(
     Form(f): Form<LoginForm>,
 ) -> poem::Result<Response> {
     check_pre_csrf(state, jar, &f.csrf)?;
-    let ip = addr
-        .as_socket_addr()
-        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
+    let ip = addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
     let next = session::safe_next(f.next.as_deref());
     match app::auth::login(state, ip, &f.password).await {
         Ok(token) => {
-            jar.add(session::cookie(
-                state,
-                SESSION_COOKIE,
-                &token,
-                Some(30 * 24 * 3600),
-            ));
+            jar.add(session::cookie(state, SESSION_COOKIE, &token, Some(30 * 24 * 3600)));
             Ok(see_other(&next))
         }
         Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
             let csrf = app::auth::csrf_token(state, &pre_token(state, jar));
-            let page = views::login(
-                &state.config.studio_name,
-                &csrf,
-                &next,
-                Some(&e.to_string()),
-            );
+            let page = views::login(&state.config.studio_name, &csrf, &next, Some(&e.to_string()));
             Ok(page.with_status(error::status_of(&e)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -156,22 +136,12 @@ pub async fn setup_submit(
     check_pre_csrf(state, jar, &f.csrf)?;
     match app::auth::complete_setup(state, &token, &f.password).await {
         Ok(session_token) => {
-            jar.add(session::cookie(
-                state,
-                SESSION_COOKIE,
-                &session_token,
-                Some(30 * 24 * 3600),
-            ));
+            jar.add(session::cookie(state, SESSION_COOKIE, &session_token, Some(30 * 24 * 3600)));
             Ok(see_other("/admin"))
         }
         Err(e @ AppError::Invalid(_)) => {
             let csrf = app::auth::csrf_token(state, &pre_token(state, jar));
-            let page = views::setup(
-                &state.config.studio_name,
-                &csrf,
-                &token,
-                Some(&e.to_string()),
-            );
+            let page = views::setup(&state.config.studio_name, &csrf, &token, Some(&e.to_string()));
             Ok(page.with_status(StatusCode::BAD_REQUEST).into_response())
         }
         Err(e) => Err(e.into()),
@@ -206,9 +176,7 @@ async fn gallery_rows(state: &AppState) -> Result<Vec<views::GalleryRow>, AppErr
             gallery: GalleryOut::from(&s.gallery),
             depth: s.depth,
             photos: s.photo_count,
-            cover_url: s
-                .cover
-                .map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
+            cover_url: s.cover.map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
         })
         .collect())
 }
@@ -216,11 +184,7 @@ async fn gallery_rows(state: &AppState) -> Result<Vec<views::GalleryRow>, AppErr
 #[handler]
 pub async fn dashboard(Data(state): Data<&AppState>, admin: Admin) -> poem::Result<Markup> {
     let rows = gallery_rows(state).await?;
-    Ok(views::dashboard(
-        &state.config.studio_name,
-        &admin.csrf,
-        &rows,
-    ))
+    Ok(views::dashboard(&state.config.studio_name, &admin.csrf, &rows))
 }
 
 #[derive(Deserialize)]
@@ -235,9 +199,7 @@ fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
     if p.is_empty() {
         Ok(None)
     } else {
-        parse_gallery(p)
-            .map(Some)
-            .map_err(|_| AppError::Invalid("the parent gallery does not exist".into()))
+        parse_gallery(p).map(Some).map_err(|_| AppError::Invalid("the parent gallery does not exist".into()))
     }
 }
 
@@ -279,11 +241,8 @@ pub async fn gallery_page(
         }
         move_targets.push((r.gallery.id.clone(), r.gallery.title.clone(), r.depth));
     }
-    let children_ids: Vec<String> = app::galleries::children(state, id)
-        .await?
-        .iter()
-        .map(|g| g.id.to_string())
-        .collect();
+    let children_ids: Vec<String> =
+        app::galleries::children(state, id).await?.iter().map(|g| g.id.to_string()).collect();
     let page = views::GalleryPage {
         studio: &state.config.studio_name,
         csrf: &admin.csrf,
@@ -292,10 +251,7 @@ pub async fn gallery_page(
             .map(GalleryOut::from)
             .ok_or_else(|| AppError::NotFound("gallery not found".into()))?,
         crumbs: crumbs.iter().map(GalleryOut::from).collect(),
-        children: rows
-            .into_iter()
-            .filter(|r| children_ids.contains(&r.gallery.id))
-            .collect(),
+        children: rows.into_iter().filter(|r| children_ids.contains(&r.gallery.id)).collect(),
         photos: photos.iter().map(|p| PhotoOut::new(state, p)).collect(),
         move_targets,
     };
@@ -326,13 +282,7 @@ pub async fn delete_form(
     let g = app::galleries::get(state, id).await?;
     let photos = app::photos::list(state, id).await?.len();
     let children = app::galleries::children(state, id).await?.len();
-    Ok(views::confirm_delete(
-        &state.config.studio_name,
-        &admin.csrf,
-        &GalleryOut::from(&g),
-        photos,
-        children,
-    ))
+    Ok(views::confirm_delete(&state.config.studio_name, &admin.csrf, &GalleryOut::from(&g), photos, children))
 }
 
 #[handler]
@@ -347,9 +297,7 @@ pub async fn delete_gallery(
     let id = parse_gallery(&id)?;
     let parent = app::galleries::get(state, id).await?.parent;
     app::galleries::delete(state, id).await?;
-    Ok(see_other(&parent.map_or("/admin".into(), |p| {
-        format!("/admin/galleries/{p}")
-    })))
+    Ok(see_other(&parent.map_or("/admin".into(), |p| format!("/admin/galleries/{p}"))))
 }
 
 #[derive(Deserialize)]
@@ -368,15 +316,11 @@ pub async fn upload_photos(
     Query(q): Query<UploadQuery>,
     mp: Multipart,
 ) -> poem::Result<Response> {
-    admin.check_csrf(state, req, None).map_err(|_| {
-        error::json(AppError::Forbidden(
-            "reload the page: the form has expired".into(),
-        ))
-    })?;
+    admin
+        .check_csrf(state, req, None)
+        .map_err(|_| error::json(AppError::Forbidden("reload the page: the form has expired".into())))?;
     let id = parse_gallery(&id).map_err(error::json)?;
-    let received = upload::receive(state, id, mp, q.mark_final)
-        .await
-        .map_err(error::json)?;
+    let received = upload::receive(state, id, mp, q.mark_final).await.map_err(error::json)?;
     let body: Vec<_> = received
         .into_iter()
         .map(|r| serde_json::json!({ "photo": r.photo, "replaced": r.replaced }))
@@ -410,21 +354,13 @@ pub async fn reorder(
     Path(id): Path<String>,
     Json(body): Json<OrderBody>,
 ) -> poem::Result<StatusCode> {
-    admin.check_csrf(state, req, None).map_err(|_| {
-        error::json(AppError::Forbidden(
-            "reload the page: the form has expired".into(),
-        ))
-    })?;
+    admin
+        .check_csrf(state, req, None)
+        .map_err(|_| error::json(AppError::Forbidden("reload the page: the form has expired".into())))?;
     let id = parse_gallery(&id).map_err(error::json)?;
-    let order = body
-        .order
-        .iter()
-        .map(|s| parse_photo(s))
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(error::json)?;
-    app::photos::reorder(state, id, order)
-        .await
-        .map_err(error::json)?;
+    let order =
+        body.order.iter().map(|s| parse_photo(s)).collect::<Result<Vec<_>, _>>().map_err(error::json)?;
+    app::photos::reorder(state, id, order).await.map_err(error::json)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -438,10 +374,7 @@ pub async fn photo_page(
     let gallery = app::galleries::get(state, view.photo.gallery).await?;
     let siblings = app::photos::list(state, gallery.id).await?;
     let pos = siblings.iter().position(|p| p.photo.id == view.photo.id);
-    let at = |i: Option<usize>| {
-        i.and_then(|i| siblings.get(i))
-            .map(|p| p.photo.id.to_string())
-    };
+    let at = |i: Option<usize>| i.and_then(|i| siblings.get(i)).map(|p| p.photo.id.to_string());
     let page = views::PhotoPage {
         studio: &state.config.studio_name,
         csrf: &admin.csrf,
@@ -472,4 +405,42 @@ pub async fn set_state(
         .ok_or_else(|| AppError::Invalid("state must be proof, final or undefined".into()))?;
     let p = app::photos::set_state(state, parse_photo(&id)?, new_state).await?;
     Ok(see_other(&format!("/admin/photos/{}", p.id)))
+}
+
+#[handler]
+pub async fn tokens_page(Data(state): Data<&AppState>, admin: Admin) -> poem::Result<Markup> {
+    let tokens = app::auth::list_api_tokens(state).await?;
+    Ok(views::tokens(&state.config.studio_name, &admin.csrf, &tokens, None))
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    csrf: String,
+    name: String,
+}
+
+#[handler]
+pub async fn create_token(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Form(f): Form<TokenForm>,
+) -> poem::Result<Markup> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    let token = app::auth::create_api_token(state, &f.name).await?;
+    let tokens = app::auth::list_api_tokens(state).await?;
+    Ok(views::tokens(&state.config.studio_name, &admin.csrf, &tokens, Some(&token)))
+}
+
+#[handler]
+pub async fn revoke_token(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> poem::Result<Response> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    app::auth::revoke_api_token(state, &id).await?;
+    Ok(see_other("/admin/tokens"))
 }

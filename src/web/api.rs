@@ -69,9 +69,7 @@ pub enum ApiError {
 impl From<AppError> for ApiError {
     fn from(e: AppError) -> Self {
         let status = status_of(&e);
-        let body = Json(ErrorBody {
-            error: public_message(&e),
-        });
+        let body = Json(ErrorBody { error: public_message(&e) });
         match e {
             AppError::NotFound(_) => ApiError::NotFound(body),
             AppError::Invalid(_) => ApiError::BadRequest(body),
@@ -91,13 +89,11 @@ impl From<AppError> for ApiError {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 fn gallery_id(s: &str) -> Result<GalleryId, ApiError> {
-    s.parse()
-        .map_err(|_| AppError::NotFound("gallery not found".into()).into())
+    s.parse().map_err(|_| AppError::NotFound("gallery not found".into()).into())
 }
 
 fn photo_id(s: &str) -> Result<PhotoId, ApiError> {
-    s.parse()
-        .map_err(|_| AppError::NotFound("photo not found".into()).into())
+    s.parse().map_err(|_| AppError::NotFound("photo not found".into()).into())
 }
 
 #[derive(Object)]
@@ -147,10 +143,7 @@ impl Payload for UploadForm {
                 "Any number of file fields (JPEG, PNG, WebP, TIFF). A `final` field (`true`) sent before the files marks them final.",
             ),
             properties: vec![
-                (
-                    "final",
-                    MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean"))),
-                ),
+                ("final", MetaSchemaRef::Inline(Box::new(MetaSchema::new("boolean")))),
                 (
                     "file",
                     MetaSchemaRef::Inline(Box::new(MetaSchema {
@@ -187,9 +180,7 @@ impl Api {
         _auth: Token,
     ) -> ApiResult<Vec<GalleryOut>> {
         let tree = app::galleries::tree(&state).await?;
-        Ok(Json(
-            tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect(),
-        ))
+        Ok(Json(tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect()))
     }
 
     /// Create a gallery, optionally inside another.
@@ -202,9 +193,7 @@ impl Api {
     ) -> ApiResult<GalleryOut> {
         let parent = match body.parent.as_deref() {
             Some(p) => Some(p.parse().map_err(|_| {
-                ApiError::from(AppError::Invalid(
-                    "the parent gallery does not exist".into(),
-                ))
+                ApiError::from(AppError::Invalid("the parent gallery does not exist".into()))
             })?),
             None => None,
         };
@@ -235,9 +224,7 @@ impl Api {
         let id = gallery_id(&id)?;
         app::galleries::get(&state, id).await?;
         let photos = app::photos::list(&state, id).await?;
-        Ok(Json(
-            photos.iter().map(|p| PhotoOut::new(&state, p)).collect(),
-        ))
+        Ok(Json(photos.iter().map(|p| PhotoOut::new(&state, p)).collect()))
     }
 
     /// Upload photos (multipart, several files per request). A file whose name matches a
@@ -257,10 +244,7 @@ impl Api {
         Ok(Json(UploadResult {
             uploaded: received
                 .into_iter()
-                .map(|r| UploadedPhoto {
-                    photo: r.photo,
-                    replaced: r.replaced,
-                })
+                .map(|r| UploadedPhoto { photo: r.photo, replaced: r.replaced })
                 .collect(),
         }))
     }
@@ -287,9 +271,7 @@ impl Api {
         body: Json<StateChange>,
     ) -> ApiResult<PhotoOut> {
         let new_state = PhotoState::parse(&body.state).ok_or_else(|| {
-            ApiError::from(AppError::Invalid(
-                "state must be proof, final or undefined".into(),
-            ))
+            ApiError::from(AppError::Invalid("state must be proof, final or undefined".into()))
         })?;
         let p = app::photos::set_state(&state, photo_id(&id)?, new_state).await?;
         let view = app::photos::get(&state, p.id).await?;

@@ -61,14 +61,9 @@ pub async fn api_catch_all(err: poem::Error) -> Response {
     }
     let status = resp.status();
     let text = resp.into_body().into_string().await.unwrap_or_default();
-    let message = if text.is_empty() {
-        status.canonical_reason().unwrap_or("error").to_string()
-    } else {
-        text
-    };
-    Json(serde_json::json!({ "error": message }))
-        .with_status(status)
-        .into_response()
+    let message =
+        if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
+    Json(serde_json::json!({ "error": message })).with_status(status).into_response()
 }
 
 /// A response for a route the router does not know, for browsers.

@@ -32,10 +32,7 @@ pub async fn serve(
         MediaKind::Rendition => format!("public, max-age={}, immutable", file.max_age),
         MediaKind::Original => format!("private, max-age={}", file.max_age),
     };
-    if req
-        .header(header::IF_NONE_MATCH)
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag))
-    {
+    if req.header(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
         return Ok(Response::builder()
             .status(StatusCode::NOT_MODIFIED)
             .header(header::ETAG, etag)
@@ -48,10 +45,7 @@ pub async fn serve(
         Err(e) => return Err(e.into()),
     };
     let headers = resp.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static(file.content_type),
-    );
+    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(file.content_type));
     headers.insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_str(&cache).map_err(|e| AppError::Internal(e.to_string()))?,
@@ -60,9 +54,6 @@ pub async fn serve(
         header::ETAG,
         header::HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?,
     );
-    headers.insert(
-        "x-content-type-options",
-        header::HeaderValue::from_static("nosniff"),
-    );
+    headers.insert("x-content-type-options", header::HeaderValue::from_static("nosniff"));
     Ok(resp)
 }

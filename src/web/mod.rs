@@ -33,38 +33,25 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/", get(home))
         .at("/healthz", get(healthz))
         .at("/assets/:name", get(assets::serve))
-        .at(
-            "/media/:kind/:hash/:exp/:sig",
-            get(media::serve).head(media::serve),
-        )
+        .at("/media/:kind/:hash/:exp/:sig", get(media::serve).head(media::serve))
         .at("/admin", get(admin::dashboard))
-        .at(
-            "/admin/login",
-            get(admin::login_form).post(admin::login_submit),
-        )
-        .at(
-            "/admin/setup/:token",
-            get(admin::setup_form).post(admin::setup_submit),
-        )
+        .at("/admin/login", get(admin::login_form).post(admin::login_submit))
+        .at("/admin/setup/:token", get(admin::setup_form).post(admin::setup_submit))
         .at("/admin/logout", post(admin::logout))
         .at("/admin/galleries", post(admin::create_gallery))
         .at("/admin/galleries/:id", get(admin::gallery_page))
         .at("/admin/galleries/:id/edit", post(admin::edit_gallery))
-        .at(
-            "/admin/galleries/:id/delete",
-            get(admin::delete_form).post(admin::delete_gallery),
-        )
+        .at("/admin/galleries/:id/delete", get(admin::delete_form).post(admin::delete_gallery))
         .at("/admin/galleries/:id/photos", post(admin::upload_photos))
         .at("/admin/galleries/:id/photos.json", get(admin::photos_json))
         .at("/admin/galleries/:id/order", post(admin::reorder))
         .at("/admin/photos/:id", get(admin::photo_page))
         .at("/admin/photos/:id/state", post(admin::set_state))
+        .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
+        .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .nest("/api/openapi.json", spec)
         .nest("/api/docs", docs)
-        .nest(
-            "/api",
-            api.into_endpoint().catch_all_error(error::api_catch_all),
-        )
+        .nest("/api", api.into_endpoint().catch_all_error(error::api_catch_all))
         .catch_error(|_: poem::error::NotFoundError| async { error::not_found_page() })
         .with(CookieJarManager::new())
         .with(
@@ -94,19 +81,16 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         .into_acceptor()
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.listen))?;
-    let local = acceptor
-        .local_addr()
-        .first()
-        .and_then(|a| a.as_socket_addr().copied());
+    let local = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied());
     println!(
         "proofroom listening on http://{}",
         local.map_or(state.config.listen.to_string(), |a| a.to_string())
     );
     println!("data directory: {}", state.config.data_dir.display());
     match app::auth::setup_link(&state).await? {
-        Some(link) => println!(
-            "\nFirst start: open this one-time link to choose the admin password:\n\n    {link}\n"
-        ),
+        Some(link) => {
+            println!("\nFirst start: open this one-time link to choose the admin password:\n\n    {link}\n")
+        }
         None => println!("Sign in at {}/admin/login", state.config.base_url),
     }
     Server::new_with_acceptor(acceptor)
@@ -123,11 +107,10 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(s) => s,
-                Err(_) => return ctrl_c.await.unwrap_or_default(),
-            };
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => return ctrl_c.await.unwrap_or_default(),
+        };
         tokio::select! {
             _ = ctrl_c => {}
             _ = term.recv() => {}

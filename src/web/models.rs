@@ -82,27 +82,15 @@ impl PhotoOut {
             error: v.error.clone(),
             width: v.size.map(|s| s.0),
             height: v.size.map(|s| s.1),
-            thumb_url: v
-                .thumb
-                .as_ref()
-                .map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
+            thumb_url: v.thumb.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
             thumb_width: v.thumb.as_ref().map(|r| r.width),
             thumb_height: v.thumb.as_ref().map(|r| r.height),
-            preview_url: v
-                .preview
-                .as_ref()
-                .map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
-            original_url: v
-                .original
-                .map(|h| media_urls::url(state, MediaKind::Original, &h)),
+            preview_url: v.preview.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
+            original_url: v.original.map(|h| media_urls::url(state, MediaKind::Original, &h)),
             versions: p
                 .versions
                 .iter()
-                .map(|v| VersionOut {
-                    blob: v.blob.to_hex(),
-                    size: v.size,
-                    uploaded_ms: v.uploaded_ms,
-                })
+                .map(|v| VersionOut { blob: v.blob.to_hex(), size: v.size, uploaded_ms: v.uploaded_ms })
                 .collect(),
         }
     }

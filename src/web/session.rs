@@ -24,17 +24,13 @@ pub struct Admin {
 }
 
 pub fn state(req: &Request) -> poem::Result<&AppState> {
-    req.data::<AppState>()
-        .ok_or_else(|| AppError::Internal("app state missing from request".into()).into())
+    req.data::<AppState>().ok_or_else(|| AppError::Internal("app state missing from request".into()).into())
 }
 
 impl<'a> FromRequest<'a> for Admin {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
         let state = state(req)?;
-        let token = req
-            .cookie()
-            .get(SESSION_COOKIE)
-            .map(|c| c.value_str().to_string());
+        let token = req.cookie().get(SESSION_COOKIE).map(|c| c.value_str().to_string());
         if let Some(token) = token {
             if app::auth::session_valid(state, &token).await? {
                 let csrf = app::auth::csrf_token(state, &token);
@@ -48,15 +44,8 @@ impl<'a> FromRequest<'a> for Admin {
 impl Admin {
     /// Refuses a state-changing request whose CSRF token (form field or `X-CSRF-Token`
     /// header) does not belong to this session.
-    pub fn check_csrf(
-        &self,
-        state: &AppState,
-        req: &Request,
-        field: Option<&str>,
-    ) -> poem::Result<()> {
-        let given = field
-            .or_else(|| req.header("x-csrf-token"))
-            .unwrap_or_default();
+    pub fn check_csrf(&self, state: &AppState, req: &Request, field: Option<&str>) -> poem::Result<()> {
+        let given = field.or_else(|| req.header("x-csrf-token")).unwrap_or_default();
         if app::auth::csrf_ok(state, &self.token, given) {
             Ok(())
         } else {
@@ -71,26 +60,17 @@ impl Admin {
 fn wants_json(req: &Request) -> bool {
     req.uri().path().ends_with(".json")
         || req.header("x-csrf-token").is_some()
-        || req
-            .header("accept")
-            .is_some_and(|a| a.starts_with("application/json"))
+        || req.header("accept").is_some_and(|a| a.starts_with("application/json"))
 }
 
 fn not_signed_in(req: &Request) -> poem::Error {
     if wants_json(req) {
         return error::json(AppError::Unauthorized("sign in first".into()));
     }
-    let next = req
-        .uri()
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/admin");
+    let next = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/admin");
     let location = format!("/admin/login?next={}", urlencode(next));
     poem::Error::from_response(
-        Response::builder()
-            .status(StatusCode::SEE_OTHER)
-            .header("location", location)
-            .finish(),
+        Response::builder().status(StatusCode::SEE_OTHER).header("location", location).finish(),
     )
 }
 
@@ -109,9 +89,7 @@ fn urlencode(s: &str) -> String {
 /// Only same-site paths may be redirected to after login (no `//evil.example`).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/admin") && !n.starts_with("//") && !n.contains('\\') => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with("/admin") && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
         _ => "/admin".into(),
     }
 }

@@ -32,9 +32,7 @@ pub async fn receive(
             Ok(Some(f)) => f,
             Ok(None) => break,
             Err(e) => {
-                return Err(AppError::Invalid(format!(
-                    "the upload is not valid multipart form data ({e})"
-                )));
+                return Err(AppError::Invalid(format!("the upload is not valid multipart form data ({e})")));
             }
         };
         let Some(filename) = field.file_name().map(str::to_string) else {
@@ -44,21 +42,12 @@ pub async fn receive(
             }
             continue;
         };
-        match app::photos::upload(
-            state,
-            gallery,
-            &filename,
-            Box::pin(field.into_async_read()),
-            mark_final,
-        )
-        .await
+        match app::photos::upload(state, gallery, &filename, Box::pin(field.into_async_read()), mark_final)
+            .await
         {
             Ok(u) => {
                 let view = app::photos::get(state, u.photo.id).await?;
-                out.push(Received {
-                    photo: PhotoOut::new(state, &view),
-                    replaced: u.replaced,
-                });
+                out.push(Received { photo: PhotoOut::new(state, &view), replaced: u.replaced });
             }
             Err(e) => {
                 while let Ok(Some(f)) = mp.next_field().await {

@@ -28,25 +28,13 @@ async fn every_route_answers_every_visitor_as_it_should() {
     let server = Server::start().await;
     let api = server.api();
     let g = api.create_gallery("Matrix").await;
-    api.upload(
-        &g,
-        vec![("a.jpg".into(), jpeg_with_orientation(64, 48, 1))],
-        false,
-    )
-    .await;
+    api.upload(&g, vec![("a.jpg".into(), jpeg_with_orientation(64, 48, 1))], false).await;
     let p = api.wait_processed(&g, 1).await[0].clone();
     let pid = p["id"].as_str().unwrap().to_string();
     let thumb = p["thumb_url"].as_str().unwrap().to_string();
     let bad_media = format!("{}0", &thumb[..thumb.len() - 1]);
     let admin = admin_client(&server).await;
-    let page = admin
-        .get(server.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = admin.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
     let csrf = hidden_field(&page, "csrf");
 
     // 303 = sent to the login page; 401 = refused (JSON); 403 = CSRF or signature refused.
@@ -54,38 +42,13 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/", "/".into(), [303; 5]),
         ("GET", "/healthz", "/healthz".into(), [200; 5]),
         ("GET", "/assets/:name", "/assets/app.css".into(), [200; 5]),
-        (
-            "GET",
-            "/media/:kind/:hash/:exp/:sig",
-            thumb.clone(),
-            [200; 5],
-        ),
+        ("GET", "/media/:kind/:hash/:exp/:sig", thumb.clone(), [200; 5]),
         ("GET", "/media/:kind/:hash/:exp/:sig", bad_media, [403; 5]),
         ("GET", "/admin", "/admin".into(), [303, 303, 303, 200, 200]),
-        (
-            "GET",
-            "/admin/login",
-            "/admin/login".into(),
-            [200, 200, 200, 303, 303],
-        ),
-        (
-            "GET",
-            "/admin/setup/:token",
-            "/admin/setup/0000".into(),
-            [403; 5],
-        ),
-        (
-            "POST",
-            "/admin/galleries",
-            "/admin/galleries".into(),
-            [303, 303, 303, 403, 400],
-        ),
-        (
-            "GET",
-            "/admin/galleries/:id",
-            format!("/admin/galleries/{g}"),
-            [303, 303, 303, 200, 200],
-        ),
+        ("GET", "/admin/login", "/admin/login".into(), [200, 200, 200, 303, 303]),
+        ("GET", "/admin/setup/:token", "/admin/setup/0000".into(), [403; 5]),
+        ("POST", "/admin/galleries", "/admin/galleries".into(), [303, 303, 303, 403, 400]),
+        ("GET", "/admin/galleries/:id", format!("/admin/galleries/{g}"), [303, 303, 303, 200, 200]),
         (
             "POST",
             "/admin/galleries/:id/edit",
@@ -122,95 +85,35 @@ async fn every_route_answers_every_visitor_as_it_should() {
             format!("/admin/galleries/{g}/order"),
             [303, 303, 303, 403, 204],
         ),
-        (
-            "GET",
-            "/admin/photos/:id",
-            format!("/admin/photos/{pid}"),
-            [303, 303, 303, 200, 200],
-        ),
+        ("GET", "/admin/photos/:id", format!("/admin/photos/{pid}"), [303, 303, 303, 200, 200]),
+        ("POST", "/admin/photos/:id/state", format!("/admin/photos/{pid}/state"), [303, 303, 303, 403, 400]),
+        ("GET", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 200, 200]),
+        ("POST", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 403, 400]),
         (
             "POST",
-            "/admin/photos/:id/state",
-            format!("/admin/photos/{pid}/state"),
-            [303, 303, 303, 403, 400],
+            "/admin/tokens/:id/revoke",
+            format!("/admin/tokens/{}/revoke", "00".repeat(32)),
+            [303, 303, 303, 403, 404],
         ),
-        (
-            "GET",
-            "/api/openapi.json",
-            "/api/openapi.json".into(),
-            [200; 5],
-        ),
+        ("GET", "/api/openapi.json", "/api/openapi.json".into(), [200; 5]),
         ("GET", "/api/docs", "/api/docs".into(), [200; 5]),
-        (
-            "GET",
-            "/api",
-            "/api/v1/galleries".into(),
-            [401, 401, 200, 401, 401],
-        ),
-        (
-            "POST",
-            "/api",
-            "/api/v1/galleries".into(),
-            [401, 401, 400, 401, 401],
-        ),
-        (
-            "GET",
-            "/api",
-            format!("/api/v1/galleries/{g}"),
-            [401, 401, 200, 401, 401],
-        ),
-        (
-            "GET",
-            "/api",
-            format!("/api/v1/galleries/{g}/photos"),
-            [401, 401, 200, 401, 401],
-        ),
-        (
-            "POST",
-            "/api",
-            format!("/api/v1/galleries/{g}/photos"),
-            [401, 401, 400, 401, 401],
-        ),
-        (
-            "GET",
-            "/api",
-            format!("/api/v1/photos/{pid}"),
-            [401, 401, 200, 401, 401],
-        ),
-        (
-            "PUT",
-            "/api",
-            format!("/api/v1/photos/{pid}/state"),
-            [401, 401, 400, 401, 401],
-        ),
+        ("GET", "/api", "/api/v1/galleries".into(), [401, 401, 200, 401, 401]),
+        ("POST", "/api", "/api/v1/galleries".into(), [401, 401, 400, 401, 401]),
+        ("GET", "/api", format!("/api/v1/galleries/{g}"), [401, 401, 200, 401, 401]),
+        ("GET", "/api", format!("/api/v1/galleries/{g}/photos"), [401, 401, 200, 401, 401]),
+        ("POST", "/api", format!("/api/v1/galleries/{g}/photos"), [401, 401, 400, 401, 401]),
+        ("GET", "/api", format!("/api/v1/photos/{pid}"), [401, 401, 200, 401, 401]),
+        ("PUT", "/api", format!("/api/v1/photos/{pid}/state"), [401, 401, 400, 401, 401]),
         // Last: the photographer's row signs the session out.
-        (
-            "POST",
-            "/admin/logout",
-            "/admin/logout".into(),
-            [303, 303, 303, 403, 303],
-        ),
+        ("POST", "/admin/logout", "/admin/logout".into(), [303, 303, 303, 403, 303]),
     ];
 
-    let plain = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let plain = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let mut failures = Vec::new();
     for (method, _, path, expected) in &rows {
-        for (i, visitor) in [Anonymous, WrongToken, ApiToken, AdminNoCsrf, Admin]
-            .into_iter()
-            .enumerate()
-        {
-            let client = if matches!(visitor, AdminNoCsrf | Admin) {
-                &admin
-            } else {
-                &plain
-            };
-            let mut req = client.request(
-                Method::from_bytes(method.as_bytes()).unwrap(),
-                server.url(path),
-            );
+        for (i, visitor) in [Anonymous, WrongToken, ApiToken, AdminNoCsrf, Admin].into_iter().enumerate() {
+            let client = if matches!(visitor, AdminNoCsrf | Admin) { &admin } else { &plain };
+            let mut req = client.request(Method::from_bytes(method.as_bytes()).unwrap(), server.url(path));
             match visitor {
                 WrongToken => req = req.bearer_auth("pr_wrong"),
                 ApiToken => req = req.bearer_auth(&server.token),
@@ -222,62 +125,40 @@ async fn every_route_answers_every_visitor_as_it_should() {
                 ("POST", p) if p.ends_with("/photos") => {
                     req.multipart(reqwest::multipart::Form::new().text("note", "no files"))
                 }
-                ("POST", p) if p.ends_with("/order") => {
-                    req.json(&serde_json::json!({ "order": [] }))
-                }
+                ("POST", p) if p.ends_with("/order") => req.json(&serde_json::json!({ "order": [] })),
                 ("POST", "/api/v1/galleries") | ("PUT", _) => {
                     req.json(&serde_json::json!({ "title": "", "state": "gold" }))
                 }
                 ("POST", _) => {
-                    let token = if matches!(visitor, Admin) {
-                        csrf.as_str()
-                    } else {
-                        ""
-                    };
+                    let token = if matches!(visitor, Admin) { csrf.as_str() } else { "" };
                     req.form(&[
                         ("csrf", token),
                         ("title", ""),
                         ("state", "gold"),
                         ("parent", ""),
+                        ("name", ""),
                     ])
                 }
                 _ => req,
             };
             let status = req.send().await.unwrap().status().as_u16();
             if status != expected[i] {
-                failures.push(format!(
-                    "{method} {path} as {visitor:?}: got {status}, expected {}",
-                    expected[i]
-                ));
+                failures
+                    .push(format!("{method} {path} as {visitor:?}: got {status}, expected {}", expected[i]));
             }
         }
     }
-    assert!(
-        failures.is_empty(),
-        "access matrix mismatches:\n{}",
-        failures.join("\n")
-    );
+    assert!(failures.is_empty(), "access matrix mismatches:\n{}", failures.join("\n"));
 
     // Every route in web::routes() has at least one row.
-    let source =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     let declared: Vec<&str> = source
         .lines()
-        .filter_map(|l| {
-            l.trim()
-                .strip_prefix(".at(\"")
-                .or_else(|| l.trim().strip_prefix(".nest(\""))
-        })
+        .filter_map(|l| l.trim().strip_prefix(".at(\"").or_else(|| l.trim().strip_prefix(".nest(\"")))
         .filter_map(|l| l.split('"').next())
         .collect();
-    assert!(
-        declared.len() >= 20,
-        "route list not found in src/web/mod.rs"
-    );
+    assert!(declared.len() >= 20, "route list not found in src/web/mod.rs");
     for route in declared {
-        assert!(
-            rows.iter().any(|r| r.1 == route),
-            "route {route} has no row in the access matrix"
-        );
+        assert!(rows.iter().any(|r| r.1 == route), "route {route} has no row in the access matrix");
     }
 }

@@ -7,40 +7,21 @@ async fn setup_link_works_once_and_sets_the_password() {
     let server = Server::start_unconfigured().await;
     let link = {
         let mut found = None;
-        wait_for(
-            "setup link on stdout",
-            std::time::Duration::from_secs(10),
-            || {
-                found = server
-                    .stdout
-                    .lock()
-                    .unwrap()
-                    .iter()
-                    .find(|l| l.contains("/admin/setup/"))
-                    .cloned();
-                let ok = found.is_some();
-                async move { ok }
-            },
-        )
+        wait_for("setup link on stdout", std::time::Duration::from_secs(10), || {
+            found = server.stdout.lock().unwrap().iter().find(|l| l.contains("/admin/setup/")).cloned();
+            let ok = found.is_some();
+            async move { ok }
+        })
         .await;
         found.unwrap().trim().to_string()
     };
-    let path = link
-        .trim_start_matches(&format!("http://127.0.0.1:{}", server.port))
-        .to_string();
+    let path = link.trim_start_matches(&format!("http://127.0.0.1:{}", server.port)).to_string();
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = http
-        .get(server.url(&path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = http.get(server.url(&path)).send().await.unwrap().text().await.unwrap();
     let csrf = hidden_field(&page, "csrf");
     let r = http
         .post(server.url(&path))
@@ -73,20 +54,8 @@ async fn login_csrf_and_rate_limit() {
         .unwrap();
     let r = http.get(server.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), 303);
-    assert!(
-        r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .starts_with("/admin/login")
-    );
-    let page = http
-        .get(server.url("/admin/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/admin/login"));
+    let page = http.get(server.url("/admin/login")).send().await.unwrap().text().await.unwrap();
     let csrf = hidden_field(&page, "csrf");
     // Without the CSRF token the login form is refused.
     let r = http
@@ -112,11 +81,7 @@ async fn login_csrf_and_rate_limit() {
         .send()
         .await
         .unwrap();
-    assert_eq!(
-        r.status(),
-        429,
-        "even the right password waits after 5 failures"
-    );
+    assert_eq!(r.status(), 429, "even the right password waits after 5 failures");
     assert!(r.text().await.unwrap().contains("Too many failed logins"));
 }
 
@@ -124,14 +89,7 @@ async fn login_csrf_and_rate_limit() {
 async fn galleries_are_managed_through_forms_with_csrf() {
     let server = Server::start().await;
     let http = admin_client(&server).await;
-    let page = http
-        .get(server.url("/admin"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = http.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Start with your first gallery"));
     let csrf = hidden_field(&page, "csrf");
 
@@ -145,73 +103,37 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     assert_eq!(r.status(), 403);
     let r = http
         .post(server.url("/admin/galleries"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "<script>alert(1)</script> Wedding"),
-            ("parent", ""),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("title", "<script>alert(1)</script> Wedding"), ("parent", "")])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
     let gallery_path = r.headers()["location"].to_str().unwrap().to_string();
     let gid = gallery_path.rsplit('/').next().unwrap().to_string();
-    let page = http
-        .get(server.url(&gallery_path))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert!(
-        page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Wedding"),
-        "titles are escaped"
-    );
+    let page = http.get(server.url(&gallery_path)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Wedding"), "titles are escaped");
     assert!(!page.contains("<script>alert(1)"));
     let (_, list) = server.api().get("/galleries").await;
-    assert_eq!(
-        list.as_array().unwrap().len(),
-        1,
-        "the forged post created nothing"
-    );
+    assert_eq!(list.as_array().unwrap().len(), 1, "the forged post created nothing");
 
     // Nest a child, then try to move the parent inside its child: refused.
     let r = http
         .post(server.url("/admin/galleries"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Ceremony"),
-            ("parent", gid.as_str()),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("title", "Ceremony"), ("parent", gid.as_str())])
         .send()
         .await
         .unwrap();
-    let child = r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .to_string();
+    let child = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
     let r = http
         .post(server.url(&format!("/admin/galleries/{gid}/edit")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Wedding"),
-            ("parent", child.as_str()),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("title", "Wedding"), ("parent", child.as_str())])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
     let r = http
         .post(server.url(&format!("/admin/galleries/{gid}/edit")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Anna & Tom"),
-            ("parent", ""),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("title", "Anna & Tom"), ("parent", "")])
         .send()
         .await
         .unwrap();
@@ -240,12 +162,7 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     assert_eq!(list.as_array().unwrap().len(), 0);
 
     // Sign out ends the session.
-    let r = http
-        .post(server.url("/admin/logout"))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = http.post(server.url("/admin/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 303);
     let r = http.get(server.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), 303);
@@ -257,42 +174,17 @@ async fn admin_reorders_photos_and_sets_states() {
     let api = server.api();
     let g = api.create_gallery("Order").await;
     for i in 0..3 {
-        api.upload(
-            &g,
-            vec![(format!("{i}.jpg"), jpeg_with_orientation(64, 48, 1))],
-            false,
-        )
-        .await;
+        api.upload(&g, vec![(format!("{i}.jpg"), jpeg_with_orientation(64, 48, 1))], false).await;
     }
     let photos = api.wait_processed(&g, 3).await;
-    let ids: Vec<String> = photos
-        .iter()
-        .map(|p| p["id"].as_str().unwrap().to_string())
-        .collect();
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
     let http = admin_client(&server).await;
-    let page = http
-        .get(server.url(&format!("/admin/galleries/{g}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    let csrf = page
-        .split("name=\"csrf-token\" content=\"")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
+    let page =
+        http.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let csrf =
+        page.split("name=\"csrf-token\" content=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let order = serde_json::json!({ "order": [ids[2], ids[0], ids[1]] });
-    let r = http
-        .post(server.url(&format!("/admin/galleries/{g}/order")))
-        .json(&order)
-        .send()
-        .await
-        .unwrap();
+    let r = http.post(server.url(&format!("/admin/galleries/{g}/order"))).json(&order).send().await.unwrap();
     assert_eq!(r.status(), 403, "no CSRF header");
     let r = http
         .post(server.url(&format!("/admin/galleries/{g}/order")))
@@ -302,12 +194,8 @@ async fn admin_reorders_photos_and_sets_states() {
         .await
         .unwrap();
     assert_eq!(r.status(), 204);
-    let names: Vec<String> = api
-        .photos(&g)
-        .await
-        .iter()
-        .map(|p| p["filename"].as_str().unwrap().to_string())
-        .collect();
+    let names: Vec<String> =
+        api.photos(&g).await.iter().map(|p| p["filename"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, ["2.jpg", "0.jpg", "1.jpg"]);
 
     let r = http
@@ -328,4 +216,39 @@ async fn admin_reorders_photos_and_sets_states() {
         .await
         .unwrap();
     assert!(page.contains("Download original") && page.contains("1.jpg"));
+}
+
+#[tokio::test]
+async fn api_tokens_are_made_and_revoked_from_the_admin_page_while_serving() {
+    let server = Server::start().await;
+    let http = admin_client(&server).await;
+    let page = http.get(server.url("/admin/tokens")).send().await.unwrap().text().await.unwrap();
+    let csrf = hidden_field(&page, "csrf");
+    assert!(page.contains("tests"), "the CLI-made token is listed by name");
+    let page = http
+        .post(server.url("/admin/tokens"))
+        .form(&[("csrf", csrf.as_str()), ("name", "Lightroom export")])
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let token = page.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    assert!(token.starts_with("pr_"), "{token}");
+    let api = Api { token: token.clone(), ..server.api() };
+    assert_eq!(api.get("/galleries").await.0, 200);
+    let listed = http.get(server.url("/admin/tokens")).send().await.unwrap().text().await.unwrap();
+    assert!(!listed.contains(&token), "the secret is shown only once");
+    // Revoke the new one (the last revoke form on the page).
+    let action = listed.rsplit("action=\"/admin/tokens/").next().unwrap().split('"').next().unwrap();
+    let r = http
+        .post(server.url(&format!("/admin/tokens/{action}")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(api.get("/galleries").await.0, 401, "a revoked token stops working at once");
+    assert_eq!(server.api().get("/galleries").await.0, 200, "other tokens keep working");
 }

@@ -29,11 +29,7 @@ fn artifacts() -> PathBuf {
 
 /// Starts chromedriver and a headless Chromium session with a `w`×`h` window.
 async fn browser(w: u32, h: u32) -> (Driver, Client) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -56,11 +52,7 @@ async fn browser(w: u32, h: u32) -> (Driver, Client) {
     let start = std::time::Instant::now();
     let client = loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(caps.clone())
-            .connect(&url)
-            .await
-        {
+        match ClientBuilder::new(connector).capabilities(caps.clone()).connect(&url).await {
             Ok(c) => break c,
             Err(e) if start.elapsed() > Duration::from_secs(30) => {
                 panic!("no browser session: {e}")
@@ -82,73 +74,23 @@ async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() 
     let (_driver, c) = browser(1360, 900).await;
 
     c.goto(&server.url("/admin")).await.unwrap();
-    assert!(
-        c.current_url()
-            .await
-            .unwrap()
-            .path()
-            .starts_with("/admin/login")
-    );
+    assert!(c.current_url().await.unwrap().path().starts_with("/admin/login"));
     screenshot(&c, "admin-login.png").await;
-    c.find(Locator::Css("#password"))
-        .await
-        .unwrap()
-        .send_keys(PASSWORD)
-        .await
-        .unwrap();
-    c.find(Locator::Css("form button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("#new-title"))
-        .await
-        .unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#new-title")).await.unwrap();
 
     let title = "Anna & Tom <script>alert('x')</script>";
-    c.find(Locator::Css("#new-title"))
-        .await
-        .unwrap()
-        .send_keys(title)
-        .await
-        .unwrap();
-    c.find(Locator::Css(".inline-create button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("#dropzone"))
-        .await
-        .unwrap();
-    let h1 = c
-        .find(Locator::Css("h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    c.find(Locator::Css("#new-title")).await.unwrap().send_keys(title).await.unwrap();
+    c.find(Locator::Css(".inline-create button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#dropzone")).await.unwrap();
+    let h1 = c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap();
     assert_eq!(h1, title, "the title is shown as text");
-    assert!(
-        c.get_alert_text().await.is_err(),
-        "no script from a title ran"
-    );
+    assert!(c.get_alert_text().await.is_err(), "no script from a title ran");
 
     let files: Vec<PathBuf> = corpus().into_iter().take(4).collect();
-    let list = files
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join("\n");
-    c.find(Locator::Css("#files"))
-        .await
-        .unwrap()
-        .send_keys(&list)
-        .await
-        .unwrap();
+    let list = files.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join("\n");
+    c.find(Locator::Css("#files")).await.unwrap().send_keys(&list).await.unwrap();
 
     // Each upload shows in the queue, then its card turns ready with a thumbnail.
     c.wait()
@@ -157,45 +99,25 @@ async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() 
         .await
         .unwrap();
     let ready = Locator::Css(".card.photo[data-status=ready] img");
-    wait_for(
-        "4 thumbnails on the page",
-        Duration::from_secs(180),
-        || async {
-            c.find_all(ready)
-                .await
-                .map(|v| v.len() == 4)
-                .unwrap_or(false)
-        },
-    )
+    wait_for("4 thumbnails on the page", Duration::from_secs(180), || async {
+        c.find_all(ready).await.map(|v| v.len() == 4).unwrap_or(false)
+    })
     .await;
-    let loaded: bool = c
-        .execute("return [...document.querySelectorAll('.card.photo img')].every(i => i.complete && i.naturalWidth > 0)", vec![])
-        .await
-        .unwrap()
-        .as_bool()
-        .unwrap();
-    assert!(loaded, "every thumbnail image loaded");
-    let label = c
-        .find(Locator::Css("#upload-total-label"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    // Thumbnails are lazy-loaded: bring the grid into view, then wait for every image.
+    c.execute("document.getElementById('grid').scrollIntoView()", vec![]).await.unwrap();
+    let all_loaded = "return [...document.querySelectorAll('.card.photo img')].every(i => i.complete && i.naturalWidth > 0)";
+    wait_for("every thumbnail image to load", Duration::from_secs(30), || async {
+        c.execute(all_loaded, vec![]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    })
+    .await;
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    let label = c.find(Locator::Css("#upload-total-label")).await.unwrap().text().await.unwrap();
     assert_eq!(label, "4 uploaded");
     screenshot(&c, "admin-gallery.png").await;
 
     // Open one photo large.
-    c.find(Locator::Css(".card.photo a.thumb"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css(".stage img"))
-        .await
-        .unwrap();
+    c.find(Locator::Css(".card.photo a.thumb")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".stage img")).await.unwrap();
     screenshot(&c, "admin-photo.png").await;
 
     // The same gallery on a phone-sized window.

@@ -12,30 +12,21 @@ async fn import_check_and_gc_work_on_a_data_dir() {
     }
     std::fs::write(folder.path().join("README.txt"), "not a photo").unwrap();
     let folder_arg = folder.path().to_str().unwrap();
-    let (ok, out, err) = cli(
-        data.path(),
-        &["import", folder_arg, "--gallery", "Lightroom export"],
-        None,
-    );
+    let (ok, out, err) = cli(data.path(), &["import", folder_arg, "--gallery", "Lightroom export"], None);
     assert!(ok, "{out}{err}");
     assert!(out.contains("Imported 3 photo(s)"), "{out}");
     assert!(err.contains("README.txt"), "skipped files are named: {err}");
 
     let (ok, out, _) = cli(data.path(), &["check"], None);
     assert!(ok, "{out}");
-    assert!(
-        out.contains("checked 3 photos and 9 blobs: 0 problem(s)"),
-        "{out}"
-    );
+    assert!(out.contains("checked 3 photos and 9 blobs: 0 problem(s)"), "{out}");
 
     // An orphan blob is removed by gc; referenced ones stay.
     let orphan_dir = data.path().join("blobs/00/00");
     std::fs::create_dir_all(&orphan_dir).unwrap();
     let bytes = b"orphan";
     let name = blake3::hash(bytes).to_hex().to_string();
-    let orphan = data
-        .path()
-        .join(format!("blobs/{}/{}/{name}", &name[..2], &name[2..4]));
+    let orphan = data.path().join(format!("blobs/{}/{}/{name}", &name[..2], &name[2..4]));
     std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
     std::fs::write(&orphan, bytes).unwrap();
     let (ok, out, _) = cli(data.path(), &["gc"], None);
@@ -54,17 +45,8 @@ async fn import_check_and_gc_work_on_a_data_dir() {
     assert!(out.contains("no longer match"), "{out}");
 
     // Importing again into the same gallery replaces by filename instead of duplicating.
-    let (ok, out, err) = cli(
-        data.path(),
-        &[
-            "import",
-            folder_arg,
-            "--gallery",
-            "Lightroom export",
-            "--final",
-        ],
-        None,
-    );
+    let (ok, out, err) =
+        cli(data.path(), &["import", folder_arg, "--gallery", "Lightroom export", "--final"], None);
     assert!(ok, "{out}{err}");
 }
 
@@ -82,10 +64,7 @@ fn every_subcommand_has_help() {
     ] {
         let out = std::process::Command::new(BIN).args(sub).output().unwrap();
         assert!(out.status.success(), "{sub:?}");
-        assert!(
-            String::from_utf8_lossy(&out.stdout).contains("Usage"),
-            "{sub:?}"
-        );
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"), "{sub:?}");
     }
 }
 
@@ -103,11 +82,7 @@ async fn healthcheck_subcommand_reflects_the_server() {
 fn walk_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).unwrap().filter_map(|e| e.ok()) {
-        if e.path().is_dir() {
-            out.extend(walk_files(&e.path()))
-        } else {
-            out.push(e.path())
-        }
+        if e.path().is_dir() { out.extend(walk_files(&e.path())) } else { out.push(e.path()) }
     }
     out.sort();
     out

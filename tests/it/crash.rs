@@ -17,20 +17,15 @@ async fn kill_9_mid_ingest_loses_no_acknowledged_photo() {
         acknowledged.push(name);
     }
     let before = api.photos(&g).await;
-    assert!(
-        before.iter().any(|p| p["status"] == "pending"),
-        "the kill should land mid-ingest"
-    );
+    assert!(before.iter().any(|p| p["status"] == "pending"), "the kill should land mid-ingest");
     server.kill9();
 
     server.restart().await;
     let api = server.api();
     let photos = api.wait_processed(&g, acknowledged.len()).await;
     for name in &acknowledged {
-        let p = photos
-            .iter()
-            .find(|p| p["filename"] == name.as_str())
-            .unwrap_or_else(|| panic!("{name} lost"));
+        let p =
+            photos.iter().find(|p| p["filename"] == name.as_str()).unwrap_or_else(|| panic!("{name} lost"));
         assert_eq!(p["status"], "ready", "{p}");
     }
     server.stop();

@@ -27,30 +27,17 @@ pub struct Server {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
 }
 
 /// Runs a sub-command against `data` and returns (exit ok, stdout, stderr).
 pub fn cli(data: &Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
     let mut cmd = Command::new(BIN);
-    cmd.arg("--data")
-        .arg(data)
-        .args(args)
-        .env("PROOFROOM_LOG", "warn");
-    cmd.stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.arg("--data").arg(data).args(args).env("PROOFROOM_LOG", "warn");
+    cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn proofroom");
     if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(input.as_bytes())
-            .unwrap();
+        child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
     }
     drop(child.stdin.take());
     let out = child.wait_with_output().expect("wait proofroom");
@@ -71,20 +58,13 @@ impl Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let (ok, token, err) = cli(dir.path(), &["token", "create", "--name", "tests"], None);
         assert!(ok, "token create failed: {err}");
-        let (ok, _, err) = cli(
-            dir.path(),
-            &["admin", "set-password"],
-            Some(&format!("{PASSWORD}\n")),
-        );
+        let (ok, _, err) = cli(dir.path(), &["admin", "set-password"], Some(&format!("{PASSWORD}\n")));
         assert!(ok, "set-password failed: {err}");
         let mut s = Server {
             dir,
             port: free_port(),
             token: token.trim().to_string(),
-            extra_env: env
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            extra_env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             child: None,
             stdout: Default::default(),
         };
@@ -113,10 +93,7 @@ impl Server {
 
     async fn spawn(&mut self) {
         let mut cmd = Command::new(BIN);
-        cmd.arg("--data")
-            .arg(self.dir.path())
-            .arg("--listen")
-            .arg(format!("127.0.0.1:{}", self.port));
+        cmd.arg("--data").arg(self.dir.path()).arg("--listen").arg(format!("127.0.0.1:{}", self.port));
         cmd.env("PROOFROOM_LOG", "warn");
         for (k, v) in &self.extra_env {
             cmd.env(k, v);
@@ -132,11 +109,9 @@ impl Server {
         });
         self.child = Some(child);
         let url = self.url("/healthz");
-        wait_for(
-            "server to answer /healthz",
-            Duration::from_secs(30),
-            || async { reqwest::get(&url).await.is_ok_and(|r| r.status() == 200) },
-        )
+        wait_for("server to answer /healthz", Duration::from_secs(30), || async {
+            reqwest::get(&url).await.is_ok_and(|r| r.status() == 200)
+        })
         .await;
     }
 
@@ -159,10 +134,7 @@ impl Server {
     /// SIGTERM and wait: a graceful stop.
     pub fn stop(&mut self) {
         if let Some(mut c) = self.child.take() {
-            let _ = Command::new("kill")
-                .arg("-TERM")
-                .arg(c.id().to_string())
-                .status();
+            let _ = Command::new("kill").arg("-TERM").arg(c.id().to_string()).status();
             let _ = c.wait();
         }
     }
@@ -174,8 +146,7 @@ impl Server {
 
     /// Resident memory of the server process in MiB.
     pub fn rss_mib(&self) -> u64 {
-        let status =
-            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
         status
             .lines()
             .find(|l| l.starts_with("VmRSS:"))
@@ -185,11 +156,7 @@ impl Server {
     }
 
     pub fn api(&self) -> Api {
-        Api {
-            base: self.url("/api/v1"),
-            token: self.token.clone(),
-            http: reqwest::Client::new(),
-        }
+        Api { base: self.url("/api/v1"), token: self.token.clone(), http: reqwest::Client::new() }
     }
 }
 
@@ -208,10 +175,7 @@ where
     let start = Instant::now();
     let mut delay = Duration::from_millis(20);
     while !cond().await {
-        assert!(
-            start.elapsed() < limit,
-            "timed out after {limit:?} waiting for {what}"
-        );
+        assert!(start.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(Duration::from_millis(250));
     }
@@ -226,13 +190,7 @@ pub struct Api {
 
 impl Api {
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let r = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .unwrap();
+        let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
     }
 
@@ -249,9 +207,7 @@ impl Api {
     }
 
     pub async fn create_gallery(&self, title: &str) -> String {
-        let (status, g) = self
-            .post_json("/galleries", serde_json::json!({ "title": title }))
-            .await;
+        let (status, g) = self.post_json("/galleries", serde_json::json!({ "title": title })).await;
         assert_eq!(status, 200, "{g}");
         g["id"].as_str().unwrap().to_string()
     }
@@ -265,17 +221,11 @@ impl Api {
     ) -> (u16, Value) {
         let mut form = reqwest::multipart::Form::new();
         for (name, bytes) in files {
-            form = form.part(
-                "file",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
-            );
+            form = form.part("file", reqwest::multipart::Part::bytes(bytes).file_name(name));
         }
         let r = self
             .http
-            .post(format!(
-                "{}/galleries/{gallery}/photos?final={mark_final}",
-                self.base
-            ))
+            .post(format!("{}/galleries/{gallery}/photos?final={mark_final}", self.base))
             .bearer_auth(&self.token)
             .multipart(form)
             .send()
@@ -292,14 +242,10 @@ impl Api {
 
     /// Waits until no photo of the gallery is pending, and returns them.
     pub async fn wait_processed(&self, gallery: &str, expected: usize) -> Vec<Value> {
-        wait_for(
-            "photos to be processed",
-            Duration::from_secs(240),
-            || async {
-                let p = self.photos(gallery).await;
-                p.len() == expected && p.iter().all(|p| p["status"] != "pending")
-            },
-        )
+        wait_for("photos to be processed", Duration::from_secs(240), || async {
+            let p = self.photos(gallery).await;
+            p.len() == expected && p.iter().all(|p| p["status"] != "pending")
+        })
         .await;
         self.photos(gallery).await
     }
@@ -326,9 +272,7 @@ pub fn corpus() -> Vec<PathBuf> {
                 .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
                 .collect();
             // Largest first: the camera-like ones.
-            files.sort_by_key(|p| {
-                std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
-            });
+            files.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)));
             files
         })
         .clone()
@@ -337,10 +281,7 @@ pub fn corpus() -> Vec<PathBuf> {
 pub fn corpus_file(i: usize) -> (String, Vec<u8>) {
     let files = corpus();
     let p = &files[i % files.len()];
-    (
-        p.file_name().unwrap().to_string_lossy().into_owned(),
-        std::fs::read(p).unwrap(),
-    )
+    (p.file_name().unwrap().to_string_lossy().into_owned(), std::fs::read(p).unwrap())
 }
 
 /// A landscape `w`×`h` JPEG with a gradient, carrying EXIF orientation `orientation`.
@@ -358,8 +299,7 @@ pub fn jpeg_with_orientation(w: u16, h: u16, orientation: u16) -> Vec<u8> {
     let mut out = Vec::new();
     let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
     enc.add_app_segment(1, &exif).unwrap();
-    enc.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb)
-        .unwrap();
+    enc.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
     out
 }
 
@@ -404,22 +344,11 @@ pub async fn admin_client(server: &Server) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = http
-        .get(server.url("/admin/login"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = http.get(server.url("/admin/login")).send().await.unwrap().text().await.unwrap();
     let csrf = hidden_field(&page, "csrf");
     let r = http
         .post(server.url("/admin/login"))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("password", PASSWORD),
-            ("next", "/admin"),
-        ])
+        .form(&[("csrf", csrf.as_str()), ("password", PASSWORD), ("next", "/admin")])
         .send()
         .await
         .unwrap();
@@ -430,9 +359,6 @@ pub async fn admin_client(server: &Server) -> reqwest::Client {
 /// The value of a hidden input in a page.
 pub fn hidden_field(page: &str, name: &str) -> String {
     let marker = format!("name=\"{name}\" value=\"");
-    let start = page
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no {name} field in page"))
-        + marker.len();
+    let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} field in page")) + marker.len();
     page[start..].split('"').next().unwrap().to_string()
 }

@@ -63,10 +63,7 @@ pub struct GalleryRow {
 }
 
 pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
-    let chrome = Chrome {
-        studio,
-        csrf: Some(csrf),
-    };
+    let chrome = Chrome { studio, csrf: Some(csrf) };
     let total: usize = rows.iter().map(|r| r.photos).sum();
     layout(
         &chrome,
@@ -132,10 +129,7 @@ pub struct GalleryPage<'a> {
 }
 
 pub fn gallery(m: &GalleryPage) -> Markup {
-    let chrome = Chrome {
-        studio: m.studio,
-        csrf: Some(m.csrf),
-    };
+    let chrome = Chrome { studio: m.studio, csrf: Some(m.csrf) };
     let g = &m.gallery;
     let ready = m.photos.iter().filter(|p| p.status == "ready").count();
     layout(
@@ -279,10 +273,7 @@ pub struct PhotoPage<'a> {
 }
 
 pub fn photo(m: &PhotoPage) -> Markup {
-    let chrome = Chrome {
-        studio: m.studio,
-        csrf: Some(m.csrf),
-    };
+    let chrome = Chrome { studio: m.studio, csrf: Some(m.csrf) };
     let p = &m.photo;
     layout(
         &chrome,
@@ -331,17 +322,8 @@ pub fn photo(m: &PhotoPage) -> Markup {
     )
 }
 
-pub fn confirm_delete(
-    studio: &str,
-    csrf: &str,
-    g: &GalleryOut,
-    photos: usize,
-    children: usize,
-) -> Markup {
-    let chrome = Chrome {
-        studio,
-        csrf: Some(csrf),
-    };
+pub fn confirm_delete(studio: &str, csrf: &str, g: &GalleryOut, photos: usize, children: usize) -> Markup {
+    let chrome = Chrome { studio, csrf: Some(csrf) };
     layout(
         &chrome,
         "Delete gallery",
@@ -358,6 +340,57 @@ pub fn confirm_delete(
                     input type="hidden" name="csrf" value=(csrf);
                     a.button href={ "/admin/galleries/" (g.id) } { "Keep it" }
                     button.button.danger type="submit" { "Delete for good" }
+                }
+            }
+        },
+    )
+}
+
+/// The API tokens page; `new_token` is shown once, right after it was made.
+pub fn tokens(
+    studio: &str,
+    csrf: &str,
+    tokens: &[crate::app::auth::TokenInfo],
+    new_token: Option<&str>,
+) -> Markup {
+    let chrome = Chrome { studio, csrf: Some(csrf) };
+    layout(
+        &chrome,
+        "API tokens",
+        html! {
+            div.pagehead {
+                div {
+                    p.eyebrow { "Automation" }
+                    h1 { "API tokens" }
+                    p.muted { "Scripts and plug-ins use a token as " code { "Authorization: Bearer <token>" } ". See the " a href="/api/docs" { "API documentation" } "." }
+                }
+                form.inline-create method="post" action="/admin/tokens" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label.sr-only for="token-name" { "Token name" }
+                    input #token-name type="text" name="name" placeholder="What is it for? e.g. “Lightroom export”" maxlength="100" required;
+                    button.button.primary type="submit" { "Create token" }
+                }
+            }
+            @if let Some(t) = new_token {
+                section.card.new-token {
+                    h2 { "Your new token" }
+                    p.muted { "Copy it now: it is shown only once." }
+                    code #new-token { (t) }
+                }
+            }
+            @if tokens.is_empty() {
+                section.card.empty { p.muted { "No tokens yet." } }
+            } @else {
+                ul.gallery-list {
+                    @for t in tokens {
+                        li.card.token-row {
+                            span.meta { strong { (t.name) } span.muted { "created " (human_time(t.created_ms)) } }
+                            form method="post" action={ "/admin/tokens/" (t.id) "/revoke" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                button.button.danger type="submit" { "Revoke" }
+                            }
+                        }
+                    }
                 }
             }
         },

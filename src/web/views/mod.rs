@@ -37,7 +37,7 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                     @if let Some(csrf) = chrome.csrf {
                         nav.topnav {
                             a href="/admin" { "Galleries" }
-                            a href="/api/docs" { "API" }
+                            a href="/admin/tokens" { "API" }
                             form method="post" action="/admin/logout" {
                                 input type="hidden" name="csrf" value=(csrf);
                                 button.link type="submit" { "Sign out" }
@@ -52,10 +52,7 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
 }
 
 pub fn error_page(status: StatusCode, message: &str) -> Markup {
-    let chrome = Chrome {
-        studio: "proofroom",
-        csrf: None,
-    };
+    let chrome = Chrome { studio: "proofroom", csrf: None };
     let title = status.canonical_reason().unwrap_or("Error");
     layout(
         &chrome,
@@ -80,11 +77,7 @@ pub fn human_size(bytes: u64) -> String {
         v /= 1000.0;
         i += 1;
     }
-    if i == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{v:.1} {}", UNITS[i])
-    }
+    if i == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", UNITS[i]) }
 }
 
 /// A date like "2026-11-21 14:05 UTC".
