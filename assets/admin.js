@@ -3,6 +3,13 @@
 // is set with textContent so nothing a user typed can run as code.
 (function () {
   "use strict";
+  // Photo page: the arrow keys step through the gallery.
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, select, textarea") || e.altKey || e.ctrlKey || e.metaKey) return;
+    const rel = { ArrowLeft: "prev", ArrowRight: "next" }[e.key];
+    const link = rel && document.querySelector(`.stage a[rel="${rel}"]`);
+    if (link) link.click();
+  });
   const uploader = document.querySelector(".uploader[data-gallery]");
   if (!uploader) return;
   const gallery = uploader.dataset.gallery;
@@ -157,7 +164,7 @@
       photos.forEach(upsertCard);
       const ready = photos.filter((p) => p.status === "ready").length;
       const summary = document.getElementById("summary");
-      if (summary) summary.textContent = `${photos.length} photos · ${ready} ready`;
+      if (summary) summary.textContent = `${photos.length} ${photos.length === 1 ? "photo" : "photos"} · ${ready} ready`;
       if (photos.some((p) => p.status === "pending") || active || queue.length) schedulePoll(1200);
     } catch (_) {
       schedulePoll(4000);

@@ -150,7 +150,7 @@ async fn galleries_are_managed_through_forms_with_csrf() {
         .text()
         .await
         .unwrap();
-    assert!(confirm.contains("cannot be undone") && confirm.contains("1 galleries inside it"));
+    assert!(confirm.contains("cannot be undone") && confirm.contains("1 gallery inside it"));
     let r = http
         .post(server.url(&format!("/admin/galleries/{gid}/delete")))
         .form(&[("csrf", csrf.as_str())])

@@ -119,6 +119,14 @@ async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() 
     c.find(Locator::Css(".card.photo a.thumb")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css(".stage img")).await.unwrap();
     screenshot(&c, "admin-photo.png").await;
+    // The arrow keys step to the next photo.
+    let first = c.current_url().await.unwrap();
+    c.find(Locator::Css("body")).await.unwrap().send_keys("\u{E014}").await.unwrap();
+    wait_for("ArrowRight to open the next photo", Duration::from_secs(10), || async {
+        c.current_url().await.is_ok_and(|u| u != first && u.path().starts_with("/admin/photos/"))
+    })
+    .await;
+    c.back().await.unwrap();
 
     // The same gallery on a phone-sized window.
     c.set_window_size(412, 900).await.unwrap();

@@ -2,7 +2,7 @@
 
 use maud::{Markup, html};
 
-use super::{Chrome, human_size, human_time, layout};
+use super::{Chrome, count, human_size, human_time, layout};
 use crate::{
     domain::PhotoState,
     web::models::{GalleryOut, PhotoOut},
@@ -73,7 +73,7 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
                 div {
                     p.eyebrow { "Your studio" }
                     h1 { "Galleries" }
-                    p.muted { (rows.len()) " galleries · " (total) " photos" }
+                    p.muted { (count(rows.len(), "gallery", "galleries")) " · " (count(total, "photo", "photos")) }
                 }
                 form.inline-create method="post" action="/admin/galleries" {
                     input type="hidden" name="csrf" value=(csrf);
@@ -101,7 +101,7 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
                                 }
                                 span.meta {
                                     strong { (r.gallery.title) }
-                                    span.muted { (r.photos) " photos · created " (human_time(r.gallery.created_ms)) }
+                                    span.muted { (count(r.photos, "photo", "photos")) " · created " (human_time(r.gallery.created_ms)) }
                                 }
                             }
                         }
@@ -146,7 +146,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
             div.pagehead {
                 div {
                     h1 { (g.title) }
-                    p.muted #summary { (m.photos.len()) " photos · " (ready) " ready" }
+                    p.muted #summary { (count(m.photos.len(), "photo", "photos")) " · " (ready) " ready" }
                 }
                 details.actions {
                     summary.button { "Gallery settings" }
@@ -174,7 +174,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                     @for r in &m.children {
                         li.gallery-row { a href={ "/admin/galleries/" (r.gallery.id) } {
                             span.cover { @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; } }
-                            span.meta { strong { (r.gallery.title) } span.muted { (r.photos) " photos" } }
+                            span.meta { strong { (r.gallery.title) } span.muted { (count(r.photos, "photo", "photos")) } }
                         } }
                     }
                 }
@@ -332,8 +332,8 @@ pub fn confirm_delete(studio: &str, csrf: &str, g: &GalleryOut, photos: usize, c
                 p.eyebrow { "Delete gallery" }
                 h1 { "Delete “" (g.title) "”?" }
                 p.lead {
-                    "This removes the gallery, its " (photos) " photos"
-                    @if children > 0 { " and the " (children) " galleries inside it" }
+                    "This removes the gallery, its " (count(photos, "photo", "photos"))
+                    @if children > 0 { " and the " (count(children, "gallery", "galleries")) " inside it" }
                     ". Clients lose access at once. This cannot be undone."
                 }
                 form.row method="post" action={ "/admin/galleries/" (g.id) "/delete" } {

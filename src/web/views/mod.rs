@@ -68,6 +68,11 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
     )
 }
 
+/// "1 photo", "3 photos".
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A short human size: "14.2 MB".
 pub fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 5] = ["B", "KB", "MB", "GB", "TB"];
