@@ -13,6 +13,8 @@ pub struct AppState {
     /// The server's secret: signs media URLs and CSRF tokens. Made once, kept in the database.
     pub key: [u8; 32],
     pub login_limiter: Arc<LoginLimiter>,
+    /// Wrong share-link passwords, counted apart from admin logins.
+    pub unlock_limiter: Arc<LoginLimiter>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
             jobs,
             key,
             login_limiter: Arc::new(LoginLimiter::default()),
+            unlock_limiter: Arc::new(LoginLimiter::default()),
         })
     }
 }

@@ -34,11 +34,22 @@ pub fn random_bytes() -> Vec<u8> {
 }
 
 /// A fresh secret token (256 bits, hex).
-fn new_token() -> String {
+pub(super) fn new_token() -> String {
     hex::encode(random_bytes())
 }
 
-fn token_hash(token: &str) -> [u8; 32] {
+/// A fresh 128-bit token for URLs (32 hex characters).
+pub(super) fn new_short_token() -> String {
+    hex::encode(&random_bytes()[..16])
+}
+
+/// Whether `password` matches an argon2 hash made by `hash_password`.
+pub(super) fn password_matches(stored: &str, password: &str) -> Result<bool> {
+    let parsed = PasswordHash::new(stored).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+pub(super) fn token_hash(token: &str) -> [u8; 32] {
     *blake3::hash(token.as_bytes()).as_bytes()
 }
 
@@ -63,28 +74,28 @@ pub struct LoginLimiter {
 }
 
 impl LoginLimiter {
-    fn check(&self, ip: IpAddr) -> Result<()> {
+    pub(super) fn check(&self, ip: IpAddr) -> Result<()> {
         let mut map = self.failures.lock().map_err(|_| AppError::Internal("login limiter lock".into()))?;
         let list = map.entry(ip).or_default();
         list.retain(|t| t.elapsed() < FAILURE_WINDOW);
         if list.len() >= MAX_FAILURES {
             let wait = FAILURE_WINDOW.saturating_sub(list[0].elapsed()).as_secs() / 60 + 1;
             return Err(AppError::RateLimited(format!(
-                "Too many failed logins. Try again in {wait} minute{}.",
+                "Too many failed attempts. Try again in {wait} minute{}.",
                 if wait == 1 { "" } else { "s" }
             )));
         }
         Ok(())
     }
 
-    fn fail(&self, ip: IpAddr) {
+    pub(super) fn fail(&self, ip: IpAddr) {
         if let Ok(mut map) = self.failures.lock() {
             map.entry(ip).or_default().push(Instant::now());
         }
     }
 }
 
-fn hash_password(password: &str) -> Result<String> {
+pub(super) fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 8 {
         return Err(AppError::Invalid("the password must be at least 8 characters long".into()));
     }

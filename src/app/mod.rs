@@ -6,6 +6,8 @@ pub mod galleries;
 pub mod maintenance;
 pub mod media_urls;
 pub mod photos;
+pub mod proofing;
+pub mod sharing;
 
 use crate::{blobs::BlobError, db::DbError};
 
@@ -27,6 +29,9 @@ pub enum AppError {
     Forbidden(String),
     #[error("{0}")]
     RateLimited(String),
+    /// The thing existed but is no more (a revoked or expired link).
+    #[error("{0}")]
+    Gone(String),
     /// Our fault: logged with its detail, shown to users as a generic message.
     #[error("internal error: {0}")]
     Internal(String),

@@ -8,6 +8,7 @@ mod galleries;
 mod jobs;
 mod media;
 mod photos;
+mod sharing;
 mod tables;
 
 use std::{path::Path, sync::Arc};

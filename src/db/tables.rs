@@ -33,6 +33,30 @@ pub const SESSIONS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("se
 /// API tokens: `blake3(token) → ApiToken`.
 pub const API_TOKENS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("api_tokens-0");
 
+/// `share id → ShareLink`.
+pub const SHARES: TableDefinition<u128, &[u8]> = TableDefinition::new("shares-0");
+
+/// Index: `blake3(share token) → share id`. Tokens are never stored in clear.
+pub const SHARE_TOKENS: TableDefinition<&[u8; 32], u128> = TableDefinition::new("share_tokens-0");
+
+/// Index: `(gallery id, share id) → ()`.
+pub const GALLERY_SHARES: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_shares-0");
+
+/// `visitor id → Visitor`.
+pub const VISITORS: TableDefinition<u128, &[u8]> = TableDefinition::new("visitors-0");
+
+/// Index: `(gallery id, visitor id) → ()`.
+pub const GALLERY_VISITORS: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_visitors-0");
+
+/// Visitor sessions: `blake3(session token) → visitor id`.
+pub const VISITOR_SESSIONS: TableDefinition<&[u8; 32], u128> = TableDefinition::new("visitor_sessions-0");
+
+/// `(visitor id, gallery id) → Selection` (the visitor's favourites).
+pub const SELECTIONS: TableDefinition<(u128, u128), &[u8]> = TableDefinition::new("selections-0");
+
+/// `(gallery id, photo id, comment id) → Comment`.
+pub const COMMENTS: TableDefinition<(u128, u128, u128), &[u8]> = TableDefinition::new("comments-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -45,5 +69,13 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(JOBS)?;
     txn.open_table(SESSIONS)?;
     txn.open_table(API_TOKENS)?;
+    txn.open_table(SHARES)?;
+    txn.open_table(SHARE_TOKENS)?;
+    txn.open_table(GALLERY_SHARES)?;
+    txn.open_table(VISITORS)?;
+    txn.open_table(GALLERY_VISITORS)?;
+    txn.open_table(VISITOR_SESSIONS)?;
+    txn.open_table(SELECTIONS)?;
+    txn.open_table(COMMENTS)?;
     Ok(())
 }

@@ -48,6 +48,18 @@ ulid_id!(
     /// One photo in one gallery; its bytes live in versions.
     PhotoId
 );
+ulid_id!(
+    /// A share link to a gallery.
+    ShareId
+);
+ulid_id!(
+    /// Someone who opened a share link (anonymous until they give a name).
+    VisitorId
+);
+ulid_id!(
+    /// A comment on a photo.
+    CommentId
+);
 
 /// The blake3 hash that names a blob.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

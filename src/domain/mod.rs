@@ -3,11 +3,13 @@
 
 mod ids;
 mod records;
+mod sharing;
 
-pub use ids::{GalleryId, Hash, PhotoId};
+pub use ids::{CommentId, GalleryId, Hash, PhotoId, ShareId, VisitorId};
 pub use records::{
-    Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Rendition, Spec, Version,
+    Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing, Rendition, Spec, Version,
 };
+pub use sharing::{Comment, Permissions, Selection, ShareLink, ShareRefusal, Visitor};
 
 /// Milliseconds since the Unix epoch; all stored times use it.
 pub fn now_ms() -> u64 {

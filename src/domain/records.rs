@@ -11,6 +11,32 @@ pub struct Gallery {
     pub parent: Option<GalleryId>,
     pub title: String,
     pub created_ms: u64,
+    /// How clients select in this gallery.
+    #[serde(default)]
+    pub proofing: Proofing,
+}
+
+/// A gallery's selection rules and the welcome text clients read first.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Proofing {
+    /// At least this many favourites before the selection can be submitted.
+    pub min: Option<u32>,
+    /// At most this many favourites.
+    pub max: Option<u32>,
+    /// The photographer's welcome words on the cover page; a studio default when empty.
+    pub guide: Option<String>,
+}
+
+impl Proofing {
+    /// Why a selection of `n` photos cannot be submitted, if it cannot.
+    pub fn submit_refusal(&self, n: usize) -> Option<String> {
+        match (self.min, self.max) {
+            (_, _) if n == 0 => Some("Heart at least one photo before you submit.".into()),
+            (Some(min), _) if n < min as usize => Some(format!("Choose at least {min} photos; you have {n}.")),
+            (_, Some(max)) if n > max as usize => Some(format!("Choose at most {max} photos; you have {n}.")),
+            _ => None,
+        }
+    }
 }
 
 /// Where a photo stands in the proof → final journey.

@@ -243,6 +243,7 @@ pub async fn gallery_page(
     }
     let children_ids: Vec<String> =
         app::galleries::children(state, id).await?.iter().map(|g| g.id.to_string()).collect();
+    let gallery = crumbs.last().cloned().ok_or_else(|| AppError::NotFound("gallery not found".into()))?;
     let page = views::GalleryPage {
         studio: &state.config.studio_name,
         csrf: &admin.csrf,
@@ -254,6 +255,13 @@ pub async fn gallery_page(
         children: rows.into_iter().filter(|r| children_ids.contains(&r.gallery.id)).collect(),
         photos: photos.iter().map(|p| PhotoOut::new(state, p)).collect(),
         move_targets,
+        sharing: super::views::proofing::section(
+            &GalleryOut::from(&gallery),
+            &admin.csrf,
+            &app::sharing::list(state, id).await?,
+            &gallery.proofing,
+            crate::domain::now_ms(),
+        ),
     };
     Ok(views::gallery(&page))
 }

@@ -60,6 +60,9 @@ pub enum ApiError {
     /// A file is not a JPEG, PNG, WebP or TIFF image.
     #[oai(status = 415)]
     UnsupportedType(Json<ErrorBody>),
+    /// A revoked or expired link.
+    #[oai(status = 410)]
+    Gone(Json<ErrorBody>),
     #[oai(status = 429)]
     RateLimited(Json<ErrorBody>),
     #[oai(status = 500)]
@@ -78,6 +81,7 @@ impl From<AppError> for ApiError {
             AppError::Unauthorized(_) => ApiError::Unauthorized(body),
             AppError::Forbidden(_) => ApiError::Forbidden(body),
             AppError::RateLimited(_) => ApiError::RateLimited(body),
+            AppError::Gone(_) => ApiError::Gone(body),
             AppError::Internal(_) => {
                 debug_assert_eq!(status.as_u16(), 500);
                 ApiError::Internal(body)

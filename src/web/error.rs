@@ -16,6 +16,7 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
+        AppError::Gone(_) => StatusCode::GONE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

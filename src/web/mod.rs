@@ -2,8 +2,10 @@
 //! the mapping of errors to HTTP. Handlers extract, call one `app` function, and render.
 
 mod admin;
+mod admin_sharing;
 mod api;
 mod assets;
+mod client;
 mod error;
 mod media;
 mod models;
@@ -47,8 +49,22 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/order", post(admin::reorder))
         .at("/admin/photos/:id", get(admin::photo_page))
         .at("/admin/photos/:id/state", post(admin::set_state))
+        .at("/admin/galleries/:id/shares", post(admin_sharing::create_share))
+        .at("/admin/shares/:id/revoke", post(admin_sharing::revoke_share))
+        .at("/admin/galleries/:id/proofing", post(admin_sharing::set_rules))
+        .at("/admin/galleries/:id/selections", get(admin_sharing::selections))
+        .at("/admin/galleries/:id/selections.csv", get(admin_sharing::selections_csv))
+        .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin_sharing::reopen))
+        .at("/admin/galleries/:id/comments", post(admin_sharing::reply))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
+        .at("/g/:token", get(client::cover))
+        .at("/g/:token/unlock", post(client::unlock))
+        .at("/g/:token/photos", get(client::photos_page))
+        .at("/g/:token/favourite", post(client::favourite))
+        .at("/g/:token/submit", post(client::submit))
+        .at("/g/:token/comments", get(client::comments_json).post(client::add_comment))
+        .at("/g/:token/download/:photo", get(client::download))
         .nest("/api/openapi.json", spec)
         .nest("/api/docs", docs)
         .nest("/api", api.into_endpoint().catch_all_error(error::api_catch_all))

@@ -82,7 +82,7 @@ async fn login_csrf_and_rate_limit() {
         .await
         .unwrap();
     assert_eq!(r.status(), 429, "even the right password waits after 5 failures");
-    assert!(r.text().await.unwrap().contains("Too many failed logins"));
+    assert!(r.text().await.unwrap().contains("Too many failed attempts"));
 }
 
 #[tokio::test]

@@ -126,6 +126,8 @@ pub struct GalleryPage<'a> {
     pub photos: Vec<PhotoOut>,
     /// Where the gallery may be moved: (id, title, depth), without itself and its subtree.
     pub move_targets: Vec<(String, String, usize)>,
+    /// The "Share & proofing" section.
+    pub sharing: Markup,
 }
 
 pub fn gallery(m: &GalleryPage) -> Markup {
@@ -201,6 +203,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                     ul.queue #upload-queue {}
                 }
             }
+            (m.sharing)
             @if m.photos.is_empty() {
                 p.muted.empty-grid #empty-grid { "No photos yet. Drop a shoot above; thumbnails appear as each file is processed." }
             }

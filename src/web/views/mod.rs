@@ -3,6 +3,8 @@
 //! typed by anyone are shown as text, never run.
 
 pub mod admin;
+pub mod client;
+pub mod proofing;
 
 use maud::{DOCTYPE, Markup, html};
 use poem::http::StatusCode;
@@ -62,7 +64,6 @@ pub fn error_page(status: StatusCode, message: &str) -> Markup {
                 p.eyebrow { (status.as_u16()) }
                 h1 { (title) }
                 p.lead { (message) }
-                p { a.button href="/admin" { "Back to your galleries" } }
             }
         },
     )

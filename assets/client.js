@@ -1,0 +1,184 @@
+// proofroom client gallery: hearts with a live counter, submit, a full-screen viewer
+// (keyboard, swipe, preloading, slideshow) with notes per photo. Plain JS; server text is
+// always set with textContent.
+(function () {
+  "use strict";
+  const main = document.querySelector(".client-page");
+  if (!main) return;
+  const base = main.dataset.base;
+  const set = main.dataset.set;
+  const csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  const csrf = csrfMeta ? csrfMeta.content : "";
+  const locked = main.dataset.locked === "true";
+  const tiles = [...document.querySelectorAll("#photos .tile")];
+  const counter = document.getElementById("counter");
+  const countEl = document.getElementById("count");
+  const submitBtn = document.getElementById("submit");
+  const toast = document.getElementById("toast");
+  let toastTimer = null;
+
+  function say(message) {
+    toast.textContent = message;
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { toast.hidden = true; }, 4000);
+  }
+
+  async function post(path, body) {
+    const r = await fetch(base + path, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
+      body: JSON.stringify(body),
+    });
+    let data = null;
+    try { data = await r.json(); } catch (_) { /* shown below */ }
+    if (!r.ok) throw new Error((data && data.error) || `Something went wrong (HTTP ${r.status}).`);
+    return data;
+  }
+
+  function updateCount(n) {
+    if (!countEl) return;
+    countEl.textContent = n;
+    const max = counter.dataset.max ? Number(counter.dataset.max) : null;
+    counter.classList.toggle("full", max !== null && n >= max);
+    if (submitBtn) submitBtn.disabled = n === 0;
+  }
+
+  function heartsFor(id) {
+    return document.querySelectorAll(`.tile[data-id="${id}"] .heart, #viewer-heart[data-id="${id}"]`);
+  }
+
+  async function toggleHeart(id) {
+    if (locked) { say("Your selection is submitted. Ask your photographer to reopen it to make changes."); return; }
+    const btn = document.querySelector(`.tile[data-id="${id}"] .heart`);
+    const on = btn.getAttribute("aria-pressed") !== "true";
+    try {
+      const r = await post("/favourite", { photo: id, on, set });
+      heartsFor(id).forEach((b) => b.setAttribute("aria-pressed", String(on)));
+      updateCount(r.count);
+    } catch (e) {
+      say(e.message);
+    }
+  }
+
+  tiles.forEach((tile, i) => {
+    const heart = tile.querySelector(".heart");
+    if (heart) heart.addEventListener("click", () => toggleHeart(tile.dataset.id));
+    tile.querySelector(".open").addEventListener("click", () => openViewer(i));
+  });
+
+  // ---- viewer ----
+  const viewer = document.getElementById("viewer");
+  const img = document.getElementById("viewer-img");
+  const nameEl = document.getElementById("viewer-name");
+  const vHeart = document.getElementById("viewer-heart");
+  const vDownload = document.getElementById("viewer-download");
+  const vPlay = document.getElementById("viewer-play");
+  const commentList = document.getElementById("comment-list");
+  const commentForm = document.getElementById("comment-form");
+  let index = 0, opener = null, playTimer = null;
+
+  function preload(i) {
+    const t = tiles[(i + tiles.length) % tiles.length];
+    if (t && t.dataset.preview) { const p = new Image(); p.src = t.dataset.preview; }
+  }
+
+  function show(i) {
+    if (!tiles.length) return;
+    index = (i + tiles.length) % tiles.length;
+    const t = tiles[index];
+    img.src = t.dataset.preview || "";
+    img.alt = t.dataset.name;
+    nameEl.textContent = `${t.dataset.name} · ${index + 1} of ${tiles.length}`;
+    if (vHeart) {
+      vHeart.dataset.id = t.dataset.id;
+      const pressed = t.querySelector(".heart").getAttribute("aria-pressed");
+      vHeart.setAttribute("aria-pressed", pressed);
+    }
+    if (t.dataset.download) { vDownload.hidden = false; vDownload.href = t.dataset.download; } else { vDownload.hidden = true; }
+    preload(index + 1); preload(index - 1);
+    loadComments(t.dataset.id);
+  }
+
+  function openViewer(i) {
+    opener = document.activeElement;
+    viewer.hidden = false;
+    document.body.style.overflow = "hidden";
+    show(i);
+    document.getElementById("viewer-close").focus();
+  }
+
+  function closeViewer() {
+    stopShow();
+    viewer.hidden = true;
+    document.body.style.overflow = "";
+    if (opener) opener.focus();
+  }
+
+  function stopShow() { clearInterval(playTimer); playTimer = null; vPlay.setAttribute("aria-pressed", "false"); vPlay.textContent = "Slideshow"; }
+  vPlay.addEventListener("click", () => {
+    if (playTimer) { stopShow(); return; }
+    playTimer = setInterval(() => show(index + 1), 4000);
+    vPlay.setAttribute("aria-pressed", "true"); vPlay.textContent = "Pause";
+  });
+  document.getElementById("viewer-close").addEventListener("click", closeViewer);
+  document.getElementById("viewer-prev").addEventListener("click", () => show(index - 1));
+  document.getElementById("viewer-next").addEventListener("click", () => show(index + 1));
+  if (vHeart) vHeart.addEventListener("click", () => toggleHeart(vHeart.dataset.id));
+  document.addEventListener("keydown", (e) => {
+    if (viewer.hidden || e.target.closest("textarea, input")) return;
+    if (e.key === "ArrowRight") show(index + 1);
+    else if (e.key === "ArrowLeft") show(index - 1);
+    else if (e.key === "Escape") closeViewer();
+    else if (e.key === "Tab") {
+      // Keep focus inside the dialog.
+      const f = [...viewer.querySelectorAll("button:not([hidden]), a:not([hidden]), textarea, input")].filter((x) => x.offsetParent !== null);
+      if (!f.length) return;
+      const first = f[0], last = f[f.length - 1];
+      if (e.shiftKey && document.activeElement === first) { e.preventDefault(); last.focus(); }
+      else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
+    }
+  });
+  let touchX = null;
+  img.addEventListener("touchstart", (e) => { touchX = e.touches[0].clientX; }, { passive: true });
+  img.addEventListener("touchend", (e) => {
+    if (touchX === null) return;
+    const dx = e.changedTouches[0].clientX - touchX;
+    if (Math.abs(dx) > 40) show(index + (dx < 0 ? 1 : -1));
+    touchX = null;
+  });
+
+  // ---- notes per photo ----
+  async function loadComments(id) {
+    if (!commentList) return;
+    commentList.replaceChildren();
+    try {
+      const r = await fetch(`${base}/comments?photo=${encodeURIComponent(id)}&set=${encodeURIComponent(set)}`, { headers: { Accept: "application/json" } });
+      const data = await r.json();
+      if (tiles[index].dataset.id !== id) return;
+      data.comments.forEach(addComment);
+    } catch (_) { /* notes stay empty; the photo still shows */ }
+  }
+  function addComment(c) {
+    const li = document.createElement("li");
+    const by = document.createElement("span"); by.className = "by"; by.textContent = c.by || "You";
+    const text = document.createElement("span"); text.textContent = c.text + (c.retouch ? " (retouch request)" : "");
+    li.append(by, text);
+    commentList.append(li);
+  }
+  if (commentForm) {
+    commentForm.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const textEl = document.getElementById("comment-text");
+      const retouch = document.getElementById("comment-retouch");
+      try {
+        const c = await post("/comments", { photo: tiles[index].dataset.id, set, text: textEl.value, retouch: retouch.checked });
+        addComment({ by: "You", text: c.text, retouch: c.retouch });
+        textEl.value = ""; retouch.checked = false;
+        say("Thank you, your note was sent.");
+      } catch (err) {
+        say(err.message);
+      }
+    });
+  }
+})();

@@ -1,0 +1,217 @@
+//! Proofing: favourites within the gallery's limits, submitting (which locks the
+//! selection), comments and retouch requests, and the photographer's overview and exports
+//! (a Lightroom filter string, CSV).
+
+use super::{AppError, Result, blocking, clean_text};
+use crate::{
+    domain::{Comment, CommentId, Gallery, GalleryId, PhotoId, Proofing, Selection, ShareLink, Visitor, VisitorId, now_ms},
+    state::AppState,
+};
+
+const COMMENT_MAX: usize = 2000;
+
+fn not_allowed(what: &str) -> AppError {
+    AppError::Forbidden(format!("This gallery link does not allow {what}."))
+}
+
+/// Hearts (`on`) or un-hearts a photo in the visitor's selection for `gallery`.
+pub async fn favourite(
+    state: &AppState,
+    share: &ShareLink,
+    visitor: VisitorId,
+    gallery: &Gallery,
+    photo: PhotoId,
+    on: bool,
+) -> Result<Selection> {
+    if !share.permissions.favourite {
+        return Err(not_allowed("favourites"));
+    }
+    let db = state.db.clone();
+    let (gid, max) = (gallery.id, gallery.proofing.max);
+    blocking(move || {
+        let p = db.photo(photo)?.filter(|p| p.gallery == gid).ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        let r = db.update_selection(visitor, gid, |sel| {
+            if sel.submitted_ms.is_some() {
+                return Err(AppError::Forbidden("Your selection is submitted and locked. Ask your photographer to reopen it.".into()));
+            }
+            let has = sel.photos.contains(&p.id);
+            if on && !has {
+                if let Some(max) = max.filter(|m| sel.photos.len() >= *m as usize) {
+                    return Err(AppError::Invalid(format!("You can choose up to {max} photos. Remove one to add another.")));
+                }
+                sel.photos.push(p.id);
+            } else if !on {
+                sel.photos.retain(|id| *id != p.id);
+            }
+            Ok(())
+        })?;
+        r
+    })
+    .await
+}
+
+/// Submits the visitor's selection; from then on it is locked.
+pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
+    let db = state.db.clone();
+    let (gid, rules) = (gallery.id, gallery.proofing.clone());
+    blocking(move || {
+        db.update_selection(visitor, gid, |sel| {
+            if sel.submitted_ms.is_some() {
+                return Err(AppError::Invalid("Your selection was already submitted.".into()));
+            }
+            if let Some(why) = rules.submit_refusal(sel.photos.len()) {
+                return Err(AppError::Invalid(why));
+            }
+            sel.submitted_ms = Some(now_ms());
+            Ok(())
+        })?
+    })
+    .await
+}
+
+/// The photographer reopens a submitted selection so the client can change it.
+pub async fn reopen(state: &AppState, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
+    let db = state.db.clone();
+    blocking(move || {
+        db.update_selection(visitor, gallery, |sel| {
+            sel.submitted_ms = None;
+            Ok::<(), AppError>(())
+        })?
+    })
+    .await
+}
+
+pub async fn selection(state: &AppState, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
+    let db = state.db.clone();
+    blocking(move || Ok(db.selection(visitor, gallery)?)).await
+}
+
+/// Adds a comment to a photo: by a visitor (checked against the link's permissions) or,
+/// with `visitor: None`, by the photographer (a reply).
+pub async fn comment(
+    state: &AppState,
+    by: Option<(&ShareLink, VisitorId)>,
+    gallery: GalleryId,
+    photo: PhotoId,
+    text: &str,
+    retouch: bool,
+) -> Result<Comment> {
+    if let Some((share, _)) = by {
+        if !share.permissions.comment {
+            return Err(not_allowed("comments"));
+        }
+    }
+    let text = clean_multiline("comment", text, COMMENT_MAX)?;
+    let c = Comment {
+        id: CommentId::new(),
+        gallery,
+        photo,
+        visitor: by.map(|(_, v)| v),
+        text,
+        retouch,
+        created_ms: now_ms(),
+    };
+    let db = state.db.clone();
+    let rec = c.clone();
+    blocking(move || {
+        db.photo(photo)?.filter(|p| p.gallery == gallery).ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        Ok(db.add_comment(&rec)?)
+    })
+    .await?;
+    Ok(c)
+}
+
+pub async fn comments(state: &AppState, gallery: GalleryId) -> Result<Vec<Comment>> {
+    let db = state.db.clone();
+    blocking(move || Ok(db.comments(gallery)?)).await
+}
+
+/// Like `clean_text`, but newlines and tabs are allowed (a comment has paragraphs).
+fn clean_multiline(field: &str, value: &str, max: usize) -> Result<String> {
+    let flat: String = value.chars().map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c }).collect();
+    clean_text(field, &flat, max)?;
+    Ok(value.trim().replace("\r\n", "\n"))
+}
+
+/// One visitor's selection as the photographer sees it.
+pub struct VisitorSelection {
+    pub visitor: Visitor,
+    /// The label of the link they came through.
+    pub link: String,
+    pub selection: Selection,
+    /// The selected photos' filenames, in gallery order.
+    pub filenames: Vec<String>,
+}
+
+/// Every visitor of `gallery` with what they selected, most favourites first.
+pub async fn overview(state: &AppState, gallery: GalleryId) -> Result<Vec<VisitorSelection>> {
+    let db = state.db.clone();
+    blocking(move || {
+        let photos = db.photos(gallery)?;
+        let links = db.shares(gallery)?;
+        let mut out = Vec::new();
+        for v in db.visitors(gallery)? {
+            let selection = db.selection(v.id, gallery)?;
+            let filenames = photos.iter().filter(|p| selection.photos.contains(&p.id)).map(|p| p.filename.clone()).collect();
+            let link = links.iter().find(|l| l.id == v.share).map(|l| l.label.clone()).unwrap_or_default();
+            out.push(VisitorSelection { visitor: v, link, selection, filenames });
+        }
+        out.sort_by_key(|s| std::cmp::Reverse(s.filenames.len()));
+        Ok(out)
+    })
+    .await
+}
+
+/// Filenames for Lightroom Classic's Library filter (Text → Filename → Contains): names
+/// without extensions, so the raw files match too, separated by commas, which Lightroom
+/// reads as "any of these".
+pub fn lightroom_filter(filenames: &[String]) -> String {
+    let mut stems: Vec<&str> = filenames
+        .iter()
+        .map(|f| std::path::Path::new(f).file_stem().and_then(|s| s.to_str()).unwrap_or(f))
+        .collect();
+    stems.dedup();
+    stems.join(", ")
+}
+
+/// CSV of selections: a header, then (visitor, link, filename) per selected photo.
+pub fn csv(rows: &[(String, String, String)]) -> Result<String> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let internal = |e: csv::Error| AppError::Internal(e.to_string());
+    w.write_record(["visitor", "link", "filename"]).map_err(internal)?;
+    for (a, b, c) in rows {
+        // A leading = + - @ is defused so spreadsheets do not run it as a formula.
+        let cells = [a, b, c].map(|s| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.clone() });
+        w.write_record(&cells).map_err(internal)?;
+    }
+    String::from_utf8(w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?).map_err(|e| AppError::Internal(e.to_string()))
+}
+
+/// The default welcome text when a gallery has none.
+pub fn default_guide(p: &Proofing) -> String {
+    let count = match (p.min, p.max) {
+        (Some(a), Some(b)) if a == b => format!("choose {a} favourites"),
+        (Some(a), Some(b)) => format!("choose between {a} and {b} favourites"),
+        (Some(a), None) => format!("choose at least {a} favourites"),
+        (None, Some(b)) => format!("choose up to {b} favourites"),
+        (None, None) => "heart your favourites".into(),
+    };
+    format!("Welcome! Take your time with these photos: {count}, leave a note on any photo you would like retouched, then submit your selection. We will retouch and deliver your finals here.")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lightroom_string_drops_extensions() {
+        let f = vec!["IMG_0001.jpg".to_string(), "IMG_0002.JPG".into(), "DSC 3.tiff".into()];
+        assert_eq!(lightroom_filter(&f), "IMG_0001, IMG_0002, DSC 3");
+    }
+
+    #[test]
+    fn csv_quotes_and_defuses_formulas() {
+        let out = csv(&[("Ann \"A\"".into(), "link".into(), "=cmd.jpg".into())]).unwrap();
+        assert_eq!(out, "visitor,link,filename\n\"Ann \"\"A\"\"\",link,'=cmd.jpg\n");
+    }
+}

@@ -1,0 +1,130 @@
+//! Share links, visitors and their sessions, selections and comments.
+
+use redb::ReadableTable;
+
+use super::{Db, Result, codec, decode_all, tables::*};
+use crate::domain::{Comment, GalleryId, Selection, ShareId, ShareLink, Visitor, VisitorId};
+
+impl Db {
+    /// Inserts or updates a share link with its token and gallery indexes.
+    pub fn put_share(&self, s: &ShareLink) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(SHARES)?.insert(s.id.key(), codec::encode(s)?.as_slice())?;
+        txn.open_table(SHARE_TOKENS)?.insert(&s.token_hash, s.id.key())?;
+        txn.open_table(GALLERY_SHARES)?.insert((s.gallery.key(), s.id.key()), ())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn share(&self, id: ShareId) -> Result<Option<ShareLink>> {
+        let txn = self.read()?;
+        let t = txn.open_table(SHARES)?;
+        t.get(id.key())?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    pub fn share_by_token(&self, token_hash: &[u8; 32]) -> Result<Option<ShareLink>> {
+        let txn = self.read()?;
+        let Some(id) = txn.open_table(SHARE_TOKENS)?.get(token_hash)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let t = txn.open_table(SHARES)?;
+        t.get(id)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    /// A gallery's share links, oldest first.
+    pub fn shares(&self, gallery: GalleryId) -> Result<Vec<ShareLink>> {
+        let txn = self.read()?;
+        let idx = txn.open_table(GALLERY_SHARES)?;
+        let g = gallery.key();
+        let mut keys = Vec::new();
+        for row in idx.range((g, 0)..=(g, u128::MAX))? {
+            keys.push(row?.0.value().1);
+        }
+        decode_all(&txn.open_table(SHARES)?, keys)
+    }
+
+    /// Records a visitor and the session that identifies their browser.
+    pub fn put_visitor(&self, v: &Visitor, session_hash: Option<&[u8; 32]>) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(VISITORS)?.insert(v.id.key(), codec::encode(v)?.as_slice())?;
+        txn.open_table(GALLERY_VISITORS)?.insert((v.gallery.key(), v.id.key()), ())?;
+        if let Some(h) = session_hash {
+            txn.open_table(VISITOR_SESSIONS)?.insert(h, v.id.key())?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn visitor_by_session(&self, session_hash: &[u8; 32]) -> Result<Option<Visitor>> {
+        let txn = self.read()?;
+        let Some(id) = txn.open_table(VISITOR_SESSIONS)?.get(session_hash)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let t = txn.open_table(VISITORS)?;
+        t.get(id)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    pub fn visitors(&self, gallery: GalleryId) -> Result<Vec<Visitor>> {
+        let txn = self.read()?;
+        let idx = txn.open_table(GALLERY_VISITORS)?;
+        let g = gallery.key();
+        let mut keys = Vec::new();
+        for row in idx.range((g, 0)..=(g, u128::MAX))? {
+            keys.push(row?.0.value().1);
+        }
+        decode_all(&txn.open_table(VISITORS)?, keys)
+    }
+
+    pub fn selection(&self, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
+        let txn = self.read()?;
+        let t = txn.open_table(SELECTIONS)?;
+        Ok(t.get((visitor.key(), gallery.key()))?.map(|v| codec::decode(v.value())).transpose()?.unwrap_or_default())
+    }
+
+    /// Changes a selection with `change` inside one write transaction, so two clicks at once
+    /// cannot both pass a limit. `change` returns `Err(reason)` to refuse; nothing is written.
+    pub fn update_selection<E>(
+        &self,
+        visitor: VisitorId,
+        gallery: GalleryId,
+        change: impl FnOnce(&mut Selection) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<Selection, E>> {
+        let txn = self.write()?;
+        let result = {
+            let mut t = txn.open_table(SELECTIONS)?;
+            let key = (visitor.key(), gallery.key());
+            let mut sel: Selection =
+                t.get(key)?.map(|v| codec::decode(v.value())).transpose()?.unwrap_or_default();
+            match change(&mut sel) {
+                Ok(()) => {
+                    t.insert(key, codec::encode(&sel)?.as_slice())?;
+                    Ok(sel)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        if result.is_ok() {
+            txn.commit()?;
+        }
+        Ok(result)
+    }
+
+    pub fn add_comment(&self, c: &Comment) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(COMMENTS)?.insert((c.gallery.key(), c.photo.key(), c.id.key()), codec::encode(c)?.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Every comment in a gallery, grouped by photo, oldest first within a photo.
+    pub fn comments(&self, gallery: GalleryId) -> Result<Vec<Comment>> {
+        let txn = self.read()?;
+        let t = txn.open_table(COMMENTS)?;
+        let g = gallery.key();
+        let mut out = Vec::new();
+        for row in t.range((g, 0, 0)..=(g, u128::MAX, u128::MAX))? {
+            out.push(codec::decode(row?.1.value())?);
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,113 @@
+//! Sharing and proofing records: share links, visitors, their selections and comments.
+
+use serde::{Deserialize, Serialize};
+
+use super::{CommentId, GalleryId, PhotoId, PhotoState, ShareId, VisitorId};
+
+/// What a share link lets its visitors do. Viewing is always allowed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Permissions {
+    pub favourite: bool,
+    pub comment: bool,
+    pub download_proofs: bool,
+    pub download_finals: bool,
+}
+
+impl Permissions {
+    /// May a visitor with these permissions download a photo in `state`?
+    pub fn may_download(self, state: PhotoState) -> bool {
+        match state {
+            PhotoState::Final => self.download_finals,
+            PhotoState::Proof | PhotoState::Undefined => self.download_proofs,
+        }
+    }
+}
+
+/// A link that opens a gallery. Its token is only ever stored as a hash.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ShareLink {
+    pub id: ShareId,
+    pub gallery: GalleryId,
+    /// The photographer's name for it ("Anna & Tom", "Wedding guests").
+    pub label: String,
+    pub token_hash: [u8; 32],
+    pub permissions: Permissions,
+    /// argon2 hash of the optional password.
+    pub password_hash: Option<String>,
+    pub expires_ms: Option<u64>,
+    pub revoked: bool,
+    pub created_ms: u64,
+}
+
+/// Why a share link does not open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShareRefusal {
+    Revoked,
+    Expired,
+}
+
+impl ShareLink {
+    pub fn refusal(&self, now_ms: u64) -> Option<ShareRefusal> {
+        if self.revoked {
+            Some(ShareRefusal::Revoked)
+        } else if self.expires_ms.is_some_and(|e| e <= now_ms) {
+            Some(ShareRefusal::Expired)
+        } else {
+            None
+        }
+    }
+}
+
+/// Someone who opened a share link. Each browser that opens a link is one visitor.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Visitor {
+    pub id: VisitorId,
+    pub share: ShareId,
+    pub gallery: GalleryId,
+    pub name: Option<String>,
+    pub created_ms: u64,
+    pub last_seen_ms: u64,
+}
+
+/// A visitor's favourites in one gallery.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Selection {
+    pub photos: Vec<PhotoId>,
+    /// Set when submitted: the selection is then locked until the photographer reopens it.
+    pub submitted_ms: Option<u64>,
+}
+
+/// A comment on a photo, by a visitor or (with `visitor: None`) the photographer.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: CommentId,
+    pub gallery: GalleryId,
+    pub photo: PhotoId,
+    pub visitor: Option<VisitorId>,
+    pub text: String,
+    /// The client asks for retouching of this photo.
+    pub retouch: bool,
+    pub created_ms: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Proofing;
+
+    #[test]
+    fn downloads_follow_state_and_permissions() {
+        let p = Permissions { download_finals: true, ..Default::default() };
+        assert!(p.may_download(PhotoState::Final));
+        assert!(!p.may_download(PhotoState::Proof));
+    }
+
+    #[test]
+    fn selection_limits() {
+        let p = Proofing { min: Some(2), max: Some(3), guide: None };
+        assert!(p.submit_refusal(0).is_some());
+        assert!(p.submit_refusal(1).unwrap().contains("at least 2"));
+        assert!(p.submit_refusal(2).is_none());
+        assert!(p.submit_refusal(4).unwrap().contains("at most 3"));
+    }
+}

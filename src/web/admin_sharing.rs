@@ -1,0 +1,160 @@
+//! The photographer's sharing and proofing handlers: links, rules, selections, exports.
+
+use maud::Markup;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    web::{Data, Form, Path, Redirect},
+};
+use serde::Deserialize;
+
+use super::{models::GalleryOut, session::Admin, views::proofing as views};
+use crate::{
+    app::{self, AppError, sharing::NewShare},
+    domain::{GalleryId, Permissions, PhotoId, Proofing, ShareId, VisitorId},
+    state::AppState,
+};
+
+fn gallery_id(s: &str) -> Result<GalleryId, AppError> {
+    s.parse().map_err(|_| AppError::NotFound("gallery not found".into()))
+}
+
+/// An empty number field means "no value".
+fn opt_number<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, AppError> {
+    let v = v.trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse().map(Some).map_err(|_| AppError::Invalid(format!("{field} must be a whole number")))
+}
+
+#[derive(Deserialize)]
+pub struct ShareForm {
+    csrf: String,
+    label: String,
+    favourite: Option<String>,
+    comment: Option<String>,
+    download_proofs: Option<String>,
+    download_finals: Option<String>,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    expires_days: String,
+}
+
+#[handler]
+pub async fn create_share(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<ShareForm>) -> poem::Result<Markup> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    let gid = gallery_id(&id)?;
+    let new = NewShare {
+        label: f.label.clone(),
+        permissions: Permissions {
+            favourite: f.favourite.is_some(),
+            comment: f.comment.is_some(),
+            download_proofs: f.download_proofs.is_some(),
+            download_finals: f.download_finals.is_some(),
+        },
+        password: Some(f.password),
+        expires_days: opt_number("expiry", &f.expires_days)?,
+    };
+    let created = app::sharing::create(state, gid, new).await?;
+    let g = app::galleries::get(state, gid).await?;
+    Ok(views::link_created(&state.config.studio_name, &admin.csrf, &GalleryOut::from(&g), &created.share.label, &created.url))
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[handler]
+pub async fn revoke_share(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    let id: ShareId = id.parse().map_err(|_| AppError::NotFound("no such link".into()))?;
+    let s = app::sharing::revoke(state, id).await?;
+    Ok(Redirect::see_other(format!("/admin/galleries/{}#sharing", s.gallery)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RulesForm {
+    csrf: String,
+    #[serde(default)]
+    min: String,
+    #[serde(default)]
+    max: String,
+    #[serde(default)]
+    guide: String,
+}
+
+#[handler]
+pub async fn set_rules(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<RulesForm>) -> poem::Result<Response> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    let gid = gallery_id(&id)?;
+    let rules = Proofing { min: opt_number("“at least”", &f.min)?, max: opt_number("“at most”", &f.max)?, guide: Some(f.guide) };
+    app::galleries::set_proofing(state, gid, rules).await?;
+    Ok(Redirect::see_other(format!("/admin/galleries/{gid}#sharing")).into_response())
+}
+
+#[handler]
+pub async fn selections(Data(state): Data<&AppState>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
+    let gid = gallery_id(&id)?;
+    let g = app::galleries::get(state, gid).await?;
+    let visitors = app::proofing::overview(state, gid).await?;
+    let photos = app::photos::list(state, gid).await?;
+    let name_of = |p: PhotoId| photos.iter().find(|v| v.photo.id == p).map(|v| v.photo.filename.clone()).unwrap_or_default();
+    let who = |c: &crate::domain::Comment| match c.visitor {
+        None => "you".to_string(),
+        Some(vid) => visitors.iter().find(|v| v.visitor.id == vid).map_or("a visitor".into(), |v| format!("{} ({})", v.visitor.name.as_deref().unwrap_or("visitor"), v.link)),
+    };
+    let comments = app::proofing::comments(state, gid).await?.into_iter().map(|c| (name_of(c.photo), who(&c), c)).map(|(f, w, c)| (f, c, w)).collect();
+    let page = views::SelectionsPage {
+        studio: &state.config.studio_name,
+        csrf: &admin.csrf,
+        gallery: GalleryOut::from(&g),
+        visitors: visitors.into_iter().map(|v| { let lr = app::proofing::lightroom_filter(&v.filenames); (v, lr) }).collect(),
+        comments,
+    };
+    Ok(views::selections(&page))
+}
+
+#[handler]
+pub async fn selections_csv(Data(state): Data<&AppState>, _admin: Admin, Path(id): Path<String>) -> poem::Result<Response> {
+    let gid = gallery_id(&id)?;
+    let rows: Vec<(String, String, String)> = app::proofing::overview(state, gid)
+        .await?
+        .into_iter()
+        .flat_map(|v| {
+            let who = format!("{} {}", v.visitor.name.as_deref().unwrap_or("visitor"), v.visitor.id);
+            v.filenames.into_iter().map(move |f| (who.clone(), v.link.clone(), f))
+        })
+        .collect();
+    let body = app::proofing::csv(&rows)?;
+    Ok(Response::builder()
+        .content_type("text/csv; charset=utf-8")
+        .header("content-disposition", "attachment; filename=\"selections.csv\"")
+        .body(body))
+}
+
+#[handler]
+pub async fn reopen(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path((id, visitor)): Path<(String, String)>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    let gid = gallery_id(&id)?;
+    let vid: VisitorId = visitor.parse().map_err(|_| AppError::NotFound("no such visitor".into()))?;
+    app::proofing::reopen(state, vid, gid).await?;
+    Ok(Redirect::see_other(format!("/admin/galleries/{gid}/selections")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    csrf: String,
+    photo: String,
+    text: String,
+}
+
+#[handler]
+pub async fn reply(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<ReplyForm>) -> poem::Result<Response> {
+    admin.check_csrf(state, req, Some(&f.csrf))?;
+    let gid = gallery_id(&id)?;
+    let photo: PhotoId = f.photo.parse().map_err(|_| AppError::NotFound("photo not found".into()))?;
+    app::proofing::comment(state, None, gid, photo, &f.text, false).await?;
+    Ok(Redirect::see_other(format!("/admin/galleries/{gid}/selections")).into_response())
+}

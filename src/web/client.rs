@@ -1,0 +1,271 @@
+//! The client side of a share link: cover, password, gallery, hearts, submit, comments,
+//! downloads. A visitor is identified by a session cookie scoped to the link's path.
+
+use maud::Markup;
+use poem::{
+    IntoResponse, Request, Response, handler,
+    web::{Data, Form, Json, Path, Query, RemoteAddr, Redirect, cookie::CookieJar},
+};
+use serde::Deserialize;
+
+use super::{error, models::PhotoOut, session, views::client as views};
+use crate::{
+    app::{
+        self, AppError,
+        media_urls::{self, MediaKind},
+    },
+    domain::{Gallery, GalleryId, PhotoId, ShareLink, Visitor},
+    state::AppState,
+};
+
+const VISITOR_COOKIE: &str = "pr_v";
+
+/// An open visit: the link, its gallery, the visitor and their CSRF token.
+struct Visit {
+    share: ShareLink,
+    gallery: Gallery,
+    visitor: Visitor,
+    csrf: String,
+}
+
+fn base(token: &str) -> String {
+    format!("/g/{token}")
+}
+
+fn visitor_cookie(state: &AppState, jar: &CookieJar, token: &str, session: &str) {
+    let mut c = session::cookie(state, VISITOR_COOKIE, session, Some(180 * 24 * 3600));
+    // Scoped to the link, so two galleries opened in one browser keep two visitors.
+    c.set_path(base(token));
+    jar.add(c);
+}
+
+/// The visit behind this request, starting one on a link without a password. `None` when
+/// the link needs its password first.
+async fn visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Option<Visit>, AppError> {
+    let (share, gallery) = app::sharing::resolve(state, token).await?;
+    let cookie = jar.get(VISITOR_COOKIE).map(|c| c.value_str().to_string());
+    let (visitor, session) = match app::sharing::visitor(state, &share, cookie.as_deref()).await? {
+        Some(v) => (v, cookie.unwrap_or_default()),
+        None if share.password_hash.is_some() => return Ok(None),
+        None => {
+            let (v, s) = app::sharing::start_visit(state, &share).await?;
+            visitor_cookie(state, jar, token, &s);
+            (v, s)
+        }
+    };
+    let csrf = app::auth::csrf_token(state, &session);
+    Ok(Some(Visit { share, gallery, visitor, csrf }))
+}
+
+/// Like `visit`, for requests that need an open visit (JSON and form posts).
+async fn require_visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Visit, AppError> {
+    visit(state, jar, token).await?.ok_or_else(|| AppError::Unauthorized("Open the gallery link and enter its password first.".into()))
+}
+
+fn check_csrf(state: &AppState, jar: &CookieJar, req: &Request, field: Option<&str>) -> Result<(), AppError> {
+    let session = jar.get(VISITOR_COOKIE).map(|c| c.value_str().to_string()).unwrap_or_default();
+    let given = field.or_else(|| req.header("x-csrf-token")).unwrap_or_default();
+    if app::auth::csrf_ok(state, &session, given) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden("This page has expired. Reload it and try again.".into()))
+    }
+}
+
+/// The set (sub-gallery) asked for, which must be the shared gallery or inside it.
+async fn set_of(state: &AppState, v: &Visit, set: Option<&str>) -> Result<Gallery, AppError> {
+    let Some(set) = set.filter(|s| !s.is_empty()) else { return Ok(v.gallery.clone()) };
+    let id: GalleryId = set.parse().map_err(|_| AppError::NotFound("no such set".into()))?;
+    if !app::sharing::covers(state, &v.share, id).await? {
+        return Err(AppError::NotFound("no such set".into()));
+    }
+    app::galleries::get(state, id).await
+}
+
+#[handler]
+pub async fn cover(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>) -> poem::Result<Markup> {
+    let studio = &state.config.studio_name;
+    let Some(v) = visit(state, jar, &token).await? else {
+        let (_, gallery) = app::sharing::resolve(state, &token).await?;
+        return Ok(views::password(studio, &gallery.title, &format!("{}/unlock", base(&token)), None));
+    };
+    let photos = app::photos::list(state, v.gallery.id).await?;
+    let cover_url = photos.iter().find_map(|p| p.preview.as_ref()).map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob));
+    let sel = app::proofing::selection(state, v.visitor.id, v.gallery.id).await?;
+    let guide = v.gallery.proofing.guide.clone().filter(|g| !g.trim().is_empty()).unwrap_or_else(|| app::proofing::default_guide(&v.gallery.proofing));
+    Ok(views::cover(&views::Cover {
+        studio,
+        title: &v.gallery.title,
+        date_ms: v.gallery.created_ms,
+        cover_url,
+        guide,
+        step: views::step_of(sel.photos.len(), sel.submitted_ms.is_some()),
+        photos: photos.len(),
+        photos_href: format!("{}/photos", base(&token)),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct UnlockForm {
+    password: String,
+}
+
+#[handler]
+pub async fn unlock(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    addr: &RemoteAddr,
+    Path(token): Path<String>,
+    Form(f): Form<UnlockForm>,
+) -> poem::Result<Response> {
+    let (share, gallery) = app::sharing::resolve(state, &token).await?;
+    let ip = addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
+    match app::sharing::unlock(state, ip, &share, &f.password).await {
+        Ok((_, session)) => {
+            visitor_cookie(state, jar, &token, &session);
+            Ok(Redirect::see_other(base(&token)).into_response())
+        }
+        Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
+            let page = views::password(&state.config.studio_name, &gallery.title, &format!("{}/unlock", base(&token)), Some(&e.to_string()));
+            Ok(page.with_status(error::status_of(&e)).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SetQuery {
+    set: Option<String>,
+}
+
+#[handler]
+pub async fn photos_page(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>, Query(q): Query<SetQuery>) -> poem::Result<Response> {
+    let Some(v) = visit(state, jar, &token).await? else {
+        return Ok(Redirect::see_other(base(&token)).into_response());
+    };
+    let set = set_of(state, &v, q.set.as_deref()).await?;
+    let mut sets = vec![v.gallery.clone()];
+    sets.extend(app::galleries::children(state, v.gallery.id).await?);
+    let shown: Vec<_> = app::photos::list(state, set.id).await?.into_iter().filter(|p| p.thumb.is_some()).collect();
+    let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
+    let b = base(&token);
+    let downloads = shown
+        .iter()
+        .filter(|p| v.share.permissions.may_download(p.photo.state))
+        .map(|p| (p.photo.id.to_string(), format!("{b}/download/{}", p.photo.id)))
+        .collect();
+    let page = views::Gallery {
+        studio: &state.config.studio_name,
+        csrf: &v.csrf,
+        base: b.clone(),
+        title: &set.title,
+        sets: sets.iter().map(|g| (format!("{b}/photos?set={}", g.id), g.title.clone(), g.id == set.id)).collect(),
+        photos: shown.iter().map(|p| PhotoOut::new(state, p)).collect(),
+        hearted: sel.photos.iter().map(|p| p.to_string()).collect(),
+        submitted: sel.submitted_ms.is_some(),
+        min: set.proofing.min,
+        max: set.proofing.max,
+        can_favourite: v.share.permissions.favourite,
+        can_comment: v.share.permissions.comment,
+        downloads,
+        set_id: set.id.to_string(),
+    };
+    Ok(views::gallery(&page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct HeartBody {
+    photo: String,
+    on: bool,
+    set: Option<String>,
+}
+
+fn photo_id(s: &str) -> Result<PhotoId, AppError> {
+    s.parse().map_err(|_| AppError::NotFound("photo not found".into()))
+}
+
+#[handler]
+pub async fn favourite(Data(state): Data<&AppState>, jar: &CookieJar, req: &Request, Path(token): Path<String>, Json(b): Json<HeartBody>) -> poem::Result<Json<serde_json::Value>> {
+    let run = async {
+        let v = require_visit(state, jar, &token).await?;
+        check_csrf(state, jar, req, None)?;
+        let set = set_of(state, &v, b.set.as_deref()).await?;
+        let sel = app::proofing::favourite(state, &v.share, v.visitor.id, &set, photo_id(&b.photo)?, b.on).await?;
+        Ok::<_, AppError>(serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos }))
+    };
+    run.await.map(Json).map_err(error::json)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+#[handler]
+pub async fn submit(Data(state): Data<&AppState>, jar: &CookieJar, req: &Request, Path(token): Path<String>, Query(q): Query<SetQuery>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+    let v = require_visit(state, jar, &token).await?;
+    check_csrf(state, jar, req, Some(&f.csrf))?;
+    let set = set_of(state, &v, q.set.as_deref()).await?;
+    app::proofing::submit(state, v.visitor.id, &set).await?;
+    Ok(Redirect::see_other(format!("{}/photos?set={}", base(&token), set.id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CommentBody {
+    photo: String,
+    set: Option<String>,
+    text: String,
+    #[serde(default)]
+    retouch: bool,
+}
+
+#[handler]
+pub async fn add_comment(Data(state): Data<&AppState>, jar: &CookieJar, req: &Request, Path(token): Path<String>, Json(b): Json<CommentBody>) -> poem::Result<Json<serde_json::Value>> {
+    let run = async {
+        let v = require_visit(state, jar, &token).await?;
+        check_csrf(state, jar, req, None)?;
+        let set = set_of(state, &v, b.set.as_deref()).await?;
+        let c = app::proofing::comment(state, Some((&v.share, v.visitor.id)), set.id, photo_id(&b.photo)?, &b.text, b.retouch).await?;
+        Ok::<_, AppError>(serde_json::json!({ "id": c.id.to_string(), "text": c.text, "retouch": c.retouch }))
+    };
+    run.await.map(Json).map_err(error::json)
+}
+
+#[derive(Deserialize)]
+pub struct CommentsQuery {
+    photo: String,
+    set: Option<String>,
+}
+
+/// The visitor's own notes and the photographer's replies on one photo.
+#[handler]
+pub async fn comments_json(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>, Query(q): Query<CommentsQuery>) -> poem::Result<Json<serde_json::Value>> {
+    let run = async {
+        let v = require_visit(state, jar, &token).await?;
+        let set = set_of(state, &v, q.set.as_deref()).await?;
+        let photo = photo_id(&q.photo)?;
+        let list: Vec<_> = app::proofing::comments(state, set.id)
+            .await?
+            .into_iter()
+            .filter(|c| c.photo == photo && (c.visitor.is_none() || c.visitor == Some(v.visitor.id)))
+            .map(|c| serde_json::json!({ "text": c.text, "retouch": c.retouch, "by": if c.visitor.is_some() { "You" } else { "Your photographer" } }))
+            .collect();
+        Ok::<_, AppError>(serde_json::json!({ "comments": list }))
+    };
+    run.await.map(Json).map_err(error::json)
+}
+
+/// Sends the visitor to the signed original when the link and the photo's state allow it.
+#[handler]
+pub async fn download(Data(state): Data<&AppState>, jar: &CookieJar, Path((token, photo)): Path<(String, String)>) -> poem::Result<Response> {
+    let v = require_visit(state, jar, &token).await?;
+    let p = app::photos::get(state, photo_id(&photo)?).await?;
+    if !app::sharing::covers(state, &v.share, p.photo.gallery).await? {
+        return Err(AppError::NotFound("photo not found".into()).into());
+    }
+    if !v.share.permissions.may_download(p.photo.state) {
+        return Err(AppError::Forbidden("This photo is not available to download yet.".into()).into());
+    }
+    let blob = p.original.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+    Ok(Redirect::see_other(media_urls::url(state, MediaKind::Original, &blob)).into_response())
+}

@@ -1,0 +1,235 @@
+//! What clients see: the cover page with the welcome guide, the password page, and the
+//! gallery with hearts, a counter, the viewer and submit. Every page says where the client
+//! is in the journey and what comes next.
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::{assets, count, human_time};
+use crate::web::models::PhotoOut;
+
+/// The journey's steps, in order; the client is at one of them.
+pub const STEPS: [(&str, &str); 4] = [
+    ("Heart your favourites", "Tap the heart on the photos you love."),
+    ("Submit your selection", "When you are happy with your choice, send it to us."),
+    ("Choose a package", "Pick the prints or package that suits you."),
+    ("We retouch and deliver", "Your retouched finals appear here to download."),
+];
+
+/// Where a visitor stands: 0 = hearting, 1 = ready to submit, 3 = submitted (we retouch).
+pub fn step_of(hearted: usize, submitted: bool) -> usize {
+    match (hearted, submitted) {
+        (_, true) => 3,
+        (0, false) => 0,
+        _ => 1,
+    }
+}
+
+fn page(studio: &str, title: &str, csrf: Option<&str>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
+                meta name="robots" content="noindex";
+                @if let Some(c) = csrf { meta name="csrf-token" content=(c); }
+                title { (title) " · " (studio) }
+                link rel="icon" href=(assets::url("icon.svg")) type="image/svg+xml";
+                link rel="stylesheet" href=(assets::url("app.css"));
+                link rel="stylesheet" href=(assets::url("client.css"));
+                script src=(assets::url("client.js")) defer {}
+            }
+            body.client { (body) }
+        }
+    }
+}
+
+fn steps(current: usize) -> Markup {
+    html! {
+        ol.steps aria-label="Your steps" {
+            @for (i, (name, what)) in STEPS.iter().enumerate() {
+                li.step.done[i < current] .current[i == current] aria-current=[(i == current).then_some("step")] {
+                    span.num { (i + 1) }
+                    span.text { strong { (name) } span.muted { (what) } }
+                }
+            }
+        }
+    }
+}
+
+/// The cover page.
+pub struct Cover<'a> {
+    pub studio: &'a str,
+    pub title: &'a str,
+    pub date_ms: u64,
+    pub cover_url: Option<String>,
+    pub guide: String,
+    pub step: usize,
+    pub photos: usize,
+    pub photos_href: String,
+}
+
+pub fn cover(m: &Cover) -> Markup {
+    page(
+        m.studio,
+        m.title,
+        None,
+        html! {
+            header.hero {
+                @if let Some(u) = &m.cover_url { img.hero-img src=(u) alt=""; }
+                div.hero-text {
+                    p.eyebrow.light { (m.studio) }
+                    h1 { (m.title) }
+                    p { (human_time(m.date_ms).split(' ').next().unwrap_or_default()) " · " (count(m.photos, "photo", "photos")) }
+                }
+            }
+            main.page.cover-body {
+                section.guide.card {
+                    h2 { "What happens next" }
+                    p.lead { (m.guide) }
+                    (steps(m.step))
+                    a.button.primary.big #start href=(m.photos_href) { @if m.step == 0 { "Start choosing" } @else { "Continue to the photos" } " →" }
+                }
+            }
+        },
+    )
+}
+
+pub fn password(studio: &str, title: &str, action: &str, error: Option<&str>) -> Markup {
+    page(
+        studio,
+        title,
+        None,
+        html! {
+            main.page {
+                section.card.narrow.auth {
+                    p.eyebrow { (studio) }
+                    h1 { (title) }
+                    p.muted { "This gallery is protected. Enter the password your photographer sent you." }
+                    @if let Some(e) = error { p.alert role="alert" { (e) } }
+                    form method="post" action=(action) {
+                        label for="password" { "Gallery password" }
+                        input #password type="password" name="password" autocomplete="current-password" required autofocus;
+                        button.button.primary.wide type="submit" { "Open the gallery" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The gallery as a client works in it.
+pub struct Gallery<'a> {
+    pub studio: &'a str,
+    pub csrf: &'a str,
+    pub base: String,
+    pub title: &'a str,
+    /// (href, title, current) per set (the shared gallery and the galleries inside it).
+    pub sets: Vec<(String, String, bool)>,
+    pub photos: Vec<PhotoOut>,
+    pub hearted: Vec<String>,
+    pub submitted: bool,
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+    pub can_favourite: bool,
+    pub can_comment: bool,
+    /// Photo ids the visitor may download, with their download URL.
+    pub downloads: Vec<(String, String)>,
+    pub set_id: String,
+}
+
+pub fn gallery(m: &Gallery) -> Markup {
+    let n = m.hearted.len();
+    let step = step_of(n, m.submitted);
+    let goal = match (m.min, m.max) {
+        (Some(a), Some(b)) if a == b => format!("Choose {a}"),
+        (Some(a), Some(b)) => format!("Choose {a}–{b}"),
+        (Some(a), None) => format!("Choose at least {a}"),
+        (None, Some(b)) => format!("Choose up to {b}"),
+        (None, None) => "Heart your favourites".into(),
+    };
+    page(
+        m.studio,
+        m.title,
+        Some(m.csrf),
+        html! {
+            header.client-bar {
+                a.back href=(m.base) { "‹ " (m.studio) }
+                div.where {
+                    strong { (m.title) }
+                    span.muted { "Step " (step + 1) " of 4: " (STEPS[step].0) }
+                }
+                @if m.can_favourite {
+                    div.counter #counter data-min=[m.min] data-max=[m.max] aria-live="polite" {
+                        span.heart-icon aria-hidden="true" { "♥" }
+                        span #count { (n) } @if let Some(max) = m.max { " / " (max) }
+                        span.goal.muted { " · " (goal) }
+                    }
+                    @if m.submitted {
+                        span.submitted { "Selection submitted ✓" }
+                    } @else {
+                        form #submit-form method="post" action={ (m.base) "/submit?set=" (m.set_id) } {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            button.button.primary #submit type="submit" disabled[n == 0] { "Submit selection" }
+                        }
+                    }
+                }
+            }
+            main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) {
+                @if m.sets.len() > 1 {
+                    nav.tabs aria-label="Sets" {
+                        @for (href, title, current) in &m.sets {
+                            a href=(href) aria-current=[current.then_some("page")] { (title) }
+                        }
+                    }
+                }
+                @if m.submitted {
+                    p.notice { "Thank you! Your selection of " (count(n, "photo", "photos")) " is with us. Next: we retouch your favourites and deliver them here." }
+                }
+                p.toast #toast role="status" hidden {}
+                ul.justified #photos {
+                    @for p in &m.photos {
+                        @let w = p.thumb_width.unwrap_or(4);
+                        @let h = p.thumb_height.unwrap_or(3);
+                        @let hearted = m.hearted.contains(&p.id);
+                        li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-name=(p.filename) data-preview=[p.preview_url.as_deref()]
+                            data-download=[m.downloads.iter().find(|d| d.0 == p.id).map(|d| d.1.as_str())] {
+                            button.open type="button" aria-label={ "Open " (p.filename) } {
+                                @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading="lazy" width=(w) height=(h); }
+                            }
+                            @if m.can_favourite {
+                                button.heart type="button" aria-pressed=(hearted) aria-label={ "Favourite " (p.filename) } disabled[m.submitted] { "♥" }
+                            }
+                        }
+                    }
+                }
+            }
+            div.viewer-overlay #viewer role="dialog" aria-modal="true" aria-label="Photo viewer" hidden {
+                div.viewer-top {
+                    span #viewer-name {}
+                    span.viewer-actions {
+                        @if m.can_favourite { button.heart.big #viewer-heart type="button" aria-pressed="false" aria-label="Favourite" { "♥" } }
+                        a.button.ghost #viewer-download hidden download { "Download" }
+                        button.button.ghost #viewer-play type="button" aria-pressed="false" { "Slideshow" }
+                        button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }
+                    }
+                }
+                button.nav.prev #viewer-prev type="button" aria-label="Previous photo" { "‹" }
+                img #viewer-img alt="";
+                button.nav.next #viewer-next type="button" aria-label="Next photo" { "›" }
+                @if m.can_comment {
+                    aside.comments #viewer-comments {
+                        ul #comment-list {}
+                        form #comment-form {
+                            label for="comment-text" { "A note on this photo" }
+                            textarea #comment-text maxlength="2000" rows="2" placeholder="e.g. please remove the stray hair" required {}
+                            label.check { input #comment-retouch type="checkbox"; span { "Please retouch this photo" } }
+                            button.button.primary type="submit" { "Send note" }
+                        }
+                    }
+                }
+            }
+            (PreEscaped(""))
+        },
+    )
+}

@@ -1,0 +1,185 @@
+//! The photographer's sharing and proofing views: links, selection rules, and what each
+//! visitor chose and said.
+
+use maud::{Markup, html};
+
+use super::{Chrome, count, human_time, layout};
+use crate::{
+    app::proofing::VisitorSelection,
+    domain::{Comment, Proofing, ShareLink},
+    web::models::GalleryOut,
+};
+
+fn perms_text(l: &ShareLink) -> String {
+    let p = l.permissions;
+    let mut out = vec!["view"];
+    if p.favourite { out.push("favourite"); }
+    if p.comment { out.push("comment"); }
+    if p.download_proofs { out.push("download proofs"); }
+    if p.download_finals { out.push("download finals"); }
+    out.join(" · ")
+}
+
+fn status_text(l: &ShareLink, now: u64) -> String {
+    match l.refusal(now) {
+        Some(crate::domain::ShareRefusal::Revoked) => "revoked".into(),
+        Some(crate::domain::ShareRefusal::Expired) => "expired".into(),
+        None => match l.expires_ms {
+            Some(e) => format!("active until {}", human_time(e)),
+            None => "active".into(),
+        },
+    }
+}
+
+/// The "Share & proofing" section of the gallery page.
+pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing, now: u64) -> Markup {
+    html! {
+        section.card.share #sharing {
+            div.share-head {
+                h2 { "Share & proofing" }
+                a.button href={ "/admin/galleries/" (g.id) "/selections" } { "Selections & comments →" }
+            }
+            div.share-grid {
+                form.share-form method="post" action={ "/admin/galleries/" (g.id) "/shares" } {
+                    h3 { "New client link" }
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="share-label" { "Who is it for?" }
+                    input #share-label type="text" name="label" placeholder="e.g. Anna & Tom" maxlength="100" required;
+                    fieldset.perms {
+                        legend { "They may" }
+                        label.check { input type="checkbox" name="favourite" value="on" checked; span { "heart favourites" } }
+                        label.check { input type="checkbox" name="comment" value="on" checked; span { "comment and ask for retouching" } }
+                        label.check { input type="checkbox" name="download_proofs" value="on"; span { "download proofs" } }
+                        label.check { input type="checkbox" name="download_finals" value="on" checked; span { "download finals" } }
+                    }
+                    div.row2 {
+                        div { label for="share-password" { "Password (optional)" } input #share-password type="text" name="password" autocomplete="off"; }
+                        div { label for="share-days" { "Expires after days (optional)" } input #share-days type="number" name="expires_days" min="1" max="3650"; }
+                    }
+                    button.button.primary type="submit" { "Create link" }
+                }
+                div {
+                    h3 { "Links" }
+                    @if links.is_empty() { p.muted { "No links yet. Create one to send this gallery to your client." } }
+                    ul.links {
+                        @for l in links {
+                            li.link-row.revoked[l.refusal(now).is_some()] {
+                                span.meta {
+                                    strong { (l.label) @if l.password_hash.is_some() { " 🔒" } }
+                                    span.muted { (perms_text(l)) }
+                                    span.muted { (status_text(l, now)) }
+                                }
+                                @if !l.revoked {
+                                    form method="post" action={ "/admin/shares/" (l.id) "/revoke" } {
+                                        input type="hidden" name="csrf" value=(csrf);
+                                        button.button.danger type="submit" { "Revoke" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    form.rules method="post" action={ "/admin/galleries/" (g.id) "/proofing" } {
+                        h3 { "Selection rules" }
+                        input type="hidden" name="csrf" value=(csrf);
+                        div.row2 {
+                            div { label for="sel-min" { "At least" } input #sel-min type="number" name="min" min="1" value=[rules.min]; }
+                            div { label for="sel-max" { "At most" } input #sel-max type="number" name="max" min="1" value=[rules.max]; }
+                        }
+                        label for="guide" { "Welcome words on the cover (optional)" }
+                        textarea #guide name="guide" rows="3" maxlength="2000" placeholder="Leave empty for the studio's default welcome" { (rules.guide.as_deref().unwrap_or_default()) }
+                        button.button type="submit" { "Save rules" }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn link_created(studio: &str, csrf: &str, g: &GalleryOut, label: &str, url: &str) -> Markup {
+    layout(
+        &Chrome { studio, csrf: Some(csrf) },
+        "Link created",
+        html! {
+            section.card.narrow {
+                p.eyebrow { "Share" }
+                h1 { "A link for " (label) }
+                p.muted { "Copy it now and send it to your client: for their safety it is shown only once. You can always make another." }
+                code.share-url #share-url { (url) }
+                p.row {
+                    a.button.primary href=(url) target="_blank" rel="noopener" { "Open as a client" }
+                    a.button href={ "/admin/galleries/" (g.id) "#sharing" } { "Back to " (g.title) }
+                }
+            }
+        },
+    )
+}
+
+/// Everything the selections page shows.
+pub struct SelectionsPage<'a> {
+    pub studio: &'a str,
+    pub csrf: &'a str,
+    pub gallery: GalleryOut,
+    pub visitors: Vec<(VisitorSelection, String)>,
+    /// (photo filename, comment, who)
+    pub comments: Vec<(String, Comment, String)>,
+}
+
+pub fn selections(m: &SelectionsPage) -> Markup {
+    let g = &m.gallery;
+    layout(
+        &Chrome { studio: m.studio, csrf: Some(m.csrf) },
+        "Selections",
+        html! {
+            nav.crumbs { a href="/admin" { "Galleries" } span { "/" } a href={ "/admin/galleries/" (g.id) } { (g.title) } }
+            div.pagehead {
+                div { p.eyebrow { "Proofing" } h1 { "Selections & comments" } }
+                a.button href={ "/admin/galleries/" (g.id) "/selections.csv" } download { "Download CSV" }
+            }
+            @if m.visitors.is_empty() { section.card.empty { p.muted { "Nobody has opened a link to this gallery yet." } } }
+            @for (vs, lightroom) in &m.visitors {
+                section.card.visitor {
+                    div.share-head {
+                        div {
+                            h2 { (vs.visitor.name.as_deref().unwrap_or("Visitor")) " · " (vs.link) }
+                            p.muted {
+                                (count(vs.filenames.len(), "favourite", "favourites"))
+                                @if let Some(t) = vs.selection.submitted_ms { " · submitted " (human_time(t)) } @else { " · not submitted yet" }
+                                " · first visit " (human_time(vs.visitor.created_ms))
+                            }
+                        }
+                        @if vs.selection.submitted_ms.is_some() {
+                            form method="post" action={ "/admin/galleries/" (g.id) "/selections/" (vs.visitor.id) "/reopen" } {
+                                input type="hidden" name="csrf" value=(m.csrf);
+                                button.button type="submit" { "Reopen for changes" }
+                            }
+                        }
+                    }
+                    @if !vs.filenames.is_empty() {
+                        label for={ "lr-" (vs.visitor.id) } { "Lightroom filter (Library → Text → Filename → Contains)" }
+                        textarea.lightroom id={ "lr-" (vs.visitor.id) } readonly rows="2" { (lightroom) }
+                        ul.filenames { @for f in &vs.filenames { li { (f) } } }
+                    }
+                }
+            }
+            h2.section-title { "Comments" }
+            @if m.comments.is_empty() { p.muted { "No comments yet." } }
+            ul.comment-admin {
+                @for (file, c, who) in &m.comments {
+                    li.card {
+                        p.muted { strong { (file) } " · " (who) " · " (human_time(c.created_ms)) @if c.retouch { " · " span.tag { "retouch request" } } }
+                        p.comment-text { (c.text) }
+                        @if c.visitor.is_some() {
+                            form.reply method="post" action={ "/admin/galleries/" (g.id) "/comments" } {
+                                input type="hidden" name="csrf" value=(m.csrf);
+                                input type="hidden" name="photo" value=(c.photo);
+                                label.sr-only for={ "reply-" (c.id) } { "Reply" }
+                                input id={ "reply-" (c.id) } type="text" name="text" placeholder="Reply to your client…" maxlength="2000" required;
+                                button.button type="submit" { "Reply" }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
