@@ -81,7 +81,13 @@ pub async fn create(state: &AppState, title: &str, parent: Option<GalleryId>) ->
         if let Some(p) = parent {
             db.gallery(p)?.ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
         }
-        let g = Gallery { id: GalleryId::new(), parent, title, created_ms: now_ms(), proofing: Default::default() };
+        let g = Gallery {
+            id: GalleryId::new(),
+            parent,
+            title,
+            created_ms: now_ms(),
+            proofing: Default::default(),
+        };
         db.put_gallery(&g)?;
         Ok(g)
     })
@@ -129,14 +135,20 @@ pub async fn delete(state: &AppState, id: GalleryId) -> Result<usize> {
 }
 
 /// Sets a gallery's selection rules and welcome words.
-pub async fn set_proofing(state: &AppState, id: GalleryId, mut rules: crate::domain::Proofing) -> Result<Gallery> {
+pub async fn set_proofing(
+    state: &AppState,
+    id: GalleryId,
+    mut rules: crate::domain::Proofing,
+) -> Result<Gallery> {
     if let (Some(min), Some(max)) = (rules.min, rules.max) {
         if min > max {
             return Err(AppError::Invalid("“at least” cannot be more than “at most”".into()));
         }
     }
     if rules.min == Some(0) || rules.max == Some(0) {
-        return Err(AppError::Invalid("selection limits start at 1; leave the field empty for no limit".into()));
+        return Err(AppError::Invalid(
+            "selection limits start at 1; leave the field empty for no limit".into(),
+        ));
     }
     rules.guide = rules.guide.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
     if rules.guide.as_ref().is_some_and(|g| g.chars().count() > 2000) {

@@ -4,7 +4,10 @@
 
 use super::{AppError, Result, blocking, clean_text};
 use crate::{
-    domain::{Comment, CommentId, Gallery, GalleryId, PhotoId, Proofing, Selection, ShareLink, Visitor, VisitorId, now_ms},
+    domain::{
+        Comment, CommentId, Gallery, GalleryId, PhotoId, Proofing, Selection, ShareLink, Visitor, VisitorId,
+        now_ms,
+    },
     state::AppState,
 };
 
@@ -29,23 +32,29 @@ pub async fn favourite(
     let db = state.db.clone();
     let (gid, max) = (gallery.id, gallery.proofing.max);
     blocking(move || {
-        let p = db.photo(photo)?.filter(|p| p.gallery == gid).ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-        let r = db.update_selection(visitor, gid, |sel| {
+        let p = db
+            .photo(photo)?
+            .filter(|p| p.gallery == gid)
+            .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        db.update_selection(visitor, gid, |sel| {
             if sel.submitted_ms.is_some() {
-                return Err(AppError::Forbidden("Your selection is submitted and locked. Ask your photographer to reopen it.".into()));
+                return Err(AppError::Forbidden(
+                    "Your selection is submitted and locked. Ask your photographer to reopen it.".into(),
+                ));
             }
             let has = sel.photos.contains(&p.id);
             if on && !has {
                 if let Some(max) = max.filter(|m| sel.photos.len() >= *m as usize) {
-                    return Err(AppError::Invalid(format!("You can choose up to {max} photos. Remove one to add another.")));
+                    return Err(AppError::Invalid(format!(
+                        "You can choose up to {max} photos. Remove one to add another."
+                    )));
                 }
                 sel.photos.push(p.id);
             } else if !on {
                 sel.photos.retain(|id| *id != p.id);
             }
             Ok(())
-        })?;
-        r
+        })?
     })
     .await
 }
@@ -73,6 +82,9 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
 pub async fn reopen(state: &AppState, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
     let db = state.db.clone();
     blocking(move || {
+        if !db.visitors(gallery)?.iter().any(|v| v.id == visitor) {
+            return Err(AppError::NotFound("no such visitor in this gallery".into()));
+        }
         db.update_selection(visitor, gallery, |sel| {
             sel.submitted_ms = None;
             Ok::<(), AppError>(())
@@ -114,7 +126,9 @@ pub async fn comment(
     let db = state.db.clone();
     let rec = c.clone();
     blocking(move || {
-        db.photo(photo)?.filter(|p| p.gallery == gallery).ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+        db.photo(photo)?
+            .filter(|p| p.gallery == gallery)
+            .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
         Ok(db.add_comment(&rec)?)
     })
     .await?;
@@ -128,7 +142,8 @@ pub async fn comments(state: &AppState, gallery: GalleryId) -> Result<Vec<Commen
 
 /// Like `clean_text`, but newlines and tabs are allowed (a comment has paragraphs).
 fn clean_multiline(field: &str, value: &str, max: usize) -> Result<String> {
-    let flat: String = value.chars().map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c }).collect();
+    let flat: String =
+        value.chars().map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c }).collect();
     clean_text(field, &flat, max)?;
     Ok(value.trim().replace("\r\n", "\n"))
 }
@@ -152,7 +167,11 @@ pub async fn overview(state: &AppState, gallery: GalleryId) -> Result<Vec<Visito
         let mut out = Vec::new();
         for v in db.visitors(gallery)? {
             let selection = db.selection(v.id, gallery)?;
-            let filenames = photos.iter().filter(|p| selection.photos.contains(&p.id)).map(|p| p.filename.clone()).collect();
+            let filenames = photos
+                .iter()
+                .filter(|p| selection.photos.contains(&p.id))
+                .map(|p| p.filename.clone())
+                .collect();
             let link = links.iter().find(|l| l.id == v.share).map(|l| l.label.clone()).unwrap_or_default();
             out.push(VisitorSelection { visitor: v, link, selection, filenames });
         }
@@ -181,10 +200,12 @@ pub fn csv(rows: &[(String, String, String)]) -> Result<String> {
     w.write_record(["visitor", "link", "filename"]).map_err(internal)?;
     for (a, b, c) in rows {
         // A leading = + - @ is defused so spreadsheets do not run it as a formula.
-        let cells = [a, b, c].map(|s| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.clone() });
+        let cells =
+            [a, b, c].map(|s| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.clone() });
         w.write_record(&cells).map_err(internal)?;
     }
-    String::from_utf8(w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?).map_err(|e| AppError::Internal(e.to_string()))
+    String::from_utf8(w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?)
+        .map_err(|e| AppError::Internal(e.to_string()))
 }
 
 /// The default welcome text when a gallery has none.
@@ -196,7 +217,9 @@ pub fn default_guide(p: &Proofing) -> String {
         (None, Some(b)) => format!("choose up to {b} favourites"),
         (None, None) => "heart your favourites".into(),
     };
-    format!("Welcome! Take your time with these photos: {count}, leave a note on any photo you would like retouched, then submit your selection. We will retouch and deliver your finals here.")
+    format!(
+        "Welcome! Take your time with these photos: {count}, leave a note on any photo you would like retouched, then submit your selection. We will retouch and deliver your finals here."
+    )
 }
 
 #[cfg(test)]

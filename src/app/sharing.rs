@@ -18,7 +18,8 @@ pub struct NewShare {
     pub label: String,
     pub permissions: Permissions,
     pub password: Option<String>,
-    pub expires_days: Option<u32>,
+    /// How long the link works, in seconds from now.
+    pub expires_in_s: Option<u64>,
 }
 
 /// A new link with its URL, which exists only now: the token is stored hashed.
@@ -31,9 +32,9 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
     super::galleries::get(state, gallery).await?;
     let label = clean_text("the link's name", &new.label, 100)?;
     let password = new.password.filter(|p| !p.is_empty());
-    if let Some(days) = new.expires_days {
-        if days == 0 || days > 3650 {
-            return Err(AppError::Invalid("expiry must be between 1 and 3650 days".into()));
+    if let Some(s) = new.expires_in_s {
+        if s == 0 || s > 3650 * 86_400 {
+            return Err(AppError::Invalid("a link can expire from 1 second to 10 years from now".into()));
         }
     }
     let token = new_short_token();
@@ -47,7 +48,7 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
             token_hash: token_hash(&token),
             permissions: new.permissions,
             password_hash: password.as_deref().map(hash_password).transpose()?,
-            expires_ms: new.expires_days.map(|d| now + u64::from(d) * 86_400_000),
+            expires_ms: new.expires_in_s.map(|s| now + s * 1000),
             revoked: false,
             created_ms: now,
         };
@@ -116,13 +117,20 @@ pub async fn start_visit(state: &AppState, share: &ShareLink) -> Result<(Visitor
 }
 
 /// Checks a link's password (attempts limited per address) and starts a visit.
-pub async fn unlock(state: &AppState, ip: IpAddr, share: &ShareLink, password: &str) -> Result<(Visitor, String)> {
+pub async fn unlock(
+    state: &AppState,
+    ip: IpAddr,
+    share: &ShareLink,
+    password: &str,
+) -> Result<(Visitor, String)> {
     let Some(stored) = share.password_hash.clone() else { return new_visitor(state, share).await };
     state.unlock_limiter.check(ip)?;
     let password = password.to_string();
     if !blocking(move || password_matches(&stored, &password)).await? {
         state.unlock_limiter.fail(ip);
-        return Err(AppError::Unauthorized("That password is not right. Check it with your photographer.".into()));
+        return Err(AppError::Unauthorized(
+            "That password is not right. Check it with your photographer.".into(),
+        ));
     }
     new_visitor(state, share).await
 }
@@ -131,7 +139,14 @@ async fn new_visitor(state: &AppState, share: &ShareLink) -> Result<(Visitor, St
     let token = super::auth::new_token();
     let h = token_hash(&token);
     let now = now_ms();
-    let v = Visitor { id: VisitorId::new(), share: share.id, gallery: share.gallery, name: None, created_ms: now, last_seen_ms: now };
+    let v = Visitor {
+        id: VisitorId::new(),
+        share: share.id,
+        gallery: share.gallery,
+        name: None,
+        created_ms: now,
+        last_seen_ms: now,
+    };
     let db = state.db.clone();
     let rec = v.clone();
     blocking(move || Ok(db.put_visitor(&rec, Some(&h))?)).await?;

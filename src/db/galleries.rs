@@ -123,7 +123,13 @@ mod tests {
     use super::*;
 
     fn gallery(title: &str, parent: Option<GalleryId>) -> Gallery {
-        Gallery { id: GalleryId::new(), parent, title: title.into(), created_ms: 0, proofing: Default::default() }
+        Gallery {
+            id: GalleryId::new(),
+            parent,
+            title: title.into(),
+            created_ms: 0,
+            proofing: Default::default(),
+        }
     }
 
     #[test]

@@ -78,7 +78,10 @@ impl Db {
     pub fn selection(&self, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
         let txn = self.read()?;
         let t = txn.open_table(SELECTIONS)?;
-        Ok(t.get((visitor.key(), gallery.key()))?.map(|v| codec::decode(v.value())).transpose()?.unwrap_or_default())
+        Ok(t.get((visitor.key(), gallery.key()))?
+            .map(|v| codec::decode(v.value()))
+            .transpose()?
+            .unwrap_or_default())
     }
 
     /// Changes a selection with `change` inside one write transaction, so two clicks at once
@@ -111,7 +114,8 @@ impl Db {
 
     pub fn add_comment(&self, c: &Comment) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(COMMENTS)?.insert((c.gallery.key(), c.photo.key(), c.id.key()), codec::encode(c)?.as_slice())?;
+        txn.open_table(COMMENTS)?
+            .insert((c.gallery.key(), c.photo.key(), c.id.key()), codec::encode(c)?.as_slice())?;
         txn.commit()?;
         Ok(())
     }

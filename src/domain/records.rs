@@ -32,7 +32,9 @@ impl Proofing {
     pub fn submit_refusal(&self, n: usize) -> Option<String> {
         match (self.min, self.max) {
             (_, _) if n == 0 => Some("Heart at least one photo before you submit.".into()),
-            (Some(min), _) if n < min as usize => Some(format!("Choose at least {min} photos; you have {n}.")),
+            (Some(min), _) if n < min as usize => {
+                Some(format!("Choose at least {min} photos; you have {n}."))
+            }
             (_, Some(max)) if n > max as usize => Some(format!("Choose at most {max} photos; you have {n}.")),
             _ => None,
         }

@@ -30,6 +30,8 @@ fn opt_number<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, A
 #[derive(Deserialize)]
 pub struct ShareForm {
     csrf: String,
+    // Defaults let the CSRF check run before field checks, so a forged post learns nothing.
+    #[serde(default)]
     label: String,
     favourite: Option<String>,
     comment: Option<String>,
@@ -42,7 +44,13 @@ pub struct ShareForm {
 }
 
 #[handler]
-pub async fn create_share(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<ShareForm>) -> poem::Result<Markup> {
+pub async fn create_share(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<ShareForm>,
+) -> poem::Result<Markup> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let gid = gallery_id(&id)?;
     let new = NewShare {
@@ -54,11 +62,17 @@ pub async fn create_share(Data(state): Data<&AppState>, admin: Admin, req: &Requ
             download_finals: f.download_finals.is_some(),
         },
         password: Some(f.password),
-        expires_days: opt_number("expiry", &f.expires_days)?,
+        expires_in_s: opt_number::<u64>("expiry", &f.expires_days)?.map(|d| d.saturating_mul(86_400)),
     };
     let created = app::sharing::create(state, gid, new).await?;
     let g = app::galleries::get(state, gid).await?;
-    Ok(views::link_created(&state.config.studio_name, &admin.csrf, &GalleryOut::from(&g), &created.share.label, &created.url))
+    Ok(views::link_created(
+        &state.config.studio_name,
+        &admin.csrf,
+        &GalleryOut::from(&g),
+        &created.share.label,
+        &created.url,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -67,7 +81,13 @@ pub struct CsrfForm {
 }
 
 #[handler]
-pub async fn revoke_share(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+pub async fn revoke_share(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let id: ShareId = id.parse().map_err(|_| AppError::NotFound("no such link".into()))?;
     let s = app::sharing::revoke(state, id).await?;
@@ -86,38 +106,71 @@ pub struct RulesForm {
 }
 
 #[handler]
-pub async fn set_rules(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<RulesForm>) -> poem::Result<Response> {
+pub async fn set_rules(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<RulesForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let gid = gallery_id(&id)?;
-    let rules = Proofing { min: opt_number("“at least”", &f.min)?, max: opt_number("“at most”", &f.max)?, guide: Some(f.guide) };
+    let rules = Proofing {
+        min: opt_number("“at least”", &f.min)?,
+        max: opt_number("“at most”", &f.max)?,
+        guide: Some(f.guide),
+    };
     app::galleries::set_proofing(state, gid, rules).await?;
     Ok(Redirect::see_other(format!("/admin/galleries/{gid}#sharing")).into_response())
 }
 
 #[handler]
-pub async fn selections(Data(state): Data<&AppState>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
+pub async fn selections(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Markup> {
     let gid = gallery_id(&id)?;
     let g = app::galleries::get(state, gid).await?;
     let visitors = app::proofing::overview(state, gid).await?;
     let photos = app::photos::list(state, gid).await?;
-    let name_of = |p: PhotoId| photos.iter().find(|v| v.photo.id == p).map(|v| v.photo.filename.clone()).unwrap_or_default();
+    let name_of = |p: PhotoId| {
+        photos.iter().find(|v| v.photo.id == p).map(|v| v.photo.filename.clone()).unwrap_or_default()
+    };
     let who = |c: &crate::domain::Comment| match c.visitor {
         None => "you".to_string(),
-        Some(vid) => visitors.iter().find(|v| v.visitor.id == vid).map_or("a visitor".into(), |v| format!("{} ({})", v.visitor.name.as_deref().unwrap_or("visitor"), v.link)),
+        Some(vid) => visitors.iter().find(|v| v.visitor.id == vid).map_or("a visitor".into(), |v| {
+            format!("{} ({})", v.visitor.name.as_deref().unwrap_or("visitor"), v.link)
+        }),
     };
-    let comments = app::proofing::comments(state, gid).await?.into_iter().map(|c| (name_of(c.photo), who(&c), c)).map(|(f, w, c)| (f, c, w)).collect();
+    let comments = app::proofing::comments(state, gid)
+        .await?
+        .into_iter()
+        .map(|c| (name_of(c.photo), who(&c), c))
+        .map(|(f, w, c)| (f, c, w))
+        .collect();
     let page = views::SelectionsPage {
         studio: &state.config.studio_name,
         csrf: &admin.csrf,
         gallery: GalleryOut::from(&g),
-        visitors: visitors.into_iter().map(|v| { let lr = app::proofing::lightroom_filter(&v.filenames); (v, lr) }).collect(),
+        visitors: visitors
+            .into_iter()
+            .map(|v| {
+                let lr = app::proofing::lightroom_filter(&v.filenames);
+                (v, lr)
+            })
+            .collect(),
         comments,
     };
     Ok(views::selections(&page))
 }
 
 #[handler]
-pub async fn selections_csv(Data(state): Data<&AppState>, _admin: Admin, Path(id): Path<String>) -> poem::Result<Response> {
+pub async fn selections_csv(
+    Data(state): Data<&AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Response> {
     let gid = gallery_id(&id)?;
     let rows: Vec<(String, String, String)> = app::proofing::overview(state, gid)
         .await?
@@ -135,7 +188,13 @@ pub async fn selections_csv(Data(state): Data<&AppState>, _admin: Admin, Path(id
 }
 
 #[handler]
-pub async fn reopen(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path((id, visitor)): Path<(String, String)>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+pub async fn reopen(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path((id, visitor)): Path<(String, String)>,
+    Form(f): Form<CsrfForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let gid = gallery_id(&id)?;
     let vid: VisitorId = visitor.parse().map_err(|_| AppError::NotFound("no such visitor".into()))?;
@@ -146,12 +205,20 @@ pub async fn reopen(Data(state): Data<&AppState>, admin: Admin, req: &Request, P
 #[derive(Deserialize)]
 pub struct ReplyForm {
     csrf: String,
+    #[serde(default)]
     photo: String,
+    #[serde(default)]
     text: String,
 }
 
 #[handler]
-pub async fn reply(Data(state): Data<&AppState>, admin: Admin, req: &Request, Path(id): Path<String>, Form(f): Form<ReplyForm>) -> poem::Result<Response> {
+pub async fn reply(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    req: &Request,
+    Path(id): Path<String>,
+    Form(f): Form<ReplyForm>,
+) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let gid = gallery_id(&id)?;
     let photo: PhotoId = f.photo.parse().map_err(|_| AppError::NotFound("photo not found".into()))?;

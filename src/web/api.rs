@@ -109,6 +109,43 @@ pub struct NewGallery {
 }
 
 #[derive(Object)]
+pub struct NewShareLink {
+    /// Who the link is for, e.g. "Anna & Tom".
+    label: String,
+    #[oai(default)]
+    favourite: bool,
+    #[oai(default)]
+    comment: bool,
+    #[oai(default)]
+    download_proofs: bool,
+    #[oai(default)]
+    download_finals: bool,
+    password: Option<String>,
+    /// The link stops working this many seconds from now.
+    expires_in_seconds: Option<u64>,
+}
+
+#[derive(Object)]
+pub struct ShareLinkOut {
+    id: String,
+    /// The link to send. Only shown now: the server keeps a hash of its token.
+    url: String,
+    expires_ms: Option<u64>,
+}
+
+#[derive(Object)]
+pub struct SelectionOut {
+    visitor: String,
+    name: Option<String>,
+    /// The label of the link the visitor came through.
+    link: String,
+    submitted_ms: Option<u64>,
+    filenames: Vec<String>,
+    /// The filenames for Lightroom's Library filter (Text → Filename → Contains).
+    lightroom: String,
+}
+
+#[derive(Object)]
 pub struct StateChange {
     /// `proof`, `final` or `undefined`.
     state: String,
@@ -251,6 +288,56 @@ impl Api {
                 .map(|r| UploadedPhoto { photo: r.photo, replaced: r.replaced })
                 .collect(),
         }))
+    }
+
+    /// Create a share link to a gallery; the response has the URL to send (shown once).
+    #[oai(path = "/galleries/:id/shares", method = "post")]
+    async fn create_share(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+        body: Json<NewShareLink>,
+    ) -> ApiResult<ShareLinkOut> {
+        let b = body.0;
+        let new = app::sharing::NewShare {
+            label: b.label,
+            permissions: crate::domain::Permissions {
+                favourite: b.favourite,
+                comment: b.comment,
+                download_proofs: b.download_proofs,
+                download_finals: b.download_finals,
+            },
+            password: b.password,
+            expires_in_s: b.expires_in_seconds,
+        };
+        let c = app::sharing::create(&state, gallery_id(&id)?, new).await?;
+        Ok(Json(ShareLinkOut { id: c.share.id.to_string(), url: c.url, expires_ms: c.share.expires_ms }))
+    }
+
+    /// Every visitor's favourites in a gallery, with Lightroom filter strings.
+    #[oai(path = "/galleries/:id/selections", method = "get")]
+    async fn selections(
+        &self,
+        state: poem::web::Data<&AppState>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<Vec<SelectionOut>> {
+        let id = gallery_id(&id)?;
+        app::galleries::get(&state, id).await?;
+        let out = app::proofing::overview(&state, id)
+            .await?
+            .into_iter()
+            .map(|v| SelectionOut {
+                visitor: v.visitor.id.to_string(),
+                name: v.visitor.name,
+                link: v.link,
+                submitted_ms: v.selection.submitted_ms,
+                lightroom: app::proofing::lightroom_filter(&v.filenames),
+                filenames: v.filenames,
+            })
+            .collect();
+        Ok(Json(out))
     }
 
     /// Get one photo.

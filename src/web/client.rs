@@ -4,7 +4,7 @@
 use maud::Markup;
 use poem::{
     IntoResponse, Request, Response, handler,
-    web::{Data, Form, Json, Path, Query, RemoteAddr, Redirect, cookie::CookieJar},
+    web::{Data, Form, Json, Path, Query, Redirect, RemoteAddr, cookie::CookieJar},
 };
 use serde::Deserialize;
 
@@ -59,7 +59,9 @@ async fn visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Option<
 
 /// Like `visit`, for requests that need an open visit (JSON and form posts).
 async fn require_visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Visit, AppError> {
-    visit(state, jar, token).await?.ok_or_else(|| AppError::Unauthorized("Open the gallery link and enter its password first.".into()))
+    visit(state, jar, token)
+        .await?
+        .ok_or_else(|| AppError::Unauthorized("Open the gallery link and enter its password first.".into()))
 }
 
 fn check_csrf(state: &AppState, jar: &CookieJar, req: &Request, field: Option<&str>) -> Result<(), AppError> {
@@ -83,16 +85,29 @@ async fn set_of(state: &AppState, v: &Visit, set: Option<&str>) -> Result<Galler
 }
 
 #[handler]
-pub async fn cover(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>) -> poem::Result<Markup> {
+pub async fn cover(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path(token): Path<String>,
+) -> poem::Result<Markup> {
     let studio = &state.config.studio_name;
     let Some(v) = visit(state, jar, &token).await? else {
         let (_, gallery) = app::sharing::resolve(state, &token).await?;
         return Ok(views::password(studio, &gallery.title, &format!("{}/unlock", base(&token)), None));
     };
     let photos = app::photos::list(state, v.gallery.id).await?;
-    let cover_url = photos.iter().find_map(|p| p.preview.as_ref()).map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob));
+    let cover_url = photos
+        .iter()
+        .find_map(|p| p.preview.as_ref())
+        .map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob));
     let sel = app::proofing::selection(state, v.visitor.id, v.gallery.id).await?;
-    let guide = v.gallery.proofing.guide.clone().filter(|g| !g.trim().is_empty()).unwrap_or_else(|| app::proofing::default_guide(&v.gallery.proofing));
+    let guide = v
+        .gallery
+        .proofing
+        .guide
+        .clone()
+        .filter(|g| !g.trim().is_empty())
+        .unwrap_or_else(|| app::proofing::default_guide(&v.gallery.proofing));
     Ok(views::cover(&views::Cover {
         studio,
         title: &v.gallery.title,
@@ -126,7 +141,12 @@ pub async fn unlock(
             Ok(Redirect::see_other(base(&token)).into_response())
         }
         Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
-            let page = views::password(&state.config.studio_name, &gallery.title, &format!("{}/unlock", base(&token)), Some(&e.to_string()));
+            let page = views::password(
+                &state.config.studio_name,
+                &gallery.title,
+                &format!("{}/unlock", base(&token)),
+                Some(&e.to_string()),
+            );
             Ok(page.with_status(error::status_of(&e)).into_response())
         }
         Err(e) => Err(e.into()),
@@ -139,14 +159,20 @@ pub struct SetQuery {
 }
 
 #[handler]
-pub async fn photos_page(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>, Query(q): Query<SetQuery>) -> poem::Result<Response> {
+pub async fn photos_page(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path(token): Path<String>,
+    Query(q): Query<SetQuery>,
+) -> poem::Result<Response> {
     let Some(v) = visit(state, jar, &token).await? else {
         return Ok(Redirect::see_other(base(&token)).into_response());
     };
     let set = set_of(state, &v, q.set.as_deref()).await?;
     let mut sets = vec![v.gallery.clone()];
     sets.extend(app::galleries::children(state, v.gallery.id).await?);
-    let shown: Vec<_> = app::photos::list(state, set.id).await?.into_iter().filter(|p| p.thumb.is_some()).collect();
+    let shown: Vec<_> =
+        app::photos::list(state, set.id).await?.into_iter().filter(|p| p.thumb.is_some()).collect();
     let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
     let b = base(&token);
     let downloads = shown
@@ -159,7 +185,10 @@ pub async fn photos_page(Data(state): Data<&AppState>, jar: &CookieJar, Path(tok
         csrf: &v.csrf,
         base: b.clone(),
         title: &set.title,
-        sets: sets.iter().map(|g| (format!("{b}/photos?set={}", g.id), g.title.clone(), g.id == set.id)).collect(),
+        sets: sets
+            .iter()
+            .map(|g| (format!("{b}/photos?set={}", g.id), g.title.clone(), g.id == set.id))
+            .collect(),
         photos: shown.iter().map(|p| PhotoOut::new(state, p)).collect(),
         hearted: sel.photos.iter().map(|p| p.to_string()).collect(),
         submitted: sel.submitted_ms.is_some(),
@@ -185,12 +214,19 @@ fn photo_id(s: &str) -> Result<PhotoId, AppError> {
 }
 
 #[handler]
-pub async fn favourite(Data(state): Data<&AppState>, jar: &CookieJar, req: &Request, Path(token): Path<String>, Json(b): Json<HeartBody>) -> poem::Result<Json<serde_json::Value>> {
+pub async fn favourite(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    req: &Request,
+    Path(token): Path<String>,
+    Json(b): Json<HeartBody>,
+) -> poem::Result<Json<serde_json::Value>> {
     let run = async {
         let v = require_visit(state, jar, &token).await?;
         check_csrf(state, jar, req, None)?;
         let set = set_of(state, &v, b.set.as_deref()).await?;
-        let sel = app::proofing::favourite(state, &v.share, v.visitor.id, &set, photo_id(&b.photo)?, b.on).await?;
+        let sel =
+            app::proofing::favourite(state, &v.share, v.visitor.id, &set, photo_id(&b.photo)?, b.on).await?;
         Ok::<_, AppError>(serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos }))
     };
     run.await.map(Json).map_err(error::json)
@@ -202,7 +238,14 @@ pub struct CsrfForm {
 }
 
 #[handler]
-pub async fn submit(Data(state): Data<&AppState>, jar: &CookieJar, req: &Request, Path(token): Path<String>, Query(q): Query<SetQuery>, Form(f): Form<CsrfForm>) -> poem::Result<Response> {
+pub async fn submit(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    req: &Request,
+    Path(token): Path<String>,
+    Query(q): Query<SetQuery>,
+    Form(f): Form<CsrfForm>,
+) -> poem::Result<Response> {
     let v = require_visit(state, jar, &token).await?;
     check_csrf(state, jar, req, Some(&f.csrf))?;
     let set = set_of(state, &v, q.set.as_deref()).await?;
@@ -220,12 +263,26 @@ pub struct CommentBody {
 }
 
 #[handler]
-pub async fn add_comment(Data(state): Data<&AppState>, jar: &CookieJar, req: &Request, Path(token): Path<String>, Json(b): Json<CommentBody>) -> poem::Result<Json<serde_json::Value>> {
+pub async fn add_comment(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    req: &Request,
+    Path(token): Path<String>,
+    Json(b): Json<CommentBody>,
+) -> poem::Result<Json<serde_json::Value>> {
     let run = async {
         let v = require_visit(state, jar, &token).await?;
         check_csrf(state, jar, req, None)?;
         let set = set_of(state, &v, b.set.as_deref()).await?;
-        let c = app::proofing::comment(state, Some((&v.share, v.visitor.id)), set.id, photo_id(&b.photo)?, &b.text, b.retouch).await?;
+        let c = app::proofing::comment(
+            state,
+            Some((&v.share, v.visitor.id)),
+            set.id,
+            photo_id(&b.photo)?,
+            &b.text,
+            b.retouch,
+        )
+        .await?;
         Ok::<_, AppError>(serde_json::json!({ "id": c.id.to_string(), "text": c.text, "retouch": c.retouch }))
     };
     run.await.map(Json).map_err(error::json)
@@ -239,7 +296,12 @@ pub struct CommentsQuery {
 
 /// The visitor's own notes and the photographer's replies on one photo.
 #[handler]
-pub async fn comments_json(Data(state): Data<&AppState>, jar: &CookieJar, Path(token): Path<String>, Query(q): Query<CommentsQuery>) -> poem::Result<Json<serde_json::Value>> {
+pub async fn comments_json(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path(token): Path<String>,
+    Query(q): Query<CommentsQuery>,
+) -> poem::Result<Json<serde_json::Value>> {
     let run = async {
         let v = require_visit(state, jar, &token).await?;
         let set = set_of(state, &v, q.set.as_deref()).await?;
@@ -257,7 +319,11 @@ pub async fn comments_json(Data(state): Data<&AppState>, jar: &CookieJar, Path(t
 
 /// Sends the visitor to the signed original when the link and the photo's state allow it.
 #[handler]
-pub async fn download(Data(state): Data<&AppState>, jar: &CookieJar, Path((token, photo)): Path<(String, String)>) -> poem::Result<Response> {
+pub async fn download(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path((token, photo)): Path<(String, String)>,
+) -> poem::Result<Response> {
     let v = require_visit(state, jar, &token).await?;
     let p = app::photos::get(state, photo_id(&photo)?).await?;
     if !app::sharing::covers(state, &v.share, p.photo.gallery).await? {

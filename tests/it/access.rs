@@ -23,6 +23,9 @@ use Visitor::*;
 /// order Anonymous, WrongToken, ApiToken, AdminNoCsrf, Admin).
 type Row = (&'static str, &'static str, String, [u16; 5]);
 
+/// A well-formed id that names nothing.
+const NO_ID: &str = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+
 #[tokio::test]
 async fn every_route_answers_every_visitor_as_it_should() {
     let server = Server::start().await;
@@ -33,6 +36,9 @@ async fn every_route_answers_every_visitor_as_it_should() {
     let pid = p["id"].as_str().unwrap().to_string();
     let thumb = p["thumb_url"].as_str().unwrap().to_string();
     let bad_media = format!("{}0", &thumb[..thumb.len() - 1]);
+    let link =
+        share_link(&api, &g, serde_json::json!({ "label": "matrix", "favourite": true, "comment": true }))
+            .await;
     let admin = admin_client(&server).await;
     let page = admin.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
     let csrf = hidden_field(&page, "csrf");
@@ -87,6 +93,60 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ),
         ("GET", "/admin/photos/:id", format!("/admin/photos/{pid}"), [303, 303, 303, 200, 200]),
         ("POST", "/admin/photos/:id/state", format!("/admin/photos/{pid}/state"), [303, 303, 303, 403, 400]),
+        (
+            "POST",
+            "/admin/galleries/:id/shares",
+            format!("/admin/galleries/{g}/shares"),
+            [303, 303, 303, 403, 400],
+        ),
+        (
+            "POST",
+            "/admin/shares/:id/revoke",
+            format!("/admin/shares/{NO_ID}/revoke"),
+            [303, 303, 303, 403, 404],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/proofing",
+            format!("/admin/galleries/{g}/proofing"),
+            [303, 303, 303, 403, 303],
+        ),
+        (
+            "GET",
+            "/admin/galleries/:id/selections",
+            format!("/admin/galleries/{g}/selections"),
+            [303, 303, 303, 200, 200],
+        ),
+        (
+            "GET",
+            "/admin/galleries/:id/selections.csv",
+            format!("/admin/galleries/{g}/selections.csv"),
+            [303, 303, 303, 200, 200],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/selections/:visitor/reopen",
+            format!("/admin/galleries/{g}/selections/{NO_ID}/reopen"),
+            [303, 303, 303, 403, 404],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/comments",
+            format!("/admin/galleries/{g}/comments"),
+            [303, 303, 303, 403, 404],
+        ),
+        // Client routes on a link without password or downloads: anyone holding the link is
+        // a visitor; without the visitor's CSRF token nothing changes.
+        ("GET", "/g/:token", link.clone(), [200; 5]),
+        ("POST", "/g/:token/unlock", format!("{link}/unlock"), [303; 5]),
+        ("GET", "/g/:token/photos", format!("{link}/photos"), [200; 5]),
+        ("POST", "/g/:token/favourite", format!("{link}/favourite"), [403; 5]),
+        ("POST", "/g/:token/submit", format!("{link}/submit"), [403; 5]),
+        ("GET", "/g/:token/comments", format!("{link}/comments?photo={pid}"), [200; 5]),
+        ("POST", "/g/:token/comments", format!("{link}/comments"), [403; 5]),
+        ("GET", "/g/:token/download/:photo", format!("{link}/download/{pid}"), [403; 5]),
+        ("POST", "/api", format!("/api/v1/galleries/{g}/shares"), [401, 401, 400, 401, 401]),
+        ("GET", "/api", format!("/api/v1/galleries/{g}/selections"), [401, 401, 200, 401, 401]),
         ("GET", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 200, 200]),
         ("POST", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 403, 400]),
         (
@@ -126,7 +186,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
                     req.multipart(reqwest::multipart::Form::new().text("note", "no files"))
                 }
                 ("POST", p) if p.ends_with("/order") => req.json(&serde_json::json!({ "order": [] })),
-                ("POST", "/api/v1/galleries") | ("PUT", _) => {
+                ("POST", p)
+                    if p.starts_with("/g/") && (p.ends_with("/favourite") || p.ends_with("/comments")) =>
+                {
+                    req.json(&serde_json::json!({ "photo": pid, "on": true, "text": "hi" }))
+                }
+                ("POST" | "PUT", p) if p.starts_with("/api/") => {
                     req.json(&serde_json::json!({ "title": "", "state": "gold" }))
                 }
                 ("POST", _) => {
@@ -137,6 +202,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
                         ("state", "gold"),
                         ("parent", ""),
                         ("name", ""),
+                        ("password", ""),
                     ])
                 }
                 _ => req,
@@ -161,4 +227,127 @@ async fn every_route_answers_every_visitor_as_it_should() {
     for route in declared {
         assert!(rows.iter().any(|r| r.1 == route), "route {route} has no row in the access matrix");
     }
+}
+
+/// Every client route as each kind of visitor a share link meets. The link has a password
+/// and every permission; the right client has unlocked it.
+#[tokio::test]
+async fn every_client_route_answers_every_kind_of_visitor() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (a, photos) = gallery_with_photos(&api, "A", 1).await;
+    let (b, _) = gallery_with_photos(&api, "B", 1).await;
+    let pid = photos[0]["id"].as_str().unwrap().to_string();
+    let all = |label: &str| serde_json::json!({ "label": label, "favourite": true, "comment": true, "download_proofs": true, "password": "pass-word" });
+    let link = share_link(&api, &a, all("right")).await;
+    let other_link = share_link(&api, &b, all("other")).await;
+    let revoked = share_link(&api, &a, all("revoked")).await;
+    let expiring = share_link(
+        &api,
+        &a,
+        serde_json::json!({ "label": "exp", "password": "pass-word", "expires_in_seconds": 1 }),
+    )
+    .await;
+    let admin_http = admin_client(&server).await;
+    let gpage = admin_http
+        .get(server.url(&format!("/admin/galleries/{a}")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let acsrf = meta_csrf(&gpage);
+    // The revoke buttons are listed oldest first: right, revoked, exp.
+    let share_ids: Vec<&str> =
+        gpage.split("action=\"/admin/shares/").skip(1).map(|s| s.split('/').next().unwrap()).collect();
+    admin_http
+        .post(server.url(&format!("/admin/shares/{}/revoke", share_ids[1])))
+        .form(&[("csrf", acsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+
+    let unlock = |c: reqwest::Client, l: String, pw: &'static str| {
+        let url = server.url(&format!("{l}/unlock"));
+        async move {
+            c.post(url).form(&[("password", pw)]).send().await.unwrap();
+            c
+        }
+    };
+    let right = unlock(browser_client(), link.clone(), "pass-word").await;
+    let right_csrf = meta_csrf(
+        &right.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap(),
+    );
+    let wrong_pw = unlock(browser_client(), link.clone(), "guess").await;
+    let other = unlock(browser_client(), other_link.clone(), "pass-word").await;
+    let other_csrf = meta_csrf(
+        &other.get(server.url(&format!("{other_link}/photos"))).send().await.unwrap().text().await.unwrap(),
+    );
+    wait_for("the short link to expire", std::time::Duration::from_secs(5), || async {
+        browser_client().get(server.url(&expiring)).send().await.unwrap().status() == 410
+    })
+    .await;
+
+    // (name, client, link path used, CSRF token sent)
+    let visitors: Vec<(&str, reqwest::Client, String, String)> = vec![
+        ("anonymous", browser_client(), link.clone(), String::new()),
+        ("wrong token", browser_client(), "/g/0123456789abcdef0123456789abcdef".into(), String::new()),
+        ("revoked link", browser_client(), revoked.clone(), String::new()),
+        ("expired link", browser_client(), expiring.clone(), String::new()),
+        ("wrong password", wrong_pw, link.clone(), String::new()),
+        ("client of another gallery", other, link.clone(), other_csrf),
+        ("admin", admin_http, link.clone(), acsrf.clone()),
+        ("right client", right, link.clone(), right_csrf),
+    ];
+    // Expected status per visitor, in the order above.
+    let rows: Vec<(&str, &str, [u16; 8])> = vec![
+        ("GET", "", [200, 404, 410, 410, 200, 200, 200, 200]),
+        ("GET", "/photos", [303, 404, 410, 410, 303, 303, 303, 200]),
+        ("GET", "/comments?photo=PID", [401, 404, 410, 410, 401, 401, 401, 200]),
+        ("POST", "/comments", [401, 404, 410, 410, 401, 401, 401, 200]),
+        ("POST", "/favourite", [401, 404, 410, 410, 401, 401, 401, 200]),
+        ("GET", "/download/PID", [401, 404, 410, 410, 401, 401, 401, 303]),
+        ("POST", "/submit", [401, 404, 410, 410, 401, 401, 401, 303]),
+        // Wrong passwords from one address: by the right client's turn it has failed five
+        // times, so even a right password would wait.
+        ("POST", "/unlock", [401, 404, 410, 410, 401, 401, 401, 429]),
+    ];
+    let declared = [
+        "/g/:token",
+        "/g/:token/photos",
+        "/g/:token/comments",
+        "/g/:token/favourite",
+        "/g/:token/download/:photo",
+        "/g/:token/submit",
+        "/g/:token/unlock",
+    ];
+    let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
+    for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
+        let route = format!("/g/{}", route.split('"').next().unwrap());
+        assert!(declared.contains(&route.as_str()), "client route {route} is missing from the client matrix");
+    }
+    let mut failures = Vec::new();
+    for (method, suffix, expected) in &rows {
+        for (i, (name, client, l, csrf)) in visitors.iter().enumerate() {
+            let url = server.url(&format!("{l}{}", suffix.replace("PID", &pid)));
+            let req = match (*method, *suffix) {
+                ("GET", _) => client.get(url),
+                ("POST", "/unlock") => client.post(url).form(&[("password", "not it")]),
+                ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
+                _ => client
+                    .post(url)
+                    .header("x-csrf-token", csrf.as_str())
+                    .json(&serde_json::json!({ "photo": pid, "on": true, "text": "a note" })),
+            };
+            let status = req.send().await.unwrap().status().as_u16();
+            if status != expected[i] {
+                failures.push(format!(
+                    "{method} {{link}}{suffix} as {name}: got {status}, expected {}",
+                    expected[i]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "client access mismatches:\n{}", failures.join("\n"));
 }

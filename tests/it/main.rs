@@ -7,6 +7,7 @@ mod api;
 mod bad_input;
 mod browser;
 mod cli;
+mod client;
 mod crash;
 mod renditions;
 mod support;

@@ -362,3 +362,37 @@ pub fn hidden_field(page: &str, name: &str) -> String {
     let start = page.find(&marker).unwrap_or_else(|| panic!("no {name} field in page")) + marker.len();
     page[start..].split('"').next().unwrap().to_string()
 }
+
+/// Creates a share link through the API and returns its path (`/g/<token>`).
+pub async fn share_link(api: &Api, gallery: &str, body: Value) -> String {
+    let (status, v) = api.post_json(&format!("/galleries/{gallery}/shares"), body).await;
+    assert_eq!(status, 200, "{v}");
+    let url = v["url"].as_str().unwrap();
+    format!("/g/{}", url.rsplit('/').next().unwrap())
+}
+
+/// A browser-like client with its own cookies that does not follow redirects.
+pub fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+/// The CSRF token a page carries in its `csrf-token` meta tag.
+pub fn meta_csrf(page: &str) -> String {
+    page.split("name=\"csrf-token\" content=\"")
+        .nth(1)
+        .expect("csrf meta tag")
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+/// A gallery with `n` small photos, processed.
+pub async fn gallery_with_photos(api: &Api, title: &str, n: usize) -> (String, Vec<Value>) {
+    let g = api.create_gallery(title).await;
+    let files = (0..n).map(|i| (format!("IMG_{i:04}.jpg"), jpeg_with_orientation(160, 120, 1))).collect();
+    let (status, body) = api.upload(&g, files, false).await;
+    assert_eq!(status, 200, "{body}");
+    let photos = api.wait_processed(&g, n).await;
+    (g, photos)
+}

@@ -13,10 +13,18 @@ use crate::{
 fn perms_text(l: &ShareLink) -> String {
     let p = l.permissions;
     let mut out = vec!["view"];
-    if p.favourite { out.push("favourite"); }
-    if p.comment { out.push("comment"); }
-    if p.download_proofs { out.push("download proofs"); }
-    if p.download_finals { out.push("download finals"); }
+    if p.favourite {
+        out.push("favourite");
+    }
+    if p.comment {
+        out.push("comment");
+    }
+    if p.download_proofs {
+        out.push("download proofs");
+    }
+    if p.download_finals {
+        out.push("download finals");
+    }
     out.join(" · ")
 }
 

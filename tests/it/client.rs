@@ -1,0 +1,249 @@
+//! The client side of share links over HTTP: cover, hearts within limits, submit and lock,
+//! comments, downloads by permission, passwords, revocation and expiry, and what the
+//! photographer sees of it.
+
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Anna & Tom", 4).await;
+    let admin = admin_client(&server).await;
+    let page =
+        admin.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = meta_csrf(&page);
+    let r = admin
+        .post(server.url(&format!("/admin/galleries/{g}/proofing")))
+        .form(&[("csrf", csrf.as_str()), ("min", "2"), ("max", "2"), ("guide", "Hello <b>you</b>")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let link = share_link(
+        &api,
+        &g,
+        json!({ "label": "Anna", "favourite": true, "comment": true, "download_finals": true }),
+    )
+    .await;
+
+    let client = browser_client();
+    let cover = client.get(server.url(&link)).send().await.unwrap().text().await.unwrap();
+    assert!(
+        cover.contains("Anna &amp; Tom") && cover.contains("Hello &lt;b&gt;you&lt;/b&gt;"),
+        "guide shown escaped"
+    );
+    assert!(cover.contains("aria-current=\"step\"") && cover.contains("Heart your favourites"));
+    let page = client.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let vcsrf = meta_csrf(&page);
+    assert!(page.contains("Choose 2"));
+    let heart = |photo: &str, on: bool| {
+        client
+            .post(server.url(&format!("{link}/favourite")))
+            .header("x-csrf-token", &vcsrf)
+            .json(&json!({ "photo": photo, "on": on }))
+            .send()
+    };
+    let id = |i: usize| photos[i]["id"].as_str().unwrap().to_string();
+    // Submitting nothing is refused with a reason.
+    let r = client
+        .post(server.url(&format!("{link}/submit")))
+        .form(&[("csrf", vcsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    assert_eq!(heart(&id(0), true).await.unwrap().status(), 200);
+    let r = client
+        .post(server.url(&format!("{link}/favourite")))
+        .json(&json!({ "photo": id(1), "on": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "no CSRF token");
+    assert_eq!(heart(&id(1), true).await.unwrap().json::<serde_json::Value>().await.unwrap()["count"], 2);
+    let r = heart(&id(2), true).await.unwrap();
+    assert_eq!(r.status(), 400, "over the maximum");
+    assert!(r.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("up to 2"));
+
+    let r = client
+        .post(server.url(&format!("{link}/comments")))
+        .header("x-csrf-token", &vcsrf)
+        .json(&json!({ "photo": id(1), "text": "please remove the <script>stray</script> hair", "retouch": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client
+        .post(server.url(&format!("{link}/submit")))
+        .form(&[("csrf", vcsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(heart(&id(0), false).await.unwrap().status(), 403, "locked after submit");
+    let page = client.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Selection submitted"));
+
+    // Downloads follow permissions: proofs are not downloadable on this link.
+    let r = client.get(server.url(&format!("{link}/download/{}", id(0)))).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+
+    // The photographer's view.
+    let (_, sel) = api.get(&format!("/galleries/{g}/selections")).await;
+    let s = &sel[0];
+    assert_eq!(s["filenames"], json!(["IMG_0000.jpg", "IMG_0001.jpg"]));
+    assert_eq!(s["lightroom"], "IMG_0000, IMG_0001");
+    assert!(s["submitted_ms"].is_u64());
+    let page = admin
+        .get(server.url(&format!("/admin/galleries/{g}/selections")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("IMG_0000, IMG_0001") && page.contains("retouch request"));
+    assert!(page.contains("&lt;script&gt;stray&lt;/script&gt;"), "comments are escaped");
+    let csv = admin
+        .get(server.url(&format!("/admin/galleries/{g}/selections.csv")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.starts_with("visitor,link,filename\n") && csv.contains("IMG_0001.jpg"));
+    let visitor = s["visitor"].as_str().unwrap();
+    let r = admin
+        .post(server.url(&format!("/admin/galleries/{g}/selections/{visitor}/reopen")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(heart(&id(0), false).await.unwrap().status(), 200, "reopened");
+}
+
+#[tokio::test]
+async fn passwords_revocation_and_expiry_keep_visitors_out() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Private", 1).await;
+    let thumb = photos[0]["thumb_url"].as_str().unwrap().to_string();
+
+    let locked =
+        share_link(&api, &g, json!({ "label": "pw", "favourite": true, "password": "s3cret-pass" })).await;
+    let c = browser_client();
+    let page = c.get(server.url(&locked)).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Gallery password") && !page.contains(&thumb), "no photo before the password");
+    let r = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap();
+    assert_eq!(r.status(), 303, "back to the password page");
+    let r =
+        c.post(server.url(&format!("{locked}/unlock"))).form(&[("password", "wrong")]).send().await.unwrap();
+    assert_eq!(r.status(), 401);
+    let r = c
+        .post(server.url(&format!("{locked}/unlock")))
+        .form(&[("password", "s3cret-pass")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("IMG_0000.jpg"));
+
+    // Revoked: the same visitor is refused at once.
+    let admin = admin_client(&server).await;
+    let gpage =
+        admin.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = meta_csrf(&gpage);
+    let share_id =
+        gpage.split("action=\"/admin/shares/").nth(1).unwrap().split('/').next().unwrap().to_string();
+    let r = admin
+        .post(server.url(&format!("/admin/shares/{share_id}/revoke")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let r = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap();
+    assert_eq!(r.status(), 410);
+    assert!(r.text().await.unwrap().contains("turned off"));
+
+    // Expired.
+    let short = share_link(&api, &g, json!({ "label": "short", "expires_in_seconds": 1 })).await;
+    let c2 = browser_client();
+    assert_eq!(c2.get(server.url(&short)).send().await.unwrap().status(), 200);
+    wait_for("the link to expire", std::time::Duration::from_secs(5), || async {
+        c2.get(server.url(&short)).send().await.unwrap().status() == 410
+    })
+    .await;
+    assert!(c2.get(server.url(&short)).send().await.unwrap().text().await.unwrap().contains("expired"));
+
+    // Wrong tokens tell nothing.
+    assert_eq!(c2.get(server.url("/g/00000000000000000000000000000000")).send().await.unwrap().status(), 404);
+
+    // Repeated wrong passwords are limited.
+    let again = share_link(&api, &g, json!({ "label": "pw2", "password": "another-pass" })).await;
+    let c3 = browser_client();
+    let mut last = 0;
+    for _ in 0..6 {
+        last = c3
+            .post(server.url(&format!("{again}/unlock")))
+            .form(&[("password", "nope")])
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16();
+    }
+    assert_eq!(last, 429);
+}
+
+#[tokio::test]
+async fn a_client_of_one_gallery_cannot_reach_another() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (a, _) = gallery_with_photos(&api, "A", 1).await;
+    let (b, b_photos) = gallery_with_photos(&api, "B", 1).await;
+    let link_a = share_link(
+        &api,
+        &a,
+        json!({ "label": "a", "favourite": true, "comment": true, "download_proofs": true }),
+    )
+    .await;
+    let c = browser_client();
+    let page = c.get(server.url(&format!("{link_a}/photos"))).send().await.unwrap().text().await.unwrap();
+    let csrf = meta_csrf(&page);
+    let b_photo = b_photos[0]["id"].as_str().unwrap();
+    // B's photo, B's gallery as a set, B's download: all unknown through A's link.
+    let r = c
+        .post(server.url(&format!("{link_a}/favourite")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "photo": b_photo, "on": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c.get(server.url(&format!("{link_a}/photos?set={b}"))).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c.get(server.url(&format!("{link_a}/download/{b_photo}"))).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c
+        .post(server.url(&format!("{link_a}/comments")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "photo": b_photo, "text": "hi" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let r = c.get(server.url(&format!("{link_a}/comments?photo={b_photo}&set={b}"))).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    // A's own proof is downloadable on this link: a redirect to the signed original.
+    let a_photo = api.photos(&a).await[0]["id"].as_str().unwrap().to_string();
+    let r = c.get(server.url(&format!("{link_a}/download/{a_photo}"))).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(r.headers()["location"].to_str().unwrap().starts_with("/media/o/"));
+}
