@@ -42,6 +42,8 @@
     const max = counter.dataset.max ? Number(counter.dataset.max) : null;
     counter.classList.toggle("full", max !== null && n >= max);
     if (submitBtn) submitBtn.disabled = n === 0;
+    const where = document.querySelector(".client-bar .where .muted");
+    if (where && !locked) where.textContent = n > 0 ? "Step 2 of 4: Submit your selection" : "Step 1 of 4: Heart your favourites";
   }
 
   function heartsFor(id) {
@@ -115,11 +117,11 @@
     if (opener) opener.focus();
   }
 
-  function stopShow() { clearInterval(playTimer); playTimer = null; vPlay.setAttribute("aria-pressed", "false"); vPlay.textContent = "Slideshow"; }
+  function stopShow() { clearInterval(playTimer); playTimer = null; vPlay.setAttribute("aria-pressed", "false"); vPlay.textContent = "▶"; }
   vPlay.addEventListener("click", () => {
     if (playTimer) { stopShow(); return; }
     playTimer = setInterval(() => show(index + 1), 4000);
-    vPlay.setAttribute("aria-pressed", "true"); vPlay.textContent = "Pause";
+    vPlay.setAttribute("aria-pressed", "true"); vPlay.textContent = "❚❚";
   });
   document.getElementById("viewer-close").addEventListener("click", closeViewer);
   document.getElementById("viewer-prev").addEventListener("click", () => show(index - 1));

@@ -137,3 +137,95 @@ async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() 
     screenshot(&c, "admin-galleries-phone.png").await;
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_it() {
+    let server = Server::start().await;
+    let api = server.api();
+    let g = api.create_gallery("Anna & Tom — Wedding").await;
+    let files: Vec<_> = (0..5).map(|i| corpus_file(i + 2)).collect();
+    api.upload(&g, files, false).await;
+    let photos = api.wait_processed(&g, 5).await;
+    let admin = admin_client(&server).await;
+    let page =
+        admin.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let csrf = meta_csrf(&page);
+    admin
+        .post(server.url(&format!("/admin/galleries/{g}/proofing")))
+        .form(&[("csrf", csrf.as_str()), ("min", ""), ("max", "3"), ("guide", "")])
+        .send()
+        .await
+        .unwrap();
+    let link =
+        share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true, "comment": true }))
+            .await;
+
+    let (_driver, c) = browser(412, 915).await;
+    c.goto(&server.url(&link)).await.unwrap();
+    let current = c.find(Locator::Css(".step.current")).await.unwrap().text().await.unwrap();
+    assert!(current.contains("Heart your favourites"), "{current}");
+    let guide = c.find(Locator::Css(".guide .lead")).await.unwrap().text().await.unwrap();
+    assert!(guide.contains("choose up to 3 favourites"), "{guide}");
+    screenshot(&c, "client-cover.png").await;
+
+    c.find(Locator::Css("#start")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#photos .tile")).await.unwrap();
+    let hearts = c.find_all(Locator::Css("#photos .tile .heart")).await.unwrap();
+    assert_eq!(hearts.len(), 5);
+    for (i, h) in hearts.iter().take(3).enumerate() {
+        h.click().await.unwrap();
+        let want = (i + 1).to_string();
+        wait_for("the counter to follow", Duration::from_secs(10), || async {
+            c.find(Locator::Css("#count")).await.unwrap().text().await.unwrap() == want
+        })
+        .await;
+    }
+    // The fourth is refused, with the reason shown.
+    hearts[3].click().await.unwrap();
+    wait_for("the refusal to show", Duration::from_secs(10), || async {
+        c.find(Locator::Css("#toast")).await.unwrap().text().await.unwrap_or_default().contains("up to 3")
+    })
+    .await;
+    assert_eq!(c.find(Locator::Css("#count")).await.unwrap().text().await.unwrap(), "3");
+    assert_eq!(hearts[3].attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
+    screenshot(&c, "client-grid.png").await;
+
+    // Open the viewer, leave a note with hostile text.
+    c.find(Locator::Css("#photos .tile .open")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#viewer:not([hidden]) #viewer-img")).await.unwrap();
+    let note = "Please remove the stray hair <img src=x onerror=alert(1)>";
+    c.find(Locator::Css("#comment-text")).await.unwrap().send_keys(note).await.unwrap();
+    c.find(Locator::Css("#comment-retouch")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css("#comment-form button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for("the note to appear", Duration::from_secs(10), || async {
+        c.find(Locator::Css("#comment-list li")).await.is_ok()
+    })
+    .await;
+    let shown = c.find(Locator::Css("#comment-list li")).await.unwrap().text().await.unwrap();
+    assert!(shown.contains("<img src=x onerror=alert(1)>"), "shown as text: {shown}");
+    assert!(c.get_alert_text().await.is_err(), "no script ran");
+    screenshot(&c, "client-viewer.png").await;
+    c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
+
+    c.find(Locator::Css("#submit")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".submitted")).await.unwrap();
+    screenshot(&c, "client-submitted.png").await;
+
+    // The photographer sees the selection and the Lightroom string.
+    c.set_window_size(1360, 900).await.unwrap();
+    c.goto(&server.url("/admin/login")).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#new-title")).await.unwrap();
+    c.goto(&server.url(&format!("/admin/galleries/{g}/selections"))).await.unwrap();
+    let lr = c.find(Locator::Css("textarea.lightroom")).await.unwrap().prop("value").await.unwrap().unwrap();
+    let expected: Vec<String> = photos[..3]
+        .iter()
+        .map(|p| p["filename"].as_str().unwrap().trim_end_matches(".jpg").to_string())
+        .collect();
+    assert_eq!(lr, expected.join(", "));
+    let text = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    assert!(text.contains("retouch request") && text.contains("onerror=alert(1)"));
+    screenshot(&c, "admin-selections.png").await;
+    c.close().await.unwrap();
+}

@@ -209,8 +209,8 @@ pub fn gallery(m: &Gallery) -> Markup {
                     span #viewer-name {}
                     span.viewer-actions {
                         @if m.can_favourite { button.heart.big #viewer-heart type="button" aria-pressed="false" aria-label="Favourite" { "♥" } }
-                        a.button.ghost #viewer-download hidden download { "Download" }
-                        button.button.ghost #viewer-play type="button" aria-pressed="false" { "Slideshow" }
+                        a.button.ghost #viewer-download hidden download aria-label="Download" { "↓" }
+                        button.button.ghost #viewer-play type="button" aria-pressed="false" aria-label="Slideshow" { "▶" }
                         button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }
                     }
                 }
