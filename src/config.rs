@@ -30,6 +30,30 @@ pub struct Settings {
     /// The studio name shown in the header and page titles [default: proofroom]
     #[arg(long, env = "PROOFROOM_STUDIO_NAME", global = true)]
     pub studio_name: Option<String>,
+    /// SMTP server for outgoing mail; without it mail is written to DATA/outbox as .eml
+    #[arg(long, env = "PROOFROOM_SMTP_HOST", global = true)]
+    pub smtp_host: Option<String>,
+    /// SMTP port [default: 587 for starttls, 465 for tls, 25 for none]
+    #[arg(long, env = "PROOFROOM_SMTP_PORT", global = true)]
+    pub smtp_port: Option<u16>,
+    /// SMTP encryption: starttls, tls or none [default: starttls]
+    #[arg(long, env = "PROOFROOM_SMTP_TLS", global = true)]
+    pub smtp_tls: Option<String>,
+    /// SMTP user name, if the server wants one
+    #[arg(long, env = "PROOFROOM_SMTP_USER", global = true)]
+    pub smtp_user: Option<String>,
+    /// SMTP password (prefer the environment variable to the flag)
+    #[arg(long, env = "PROOFROOM_SMTP_PASSWORD", global = true, hide_env_values = true)]
+    pub smtp_password: Option<String>,
+    /// Sender of proofroom's mail [default: "STUDIO <proofroom@localhost>"]
+    #[arg(long, env = "PROOFROOM_MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
+    /// Where notifications for the photographer go [default: the sender address]
+    #[arg(long, env = "PROOFROOM_NOTIFY_EMAIL", global = true)]
+    pub notify_email: Option<String>,
+    /// Seconds between a client's first new note and the digest mail about it [default: 600]
+    #[arg(long, env = "PROOFROOM_DIGEST_DELAY_S", global = true)]
+    pub digest_delay_s: Option<u64>,
 }
 
 impl Settings {
@@ -43,6 +67,14 @@ impl Settings {
             max_megapixels: self.max_megapixels.or(other.max_megapixels),
             workers: self.workers.or(other.workers),
             studio_name: self.studio_name.or(other.studio_name),
+            smtp_host: self.smtp_host.or(other.smtp_host),
+            smtp_port: self.smtp_port.or(other.smtp_port),
+            smtp_tls: self.smtp_tls.or(other.smtp_tls),
+            smtp_user: self.smtp_user.or(other.smtp_user),
+            smtp_password: self.smtp_password.or(other.smtp_password),
+            mail_from: self.mail_from.or(other.mail_from),
+            notify_email: self.notify_email.or(other.notify_email),
+            digest_delay_s: self.digest_delay_s.or(other.digest_delay_s),
         }
     }
 }
@@ -59,6 +91,33 @@ pub struct Config {
     pub studio_name: String,
     /// Cookies get `Secure` when the public URL is https.
     pub secure_cookies: bool,
+    pub mail: MailConfig,
+}
+
+/// How mail leaves: through SMTP, or (with no host) into the outbox folder.
+#[derive(Debug, Clone)]
+pub struct MailConfig {
+    pub smtp: Option<SmtpConfig>,
+    pub from: String,
+    pub notify: String,
+    /// Delay before a comment digest is sent, so several notes make one message.
+    pub digest_delay_ms: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct SmtpConfig {
+    pub host: String,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    None,
+    StartTls,
+    Tls,
 }
 
 impl Config {
@@ -73,6 +132,29 @@ impl Config {
             }
         };
         let s = cli.or(file.unwrap_or_default());
+        let studio_name = s.studio_name.clone().unwrap_or_else(|| "proofroom".into());
+        let tls = match s.smtp_tls.as_deref().unwrap_or("starttls") {
+            "starttls" => SmtpTls::StartTls,
+            "tls" => SmtpTls::Tls,
+            "none" => SmtpTls::None,
+            other => anyhow::bail!("smtp_tls must be starttls, tls or none, not {other:?}"),
+        };
+        let from = s
+            .mail_from
+            .clone()
+            .unwrap_or_else(|| format!("{} <proofroom@localhost>", studio_name.replace(['<', '>', '"'], "")));
+        let notify = s.notify_email.clone().unwrap_or_else(|| from.clone());
+        let smtp = s.smtp_host.clone().map(|host| SmtpConfig {
+            host,
+            port: s.smtp_port.unwrap_or(match tls {
+                SmtpTls::StartTls => 587,
+                SmtpTls::Tls => 465,
+                SmtpTls::None => 25,
+            }),
+            tls,
+            user: s.smtp_user.clone(),
+            password: s.smtp_password.clone(),
+        });
         let listen = s.listen.unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 8080)));
         let base_url = s
             .base_url
@@ -94,7 +176,13 @@ impl Config {
                 .workers
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
                 .max(1),
-            studio_name: s.studio_name.unwrap_or_else(|| "proofroom".into()),
+            studio_name,
+            mail: MailConfig {
+                smtp,
+                from,
+                notify,
+                digest_delay_ms: s.digest_delay_s.unwrap_or(600).saturating_mul(1000),
+            },
         })
     }
 }

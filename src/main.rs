@@ -7,6 +7,7 @@ mod config;
 mod db;
 mod domain;
 mod jobs;
+mod mail;
 mod media;
 mod state;
 mod web;

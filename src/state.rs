@@ -27,7 +27,7 @@ impl AppState {
         let key_bytes = db.meta_get_or_init("signing_key", crate::app::auth::random_bytes)?;
         let key: [u8; 32] =
             key_bytes.try_into().map_err(|_| anyhow::anyhow!("the stored signing key is corrupt"))?;
-        let jobs = Jobs::new(db.clone(), blobs.clone(), &config);
+        let jobs = Jobs::new(db.clone(), blobs.clone(), &config)?;
         Ok(AppState {
             config: Arc::new(config),
             db,

@@ -85,8 +85,9 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
                 keep.insert(preview.blob);
             }
         }
-        keep.extend(db.queued_jobs()?.into_iter().map(|k| match k {
-            JobKind::Renditions { blob } => blob,
+        keep.extend(db.queued_jobs()?.into_iter().filter_map(|k| match k {
+            JobKind::Renditions { blob } => Some(blob),
+            JobKind::SendMail { .. } | JobKind::CommentDigest { .. } => None,
         }));
         db.remove_media(&stale_media)?;
         let mut report = GcReport::default();

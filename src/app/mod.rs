@@ -5,6 +5,7 @@ pub mod auth;
 pub mod galleries;
 pub mod maintenance;
 pub mod media_urls;
+pub mod notify;
 pub mod photos;
 pub mod proofing;
 pub mod sharing;

@@ -63,8 +63,8 @@ pub async fn favourite(
 pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
     let db = state.db.clone();
     let (gid, rules) = (gallery.id, gallery.proofing.clone());
-    blocking(move || {
-        db.update_selection(visitor, gid, |sel| {
+    let (sel, filenames, who) = blocking(move || {
+        let sel = db.update_selection(visitor, gid, |sel| {
             if sel.submitted_ms.is_some() {
                 return Err(AppError::Invalid("Your selection was already submitted.".into()));
             }
@@ -73,9 +73,25 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
             }
             sel.submitted_ms = Some(now_ms());
             Ok(())
-        })?
+        })??;
+        let filenames: Vec<String> =
+            db.photos(gid)?.into_iter().filter(|p| sel.photos.contains(&p.id)).map(|p| p.filename).collect();
+        let v = db.visitors(gid)?.into_iter().find(|v| v.id == visitor);
+        let who = match v {
+            Some(v) => {
+                let link = db.share(v.share)?.map(|s| s.label).unwrap_or_default();
+                v.name.unwrap_or_else(|| format!("A visitor of the link \"{link}\""))
+            }
+            None => "A visitor".into(),
+        };
+        Ok((sel, filenames, who))
     })
-    .await
+    .await?;
+    // The selection is saved; a mail that cannot be queued must not undo it.
+    if let Err(e) = super::notify::selection_submitted(state, gallery, &who, &filenames).await {
+        tracing::error!("could not queue the selection notice: {e}");
+    }
+    Ok(sel)
 }
 
 /// The photographer reopens a submitted selection so the client can change it.
@@ -132,6 +148,9 @@ pub async fn comment(
         Ok(db.add_comment(&rec)?)
     })
     .await?;
+    if c.visitor.is_some() {
+        super::notify::comment_added(state, gallery).await?;
+    }
     Ok(c)
 }
 

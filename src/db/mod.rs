@@ -6,6 +6,7 @@ mod auth;
 mod codec;
 mod galleries;
 mod jobs;
+mod mail;
 mod media;
 mod photos;
 mod sharing;

@@ -57,6 +57,9 @@ pub const SELECTIONS: TableDefinition<(u128, u128), &[u8]> = TableDefinition::ne
 /// `(gallery id, photo id, comment id) → Comment`.
 pub const COMMENTS: TableDefinition<(u128, u128, u128), &[u8]> = TableDefinition::new("comments-0");
 
+/// `mail id → Mail`: every outgoing message and its status.
+pub const MAILS: TableDefinition<u128, &[u8]> = TableDefinition::new("mails-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -77,5 +80,6 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(VISITOR_SESSIONS)?;
     txn.open_table(SELECTIONS)?;
     txn.open_table(COMMENTS)?;
+    txn.open_table(MAILS)?;
     Ok(())
 }

@@ -60,6 +60,10 @@ ulid_id!(
     /// A comment on a photo.
     CommentId
 );
+ulid_id!(
+    /// An outgoing e-mail.
+    MailId
+);
 
 /// The blake3 hash that names a blob.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -2,10 +2,12 @@
 //! every other layer can share these without depending on each other.
 
 mod ids;
+mod mail;
 mod records;
 mod sharing;
 
-pub use ids::{CommentId, GalleryId, Hash, PhotoId, ShareId, VisitorId};
+pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
+pub use mail::{Mail, MailStatus};
 pub use records::{
     Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing, Rendition, Spec, Version,
 };

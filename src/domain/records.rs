@@ -185,11 +185,15 @@ pub struct Job {
     pub leased: bool,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobKind {
     /// Make the `thumb` and `preview` renditions of a source blob.
     Renditions { blob: Hash },
+    /// Send (or write to the outbox) one queued e-mail.
+    SendMail { mail: super::MailId },
+    /// Tell the photographer about a gallery's new comments, in one message.
+    CommentDigest { gallery: GalleryId },
 }
 
 #[cfg(test)]

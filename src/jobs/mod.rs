@@ -3,6 +3,8 @@
 //! inside one is caught and ends that job only. Leases left by a killed process are taken
 //! back at start-up (`Db::reclaim_leases`), so acknowledged work is never lost.
 
+mod digest;
+mod mail;
 mod renditions;
 
 use std::{sync::Arc, time::Duration};
@@ -43,13 +45,30 @@ struct Ctx {
     db: Db,
     blobs: Blobs,
     limits: Limits,
+    mailer: crate::mail::Mailer,
+    /// For messages the jobs write themselves (digests).
+    studio: String,
+    base_url: String,
+    notify: String,
     wake: Notify,
 }
 
 impl Jobs {
-    pub fn new(db: Db, blobs: Blobs, config: &Config) -> Self {
+    pub fn new(db: Db, blobs: Blobs, config: &Config) -> anyhow::Result<Self> {
         let limits = Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
-        Jobs { ctx: Arc::new(Ctx { db, blobs, limits, wake: Notify::new() }) }
+        let mailer = crate::mail::Mailer::new(&config.mail, &config.data_dir)?;
+        Ok(Jobs {
+            ctx: Arc::new(Ctx {
+                db,
+                blobs,
+                limits,
+                mailer,
+                studio: config.studio_name.clone(),
+                base_url: config.base_url.clone(),
+                notify: config.mail.notify.clone(),
+                wake: Notify::new(),
+            }),
+        })
     }
 
     /// Tells idle workers there is new work.
@@ -146,9 +165,19 @@ async fn run(ctx: &Arc<Ctx>, claimed: ClaimedJob) {
     }
 }
 
+/// `Done` when the bookkeeping after a job succeeded, else `Retry` with why.
+fn done(r: Result<(), crate::db::DbError>) -> Outcome {
+    match r {
+        Ok(()) => Outcome::Done,
+        Err(e) => Outcome::Retry(e.to_string()),
+    }
+}
+
 fn handle(ctx: &Ctx, claimed: &ClaimedJob) -> Outcome {
     match &claimed.job.kind {
         JobKind::Renditions { blob } => renditions::run(ctx, claimed, *blob),
+        JobKind::SendMail { mail } => mail::run(ctx, claimed, *mail),
+        JobKind::CommentDigest { gallery } => digest::run(ctx, claimed, *gallery),
     }
 }
 
@@ -157,6 +186,8 @@ fn abort(ctx: &Ctx, claimed: &ClaimedJob, reason: &str) {
     tracing::error!(job = claimed.job.id, "job aborted: {reason}");
     let res = match &claimed.job.kind {
         JobKind::Renditions { blob } => renditions::fail(ctx, claimed, *blob, reason),
+        JobKind::SendMail { mail } => mail::fail(ctx, claimed, *mail, reason),
+        JobKind::CommentDigest { .. } => ctx.db.complete_job(claimed),
     };
     if let Err(e) = res {
         tracing::error!(job = claimed.job.id, "job queue: {e}");

@@ -1,7 +1,7 @@
 //! The renditions job: `thumb` and `preview` of one source blob, stored as blobs, recorded in
 //! the media table under the source's hash (so an identical file is processed once).
 
-use super::{Ctx, Outcome};
+use super::{Ctx, Outcome, done};
 use crate::{
     db::ClaimedJob,
     domain::{Hash, MediaInfo, Rendition, Spec},
@@ -46,11 +46,4 @@ pub(super) fn fail(
     reason: &str,
 ) -> Result<(), crate::db::DbError> {
     ctx.db.complete_job_with_media(claimed, blob, &MediaInfo::Failed { reason: reason.into() })
-}
-
-fn done(r: Result<(), crate::db::DbError>) -> Outcome {
-    match r {
-        Ok(()) => Outcome::Done,
-        Err(e) => Outcome::Retry(e.to_string()),
-    }
 }

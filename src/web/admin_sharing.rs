@@ -41,6 +41,8 @@ pub struct ShareForm {
     password: String,
     #[serde(default)]
     expires_days: String,
+    #[serde(default)]
+    email: String,
 }
 
 #[handler]
@@ -61,17 +63,27 @@ pub async fn create_share(
             download_proofs: f.download_proofs.is_some(),
             download_finals: f.download_finals.is_some(),
         },
-        password: Some(f.password),
+        password: Some(f.password.clone()),
         expires_in_s: opt_number::<u64>("expiry", &f.expires_days)?.map(|d| d.saturating_mul(86_400)),
     };
+    let email = f.email.trim();
+    if !email.is_empty() && !crate::mail::valid_address(email) {
+        return Err(AppError::Invalid(format!("“{email}” is not an e-mail address")).into());
+    }
     let created = app::sharing::create(state, gid, new).await?;
     let g = app::galleries::get(state, gid).await?;
+    let invited = match email {
+        "" => None,
+        to => Some(app::notify::invite(state, to, &g, &created.url, !f.password.is_empty()).await?.to),
+    };
+    let (label, url) = (&created.share.label, &created.url);
     Ok(views::link_created(
         &state.config.studio_name,
         &admin.csrf,
         &GalleryOut::from(&g),
-        &created.share.label,
-        &created.url,
+        label,
+        url,
+        invited.as_deref(),
     ))
 }
 
@@ -122,6 +134,12 @@ pub async fn set_rules(
     };
     app::galleries::set_proofing(state, gid, rules).await?;
     Ok(Redirect::see_other(format!("/admin/galleries/{gid}#sharing")).into_response())
+}
+
+#[handler]
+pub async fn outbox(Data(state): Data<&AppState>, admin: Admin) -> poem::Result<Markup> {
+    let mails = app::notify::outbox(state).await?;
+    Ok(views::outbox(&state.config.studio_name, &admin.csrf, &mails, state.config.mail.smtp.is_some()))
 }
 
 #[handler]

@@ -123,6 +123,8 @@ pub struct NewShareLink {
     password: Option<String>,
     /// The link stops working this many seconds from now.
     expires_in_seconds: Option<u64>,
+    /// Send the client an invitation with the link.
+    email: Option<String>,
 }
 
 #[derive(Object)]
@@ -300,6 +302,13 @@ impl Api {
         body: Json<NewShareLink>,
     ) -> ApiResult<ShareLinkOut> {
         let b = body.0;
+        let email = b.email.filter(|e| !e.trim().is_empty());
+        if let Some(e) = &email {
+            if !crate::mail::valid_address(e) {
+                return Err(AppError::Invalid(format!("“{e}” is not an e-mail address")).into());
+            }
+        }
+        let has_password = b.password.as_ref().is_some_and(|p| !p.is_empty());
         let new = app::sharing::NewShare {
             label: b.label,
             permissions: crate::domain::Permissions {
@@ -311,7 +320,12 @@ impl Api {
             password: b.password,
             expires_in_s: b.expires_in_seconds,
         };
-        let c = app::sharing::create(&state, gallery_id(&id)?, new).await?;
+        let gid = gallery_id(&id)?;
+        let c = app::sharing::create(&state, gid, new).await?;
+        if let Some(e) = email {
+            let g = app::galleries::get(&state, gid).await?;
+            app::notify::invite(&state, &e, &g, &c.url, has_password).await?;
+        }
         Ok(Json(ShareLinkOut { id: c.share.id.to_string(), url: c.url, expires_ms: c.share.expires_ms }))
     }
 

@@ -56,6 +56,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/selections.csv", get(admin_sharing::selections_csv))
         .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin_sharing::reopen))
         .at("/admin/galleries/:id/comments", post(admin_sharing::reply))
+        .at("/admin/outbox", get(admin_sharing::outbox))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))

@@ -9,5 +9,6 @@ mod browser;
 mod cli;
 mod client;
 mod crash;
+mod mail;
 mod renditions;
 mod support;

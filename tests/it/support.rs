@@ -396,3 +396,89 @@ pub async fn gallery_with_photos(api: &Api, title: &str, n: usize) -> (String, V
     let photos = api.wait_processed(&g, n).await;
     (g, photos)
 }
+
+/// A real SMTP server for tests: aiosmtpd writing every message into a maildir.
+pub struct SmtpSink {
+    pub port: u16,
+    pub dir: tempfile::TempDir,
+    child: Child,
+}
+
+impl SmtpSink {
+    pub fn free_port() -> u16 {
+        free_port()
+    }
+
+    pub async fn start(port: u16) -> SmtpSink {
+        let dir = tempfile::tempdir().unwrap();
+        let child = Command::new("python3")
+            .args([
+                "-m",
+                "aiosmtpd",
+                "-n",
+                "-l",
+                &format!("127.0.0.1:{port}"),
+                "-c",
+                "aiosmtpd.handlers.Mailbox",
+            ])
+            .arg(dir.path().join("maildir"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+        wait_for("the SMTP server to listen", Duration::from_secs(15), || async {
+            std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+        })
+        .await;
+        SmtpSink { port, dir, child }
+    }
+
+    /// Every message received so far, decoded: headers and every text part.
+    pub fn messages(&self) -> Vec<String> {
+        let new = self.dir.path().join("maildir/new");
+        let mut out: Vec<String> = std::fs::read_dir(new)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .filter_map(|e| std::fs::read(e.path()).ok())
+                    .map(|raw| decode_mail(&raw))
+                    .collect()
+            })
+            .unwrap_or_default();
+        out.sort();
+        out
+    }
+
+    pub async fn wait_for_messages(&self, n: usize) -> Vec<String> {
+        wait_for(&format!("{n} message(s) at the SMTP server"), Duration::from_secs(60), || async {
+            self.messages().len() >= n
+        })
+        .await;
+        self.messages()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A message's decoded headers and text parts (quoted-printable and encoded words undone).
+pub fn decode_mail(raw: &[u8]) -> String {
+    fn walk(part: &mailparse::ParsedMail, out: &mut String) {
+        if part.subparts.is_empty() {
+            out.push_str(&format!("--- {}\n{}\n", part.ctype.mimetype, part.get_body().unwrap_or_default()));
+        }
+        for p in &part.subparts {
+            walk(p, out);
+        }
+    }
+    let parsed = mailparse::parse_mail(raw).expect("a parsable message");
+    let mut out = String::new();
+    for h in &parsed.headers {
+        out.push_str(&format!("{}: {}\n", h.get_key(), h.get_value()));
+    }
+    walk(&parsed, &mut out);
+    out
+}

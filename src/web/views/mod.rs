@@ -39,6 +39,7 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                     @if let Some(csrf) = chrome.csrf {
                         nav.topnav {
                             a href="/admin" { "Galleries" }
+                            a href="/admin/outbox" { "Outbox" }
                             a href="/admin/tokens" { "API" }
                             form method="post" action="/admin/logout" {
                                 input type="hidden" name="csrf" value=(csrf);

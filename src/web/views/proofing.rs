@@ -60,6 +60,8 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
                         label.check { input type="checkbox" name="download_proofs" value="on"; span { "download proofs" } }
                         label.check { input type="checkbox" name="download_finals" value="on" checked; span { "download finals" } }
                     }
+                    label for="share-email" { "E-mail the link to (optional)" }
+                    input #share-email type="email" name="email" placeholder="client@example.com" autocomplete="off";
                     div.row2 {
                         div { label for="share-password" { "Password (optional)" } input #share-password type="text" name="password" autocomplete="off"; }
                         div { label for="share-days" { "Expires after days (optional)" } input #share-days type="number" name="expires_days" min="1" max="3650"; }
@@ -103,7 +105,14 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
     }
 }
 
-pub fn link_created(studio: &str, csrf: &str, g: &GalleryOut, label: &str, url: &str) -> Markup {
+pub fn link_created(
+    studio: &str,
+    csrf: &str,
+    g: &GalleryOut,
+    label: &str,
+    url: &str,
+    invited: Option<&str>,
+) -> Markup {
     layout(
         &Chrome { studio, csrf: Some(csrf) },
         "Link created",
@@ -113,6 +122,7 @@ pub fn link_created(studio: &str, csrf: &str, g: &GalleryOut, label: &str, url: 
                 h1 { "A link for " (label) }
                 p.muted { "Copy it now and send it to your client: for their safety it is shown only once. You can always make another." }
                 code.share-url #share-url { (url) }
+                @if let Some(to) = invited { p.notice #invited { "An invitation to " strong { (to) } " is on its way (see the " a href="/admin/outbox" { "Outbox" } ")." } }
                 p.row {
                     a.button.primary href=(url) target="_blank" rel="noopener" { "Open as a client" }
                     a.button href={ "/admin/galleries/" (g.id) "#sharing" } { "Back to " (g.title) }
@@ -185,6 +195,45 @@ pub fn selections(m: &SelectionsPage) -> Markup {
                                 button.button type="submit" { "Reply" }
                             }
                         }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn outbox(studio: &str, csrf: &str, mails: &[crate::domain::Mail], smtp: bool) -> Markup {
+    use crate::domain::MailStatus;
+    layout(
+        &Chrome { studio, csrf: Some(csrf) },
+        "Outbox",
+        html! {
+            div.pagehead {
+                div {
+                    p.eyebrow { "Mail" }
+                    h1 { "Outbox" }
+                    p.muted {
+                        @if smtp { "Messages go out through your SMTP server; failed tries are retried with growing pauses." }
+                        @else { "No SMTP server is set up, so messages are written as .eml files to the data folder's outbox/ (set smtp_host to send them)." }
+                    }
+                }
+            }
+            @if mails.is_empty() { section.card.empty { p.muted { "No messages yet." } } }
+            ul.comment-admin #outbox {
+                @for m in mails {
+                    li.card.mail data-state=(match &m.status { MailStatus::Queued { .. } => "queued", MailStatus::Sent { .. } => "sent", MailStatus::Failed { .. } => "failed" }) {
+                        p.muted {
+                            strong { (m.subject) } " · to " (m.to) " · " (human_time(m.created_ms)) " · "
+                            @match &m.status {
+                                MailStatus::Sent { at_ms, via } => { span.tag.ok { @if via == "outbox" { "written to outbox" } @else { "sent" } } " " (human_time(*at_ms)) }
+                                MailStatus::Queued { attempts, last_error } => {
+                                    span.tag { "queued" }
+                                    @if let Some(e) = last_error { " · try " (attempts) " failed: " (e) " · retrying" }
+                                }
+                                MailStatus::Failed { error } => { span.tag { "failed" } " " (error) }
+                            }
+                        }
+                        details { summary { "Show message" } pre.comment-text { (m.text) } }
                     }
                 }
             }

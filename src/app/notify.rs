@@ -1,0 +1,77 @@
+//! The messages proofroom sends on the photographer's behalf, queued as durable mail jobs.
+
+use super::{AppError, Result, blocking};
+use crate::{
+    domain::{Gallery, GalleryId, JobKind, Mail, MailId, MailStatus, now_ms},
+    mail::{self, templates},
+    state::AppState,
+};
+
+/// Records a message and queues its sending, in one transaction.
+pub async fn queue(state: &AppState, to: &str, content: templates::Content) -> Result<Mail> {
+    let to = to.trim();
+    if !mail::valid_address(to) {
+        return Err(AppError::Invalid(format!("“{to}” is not an e-mail address")));
+    }
+    let m = Mail {
+        id: MailId::new(),
+        to: to.to_string(),
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        created_ms: now_ms(),
+        status: MailStatus::Queued { attempts: 0, last_error: None },
+    };
+    let db = state.db.clone();
+    let rec = m.clone();
+    blocking(move || Ok(db.queue_mail(&rec)?)).await?;
+    state.jobs.wake();
+    Ok(m)
+}
+
+/// Sends a client the link to their gallery.
+pub async fn invite(
+    state: &AppState,
+    email: &str,
+    gallery: &Gallery,
+    url: &str,
+    has_password: bool,
+) -> Result<Mail> {
+    queue(state, email, templates::invitation(&state.config.studio_name, &gallery.title, url, has_password))
+        .await
+}
+
+/// Tells the photographer a selection came in.
+pub async fn selection_submitted(
+    state: &AppState,
+    gallery: &Gallery,
+    who: &str,
+    filenames: &[String],
+) -> Result<Mail> {
+    let admin_url = format!("{}/admin/galleries/{}/selections", state.config.base_url, gallery.id);
+    let lightroom = super::proofing::lightroom_filter(filenames);
+    let c = templates::selection_submitted(
+        &state.config.studio_name,
+        &gallery.title,
+        who,
+        filenames.len(),
+        &lightroom,
+        &admin_url,
+    );
+    queue(state, &state.config.mail.notify.clone(), c).await
+}
+
+/// A client left a note: a digest follows after a delay, gathering the notes that come.
+pub async fn comment_added(state: &AppState, gallery: GalleryId) -> Result<()> {
+    let db = state.db.clone();
+    let at = now_ms() + state.config.mail.digest_delay_ms;
+    blocking(move || Ok(db.enqueue_once(JobKind::CommentDigest { gallery }, at)?)).await?;
+    state.jobs.wake();
+    Ok(())
+}
+
+/// The newest messages for the Outbox page.
+pub async fn outbox(state: &AppState) -> Result<Vec<Mail>> {
+    let db = state.db.clone();
+    blocking(move || Ok(db.mails(500)?)).await
+}

@@ -1,0 +1,64 @@
+//! Outgoing mail records. A message is recorded and its sending job queued in one
+//! transaction, so a message the app decided to send is never lost to a crash.
+
+use redb::ReadableTable;
+
+use super::{Db, Result, codec, jobs, tables::*};
+use crate::domain::{JobKind, Mail, MailId, now_ms};
+
+impl Db {
+    pub fn queue_mail(&self, mail: &Mail) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(MAILS)?.insert(mail.id.key(), codec::encode(mail)?.as_slice())?;
+        jobs::push(&mut txn.open_table(JOBS)?, JobKind::SendMail { mail: mail.id }, now_ms())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn mail(&self, id: MailId) -> Result<Option<Mail>> {
+        let txn = self.read()?;
+        let t = txn.open_table(MAILS)?;
+        t.get(id.key())?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    pub fn put_mail(&self, mail: &Mail) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(MAILS)?.insert(mail.id.key(), codec::encode(mail)?.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// The newest `limit` messages, newest first.
+    pub fn mails(&self, limit: usize) -> Result<Vec<Mail>> {
+        let txn = self.read()?;
+        let t = txn.open_table(MAILS)?;
+        let mut out = Vec::new();
+        for row in t.iter()?.rev().take(limit) {
+            out.push(codec::decode(row?.1.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Queues `kind` at `run_at` unless an identical job is already queued (digests).
+    /// Checked and written in one transaction, so two callers cannot both queue it.
+    pub fn enqueue_once(&self, kind: JobKind, run_at: u64) -> Result<bool> {
+        let txn = self.write()?;
+        let queued = {
+            let mut t = txn.open_table(JOBS)?;
+            let mut found = false;
+            for row in t.iter()? {
+                let job: crate::domain::Job = codec::decode(row?.1.value())?;
+                if job.kind == kind {
+                    found = true;
+                    break;
+                }
+            }
+            if !found {
+                jobs::push(&mut t, kind, run_at)?;
+            }
+            !found
+        };
+        txn.commit()?;
+        Ok(queued)
+    }
+}

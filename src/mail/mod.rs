@@ -1,0 +1,108 @@
+//! Outgoing mail: lettre builds the MIME message (text and HTML parts) and sends it over
+//! SMTP; with no SMTP server configured, the message is written to `DATA/outbox/<id>.eml`
+//! instead, so everything works out of the box. Sending is synchronous: it runs inside a
+//! job on a blocking thread.
+
+pub mod templates;
+
+use std::{io::Write, path::PathBuf, str::FromStr};
+
+use lettre::{
+    Message, SmtpTransport, Transport,
+    message::{Mailbox, MultiPart},
+    transport::smtp::authentication::Credentials,
+};
+
+use crate::{
+    config::{MailConfig, SmtpTls},
+    domain::Mail,
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    /// The message can never be sent as it is (a bad address): do not retry.
+    #[error("{0}")]
+    Invalid(String),
+    /// The server or the disk failed this time: retry later.
+    #[error("{0}")]
+    Transient(String),
+}
+
+/// Whether `s` is an address lettre can send to: `a@b.c` or `Name <a@b.c>`.
+pub fn valid_address(s: &str) -> bool {
+    Mailbox::from_str(s.trim()).is_ok()
+}
+
+pub struct Mailer {
+    smtp: Option<SmtpTransport>,
+    outbox: PathBuf,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(cfg: &MailConfig, data_dir: &std::path::Path) -> anyhow::Result<Self> {
+        let from: Mailbox = cfg.from.parse().map_err(|e| anyhow::anyhow!("mail_from {:?}: {e}", cfg.from))?;
+        let smtp = match &cfg.smtp {
+            None => None,
+            Some(s) => {
+                let mut b = match s.tls {
+                    SmtpTls::Tls => SmtpTransport::relay(&s.host)?,
+                    SmtpTls::StartTls => SmtpTransport::starttls_relay(&s.host)?,
+                    SmtpTls::None => SmtpTransport::builder_dangerous(&s.host),
+                }
+                .port(s.port)
+                .timeout(Some(std::time::Duration::from_secs(20)));
+                if let (Some(u), Some(p)) = (&s.user, &s.password) {
+                    b = b.credentials(Credentials::new(u.clone(), p.clone()));
+                }
+                Some(b.build())
+            }
+        };
+        let outbox = data_dir.join("outbox");
+        std::fs::create_dir_all(&outbox)?;
+        Ok(Mailer { smtp, outbox, from })
+    }
+
+    fn build(&self, mail: &Mail) -> Result<Message, MailError> {
+        let to: Mailbox = mail
+            .to
+            .parse()
+            .map_err(|e| MailError::Invalid(format!("the address {:?} is not valid: {e}", mail.to)))?;
+        Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&mail.subject)
+            .message_id(Some(format!("<{}@proofroom>", mail.id)))
+            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .map_err(|e| MailError::Invalid(e.to_string()))
+    }
+
+    /// Sends one message, or writes it to the outbox. Returns how it went out.
+    pub fn deliver(&self, mail: &Mail) -> Result<&'static str, MailError> {
+        let message = self.build(mail)?;
+        match &self.smtp {
+            Some(smtp) => {
+                smtp.send(&message).map_err(|e| {
+                    if e.is_permanent() {
+                        MailError::Invalid(e.to_string())
+                    } else {
+                        MailError::Transient(e.to_string())
+                    }
+                })?;
+                Ok("smtp")
+            }
+            None => {
+                let path = self.outbox.join(format!("{}.eml", mail.id));
+                let tmp = self.outbox.join(format!("{}.eml.part", mail.id));
+                let write = || -> std::io::Result<()> {
+                    let mut f = std::fs::File::create(&tmp)?;
+                    f.write_all(&message.formatted())?;
+                    f.sync_all()?;
+                    std::fs::rename(&tmp, &path)
+                };
+                write().map_err(|e| MailError::Transient(format!("writing {}: {e}", path.display())))?;
+                Ok("outbox")
+            }
+        }
+    }
+}

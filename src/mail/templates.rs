@@ -1,0 +1,132 @@
+//! The messages proofroom sends, in the studio's name: a subject, a plain-text part and an
+//! HTML part with the same words.
+
+use maud::{DOCTYPE, Markup, html};
+
+/// A message's words.
+pub struct Content {
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+fn frame(studio: &str, body: Markup) -> String {
+    html! {
+        (DOCTYPE)
+        html {
+            body style="margin:0;background:#f5f2ed;font-family:Georgia,serif;color:#1c1a17" {
+                table width="100%" cellpadding="0" cellspacing="0" role="presentation" {
+                    tr { td align="center" style="padding:32px 16px" {
+                        table width="560" cellpadding="0" cellspacing="0" role="presentation" style="max-width:560px;background:#fffdf9;border:1px solid #e3ddd3;border-radius:12px" {
+                            tr { td style="padding:28px 32px 8px;font-size:13px;letter-spacing:.12em;text-transform:uppercase;color:#a8562e;font-family:Arial,sans-serif" { (studio) } }
+                            tr { td style="padding:8px 32px 32px;font-size:16px;line-height:1.55" { (body) } }
+                        }
+                    } }
+                }
+            }
+        }
+    }
+    .into_string()
+}
+
+fn button(href: &str, label: &str) -> Markup {
+    html! {
+        p style="margin:24px 0" {
+            a href=(href) style="display:inline-block;background:#1c1a17;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-family:Arial,sans-serif;font-weight:bold" { (label) }
+        }
+    }
+}
+
+/// The photographer sends a gallery link to a client.
+pub fn invitation(studio: &str, gallery: &str, url: &str, has_password: bool) -> Content {
+    let pw = if has_password { " Your photographer will give you its password." } else { "" };
+    Content {
+        subject: format!("Your photos are ready to choose: {gallery}"),
+        text: format!(
+            "Hello,\n\nYour gallery \"{gallery}\" from {studio} is ready.{pw}\n\nOpen it here: {url}\n\nWhat happens next: heart your favourites, submit your selection, and we retouch and deliver your finals in the same gallery.\n\n{studio}\n"
+        ),
+        html: frame(
+            studio,
+            html! {
+                h1 style="font-size:26px;margin:0 0 12px" { "Your photos are ready" }
+                p { "Your gallery " strong { (gallery) } " is ready for you." (pw) }
+                (button(url, "Open your gallery"))
+                p style="color:#6d675f;font-size:14px" { "What happens next: heart your favourites, submit your selection, and we retouch and deliver your finals in the same gallery." }
+                p style="color:#6d675f;font-size:13px;word-break:break-all" { "Or copy this link: " (url) }
+            },
+        ),
+    }
+}
+
+/// A client submitted a selection (to the photographer).
+pub fn selection_submitted(
+    studio: &str,
+    gallery: &str,
+    who: &str,
+    count: usize,
+    lightroom: &str,
+    admin_url: &str,
+) -> Content {
+    Content {
+        subject: format!("{who} submitted {count} favourites in {gallery}"),
+        text: format!(
+            "{who} submitted their selection of {count} photos in \"{gallery}\".\n\nLightroom filter (Library > Text > Filename > Contains):\n{lightroom}\n\nSee it: {admin_url}\n"
+        ),
+        html: frame(
+            studio,
+            html! {
+                h1 style="font-size:24px;margin:0 0 12px" { "A selection came in" }
+                p { strong { (who) } " submitted " (count) " favourites in " strong { (gallery) } "." }
+                p style="font-size:13px;color:#6d675f" { "Lightroom filter (Library → Text → Filename → Contains):" }
+                pre style="white-space:pre-wrap;background:#f5f2ed;padding:12px;border-radius:8px;font-size:13px" { (lightroom) }
+                (button(admin_url, "See the selection"))
+            },
+        ),
+    }
+}
+
+/// New comments in a gallery, gathered into one message (to the photographer).
+pub fn comment_digest(
+    studio: &str,
+    gallery: &str,
+    comments: &[(String, String, bool)],
+    admin_url: &str,
+) -> Content {
+    let n = comments.len();
+    let mut text = format!("{n} new note(s) in \"{gallery}\":\n\n");
+    for (file, body, retouch) in comments {
+        text.push_str(&format!("- {file}{}: {body}\n", if *retouch { " [retouch request]" } else { "" }));
+    }
+    text.push_str(&format!("\nReply: {admin_url}\n"));
+    Content {
+        subject: format!("{n} new note{} in {gallery}", if n == 1 { "" } else { "s" }),
+        text,
+        html: frame(
+            studio,
+            html! {
+                h1 style="font-size:24px;margin:0 0 12px" { "New notes from your client" }
+                ul style="padding-left:18px" {
+                    @for (file, body, retouch) in comments {
+                        li style="margin-bottom:10px" {
+                            strong { (file) } @if *retouch { " · retouch request" } br; (body)
+                        }
+                    }
+                }
+                (button(admin_url, "Read and reply"))
+            },
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_parts_escape_what_clients_typed() {
+        let c =
+            comment_digest("Studio", "G", &[("a.jpg".into(), "<script>x</script>".into(), true)], "http://x");
+        assert!(c.html.contains("&lt;script&gt;") && !c.html.contains("<script>x"));
+        assert!(c.text.contains("[retouch request]"));
+    }
+}

@@ -1,0 +1,130 @@
+//! Mail: the outbox default, a real SMTP server, and an SMTP server that is down at first.
+
+use serde_json::json;
+
+use crate::support::*;
+
+fn smtp_env(port: u16) -> Vec<(String, String)> {
+    vec![
+        ("PROOFROOM_SMTP_HOST".into(), "127.0.0.1".into()),
+        ("PROOFROOM_SMTP_PORT".into(), port.to_string()),
+        ("PROOFROOM_SMTP_TLS".into(), "none".into()),
+        ("PROOFROOM_MAIL_FROM".into(), "Lumen Studio <studio@example.com>".into()),
+        ("PROOFROOM_NOTIFY_EMAIL".into(), "photographer@example.com".into()),
+        ("PROOFROOM_DIGEST_DELAY_S".into(), "1".into()),
+    ]
+}
+
+async fn start_with(env: Vec<(String, String)>) -> Server {
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    Server::start_with(&pairs).await
+}
+
+#[tokio::test]
+async fn without_smtp_mail_lands_in_the_outbox_folder_and_page() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Outbox", 1).await;
+    let (status, body) = api
+        .post_json(&format!("/galleries/{g}/shares"), json!({ "label": "x", "email": "not an address" }))
+        .await;
+    assert_eq!(status, 400, "{body}");
+    let link = share_link(&api, &g, json!({ "label": "Anna", "email": "anna@example.com" })).await;
+    let outbox = server.data().join("outbox");
+    wait_for("an .eml in the outbox", std::time::Duration::from_secs(20), || async {
+        std::fs::read_dir(&outbox)
+            .map(|d| d.filter_map(|e| e.ok()).any(|e| e.path().extension().is_some_and(|x| x == "eml")))
+            .unwrap_or(false)
+    })
+    .await;
+    let eml = std::fs::read_dir(&outbox)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .find(|e| e.path().extension().is_some_and(|x| x == "eml"))
+        .unwrap();
+    let text = decode_mail(&std::fs::read(eml.path()).unwrap());
+    assert!(text.contains("To: anna@example.com"), "{text}");
+    assert!(
+        text.contains("multipart/alternative") && text.contains("text/html") && text.contains("text/plain")
+    );
+    assert!(text.contains(&link), "the link is in the message");
+    let admin = admin_client(&server).await;
+    let page = admin.get(server.url("/admin/outbox")).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("anna@example.com") && page.contains("written to outbox"), "{page}");
+}
+
+#[tokio::test]
+async fn invitation_selection_and_comment_digest_go_through_a_real_smtp_server() {
+    let sink = SmtpSink::start(SmtpSink::free_port()).await;
+    let server = start_with(smtp_env(sink.port)).await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Wedding", 2).await;
+    let link = share_link(
+        &api,
+        &g,
+        json!({ "label": "Anna", "favourite": true, "comment": true, "email": "anna@example.com" }),
+    )
+    .await;
+    let mails = sink.wait_for_messages(1).await;
+    assert!(
+        mails[0].contains("anna@example.com") && mails[0].contains("Your photos are ready"),
+        "{}",
+        mails[0]
+    );
+
+    let c = browser_client();
+    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let csrf = meta_csrf(&page);
+    let pid = photos[0]["id"].as_str().unwrap();
+    let r = c
+        .post(server.url(&format!("{link}/favourite")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "photo": pid, "on": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    for text in ["Lovely!", "Please retouch the sky"] {
+        let r = c
+            .post(server.url(&format!("{link}/comments")))
+            .header("x-csrf-token", &csrf)
+            .json(&json!({ "photo": pid, "text": text, "retouch": true }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+    let r =
+        c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let mails = sink.wait_for_messages(3).await;
+    let all = mails.join("\n");
+    assert!(all.contains("submitted 1 favourites in Wedding"), "{all}");
+    assert!(all.contains("IMG_0000"), "the Lightroom string is in the notice");
+    let digests: Vec<&String> = mails.iter().filter(|m| m.contains("new notes in Wedding")).collect();
+    assert_eq!(digests.len(), 1, "two notes make one digest: {all}");
+    assert!(digests[0].contains("Please retouch the sky") && digests[0].contains("photographer@example.com"));
+}
+
+#[tokio::test]
+async fn a_message_waits_while_smtp_is_down_and_goes_out_when_it_is_back() {
+    let port = SmtpSink::free_port();
+    let server = start_with(smtp_env(port)).await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Retry", 1).await;
+    share_link(&api, &g, json!({ "label": "Anna", "email": "anna@example.com" })).await;
+    let admin = admin_client(&server).await;
+    wait_for("the failed try to show in the outbox", std::time::Duration::from_secs(20), || async {
+        let page = admin.get(server.url("/admin/outbox")).send().await.unwrap().text().await.unwrap();
+        page.contains("retrying")
+    })
+    .await;
+    let sink = SmtpSink::start(port).await;
+    let mails = sink.wait_for_messages(1).await;
+    assert!(mails[0].contains("anna@example.com"));
+    wait_for("the outbox to say sent", std::time::Duration::from_secs(10), || async {
+        let page = admin.get(server.url("/admin/outbox")).send().await.unwrap().text().await.unwrap();
+        page.contains("data-state=\"sent\"")
+    })
+    .await;
+}
