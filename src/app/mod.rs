@@ -2,6 +2,7 @@
 //! and return domain results or an `AppError`; the web layer maps that to HTTP in one place.
 
 pub mod auth;
+pub mod downloads;
 pub mod galleries;
 pub mod maintenance;
 pub mod media_urls;

@@ -14,6 +14,11 @@ pub struct Permissions {
 }
 
 impl Permissions {
+    /// May a visitor download anything at all?
+    pub fn may_download_any(self) -> bool {
+        self.download_proofs || self.download_finals
+    }
+
     /// May a visitor with these permissions download a photo in `state`?
     pub fn may_download(self, state: PhotoState) -> bool {
         match state {

@@ -243,3 +243,24 @@ pub async fn reply(
     app::proofing::comment(state, None, gid, photo, &f.text, false).await?;
     Ok(Redirect::see_other(format!("/admin/galleries/{gid}/selections")).into_response())
 }
+
+#[derive(Deserialize)]
+pub struct ZipQuery {
+    size: Option<String>,
+}
+
+/// Every photo of a gallery as one zip, for the photographer.
+#[handler]
+pub async fn zip(
+    Data(state): Data<&AppState>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    poem::web::Query(q): poem::web::Query<ZipQuery>,
+) -> poem::Result<Response> {
+    let gid = gallery_id(&id)?;
+    let g = app::galleries::get(state, gid).await?;
+    let photos = app::photos::list(state, gid).await?;
+    let items =
+        app::downloads::plan(state, &photos, None, None, app::downloads::Size::parse(q.size.as_deref()))?;
+    Ok(super::zip::response(items, &g.title))
+}

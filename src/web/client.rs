@@ -198,6 +198,7 @@ pub async fn photos_page(
         can_comment: v.share.permissions.comment,
         downloads,
         set_id: set.id.to_string(),
+        zip_href: v.share.permissions.may_download_any().then(|| format!("{b}/zip?set={}", set.id)),
     };
     Ok(views::gallery(&page).into_response())
 }
@@ -334,4 +335,33 @@ pub async fn download(
     }
     let blob = p.original.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
     Ok(Redirect::see_other(media_urls::url(state, MediaKind::Original, &blob)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct ZipQuery {
+    set: Option<String>,
+    /// `favourites` for the visitor's hearts only.
+    list: Option<String>,
+    /// `web` for the 2048 px previews.
+    size: Option<String>,
+}
+
+/// "Download all" / "download my favourites" as one zip, within the link's permissions.
+#[handler]
+pub async fn zip(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path(token): Path<String>,
+    Query(q): Query<ZipQuery>,
+) -> poem::Result<Response> {
+    let v = require_visit(state, jar, &token).await?;
+    let set = set_of(state, &v, q.set.as_deref()).await?;
+    let photos = app::photos::list(state, set.id).await?;
+    let only = match q.list.as_deref() {
+        Some("favourites") => Some(app::proofing::selection(state, v.visitor.id, set.id).await?.photos),
+        _ => None,
+    };
+    let size = app::downloads::Size::parse(q.size.as_deref());
+    let items = app::downloads::plan(state, &photos, Some(v.share.permissions), only.as_deref(), size)?;
+    Ok(super::zip::response(items, &set.title))
 }

@@ -12,6 +12,7 @@ mod models;
 mod session;
 mod upload;
 mod views;
+mod zip;
 
 use poem::{
     EndpointExt, IntoEndpoint, Route, Server, get, handler,
@@ -57,6 +58,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin_sharing::reopen))
         .at("/admin/galleries/:id/comments", post(admin_sharing::reply))
         .at("/admin/outbox", get(admin_sharing::outbox))
+        .at("/admin/galleries/:id/zip", get(admin_sharing::zip))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))
@@ -66,6 +68,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/g/:token/submit", post(client::submit))
         .at("/g/:token/comments", get(client::comments_json).post(client::add_comment))
         .at("/g/:token/download/:photo", get(client::download))
+        .at("/g/:token/zip", get(client::zip))
         .nest("/api/openapi.json", spec)
         .nest("/api/docs", docs)
         .nest("/api", api.into_endpoint().catch_all_error(error::api_catch_all))

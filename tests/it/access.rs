@@ -147,6 +147,8 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/g/:token/comments", format!("{link}/comments?photo={pid}"), [200; 5]),
         ("POST", "/g/:token/comments", format!("{link}/comments"), [403; 5]),
         ("GET", "/g/:token/download/:photo", format!("{link}/download/{pid}"), [403; 5]),
+        ("GET", "/g/:token/zip", format!("{link}/zip"), [403; 5]),
+        ("GET", "/admin/galleries/:id/zip", format!("/admin/galleries/{g}/zip"), [303, 303, 303, 200, 200]),
         ("POST", "/api", format!("/api/v1/galleries/{g}/shares"), [401, 401, 400, 401, 401]),
         ("GET", "/api", format!("/api/v1/galleries/{g}/selections"), [401, 401, 200, 401, 401]),
         ("GET", "/admin/outbox", "/admin/outbox".into(), [303, 303, 303, 200, 200]),
@@ -311,6 +313,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("POST", "/comments", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("GET", "/download/PID", [401, 404, 410, 410, 401, 401, 401, 303]),
+        ("GET", "/zip", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/submit", [401, 404, 410, 410, 401, 401, 401, 303]),
         // Wrong passwords from one address: by the right client's turn it has failed five
         // times, so even a right password would wait.
@@ -322,6 +325,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/comments",
         "/g/:token/favourite",
         "/g/:token/download/:photo",
+        "/g/:token/zip",
         "/g/:token/submit",
         "/g/:token/unlock",
     ];

@@ -12,3 +12,4 @@ mod crash;
 mod mail;
 mod renditions;
 mod support;
+mod zip;

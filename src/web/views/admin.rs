@@ -166,6 +166,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                             }
                             button.button.primary type="submit" { "Save" }
                         }
+                        a.button href={ "/admin/galleries/" (g.id) "/zip" } download { "Download all (zip)" }
                         a.button.danger href={ "/admin/galleries/" (g.id) "/delete" } { "Delete gallery…" }
                     }
                 }

@@ -136,6 +136,8 @@ pub struct Gallery<'a> {
     /// Photo ids the visitor may download, with their download URL.
     pub downloads: Vec<(String, String)>,
     pub set_id: String,
+    /// The zip of everything this visitor may download here, if anything.
+    pub zip_href: Option<String>,
 }
 
 pub fn gallery(m: &Gallery) -> Markup {
@@ -173,6 +175,13 @@ pub fn gallery(m: &Gallery) -> Markup {
                             button.button.primary #submit type="submit" disabled[n == 0] { "Submit selection" }
                         }
                     }
+                }
+            }
+            @if let Some(z) = &m.zip_href {
+                nav.downloads aria-label="Downloads" {
+                    a.button href=(z) download { "Download all" }
+                    @if n > 0 { a.button href={ (z) "&list=favourites" } download { "Download my favourites" } }
+                    a.button href={ (z) "&size=web" } download { "Web size" }
                 }
             }
             main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) {

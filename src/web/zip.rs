@@ -1,0 +1,37 @@
+//! Streaming a zip as the response body: the archive is written into one end of an
+//! in-memory pipe while the client reads the other, so memory stays flat.
+
+use poem::{Body, Response};
+
+use crate::app::downloads::{self, ZipItem};
+
+/// A file name for `Content-Disposition`: letters, digits, dashes.
+fn attachment_name(title: &str) -> String {
+    let s: String = title.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    let s = s.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    if s.is_empty() { "photos".into() } else { s }
+}
+
+pub fn response(items: Vec<ZipItem>, title: &str) -> Response {
+    let (reader, writer) = tokio::io::duplex(256 * 1024);
+    tokio::spawn(async move {
+        // A failure mid-way can only end the stream early; the client sees a short download.
+        if let Err(e) = downloads::write_zip(items, writer).await {
+            tracing::warn!("zip download stopped: {e}");
+        }
+    });
+    Response::builder()
+        .content_type("application/zip")
+        .header("content-disposition", format!("attachment; filename=\"{}.zip\"", attachment_name(title)))
+        .header("cache-control", "private, no-store")
+        .body(Body::from_async_read(reader))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn attachment_names_are_plain() {
+        assert_eq!(super::attachment_name("Anna & Tom — Wedding"), "Anna-Tom-Wedding");
+        assert_eq!(super::attachment_name("«»"), "photos");
+    }
+}
