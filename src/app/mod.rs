@@ -1,6 +1,7 @@
 //! Use cases: the rules of proofroom, callable without HTTP. Functions take plain inputs
 //! and return domain results or an `AppError`; the web layer maps that to HTTP in one place.
 
+pub mod activity;
 pub mod auth;
 pub mod downloads;
 pub mod galleries;

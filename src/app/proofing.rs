@@ -5,8 +5,8 @@
 use super::{AppError, Result, blocking, clean_text};
 use crate::{
     domain::{
-        Comment, CommentId, Gallery, GalleryId, PhotoId, Proofing, Selection, ShareLink, Visitor, VisitorId,
-        now_ms,
+        ActivityKind, Comment, CommentId, Gallery, GalleryId, PhotoId, Proofing, Selection, ShareLink,
+        Visitor, VisitorId, now_ms,
     },
     state::AppState,
 };
@@ -31,7 +31,7 @@ pub async fn favourite(
     }
     let db = state.db.clone();
     let (gid, max) = (gallery.id, gallery.proofing.max);
-    blocking(move || {
+    let sel = blocking(move || {
         let p = db
             .photo(photo)?
             .filter(|p| p.gallery == gid)
@@ -56,7 +56,9 @@ pub async fn favourite(
             Ok(())
         })?
     })
-    .await
+    .await?;
+    super::activity::log(state, gid, visitor, ActivityKind::Heart { photo, on }).await;
+    Ok(sel)
 }
 
 /// Submits the visitor's selection; from then on it is locked.
@@ -87,6 +89,7 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
         Ok((sel, filenames, who))
     })
     .await?;
+    super::activity::log(state, gid, visitor, ActivityKind::Submit { count: filenames.len() }).await;
     // The selection is saved; a mail that cannot be queued must not undo it.
     if let Err(e) = super::notify::selection_submitted(state, gallery, &who, &filenames).await {
         tracing::error!("could not queue the selection notice: {e}");
@@ -148,7 +151,8 @@ pub async fn comment(
         Ok(db.add_comment(&rec)?)
     })
     .await?;
-    if c.visitor.is_some() {
+    if let Some(v) = c.visitor {
+        super::activity::log(state, gallery, v, ActivityKind::Comment { photo }).await;
         super::notify::comment_added(state, gallery).await?;
     }
     Ok(c)

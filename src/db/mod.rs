@@ -2,6 +2,7 @@
 //! short, and callers run it on a blocking thread (`app::blocking`). No method waits on the
 //! network or on big file I/O while a write transaction is open.
 
+mod activity;
 mod auth;
 mod codec;
 mod galleries;

@@ -55,6 +55,12 @@ impl Db {
         Ok(())
     }
 
+    pub fn visitor_by_id(&self, id: VisitorId) -> Result<Option<Visitor>> {
+        let txn = self.read()?;
+        let t = txn.open_table(VISITORS)?;
+        t.get(id.key())?.map(|v| codec::decode(v.value())).transpose()
+    }
+
     pub fn visitor_by_session(&self, session_hash: &[u8; 32]) -> Result<Option<Visitor>> {
         let txn = self.read()?;
         let Some(id) = txn.open_table(VISITOR_SESSIONS)?.get(session_hash)?.map(|v| v.value()) else {

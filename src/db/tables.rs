@@ -60,6 +60,12 @@ pub const COMMENTS: TableDefinition<(u128, u128, u128), &[u8]> = TableDefinition
 /// `mail id → Mail`: every outgoing message and its status.
 pub const MAILS: TableDefinition<u128, &[u8]> = TableDefinition::new("mails-0");
 
+/// `ulid → Activity`: what visitors did, in time order (ULIDs sort by time).
+pub const ACTIVITY: TableDefinition<u128, &[u8]> = TableDefinition::new("activity-0");
+
+/// Index: `(gallery id, activity ulid) → ()`.
+pub const GALLERY_ACTIVITY: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_activity-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -81,5 +87,7 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(SELECTIONS)?;
     txn.open_table(COMMENTS)?;
     txn.open_table(MAILS)?;
+    txn.open_table(ACTIVITY)?;
+    txn.open_table(GALLERY_ACTIVITY)?;
     Ok(())
 }

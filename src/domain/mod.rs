@@ -11,7 +11,9 @@ pub use mail::{Mail, MailStatus};
 pub use records::{
     Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing, Rendition, Spec, Version,
 };
-pub use sharing::{Comment, Permissions, Selection, ShareLink, ShareRefusal, Visitor};
+pub use sharing::{
+    Activity, ActivityKind, Comment, Permissions, Selection, ShareLink, ShareRefusal, Visitor,
+};
 
 /// Milliseconds since the Unix epoch; all stored times use it.
 pub fn now_ms() -> u64 {

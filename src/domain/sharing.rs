@@ -82,6 +82,37 @@ pub struct Selection {
     pub submitted_ms: Option<u64>,
 }
 
+/// Something a visitor did, for the photographer's activity pages.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Activity {
+    pub at_ms: u64,
+    pub gallery: GalleryId,
+    pub visitor: VisitorId,
+    pub what: ActivityKind,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ActivityKind {
+    /// Opened the cover or the photos.
+    View,
+    Heart {
+        photo: PhotoId,
+        on: bool,
+    },
+    Comment {
+        photo: PhotoId,
+    },
+    Submit {
+        count: usize,
+    },
+    /// One photo (`Some`) or a zip of several (`count`).
+    Download {
+        photo: Option<PhotoId>,
+        count: usize,
+    },
+}
+
 /// A comment on a photo, by a visitor or (with `visitor: None`) the photographer.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Comment {

@@ -184,7 +184,9 @@ async fn gallery_rows(state: &AppState) -> Result<Vec<views::GalleryRow>, AppErr
 #[handler]
 pub async fn dashboard(Data(state): Data<&AppState>, admin: Admin) -> poem::Result<Markup> {
     let rows = gallery_rows(state).await?;
-    Ok(views::dashboard(&state.config.studio_name, &admin.csrf, &rows))
+    let events = app::activity::recent(state, None, 8).await?;
+    let recent = super::views::proofing::activity_list(&app::activity::describe(state, events).await?, true);
+    Ok(views::dashboard(&state.config.studio_name, &admin.csrf, &rows, recent))
 }
 
 #[derive(Deserialize)]

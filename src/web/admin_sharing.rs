@@ -264,3 +264,16 @@ pub async fn zip(
         app::downloads::plan(state, &photos, None, None, app::downloads::Size::parse(q.size.as_deref()))?;
     Ok(super::zip::response(items, &g.title))
 }
+
+#[handler]
+pub async fn activity(
+    Data(state): Data<&AppState>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Markup> {
+    let gid = gallery_id(&id)?;
+    let g = app::galleries::get(state, gid).await?;
+    let events = app::activity::recent(state, Some(gid), 500).await?;
+    let lines = app::activity::describe(state, events).await?;
+    Ok(views::activity(&state.config.studio_name, &admin.csrf, &GalleryOut::from(&g), &lines))
+}

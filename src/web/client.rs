@@ -14,7 +14,7 @@ use crate::{
         self, AppError,
         media_urls::{self, MediaKind},
     },
-    domain::{Gallery, GalleryId, PhotoId, ShareLink, Visitor},
+    domain::{ActivityKind, Gallery, GalleryId, PhotoId, ShareLink, Visitor},
     state::AppState,
 };
 
@@ -95,6 +95,7 @@ pub async fn cover(
         let (_, gallery) = app::sharing::resolve(state, &token).await?;
         return Ok(views::password(studio, &gallery.title, &format!("{}/unlock", base(&token)), None));
     };
+    app::activity::log(state, v.gallery.id, v.visitor.id, ActivityKind::View).await;
     let photos = app::photos::list(state, v.gallery.id).await?;
     let cover_url = photos
         .iter()
@@ -169,6 +170,7 @@ pub async fn photos_page(
         return Ok(Redirect::see_other(base(&token)).into_response());
     };
     let set = set_of(state, &v, q.set.as_deref()).await?;
+    app::activity::log(state, set.id, v.visitor.id, ActivityKind::View).await;
     let mut sets = vec![v.gallery.clone()];
     sets.extend(app::galleries::children(state, v.gallery.id).await?);
     let shown: Vec<_> =
@@ -334,6 +336,8 @@ pub async fn download(
         return Err(AppError::Forbidden("This photo is not available to download yet.".into()).into());
     }
     let blob = p.original.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+    let what = ActivityKind::Download { photo: Some(p.photo.id), count: 1 };
+    app::activity::log(state, p.photo.gallery, v.visitor.id, what).await;
     Ok(Redirect::see_other(media_urls::url(state, MediaKind::Original, &blob)).into_response())
 }
 
@@ -363,5 +367,7 @@ pub async fn zip(
     };
     let size = app::downloads::Size::parse(q.size.as_deref());
     let items = app::downloads::plan(state, &photos, Some(v.share.permissions), only.as_deref(), size)?;
+    let what = ActivityKind::Download { photo: None, count: items.len() };
+    app::activity::log(state, set.id, v.visitor.id, what).await;
     Ok(super::zip::response(items, &set.title))
 }

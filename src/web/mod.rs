@@ -58,6 +58,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin_sharing::reopen))
         .at("/admin/galleries/:id/comments", post(admin_sharing::reply))
         .at("/admin/outbox", get(admin_sharing::outbox))
+        .at("/admin/galleries/:id/activity", get(admin_sharing::activity))
         .at("/admin/galleries/:id/zip", get(admin_sharing::zip))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))

@@ -152,6 +152,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("POST", "/api", format!("/api/v1/galleries/{g}/shares"), [401, 401, 400, 401, 401]),
         ("GET", "/api", format!("/api/v1/galleries/{g}/selections"), [401, 401, 200, 401, 401]),
         ("GET", "/admin/outbox", "/admin/outbox".into(), [303, 303, 303, 200, 200]),
+        (
+            "GET",
+            "/admin/galleries/:id/activity",
+            format!("/admin/galleries/{g}/activity"),
+            [303, 303, 303, 200, 200],
+        ),
         ("GET", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 200, 200]),
         ("POST", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 403, 400]),
         (

@@ -125,6 +125,28 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
         .unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(heart(&id(0), false).await.unwrap().status(), 200, "reopened");
+
+    // Everything the client did is on the activity page and the dashboard.
+    let page = admin
+        .get(server.url(&format!("/admin/galleries/{g}/activity")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for line in [
+        "opened the gallery",
+        "hearted IMG_0000.jpg",
+        "left a note on IMG_0001.jpg",
+        "submitted 2 favourites",
+        "un-hearted IMG_0000.jpg",
+        "A visitor (Anna)",
+    ] {
+        assert!(page.contains(line), "activity lacks {line:?}");
+    }
+    let dash = admin.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
+    assert!(dash.contains("Recent client activity") && dash.contains("un-hearted IMG_0000.jpg"));
 }
 
 #[tokio::test]

@@ -62,7 +62,7 @@ pub struct GalleryRow {
     pub cover_url: Option<String>,
 }
 
-pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
+pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow], recent: Markup) -> Markup {
     let chrome = Chrome { studio, csrf: Some(csrf) };
     let total: usize = rows.iter().map(|r| r.photos).sum();
     layout(
@@ -85,6 +85,9 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow]) -> Markup {
                     }
                     button.button.primary type="submit" { "Create gallery" }
                 }
+            }
+            @if !rows.is_empty() {
+                section.card.recent { h2 { "Recent client activity" } (recent) }
             }
             @if rows.is_empty() {
                 section.card.empty {

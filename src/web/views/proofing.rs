@@ -45,7 +45,10 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
         section.card.share #sharing {
             div.share-head {
                 h2 { "Share & proofing" }
-                a.button href={ "/admin/galleries/" (g.id) "/selections" } { "Selections & comments →" }
+                span.row {
+                    a.button href={ "/admin/galleries/" (g.id) "/activity" } { "Activity" }
+                    a.button href={ "/admin/galleries/" (g.id) "/selections" } { "Selections & comments →" }
+                }
             }
             div.share-grid {
                 form.share-form method="post" action={ "/admin/galleries/" (g.id) "/shares" } {
@@ -237,6 +240,35 @@ pub fn outbox(studio: &str, csrf: &str, mails: &[crate::domain::Mail], smtp: boo
                     }
                 }
             }
+        },
+    )
+}
+
+/// A list of activity lines; `with_gallery` adds the gallery's name (the dashboard).
+pub fn activity_list(lines: &[crate::app::activity::Line], with_gallery: bool) -> Markup {
+    html! {
+        @if lines.is_empty() { p.muted { "Nothing yet. Activity appears here when clients open their links." } }
+        ol.activity {
+            @for l in lines {
+                li {
+                    span.when { (human_time(l.at_ms)) }
+                    span { strong { (l.who) } " " (l.what)
+                        @if with_gallery { " in " a href={ "/admin/galleries/" (l.gallery) "/activity" } { (l.gallery_title) } }
+                    }
+                }
+            }
+        }
+    }
+}
+
+pub fn activity(studio: &str, csrf: &str, g: &GalleryOut, lines: &[crate::app::activity::Line]) -> Markup {
+    layout(
+        &Chrome { studio, csrf: Some(csrf) },
+        "Activity",
+        html! {
+            nav.crumbs { a href="/admin" { "Galleries" } span { "/" } a href={ "/admin/galleries/" (g.id) } { (g.title) } }
+            div.pagehead { div { p.eyebrow { "Activity" } h1 { "Who did what" } p.muted { "Views, hearts, notes, submissions and downloads, newest first." } } }
+            section.card { (activity_list(lines, false)) }
         },
     )
 }

@@ -1,0 +1,41 @@
+//! The activity log: what visitors did, newest first per gallery or across all.
+
+use redb::ReadableTable;
+
+use super::{Db, Result, codec, tables::*};
+use crate::domain::{Activity, GalleryId};
+
+impl Db {
+    pub fn log_activity(&self, a: &Activity) -> Result<()> {
+        let id = ulid::Ulid::new().0;
+        let txn = self.write()?;
+        txn.open_table(ACTIVITY)?.insert(id, codec::encode(a)?.as_slice())?;
+        txn.open_table(GALLERY_ACTIVITY)?.insert((a.gallery.key(), id), ())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// The newest `limit` events, of one gallery or of all.
+    pub fn activity(&self, gallery: Option<GalleryId>, limit: usize) -> Result<Vec<Activity>> {
+        let txn = self.read()?;
+        let t = txn.open_table(ACTIVITY)?;
+        let mut out = Vec::new();
+        match gallery {
+            None => {
+                for row in t.iter()?.rev().take(limit) {
+                    out.push(codec::decode(row?.1.value())?);
+                }
+            }
+            Some(g) => {
+                let idx = txn.open_table(GALLERY_ACTIVITY)?;
+                let g = g.key();
+                for row in idx.range((g, 0)..=(g, u128::MAX))?.rev().take(limit) {
+                    if let Some(v) = t.get(row?.0.value().1)? {
+                        out.push(codec::decode(v.value())?);
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+}
