@@ -39,12 +39,11 @@ pub async fn describe(state: &AppState, events: Vec<Activity>) -> Result<Vec<Lin
         let mut galleries = std::collections::HashMap::new();
         let mut out = Vec::new();
         for e in events {
-            if !galleries.contains_key(&e.gallery) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = galleries.entry(e.gallery) {
                 let g = db.gallery(e.gallery)?;
                 let visitors = db.visitors(e.gallery)?;
                 let shares = db.shares(e.gallery)?;
-                let photos = db.photos(e.gallery)?;
-                galleries.insert(e.gallery, (g, visitors, shares, photos));
+                slot.insert((g, visitors, shares, db.photos(e.gallery)?));
             }
             let (g, visitors, shares, photos) = &galleries[&e.gallery];
             // Visitors are recorded against the shared gallery; a set inside it finds them there.
