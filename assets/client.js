@@ -11,6 +11,18 @@
   const csrf = csrfMeta ? csrfMeta.content : "";
   const locked = main.dataset.locked === "true";
   const tiles = [...document.querySelectorAll("#photos .tile")];
+  // The grid is shared by all visitors; this visitor's hearts come from data-hearted.
+  const hearted = new Set((main.dataset.hearted || "").split(" ").filter(Boolean));
+  tiles.forEach((t) => {
+    t.dataset.name = t.querySelector("img") ? t.querySelector("img").alt : "";
+    t.querySelector(".open").type = "button";
+    const h = t.querySelector(".heart");
+    if (!h) return;
+    h.type = "button";
+    h.setAttribute("aria-pressed", String(hearted.has(t.dataset.id)));
+    h.setAttribute("aria-label", `Favourite ${t.dataset.name}`);
+    if (locked) h.disabled = true;
+  });
   const counter = document.getElementById("counter");
   const countEl = document.getElementById("count");
   const submitBtn = document.getElementById("submit");

@@ -15,6 +15,8 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Wrong share-link passwords, counted apart from admin logins.
     pub unlock_limiter: Arc<LoginLimiter>,
+    /// Hot renditions in memory. They never change (named by hash), so nothing goes stale.
+    pub rendition_cache: Arc<crate::app::media_urls::RenditionCache>,
 }
 
 impl AppState {
@@ -36,6 +38,7 @@ impl AppState {
             key,
             login_limiter: Arc::new(LoginLimiter::default()),
             unlock_limiter: Arc::new(LoginLimiter::default()),
+            rendition_cache: Arc::new(crate::app::media_urls::rendition_cache()),
         })
     }
 }

@@ -43,6 +43,11 @@ fn mac(state: &AppState, kind: MediaKind, blob: &Hash, exp: u64) -> String {
     blake3::keyed_hash(&state.key, msg.as_bytes()).to_hex()[..32].to_string()
 }
 
+/// The current signing window: URLs made within one window are identical.
+pub fn window() -> u64 {
+    now_s() / WINDOW_S
+}
+
 /// A path like `/media/r/<hash>/<expiry>/<sig>`, valid for one to two days.
 pub fn url(state: &AppState, kind: MediaKind, blob: &Hash) -> String {
     let exp = (now_s() / WINDOW_S + 2) * WINDOW_S;
@@ -55,6 +60,37 @@ pub struct MediaFile {
     pub content_type: &'static str,
     /// Seconds until the URL expires: how long caches may keep the answer.
     pub max_age: u64,
+}
+
+/// Renditions kept in memory, weighed by their size.
+pub type RenditionCache = quick_cache::sync::Cache<Hash, bytes::Bytes, ByteWeight>;
+
+#[derive(Clone)]
+pub struct ByteWeight;
+
+impl quick_cache::Weighter<Hash, bytes::Bytes> for ByteWeight {
+    fn weight(&self, _: &Hash, v: &bytes::Bytes) -> u64 {
+        v.len() as u64
+    }
+}
+
+/// 64 MiB of renditions: a thousand grid thumbs and some previews.
+pub fn rendition_cache() -> RenditionCache {
+    quick_cache::sync::Cache::with_weighter(2_000, 64 << 20, ByteWeight)
+}
+
+/// A rendition's bytes, from memory when hot, else read whole on a blocking thread (they
+/// are small, and one read beats streaming in many hops between threads).
+pub async fn read_rendition(state: &AppState, blob: Hash) -> Result<bytes::Bytes> {
+    if let Some(b) = state.rendition_cache.get(&blob) {
+        return Ok(b);
+    }
+    let path = state.blobs.path(&blob);
+    let data = blocking(move || std::fs::read(&path).map_err(|_| AppError::NotFound("no such media".into())))
+        .await?;
+    let data = bytes::Bytes::from(data);
+    state.rendition_cache.insert(blob, data.clone());
+    Ok(data)
 }
 
 /// Checks a URL's signature and expiry and finds the file.

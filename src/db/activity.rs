@@ -2,13 +2,17 @@
 
 use redb::ReadableTable;
 
-use super::{Db, Result, codec, tables::*};
+use super::{Db, DbError, Result, codec, tables::*};
 use crate::domain::{Activity, GalleryId};
 
 impl Db {
+    /// Records an event without waiting for fsync: page views must stay cheap, and the
+    /// log reaches the disk with the next durable commit (an upload, a heart). A crash may
+    /// lose the last few events, never anything a client or photographer made.
     pub fn log_activity(&self, a: &Activity) -> Result<()> {
         let id = ulid::Ulid::new().0;
-        let txn = self.write()?;
+        let mut txn = self.write()?;
+        txn.set_durability(redb::Durability::None).map_err(|e| DbError::Storage(e.into()))?;
         txn.open_table(ACTIVITY)?.insert(id, codec::encode(a)?.as_slice())?;
         txn.open_table(GALLERY_ACTIVITY)?.insert((a.gallery.key(), id), ())?;
         txn.commit()?;

@@ -1,6 +1,8 @@
 //! The client side of a share link: cover, password, gallery, hearts, submit, comments,
 //! downloads. A visitor is identified by a session cookie scoped to the link's path.
 
+use std::sync::Arc;
+
 use maud::Markup;
 use poem::{
     IntoResponse, Request, Response, handler,
@@ -159,9 +161,54 @@ pub struct SetQuery {
     set: Option<String>,
 }
 
+/// (set, [favourite, download proofs, download finals], media-URL window).
+type TileKey = (GalleryId, [bool; 3], u64);
+
+/// Rendered grids, shared by every visitor of the same set with the same permissions. An
+/// entry lives two seconds: long enough that a crowd opening one gallery costs one render,
+/// short enough that new photos show up at once. Keys carry the media-URL window, so
+/// cached URLs never outlive their signatures.
+pub struct TileCache(quick_cache::sync::Cache<TileKey, (std::time::Instant, Arc<String>)>);
+
+const TILE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+
+impl TileCache {
+    pub fn new() -> Self {
+        TileCache(quick_cache::sync::Cache::new(256))
+    }
+}
+
+async fn tiles(
+    state: &AppState,
+    cache: &TileCache,
+    v: &Visit,
+    set: &Gallery,
+    base: &str,
+) -> Result<Arc<String>, AppError> {
+    let perms = v.share.permissions;
+    let key = (set.id, [perms.favourite, perms.download_proofs, perms.download_finals], media_urls::window());
+    if let Some((built, html)) = cache.0.get(&key) {
+        if built.elapsed() < TILE_TTL {
+            return Ok(html);
+        }
+    }
+    let shown: Vec<_> =
+        app::photos::list(state, set.id).await?.into_iter().filter(|p| p.thumb.is_some()).collect();
+    let states: std::collections::HashMap<String, crate::domain::PhotoState> =
+        shown.iter().map(|p| (p.photo.id.to_string(), p.photo.state)).collect();
+    let outs: Vec<PhotoOut> = shown.iter().map(|p| PhotoOut::new(state, p)).collect();
+    let download_url = |p: &PhotoOut| {
+        states.get(&p.id).filter(|s| perms.may_download(**s)).map(|_| format!("{base}/download/{}", p.id))
+    };
+    let html = Arc::new(views::tiles(&outs, download_url, perms.favourite).into_string());
+    cache.0.insert(key, (std::time::Instant::now(), html.clone()));
+    Ok(html)
+}
+
 #[handler]
 pub async fn photos_page(
     Data(state): Data<&AppState>,
+    Data(cache): Data<&Arc<TileCache>>,
     jar: &CookieJar,
     Path(token): Path<String>,
     Query(q): Query<SetQuery>,
@@ -170,18 +217,13 @@ pub async fn photos_page(
         return Ok(Redirect::see_other(base(&token)).into_response());
     };
     let set = set_of(state, &v, q.set.as_deref()).await?;
-    app::activity::log(state, set.id, v.visitor.id, ActivityKind::View).await;
+    // A view is logged on the cover (where every visit starts), not on every grid load: a
+    // write per grid load would serialise a crowd of visitors on the database writer.
     let mut sets = vec![v.gallery.clone()];
     sets.extend(app::galleries::children(state, v.gallery.id).await?);
-    let shown: Vec<_> =
-        app::photos::list(state, set.id).await?.into_iter().filter(|p| p.thumb.is_some()).collect();
-    let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
     let b = base(&token);
-    let downloads = shown
-        .iter()
-        .filter(|p| v.share.permissions.may_download(p.photo.state))
-        .map(|p| (p.photo.id.to_string(), format!("{b}/download/{}", p.photo.id)))
-        .collect();
+    let grid = tiles(state, cache, &v, &set, &b).await?;
+    let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
     let page = views::Gallery {
         studio: &state.config.studio_name,
         csrf: &v.csrf,
@@ -191,14 +233,13 @@ pub async fn photos_page(
             .iter()
             .map(|g| (format!("{b}/photos?set={}", g.id), g.title.clone(), g.id == set.id))
             .collect(),
-        photos: shown.iter().map(|p| PhotoOut::new(state, p)).collect(),
+        tiles: maud::PreEscaped(grid.as_str()),
         hearted: sel.photos.iter().map(|p| p.to_string()).collect(),
         submitted: sel.submitted_ms.is_some(),
         min: set.proofing.min,
         max: set.proofing.max,
         can_favourite: v.share.permissions.favourite,
         can_comment: v.share.permissions.comment,
-        downloads,
         set_id: set.id.to_string(),
         zip_href: v.share.permissions.may_download_any().then(|| format!("{b}/zip?set={}", set.id)),
     };

@@ -39,10 +39,15 @@ pub async fn serve(
             .header(header::CACHE_CONTROL, cache)
             .finish());
     }
-    let mut resp = match files.create_response(&file.path, false, false) {
-        Ok(r) => r.into_response(),
-        Err(poem::error::StaticFileError::NotFound) => return Err(not_found().into()),
-        Err(e) => return Err(e.into()),
+    // Renditions come whole from memory (no ranges: browsers do not ask for them on
+    // images); originals stream from disk with Range support for resumable downloads.
+    let mut resp = match kind {
+        MediaKind::Rendition => Response::builder().body(media_urls::read_rendition(state, hash).await?),
+        MediaKind::Original => match files.create_response(&file.path, false, false) {
+            Ok(r) => r.into_response(),
+            Err(poem::error::StaticFileError::NotFound) => return Err(not_found().into()),
+            Err(e) => return Err(e.into()),
+        },
     };
     let headers = resp.headers_mut();
     headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(file.content_type));

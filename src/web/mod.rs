@@ -82,6 +82,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
                 .overriding("x-frame-options", "DENY"),
         )
         .data(state)
+        .data(std::sync::Arc::new(client::TileCache::new()))
         .into_endpoint()
 }
 

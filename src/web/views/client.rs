@@ -126,15 +126,14 @@ pub struct Gallery<'a> {
     pub title: &'a str,
     /// (href, title, current) per set (the shared gallery and the galleries inside it).
     pub sets: Vec<(String, String, bool)>,
-    pub photos: Vec<PhotoOut>,
+    /// The grid, rendered once for every visitor of the same set and permissions.
+    pub tiles: PreEscaped<&'a str>,
     pub hearted: Vec<String>,
     pub submitted: bool,
     pub min: Option<u32>,
     pub max: Option<u32>,
     pub can_favourite: bool,
     pub can_comment: bool,
-    /// Photo ids the visitor may download, with their download URL.
-    pub downloads: Vec<(String, String)>,
     pub set_id: String,
     /// The zip of everything this visitor may download here, if anything.
     pub zip_href: Option<String>,
@@ -184,7 +183,7 @@ pub fn gallery(m: &Gallery) -> Markup {
                     a.button href={ (z) "&size=web" } download { "Web size" }
                 }
             }
-            main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) {
+            main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) data-hearted=(m.hearted.join(" ")) {
                 @if m.sets.len() > 1 {
                     nav.tabs aria-label="Sets" {
                         @for (href, title, current) in &m.sets {
@@ -196,22 +195,7 @@ pub fn gallery(m: &Gallery) -> Markup {
                     p.notice { "Thank you! Your selection of " (count(n, "photo", "photos")) " is with us. Next: we retouch your favourites and deliver them here." }
                 }
                 p.toast #toast role="status" hidden {}
-                ul.justified #photos {
-                    @for p in &m.photos {
-                        @let w = p.thumb_width.unwrap_or(4);
-                        @let h = p.thumb_height.unwrap_or(3);
-                        @let hearted = m.hearted.contains(&p.id);
-                        li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-name=(p.filename) data-preview=[p.preview_url.as_deref()]
-                            data-download=[m.downloads.iter().find(|d| d.0 == p.id).map(|d| d.1.as_str())] {
-                            button.open type="button" aria-label={ "Open " (p.filename) } {
-                                @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading="lazy" width=(w) height=(h); }
-                            }
-                            @if m.can_favourite {
-                                button.heart type="button" aria-pressed=(hearted) aria-label={ "Favourite " (p.filename) } disabled[m.submitted] { "♥" }
-                            }
-                        }
-                    }
-                }
+                (m.tiles)
             }
             div.viewer-overlay #viewer role="dialog" aria-modal="true" aria-label="Photo viewer" hidden {
                 div.viewer-top {
@@ -238,7 +222,31 @@ pub fn gallery(m: &Gallery) -> Markup {
                     }
                 }
             }
-            (PreEscaped(""))
         },
     )
+}
+
+/// The photo grid, without anything of one visitor (their hearts are set by the script from
+/// `data-hearted`), so it can be rendered once and served to many. `download` gives a
+/// photo's download URL when this link may download it.
+pub fn tiles(
+    photos: &[PhotoOut],
+    download: impl Fn(&PhotoOut) -> Option<String>,
+    can_favourite: bool,
+) -> Markup {
+    html! {
+        ul.justified #photos {
+            @for p in photos {
+                @let w = p.thumb_width.unwrap_or(4);
+                @let h = p.thumb_height.unwrap_or(3);
+                li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-preview=[p.preview_url.as_deref()] data-download=[download(p)] {
+                    button.open {
+                        @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading="lazy" width=(w) height=(h); }
+                    }
+                    // Type, pressed state and label are set by the script (this visitor's hearts).
+                    @if can_favourite { button.heart { "♥" } }
+                }
+            }
+        }
+    }
 }
