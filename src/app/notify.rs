@@ -61,6 +61,17 @@ pub async fn selection_submitted(
     queue(state, &state.config.mail.notify.clone(), c).await
 }
 
+/// Confirms to the client what they submitted.
+pub async fn selection_confirmation(
+    state: &AppState,
+    gallery: &Gallery,
+    to: &str,
+    filenames: &[String],
+) -> Result<Mail> {
+    queue(state, to, templates::selection_confirmation(&state.config.studio_name, &gallery.title, filenames))
+        .await
+}
+
 /// A client left a note: a digest follows after a delay, gathering the notes that come.
 pub async fn comment_added(state: &AppState, gallery: GalleryId) -> Result<()> {
     let db = state.db.clone();

@@ -65,7 +65,7 @@ pub async fn favourite(
 pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
     let db = state.db.clone();
     let (gid, rules) = (gallery.id, gallery.proofing.clone());
-    let (sel, filenames, who) = blocking(move || {
+    let (sel, filenames, who, client_email) = blocking(move || {
         let sel = db.update_selection(visitor, gid, |sel| {
             if sel.submitted_ms.is_some() {
                 return Err(AppError::Invalid("Your selection was already submitted.".into()));
@@ -78,7 +78,8 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
         })??;
         let filenames: Vec<String> =
             db.photos(gid)?.into_iter().filter(|p| sel.photos.contains(&p.id)).map(|p| p.filename).collect();
-        let v = db.visitors(gid)?.into_iter().find(|v| v.id == visitor);
+        let v = db.visitor_by_id(visitor)?;
+        let client_email = v.as_ref().and_then(|v| v.email.clone());
         let who = match v {
             Some(v) => {
                 let link = db.share(v.share)?.map(|s| s.label).unwrap_or_default();
@@ -86,13 +87,18 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
             }
             None => "A visitor".into(),
         };
-        Ok((sel, filenames, who))
+        Ok((sel, filenames, who, client_email))
     })
     .await?;
     super::activity::log(state, gid, visitor, ActivityKind::Submit { count: filenames.len() }).await;
     // The selection is saved; a mail that cannot be queued must not undo it.
     if let Err(e) = super::notify::selection_submitted(state, gallery, &who, &filenames).await {
         tracing::error!("could not queue the selection notice: {e}");
+    }
+    if let Some(to) = client_email {
+        if let Err(e) = super::notify::selection_confirmation(state, gallery, &to, &filenames).await {
+            tracing::error!("could not queue the client's confirmation: {e}");
+        }
     }
     Ok(sel)
 }

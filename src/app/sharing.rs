@@ -20,6 +20,7 @@ pub struct NewShare {
     pub password: Option<String>,
     /// How long the link works, in seconds from now.
     pub expires_in_s: Option<u64>,
+    pub ask_identity: bool,
 }
 
 /// A new link with its URL, which exists only now: the token is stored hashed.
@@ -51,6 +52,7 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
             expires_ms: new.expires_in_s.map(|s| now + s * 1000),
             revoked: false,
             created_ms: now,
+            ask_identity: new.ask_identity,
         };
         db.put_share(&share)?;
         Ok((share, token))
@@ -144,6 +146,7 @@ async fn new_visitor(state: &AppState, share: &ShareLink) -> Result<(Visitor, St
         share: share.id,
         gallery: share.gallery,
         name: None,
+        email: None,
         created_ms: now,
         last_seen_ms: now,
     };
@@ -158,4 +161,20 @@ pub async fn covers(state: &AppState, share: &ShareLink, set: GalleryId) -> Resu
     let db = state.db.clone();
     let root = share.gallery;
     blocking(move || Ok(db.is_ancestor(root, set)?)).await
+}
+
+/// The visitor tells who they are (asked on entry by some links).
+pub async fn identify(state: &AppState, visitor: &Visitor, name: &str, email: &str) -> Result<Visitor> {
+    let name = clean_text("your name", name, 100)?;
+    let email = email.trim();
+    if !email.is_empty() && (email.len() > 254 || !crate::mail::valid_address(email) || email.contains('<')) {
+        return Err(AppError::Invalid(format!("“{email}” does not look like an e-mail address")));
+    }
+    let mut v = visitor.clone();
+    v.name = Some(name);
+    v.email = (!email.is_empty()).then(|| email.to_string());
+    let db = state.db.clone();
+    let rec = v.clone();
+    blocking(move || Ok(db.put_visitor(&rec, None)?)).await?;
+    Ok(v)
 }

@@ -42,6 +42,9 @@ pub struct ShareLink {
     pub expires_ms: Option<u64>,
     pub revoked: bool,
     pub created_ms: u64,
+    /// Ask visitors for their name and e-mail before they see the photos.
+    #[serde(default)]
+    pub ask_identity: bool,
 }
 
 /// Why a share link does not open.
@@ -70,6 +73,9 @@ pub struct Visitor {
     pub share: ShareId,
     pub gallery: GalleryId,
     pub name: Option<String>,
+    /// Given on entry when the link asks; confirmations go here.
+    #[serde(default)]
+    pub email: Option<String>,
     pub created_ms: u64,
     pub last_seen_ms: u64,
 }

@@ -85,6 +85,27 @@ pub fn selection_submitted(
     }
 }
 
+/// The client's copy of what they submitted.
+pub fn selection_confirmation(studio: &str, gallery: &str, filenames: &[String]) -> Content {
+    let n = filenames.len();
+    Content {
+        subject: format!("We received your selection: {gallery}"),
+        text: format!(
+            "Thank you! We received your {n} favourites from \"{gallery}\":\n\n{}\n\nNext: we retouch them and deliver your finals in the same gallery.\n\n{studio}\n",
+            filenames.join("\n")
+        ),
+        html: frame(
+            studio,
+            html! {
+                h1 style="font-size:24px;margin:0 0 12px" { "Thank you!" }
+                p { "We received your " (n) " favourites from " strong { (gallery) } "." }
+                ul style="padding-left:18px;color:#6d675f;font-size:14px" { @for f in filenames { li { (f) } } }
+                p { "Next: we retouch them and deliver your finals in the same gallery." }
+            },
+        ),
+    }
+}
+
 /// New comments in a gallery, gathered into one message (to the photographer).
 pub fn comment_digest(
     studio: &str,

@@ -43,6 +43,7 @@ pub struct ShareForm {
     expires_days: String,
     #[serde(default)]
     email: String,
+    ask_identity: Option<String>,
 }
 
 #[handler]
@@ -65,6 +66,7 @@ pub async fn create_share(
         },
         password: Some(f.password.clone()),
         expires_in_s: opt_number::<u64>("expiry", &f.expires_days)?.map(|d| d.saturating_mul(86_400)),
+        ask_identity: f.ask_identity.is_some(),
     };
     let email = f.email.trim();
     if !email.is_empty() && !crate::mail::valid_address(email) {

@@ -125,6 +125,9 @@ pub struct NewShareLink {
     expires_in_seconds: Option<u64>,
     /// Send the client an invitation with the link.
     email: Option<String>,
+    /// Ask visitors for their name and e-mail before they see the photos.
+    #[oai(default)]
+    ask_identity: bool,
 }
 
 #[derive(Object)]
@@ -319,6 +322,7 @@ impl Api {
             },
             password: b.password,
             expires_in_s: b.expires_in_seconds,
+            ask_identity: b.ask_identity,
         };
         let gid = gallery_id(&id)?;
         let c = app::sharing::create(&state, gid, new).await?;

@@ -120,7 +120,36 @@ pub async fn cover(
         step: views::step_of(sel.photos.len(), sel.submitted_ms.is_some()),
         photos: photos.len(),
         photos_href: format!("{}/photos", base(&token)),
+        identify: needs_identity(&v).then(|| (format!("{}/identify", base(&token)), v.csrf.clone())),
     }))
+}
+
+/// Whether the link wants the visitor's name before the photos.
+fn needs_identity(v: &Visit) -> bool {
+    v.share.ask_identity && v.visitor.name.is_none()
+}
+
+#[derive(Deserialize)]
+pub struct IdentifyForm {
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[handler]
+pub async fn identify(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    req: &Request,
+    Path(token): Path<String>,
+    Form(f): Form<IdentifyForm>,
+) -> poem::Result<Response> {
+    let v = require_visit(state, jar, &token).await?;
+    check_csrf(state, jar, req, Some(&f.csrf))?;
+    app::sharing::identify(state, &v.visitor, &f.name, &f.email).await?;
+    Ok(Redirect::see_other(format!("{}/photos", base(&token))).into_response())
 }
 
 #[derive(Deserialize)]
@@ -213,7 +242,7 @@ pub async fn photos_page(
     Path(token): Path<String>,
     Query(q): Query<SetQuery>,
 ) -> poem::Result<Response> {
-    let Some(v) = visit(state, jar, &token).await? else {
+    let Some(v) = visit(state, jar, &token).await?.filter(|v| !needs_identity(v)) else {
         return Ok(Redirect::see_other(base(&token)).into_response());
     };
     let set = set_of(state, &v, q.set.as_deref()).await?;

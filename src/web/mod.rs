@@ -64,6 +64,7 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))
         .at("/g/:token/unlock", post(client::unlock))
+        .at("/g/:token/identify", post(client::identify))
         .at("/g/:token/photos", get(client::photos_page))
         .at("/g/:token/favourite", post(client::favourite))
         .at("/g/:token/submit", post(client::submit))

@@ -141,6 +141,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
         // a visitor; without the visitor's CSRF token nothing changes.
         ("GET", "/g/:token", link.clone(), [200; 5]),
         ("POST", "/g/:token/unlock", format!("{link}/unlock"), [303; 5]),
+        ("POST", "/g/:token/identify", format!("{link}/identify"), [403; 5]),
         ("GET", "/g/:token/photos", format!("{link}/photos"), [200; 5]),
         ("POST", "/g/:token/favourite", format!("{link}/favourite"), [403; 5]),
         ("POST", "/g/:token/submit", format!("{link}/submit"), [403; 5]),
@@ -321,6 +322,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("GET", "/download/PID", [401, 404, 410, 410, 401, 401, 401, 303]),
         ("GET", "/zip", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/submit", [401, 404, 410, 410, 401, 401, 401, 303]),
+        ("POST", "/identify", [401, 404, 410, 410, 401, 401, 401, 303]),
         // Wrong passwords from one address: by the right client's turn it has failed five
         // times, so even a right password would wait.
         ("POST", "/unlock", [401, 404, 410, 410, 401, 401, 401, 429]),
@@ -334,6 +336,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/zip",
         "/g/:token/submit",
         "/g/:token/unlock",
+        "/g/:token/identify",
     ];
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
@@ -348,6 +351,9 @@ async fn every_client_route_answers_every_kind_of_visitor() {
                 ("GET", _) => client.get(url),
                 ("POST", "/unlock") => client.post(url).form(&[("password", "not it")]),
                 ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
+                ("POST", "/identify") => {
+                    client.post(url).form(&[("csrf", csrf.as_str()), ("name", "Ann"), ("email", "")])
+                }
                 _ => client
                     .post(url)
                     .header("x-csrf-token", csrf.as_str())

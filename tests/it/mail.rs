@@ -128,3 +128,62 @@ async fn a_message_waits_while_smtp_is_down_and_goes_out_when_it_is_back() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_link_that_asks_who_you_are_confirms_the_selection_to_the_client() {
+    let sink = SmtpSink::start(SmtpSink::free_port()).await;
+    let server = start_with(smtp_env(sink.port)).await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Portraits", 1).await;
+    let link =
+        share_link(&api, &g, json!({ "label": "family", "favourite": true, "ask_identity": true })).await;
+    let c = browser_client();
+    let cover = c.get(server.url(&link)).send().await.unwrap().text().await.unwrap();
+    assert!(cover.contains("who are you?"));
+    let csrf = hidden_field(&cover, "csrf");
+    let r = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap();
+    assert_eq!(r.status(), 303, "names first");
+    let r = c
+        .post(server.url(&format!("{link}/identify")))
+        .form(&[("csrf", csrf.as_str()), ("name", "Ann <b>"), ("email", "not-mail")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a bad address is refused");
+    let r = c
+        .post(server.url(&format!("{link}/identify")))
+        .form(&[("csrf", csrf.as_str()), ("name", ""), ("email", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400, "a name is needed");
+    let r = c
+        .post(server.url(&format!("{link}/identify")))
+        .form(&[("csrf", csrf.as_str()), ("name", "Ann <b>"), ("email", "ann@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let vcsrf = meta_csrf(&page);
+    let pid = photos[0]["id"].as_str().unwrap();
+    c.post(server.url(&format!("{link}/favourite")))
+        .header("x-csrf-token", &vcsrf)
+        .json(&json!({ "photo": pid, "on": true }))
+        .send()
+        .await
+        .unwrap();
+    let r =
+        c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", vcsrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let mails = sink.wait_for_messages(2).await;
+    let to_client =
+        mails.iter().find(|m| m.contains("To: ann@example.com")).expect("a confirmation to the client");
+    assert!(to_client.contains("We received your selection") && to_client.contains("IMG_0000.jpg"));
+    assert!(
+        mails.iter().any(|m| m.contains("Ann <b> submitted 1 favourites")),
+        "the photographer sees the name"
+    );
+    let (_, sel) = api.get(&format!("/galleries/{g}/selections")).await;
+    assert_eq!(sel[0]["name"], "Ann <b>");
+}

@@ -67,6 +67,8 @@ pub struct Cover<'a> {
     pub step: usize,
     pub photos: usize,
     pub photos_href: String,
+    /// (form action, CSRF token) when the link asks who the visitor is first.
+    pub identify: Option<(String, String)>,
 }
 
 pub fn cover(m: &Cover) -> Markup {
@@ -88,7 +90,20 @@ pub fn cover(m: &Cover) -> Markup {
                     h2 { "What happens next" }
                     p.lead { (m.guide) }
                     (steps(m.step))
-                    a.button.primary.big #start href=(m.photos_href) { @if m.step == 0 { "Start choosing" } @else { "Continue to the photos" } " →" }
+                    @if let Some((action, csrf)) = &m.identify {
+                        form.identify method="post" action=(action) {
+                            h3 { "Before you start: who are you?" }
+                            p.muted { "So your photographer knows whose choice this is, and can send you a confirmation." }
+                            input type="hidden" name="csrf" value=(csrf);
+                            label for="id-name" { "Your name" }
+                            input #id-name type="text" name="name" maxlength="100" required autocomplete="name";
+                            label for="id-email" { "Your e-mail" }
+                            input #id-email type="email" name="email" maxlength="254" autocomplete="email";
+                            button.button.primary.big #start type="submit" { "Start choosing →" }
+                        }
+                    } @else {
+                        a.button.primary.big #start href=(m.photos_href) { @if m.step == 0 { "Start choosing" } @else { "Continue to the photos" } " →" }
+                    }
                 }
             }
         },

@@ -62,6 +62,7 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
                         label.check { input type="checkbox" name="comment" value="on" checked; span { "comment and ask for retouching" } }
                         label.check { input type="checkbox" name="download_proofs" value="on"; span { "download proofs" } }
                         label.check { input type="checkbox" name="download_finals" value="on" checked; span { "download finals" } }
+                        label.check { input type="checkbox" name="ask_identity" value="on"; span { "give their name and e-mail first" } }
                     }
                     label for="share-email" { "E-mail the link to (optional)" }
                     input #share-email type="email" name="email" placeholder="client@example.com" autocomplete="off";
