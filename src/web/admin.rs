@@ -11,6 +11,7 @@ use serde::Deserialize;
 use super::{
     error,
     models::{GalleryOut, PhotoOut},
+    params::{CsrfForm, gallery_id, photo_id},
     session::{self, Admin, PRE_COOKIE, SESSION_COOKIE},
     upload,
     views::admin as views,
@@ -20,17 +21,9 @@ use crate::{
         self, AppError,
         media_urls::{self, MediaKind},
     },
-    domain::{GalleryId, PhotoId, PhotoState},
+    domain::{GalleryId, PhotoState},
     state::AppState,
 };
-
-fn parse_gallery(id: &str) -> Result<GalleryId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound("gallery not found".into()))
-}
-
-fn parse_photo(id: &str) -> Result<PhotoId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound("photo not found".into()))
-}
 
 fn see_other(to: &str) -> Response {
     Redirect::see_other(to).into_response()
@@ -148,11 +141,6 @@ pub async fn setup_submit(
     }
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
-}
-
 #[handler]
 pub async fn logout(
     Data(state): Data<&AppState>,
@@ -201,7 +189,7 @@ fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
     if p.is_empty() {
         Ok(None)
     } else {
-        parse_gallery(p).map(Some).map_err(|_| AppError::Invalid("the parent gallery does not exist".into()))
+        gallery_id(p).map(Some).map_err(|_| AppError::Invalid("the parent gallery does not exist".into()))
     }
 }
 
@@ -223,7 +211,7 @@ pub async fn gallery_page(
     admin: Admin,
     Path(id): Path<String>,
 ) -> poem::Result<Markup> {
-    let id = parse_gallery(&id)?;
+    let id = gallery_id(&id)?;
     let crumbs = app::galleries::breadcrumbs(state, id).await?;
     let photos = app::photos::list(state, id).await?;
     let rows = gallery_rows(state).await?;
@@ -277,7 +265,7 @@ pub async fn edit_gallery(
     Form(f): Form<GalleryForm>,
 ) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
-    let id = parse_gallery(&id)?;
+    let id = gallery_id(&id)?;
     app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?)).await?;
     Ok(see_other(&format!("/admin/galleries/{id}")))
 }
@@ -288,7 +276,7 @@ pub async fn delete_form(
     admin: Admin,
     Path(id): Path<String>,
 ) -> poem::Result<Markup> {
-    let id = parse_gallery(&id)?;
+    let id = gallery_id(&id)?;
     let g = app::galleries::get(state, id).await?;
     let photos = app::photos::list(state, id).await?.len();
     let children = app::galleries::children(state, id).await?.len();
@@ -304,7 +292,7 @@ pub async fn delete_gallery(
     Form(f): Form<CsrfForm>,
 ) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
-    let id = parse_gallery(&id)?;
+    let id = gallery_id(&id)?;
     let parent = app::galleries::get(state, id).await?.parent;
     app::galleries::delete(state, id).await?;
     Ok(see_other(&parent.map_or("/admin".into(), |p| format!("/admin/galleries/{p}"))))
@@ -329,7 +317,7 @@ pub async fn upload_photos(
     admin
         .check_csrf(state, req, None)
         .map_err(|_| error::json(AppError::Forbidden("reload the page: the form has expired".into())))?;
-    let id = parse_gallery(&id).map_err(error::json)?;
+    let id = gallery_id(&id).map_err(error::json)?;
     let received = upload::receive(state, id, mp, q.mark_final).await.map_err(error::json)?;
     let body: Vec<_> = received
         .into_iter()
@@ -345,7 +333,7 @@ pub async fn photos_json(
     _admin: Admin,
     Path(id): Path<String>,
 ) -> poem::Result<Json<serde_json::Value>> {
-    let id = parse_gallery(&id).map_err(error::json)?;
+    let id = gallery_id(&id).map_err(error::json)?;
     let photos = app::photos::list(state, id).await.map_err(error::json)?;
     let out: Vec<PhotoOut> = photos.iter().map(|p| PhotoOut::new(state, p)).collect();
     Ok(Json(serde_json::json!({ "photos": out })))
@@ -367,9 +355,8 @@ pub async fn reorder(
     admin
         .check_csrf(state, req, None)
         .map_err(|_| error::json(AppError::Forbidden("reload the page: the form has expired".into())))?;
-    let id = parse_gallery(&id).map_err(error::json)?;
-    let order =
-        body.order.iter().map(|s| parse_photo(s)).collect::<Result<Vec<_>, _>>().map_err(error::json)?;
+    let id = gallery_id(&id).map_err(error::json)?;
+    let order = body.order.iter().map(|s| photo_id(s)).collect::<Result<Vec<_>, _>>().map_err(error::json)?;
     app::photos::reorder(state, id, order).await.map_err(error::json)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -380,7 +367,7 @@ pub async fn photo_page(
     admin: Admin,
     Path(id): Path<String>,
 ) -> poem::Result<Markup> {
-    let view = app::photos::get(state, parse_photo(&id)?).await?;
+    let view = app::photos::get(state, photo_id(&id)?).await?;
     let gallery = app::galleries::get(state, view.photo.gallery).await?;
     let siblings = app::photos::list(state, gallery.id).await?;
     let pos = siblings.iter().position(|p| p.photo.id == view.photo.id);
@@ -413,7 +400,7 @@ pub async fn set_state(
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let new_state = PhotoState::parse(&f.state)
         .ok_or_else(|| AppError::Invalid("state must be proof, final or undefined".into()))?;
-    let p = app::photos::set_state(state, parse_photo(&id)?, new_state).await?;
+    let p = app::photos::set_state(state, photo_id(&id)?, new_state).await?;
     Ok(see_other(&format!("/admin/photos/{}", p.id)))
 }
 

@@ -7,16 +7,17 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{models::GalleryOut, session::Admin, views::proofing as views};
+use super::{
+    models::GalleryOut,
+    params::{CsrfForm, gallery_id, photo_id},
+    session::Admin,
+    views::proofing as views,
+};
 use crate::{
     app::{self, AppError, sharing::NewShare},
-    domain::{GalleryId, Permissions, PhotoId, Proofing, ShareId, VisitorId},
+    domain::{Permissions, PhotoId, Proofing, ShareId, VisitorId},
     state::AppState,
 };
-
-fn gallery_id(s: &str) -> Result<GalleryId, AppError> {
-    s.parse().map_err(|_| AppError::NotFound("gallery not found".into()))
-}
 
 /// An empty number field means "no value".
 fn opt_number<T: std::str::FromStr>(field: &str, v: &str) -> Result<Option<T>, AppError> {
@@ -87,11 +88,6 @@ pub async fn create_share(
         url,
         invited.as_deref(),
     ))
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 #[handler]
@@ -241,7 +237,7 @@ pub async fn reply(
 ) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let gid = gallery_id(&id)?;
-    let photo: PhotoId = f.photo.parse().map_err(|_| AppError::NotFound("photo not found".into()))?;
+    let photo = photo_id(&f.photo)?;
     app::proofing::comment(state, None, gid, photo, &f.text, false).await?;
     Ok(Redirect::see_other(format!("/admin/galleries/{gid}/selections")).into_response())
 }

@@ -93,11 +93,11 @@ impl From<AppError> for ApiError {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 fn gallery_id(s: &str) -> Result<GalleryId, ApiError> {
-    s.parse().map_err(|_| AppError::NotFound("gallery not found".into()).into())
+    Ok(super::params::gallery_id(s)?)
 }
 
 fn photo_id(s: &str) -> Result<PhotoId, ApiError> {
-    s.parse().map_err(|_| AppError::NotFound("photo not found".into()).into())
+    Ok(super::params::photo_id(s)?)
 }
 
 #[derive(Object)]

@@ -10,13 +10,19 @@ use poem::{
 };
 use serde::Deserialize;
 
-use super::{error, models::PhotoOut, session, views::client as views};
+use super::{
+    error,
+    models::PhotoOut,
+    params::{CsrfForm, photo_id},
+    session,
+    views::client as views,
+};
 use crate::{
     app::{
         self, AppError,
         media_urls::{self, MediaKind},
     },
-    domain::{ActivityKind, Gallery, GalleryId, PhotoId, ShareLink, Visitor},
+    domain::{ActivityKind, Gallery, GalleryId, ShareLink, Visitor},
     state::AppState,
 };
 
@@ -282,10 +288,6 @@ pub struct HeartBody {
     set: Option<String>,
 }
 
-fn photo_id(s: &str) -> Result<PhotoId, AppError> {
-    s.parse().map_err(|_| AppError::NotFound("photo not found".into()))
-}
-
 #[handler]
 pub async fn favourite(
     Data(state): Data<&AppState>,
@@ -303,11 +305,6 @@ pub async fn favourite(
         Ok::<_, AppError>(serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos }))
     };
     run.await.map(Json).map_err(error::json)
-}
-
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 #[handler]

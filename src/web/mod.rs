@@ -9,6 +9,7 @@ mod client;
 mod error;
 mod media;
 mod models;
+mod params;
 mod session;
 mod upload;
 mod views;
