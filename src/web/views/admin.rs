@@ -207,7 +207,6 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                     ul.queue #upload-queue {}
                 }
             }
-            (m.sharing)
             @if m.photos.is_empty() {
                 p.muted.empty-grid #empty-grid { "No photos yet. Drop a shoot above; thumbnails appear as each file is processed." }
             }
@@ -215,6 +214,8 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                 @for p in &m.photos { (photo_card(p)) }
             }
             template #card-template { (photo_card_shell()) }
+            // Sharing comes after the photos: the grid is what the photographer works on.
+            (m.sharing)
         },
     )
 }
