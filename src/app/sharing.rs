@@ -21,18 +21,29 @@ pub struct NewShare {
     /// How long the link works, in seconds from now.
     pub expires_in_s: Option<u64>,
     pub ask_identity: bool,
+    /// E-mail the link to this address.
+    pub invite: Option<String>,
 }
 
 /// A new link with its URL, which exists only now: the token is stored hashed.
 pub struct CreatedShare {
     pub share: ShareLink,
     pub url: String,
+    /// Where the invitation went, if one was asked for.
+    pub invited: Option<String>,
 }
 
 pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Result<CreatedShare> {
-    super::galleries::get(state, gallery).await?;
     let label = clean_text("the link's name", &new.label, 100)?;
     let password = new.password.filter(|p| !p.is_empty());
+    let invite = new.invite.map(|e| e.trim().to_string()).filter(|e| !e.is_empty());
+    if let Some(e) = &invite {
+        // Checked before the link exists, so a typo leaves nothing behind.
+        if !crate::mail::valid_address(e) {
+            return Err(AppError::Invalid(format!("“{e}” is not an e-mail address")));
+        }
+    }
+    let gallery_record = super::galleries::get(state, gallery).await?;
     if let Some(s) = new.expires_in_s {
         if s == 0 || s > 3650 * 86_400 {
             return Err(AppError::Invalid("a link can expire from 1 second to 10 years from now".into()));
@@ -40,7 +51,7 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
     }
     let token = new_short_token();
     let db = state.db.clone();
-    let share = blocking(move || {
+    let (share, token) = blocking(move || {
         let now = now_ms();
         let share = ShareLink {
             id: ShareId::new(),
@@ -58,7 +69,15 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
         Ok((share, token))
     })
     .await?;
-    Ok(CreatedShare { url: format!("{}/g/{}", state.config.base_url, share.1), share: share.0 })
+    let url = format!("{}/g/{}", state.config.base_url, token);
+    let invited = match invite {
+        Some(to) => {
+            let has_password = share.password_hash.is_some();
+            Some(super::notify::invite(state, &to, &gallery_record, &url, has_password).await?.to)
+        }
+        None => None,
+    };
+    Ok(CreatedShare { share, url, invited })
 }
 
 pub async fn list(state: &AppState, gallery: GalleryId) -> Result<Vec<ShareLink>> {

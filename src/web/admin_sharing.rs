@@ -68,17 +68,11 @@ pub async fn create_share(
         password: Some(f.password.clone()),
         expires_in_s: opt_number::<u64>("expiry", &f.expires_days)?.map(|d| d.saturating_mul(86_400)),
         ask_identity: f.ask_identity.is_some(),
+        invite: Some(f.email),
     };
-    let email = f.email.trim();
-    if !email.is_empty() && !crate::mail::valid_address(email) {
-        return Err(AppError::Invalid(format!("“{email}” is not an e-mail address")).into());
-    }
     let created = app::sharing::create(state, gid, new).await?;
     let g = app::galleries::get(state, gid).await?;
-    let invited = match email {
-        "" => None,
-        to => Some(app::notify::invite(state, to, &g, &created.url, !f.password.is_empty()).await?.to),
-    };
+    let invited = created.invited.clone();
     let (label, url) = (&created.share.label, &created.url);
     Ok(views::link_created(
         &state.config.studio_name,

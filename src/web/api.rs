@@ -305,13 +305,6 @@ impl Api {
         body: Json<NewShareLink>,
     ) -> ApiResult<ShareLinkOut> {
         let b = body.0;
-        let email = b.email.filter(|e| !e.trim().is_empty());
-        if let Some(e) = &email {
-            if !crate::mail::valid_address(e) {
-                return Err(AppError::Invalid(format!("“{e}” is not an e-mail address")).into());
-            }
-        }
-        let has_password = b.password.as_ref().is_some_and(|p| !p.is_empty());
         let new = app::sharing::NewShare {
             label: b.label,
             permissions: crate::domain::Permissions {
@@ -323,13 +316,9 @@ impl Api {
             password: b.password,
             expires_in_s: b.expires_in_seconds,
             ask_identity: b.ask_identity,
+            invite: b.email,
         };
-        let gid = gallery_id(&id)?;
-        let c = app::sharing::create(&state, gid, new).await?;
-        if let Some(e) = email {
-            let g = app::galleries::get(&state, gid).await?;
-            app::notify::invite(&state, &e, &g, &c.url, has_password).await?;
-        }
+        let c = app::sharing::create(&state, gallery_id(&id)?, new).await?;
         Ok(Json(ShareLinkOut { id: c.share.id.to_string(), url: c.url, expires_ms: c.share.expires_ms }))
     }
 
