@@ -91,6 +91,7 @@ impl Db {
                         names.remove((gid, crate::domain::Photo::name_key(&p.filename).as_str()))?;
                     }
                 }
+                super::sharing::forget_gallery(&txn, gid)?;
             }
             if deleted == 0 {
                 return Ok(0);

@@ -138,3 +138,97 @@ impl Db {
         Ok(out)
     }
 }
+
+/// Removes everything clients left on a gallery that is being deleted: its links (and their
+/// tokens, so old URLs answer "not found"), visitors and their sessions, selections,
+/// comments and activity. Runs inside the deleting transaction.
+pub(super) fn forget_gallery(txn: &redb::WriteTransaction, gid: u128) -> Result<()> {
+    fn keys(t: &impl ReadableTable<(u128, u128), ()>, gid: u128) -> Result<Vec<u128>> {
+        let mut out = Vec::new();
+        for row in t.range((gid, 0)..=(gid, u128::MAX))? {
+            out.push(row?.0.value().1);
+        }
+        Ok(out)
+    }
+    let mut gallery_shares = txn.open_table(GALLERY_SHARES)?;
+    let mut shares = txn.open_table(SHARES)?;
+    let mut tokens = txn.open_table(SHARE_TOKENS)?;
+    for sid in keys(&gallery_shares, gid)? {
+        gallery_shares.remove((gid, sid))?;
+        if let Some(v) = shares.remove(sid)? {
+            let s: ShareLink = codec::decode(v.value())?;
+            tokens.remove(&s.token_hash)?;
+        }
+    }
+    let mut gallery_visitors = txn.open_table(GALLERY_VISITORS)?;
+    let mut visitors = txn.open_table(VISITORS)?;
+    let mut selections = txn.open_table(SELECTIONS)?;
+    let gone = keys(&gallery_visitors, gid)?;
+    for vid in &gone {
+        gallery_visitors.remove((gid, *vid))?;
+        visitors.remove(*vid)?;
+        selections.remove((*vid, gid))?;
+    }
+    txn.open_table(VISITOR_SESSIONS)?.retain(|_, vid| !gone.contains(&vid))?;
+    let mut comments = txn.open_table(COMMENTS)?;
+    let mut doomed = Vec::new();
+    for row in comments.range((gid, 0, 0)..=(gid, u128::MAX, u128::MAX))? {
+        doomed.push(row?.0.value());
+    }
+    for k in doomed {
+        comments.remove(k)?;
+    }
+    let mut gallery_activity = txn.open_table(GALLERY_ACTIVITY)?;
+    let mut activity = txn.open_table(ACTIVITY)?;
+    for aid in keys(&gallery_activity, gid)? {
+        gallery_activity.remove((gid, aid))?;
+        activity.remove(aid)?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::{Gallery, GalleryId, Permissions, ShareId, ShareLink, Visitor, VisitorId};
+
+    #[test]
+    fn deleting_a_gallery_forgets_its_links_and_visitors() {
+        let (_dir, db) = super::super::open_temp();
+        let g = Gallery {
+            id: GalleryId::new(),
+            parent: None,
+            title: "g".into(),
+            created_ms: 0,
+            proofing: Default::default(),
+        };
+        db.put_gallery(&g).unwrap();
+        let share = ShareLink {
+            id: ShareId::new(),
+            gallery: g.id,
+            label: "l".into(),
+            token_hash: [3; 32],
+            permissions: Permissions::default(),
+            password_hash: None,
+            expires_ms: None,
+            revoked: false,
+            created_ms: 0,
+            ask_identity: false,
+        };
+        db.put_share(&share).unwrap();
+        let v = Visitor {
+            id: VisitorId::new(),
+            share: share.id,
+            gallery: g.id,
+            name: None,
+            email: None,
+            created_ms: 0,
+            last_seen_ms: 0,
+        };
+        db.put_visitor(&v, Some(&[4; 32])).unwrap();
+        assert!(db.share_by_token(&[3; 32]).unwrap().is_some());
+        db.delete_gallery(g.id).unwrap();
+        assert!(db.share_by_token(&[3; 32]).unwrap().is_none(), "old links lead nowhere");
+        assert!(db.visitor_by_session(&[4; 32]).unwrap().is_none());
+        assert!(db.visitors(g.id).unwrap().is_empty());
+    }
+}
