@@ -54,6 +54,10 @@ pub struct Settings {
     /// Seconds between a client's first new note and the digest mail about it [default: 600]
     #[arg(long, env = "PROOFROOM_DIGEST_DELAY_S", global = true)]
     pub digest_delay_s: Option<u64>,
+    /// The studio's welcome words on every gallery's cover that has none of its own
+    /// [default: a text made from the gallery's selection rules]
+    #[arg(long, env = "PROOFROOM_WELCOME", global = true)]
+    pub welcome: Option<String>,
 }
 
 impl Settings {
@@ -75,6 +79,7 @@ impl Settings {
             mail_from: self.mail_from.or(other.mail_from),
             notify_email: self.notify_email.or(other.notify_email),
             digest_delay_s: self.digest_delay_s.or(other.digest_delay_s),
+            welcome: self.welcome.or(other.welcome),
         }
     }
 }
@@ -92,6 +97,8 @@ pub struct Config {
     /// Cookies get `Secure` when the public URL is https.
     pub secure_cookies: bool,
     pub mail: MailConfig,
+    /// The studio-wide welcome text for covers, if set.
+    pub welcome: Option<String>,
 }
 
 /// How mail leaves: through SMTP, or (with no host) into the outbox folder.
@@ -177,6 +184,7 @@ impl Config {
                 .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get()))
                 .max(1),
             studio_name,
+            welcome: s.welcome.clone().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()),
             mail: MailConfig {
                 smtp,
                 from,

@@ -237,6 +237,12 @@ pub fn csv(rows: &[(String, String, String)]) -> Result<String> {
         .map_err(|e| AppError::Internal(e.to_string()))
 }
 
+/// The words on a gallery's cover: its own, else the studio's, else made from its rules.
+pub fn welcome(gallery: &Gallery, studio_default: Option<&str>) -> String {
+    let own = gallery.proofing.guide.as_deref().filter(|g| !g.trim().is_empty());
+    own.or(studio_default).map_or_else(|| default_guide(&gallery.proofing), str::to_string)
+}
+
 /// The default welcome text when a gallery has none.
 pub fn default_guide(p: &Proofing) -> String {
     let count = match (p.min, p.max) {
@@ -254,6 +260,21 @@ pub fn default_guide(p: &Proofing) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn welcome_words_come_from_the_gallery_then_the_studio_then_the_rules() {
+        let mut g = Gallery {
+            id: GalleryId::new(),
+            parent: None,
+            title: "g".into(),
+            created_ms: 0,
+            proofing: Proofing { min: None, max: Some(3), guide: None },
+        };
+        assert!(welcome(&g, None).contains("choose up to 3 favourites"));
+        assert_eq!(welcome(&g, Some("Studio words")), "Studio words");
+        g.proofing.guide = Some("Gallery words".into());
+        assert_eq!(welcome(&g, Some("Studio words")), "Gallery words");
+    }
 
     #[test]
     fn lightroom_string_drops_extensions() {

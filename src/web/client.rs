@@ -110,13 +110,7 @@ pub async fn cover(
         .find_map(|p| p.preview.as_ref())
         .map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob));
     let sel = app::proofing::selection(state, v.visitor.id, v.gallery.id).await?;
-    let guide = v
-        .gallery
-        .proofing
-        .guide
-        .clone()
-        .filter(|g| !g.trim().is_empty())
-        .unwrap_or_else(|| app::proofing::default_guide(&v.gallery.proofing));
+    let guide = app::proofing::welcome(&v.gallery, state.config.welcome.as_deref());
     Ok(views::cover(&views::Cover {
         studio,
         title: &v.gallery.title,

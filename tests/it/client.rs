@@ -269,3 +269,54 @@ async fn a_client_of_one_gallery_cannot_reach_another() {
     assert_eq!(r.status(), 303);
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/media/o/"));
 }
+
+#[tokio::test]
+async fn over_long_fields_and_bad_addresses_are_refused_clearly() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Limits", 1).await;
+    let (status, body) = api.post_json("/galleries", json!({ "title": "t".repeat(201) })).await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("at most 200"), "{body}");
+    let (status, body) =
+        api.post_json(&format!("/galleries/{g}/shares"), json!({ "label": "l".repeat(101) })).await;
+    assert_eq!(status, 400, "{body}");
+    let (status, body) =
+        api.post_json(&format!("/galleries/{g}/shares"), json!({ "label": "x", "email": "anna@" })).await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("not an e-mail address"), "{body}");
+    let (status, body) = api
+        .post_json(&format!("/galleries/{g}/shares"), json!({ "label": "x", "expires_in_seconds": 0 }))
+        .await;
+    assert_eq!(status, 400, "{body}");
+
+    let link = share_link(&api, &g, json!({ "label": "c", "comment": true })).await;
+    let c = browser_client();
+    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let csrf = meta_csrf(&page);
+    let pid = photos[0]["id"].as_str().unwrap();
+    let long = c
+        .post(server.url(&format!("{link}/comments")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "photo": pid, "text": "x".repeat(2001) }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(long.status(), 400);
+    assert!(
+        long.json::<serde_json::Value>().await.unwrap()["error"].as_str().unwrap().contains("at most 2000")
+    );
+    let empty = c
+        .post(server.url(&format!("{link}/comments")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "photo": pid, "text": "   " }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(empty.status(), 400);
+    // Nothing was stored by the refused requests.
+    let (_, sel) = api.get(&format!("/galleries/{g}/selections")).await;
+    assert_eq!(sel.as_array().unwrap().len(), 1, "one visitor");
+    let (_, list) = api.get("/galleries").await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+}
