@@ -42,7 +42,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
         share_link(&api, &g, serde_json::json!({ "label": "matrix", "favourite": true, "comment": true }))
             .await;
     let admin = admin_client(&server).await;
-    let page = admin.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&admin, server.url("/admin")).await;
     let csrf = hidden_field(&page, "csrf");
 
     // 303 = sent to the login page; 401 = refused (JSON); 403 = CSRF or signature refused.
@@ -261,14 +261,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
     )
     .await;
     let admin_http = admin_client(&server).await;
-    let gpage = admin_http
-        .get(server.url(&format!("/admin/galleries/{a}")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let gpage = get_text(&admin_http, server.url(&format!("/admin/galleries/{a}"))).await;
     let acsrf = meta_csrf(&gpage);
     // The revoke buttons are listed oldest first: right, revoked, exp.
     let share_ids: Vec<&str> =
@@ -288,14 +281,10 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         }
     };
     let right = unlock(browser_client(), link.clone(), "pass-word").await;
-    let right_csrf = meta_csrf(
-        &right.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap(),
-    );
+    let right_csrf = meta_csrf(&get_text(&right, server.url(&format!("{link}/photos"))).await);
     let wrong_pw = unlock(browser_client(), link.clone(), "guess").await;
     let other = unlock(browser_client(), other_link.clone(), "pass-word").await;
-    let other_csrf = meta_csrf(
-        &other.get(server.url(&format!("{other_link}/photos"))).send().await.unwrap().text().await.unwrap(),
-    );
+    let other_csrf = meta_csrf(&get_text(&other, server.url(&format!("{other_link}/photos"))).await);
     wait_for("the short link to expire", std::time::Duration::from_secs(5), || async {
         browser_client().get(server.url(&expiring)).send().await.unwrap().status() == 410
     })

@@ -21,7 +21,7 @@ async fn setup_link_works_once_and_sets_the_password() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let page = http.get(server.url(&path)).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&http, server.url(&path)).await;
     let csrf = hidden_field(&page, "csrf");
     let r = http
         .post(server.url(&path))
@@ -55,7 +55,7 @@ async fn login_csrf_and_rate_limit() {
     let r = http.get(server.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), 303);
     assert!(r.headers()["location"].to_str().unwrap().starts_with("/admin/login"));
-    let page = http.get(server.url("/admin/login")).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&http, server.url("/admin/login")).await;
     let csrf = hidden_field(&page, "csrf");
     // Without the CSRF token the login form is refused.
     let r = http
@@ -89,7 +89,7 @@ async fn login_csrf_and_rate_limit() {
 async fn galleries_are_managed_through_forms_with_csrf() {
     let server = Server::start().await;
     let http = admin_client(&server).await;
-    let page = http.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&http, server.url("/admin")).await;
     assert!(page.contains("Start with your first gallery"));
     let csrf = hidden_field(&page, "csrf");
 
@@ -110,7 +110,7 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     assert_eq!(r.status(), 303);
     let gallery_path = r.headers()["location"].to_str().unwrap().to_string();
     let gid = gallery_path.rsplit('/').next().unwrap().to_string();
-    let page = http.get(server.url(&gallery_path)).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&http, server.url(&gallery_path)).await;
     assert!(page.contains("&lt;script&gt;alert(1)&lt;/script&gt; Wedding"), "titles are escaped");
     assert!(!page.contains("<script>alert(1)"));
     let (_, list) = server.api().get("/galleries").await;
@@ -142,14 +142,7 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     assert_eq!(g["title"], "Anna & Tom");
 
     // Delete asks first, then removes the subtree.
-    let confirm = http
-        .get(server.url(&format!("/admin/galleries/{gid}/delete")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let confirm = get_text(&http, server.url(&format!("/admin/galleries/{gid}/delete"))).await;
     assert!(confirm.contains("cannot be undone") && confirm.contains("1 gallery inside it"));
     let r = http
         .post(server.url(&format!("/admin/galleries/{gid}/delete")))
@@ -179,8 +172,7 @@ async fn admin_reorders_photos_and_sets_states() {
     let photos = api.wait_processed(&g, 3).await;
     let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
     let http = admin_client(&server).await;
-    let page =
-        http.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&http, server.url(&format!("/admin/galleries/{g}"))).await;
     let csrf =
         page.split("name=\"csrf-token\" content=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
     let order = serde_json::json!({ "order": [ids[2], ids[0], ids[1]] });
@@ -207,14 +199,7 @@ async fn admin_reorders_photos_and_sets_states() {
     assert_eq!(r.status(), 303);
     let (_, p) = api.get(&format!("/photos/{}", ids[1])).await;
     assert_eq!(p["state"], "undefined");
-    let page = http
-        .get(server.url(&format!("/admin/photos/{}", ids[1])))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&http, server.url(&format!("/admin/photos/{}", ids[1]))).await;
     assert!(page.contains("Download original") && page.contains("1.jpg"));
 }
 
@@ -222,7 +207,7 @@ async fn admin_reorders_photos_and_sets_states() {
 async fn api_tokens_are_made_and_revoked_from_the_admin_page_while_serving() {
     let server = Server::start().await;
     let http = admin_client(&server).await;
-    let page = http.get(server.url("/admin/tokens")).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&http, server.url("/admin/tokens")).await;
     let csrf = hidden_field(&page, "csrf");
     assert!(page.contains("tests"), "the CLI-made token is listed by name");
     let page = http
@@ -238,7 +223,7 @@ async fn api_tokens_are_made_and_revoked_from_the_admin_page_while_serving() {
     assert!(token.starts_with("pr_"), "{token}");
     let api = Api { token: token.clone(), ..server.api() };
     assert_eq!(api.get("/galleries").await.0, 200);
-    let listed = http.get(server.url("/admin/tokens")).send().await.unwrap().text().await.unwrap();
+    let listed = get_text(&http, server.url("/admin/tokens")).await;
     assert!(!listed.contains(&token), "the secret is shown only once");
     // Revoke the new one (the last revoke form on the page).
     let action = listed.rsplit("action=\"/admin/tokens/").next().unwrap().split('"').next().unwrap();

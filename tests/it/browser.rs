@@ -147,8 +147,7 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     api.upload(&g, files, false).await;
     let photos = api.wait_processed(&g, 5).await;
     let admin = admin_client(&server).await;
-    let page =
-        admin.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
     let csrf = meta_csrf(&page);
     admin
         .post(server.url(&format!("/admin/galleries/{g}/proofing")))

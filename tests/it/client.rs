@@ -12,8 +12,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     let api = server.api();
     let (g, photos) = gallery_with_photos(&api, "Anna & Tom", 4).await;
     let admin = admin_client(&server).await;
-    let page =
-        admin.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
     let csrf = meta_csrf(&page);
     let r = admin
         .post(server.url(&format!("/admin/galleries/{g}/proofing")))
@@ -30,13 +29,13 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     .await;
 
     let client = browser_client();
-    let cover = client.get(server.url(&link)).send().await.unwrap().text().await.unwrap();
+    let cover = get_text(&client, server.url(&link)).await;
     assert!(
         cover.contains("Anna &amp; Tom") && cover.contains("Hello &lt;b&gt;you&lt;/b&gt;"),
         "guide shown escaped"
     );
     assert!(cover.contains("aria-current=\"step\"") && cover.contains("Heart your favourites"));
-    let page = client.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&client, server.url(&format!("{link}/photos"))).await;
     let vcsrf = meta_csrf(&page);
     assert!(page.contains("Choose 2"));
     let heart = |photo: &str, on: bool| {
@@ -84,7 +83,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
         .unwrap();
     assert_eq!(r.status(), 303);
     assert_eq!(heart(&id(0), false).await.unwrap().status(), 403, "locked after submit");
-    let page = client.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&client, server.url(&format!("{link}/photos"))).await;
     assert!(page.contains("Selection submitted"));
 
     // Downloads follow permissions: proofs are not downloadable on this link.
@@ -97,24 +96,10 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     assert_eq!(s["filenames"], json!(["IMG_0000.jpg", "IMG_0001.jpg"]));
     assert_eq!(s["lightroom"], "IMG_0000, IMG_0001");
     assert!(s["submitted_ms"].is_u64());
-    let page = admin
-        .get(server.url(&format!("/admin/galleries/{g}/selections")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}/selections"))).await;
     assert!(page.contains("IMG_0000, IMG_0001") && page.contains("retouch request"));
     assert!(page.contains("&lt;script&gt;stray&lt;/script&gt;"), "comments are escaped");
-    let csv = admin
-        .get(server.url(&format!("/admin/galleries/{g}/selections.csv")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = get_text(&admin, server.url(&format!("/admin/galleries/{g}/selections.csv"))).await;
     assert!(csv.starts_with("visitor,link,filename\n") && csv.contains("IMG_0001.jpg"));
     let visitor = s["visitor"].as_str().unwrap();
     let r = admin
@@ -127,14 +112,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     assert_eq!(heart(&id(0), false).await.unwrap().status(), 200, "reopened");
 
     // Everything the client did is on the activity page and the dashboard.
-    let page = admin
-        .get(server.url(&format!("/admin/galleries/{g}/activity")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}/activity"))).await;
     for line in [
         "opened the gallery",
         "hearted IMG_0000.jpg",
@@ -145,7 +123,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     ] {
         assert!(page.contains(line), "activity lacks {line:?}");
     }
-    let dash = admin.get(server.url("/admin")).send().await.unwrap().text().await.unwrap();
+    let dash = get_text(&admin, server.url("/admin")).await;
     assert!(dash.contains("Recent client activity") && dash.contains("un-hearted IMG_0000.jpg"));
 }
 
@@ -159,7 +137,7 @@ async fn passwords_revocation_and_expiry_keep_visitors_out() {
     let locked =
         share_link(&api, &g, json!({ "label": "pw", "favourite": true, "password": "s3cret-pass" })).await;
     let c = browser_client();
-    let page = c.get(server.url(&locked)).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&locked)).await;
     assert!(page.contains("Gallery password") && !page.contains(&thumb), "no photo before the password");
     let r = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap();
     assert_eq!(r.status(), 303, "back to the password page");
@@ -173,13 +151,12 @@ async fn passwords_revocation_and_expiry_keep_visitors_out() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let page = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&format!("{locked}/photos"))).await;
     assert!(page.contains("IMG_0000.jpg"));
 
     // Revoked: the same visitor is refused at once.
     let admin = admin_client(&server).await;
-    let gpage =
-        admin.get(server.url(&format!("/admin/galleries/{g}"))).send().await.unwrap().text().await.unwrap();
+    let gpage = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
     let csrf = meta_csrf(&gpage);
     let share_id =
         gpage.split("action=\"/admin/shares/").nth(1).unwrap().split('/').next().unwrap().to_string();
@@ -202,7 +179,7 @@ async fn passwords_revocation_and_expiry_keep_visitors_out() {
         c2.get(server.url(&short)).send().await.unwrap().status() == 410
     })
     .await;
-    assert!(c2.get(server.url(&short)).send().await.unwrap().text().await.unwrap().contains("expired"));
+    assert!(get_text(&c2, server.url(&short)).await.contains("expired"));
 
     // Wrong tokens tell nothing.
     assert_eq!(c2.get(server.url("/g/00000000000000000000000000000000")).send().await.unwrap().status(), 404);
@@ -237,7 +214,7 @@ async fn a_client_of_one_gallery_cannot_reach_another() {
     )
     .await;
     let c = browser_client();
-    let page = c.get(server.url(&format!("{link_a}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&format!("{link_a}/photos"))).await;
     let csrf = meta_csrf(&page);
     let b_photo = b_photos[0]["id"].as_str().unwrap();
     // B's photo, B's gallery as a set, B's download: all unknown through A's link.
@@ -292,7 +269,7 @@ async fn over_long_fields_and_bad_addresses_are_refused_clearly() {
 
     let link = share_link(&api, &g, json!({ "label": "c", "comment": true })).await;
     let c = browser_client();
-    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     let csrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
     let long = c

@@ -49,7 +49,7 @@ async fn without_smtp_mail_lands_in_the_outbox_folder_and_page() {
     );
     assert!(text.contains(&link), "the link is in the message");
     let admin = admin_client(&server).await;
-    let page = admin.get(server.url("/admin/outbox")).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&admin, server.url("/admin/outbox")).await;
     assert!(page.contains("anna@example.com") && page.contains("written to outbox"), "{page}");
 }
 
@@ -73,7 +73,7 @@ async fn invitation_selection_and_comment_digest_go_through_a_real_smtp_server()
     );
 
     let c = browser_client();
-    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     let csrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
     let r = c
@@ -115,7 +115,7 @@ async fn a_message_waits_while_smtp_is_down_and_goes_out_when_it_is_back() {
     share_link(&api, &g, json!({ "label": "Anna", "email": "anna@example.com" })).await;
     let admin = admin_client(&server).await;
     wait_for("the failed try to show in the outbox", std::time::Duration::from_secs(20), || async {
-        let page = admin.get(server.url("/admin/outbox")).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&admin, server.url("/admin/outbox")).await;
         page.contains("retrying")
     })
     .await;
@@ -123,7 +123,7 @@ async fn a_message_waits_while_smtp_is_down_and_goes_out_when_it_is_back() {
     let mails = sink.wait_for_messages(1).await;
     assert!(mails[0].contains("anna@example.com"));
     wait_for("the outbox to say sent", std::time::Duration::from_secs(10), || async {
-        let page = admin.get(server.url("/admin/outbox")).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&admin, server.url("/admin/outbox")).await;
         page.contains("data-state=\"sent\"")
     })
     .await;
@@ -138,7 +138,7 @@ async fn a_link_that_asks_who_you_are_confirms_the_selection_to_the_client() {
     let link =
         share_link(&api, &g, json!({ "label": "family", "favourite": true, "ask_identity": true })).await;
     let c = browser_client();
-    let cover = c.get(server.url(&link)).send().await.unwrap().text().await.unwrap();
+    let cover = get_text(&c, server.url(&link)).await;
     assert!(cover.contains("who are you?"));
     let csrf = hidden_field(&cover, "csrf");
     let r = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap();
@@ -164,7 +164,7 @@ async fn a_link_that_asks_who_you_are_confirms_the_selection_to_the_client() {
         .await
         .unwrap();
     assert_eq!(r.status(), 303);
-    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     let vcsrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
     c.post(server.url(&format!("{link}/favourite")))

@@ -482,3 +482,8 @@ pub fn decode_mail(raw: &[u8]) -> String {
     walk(&parsed, &mut out);
     out
 }
+
+/// GETs a URL with `client` and returns the body as text.
+pub async fn get_text(client: &reqwest::Client, url: String) -> String {
+    client.get(url).send().await.unwrap().text().await.unwrap()
+}

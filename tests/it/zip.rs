@@ -45,7 +45,7 @@ async fn a_client_zip_holds_exactly_the_allowed_files_byte_for_byte() {
     let link =
         share_link(&api, &g, json!({ "label": "finals", "favourite": true, "download_finals": true })).await;
     let c = browser_client();
-    let page = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap().text().await.unwrap();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     assert!(page.contains("Download all"));
     let r = c.get(server.url(&format!("{link}/zip"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
