@@ -15,6 +15,8 @@ pub struct AppState {
     pub login_limiter: Arc<LoginLimiter>,
     /// Wrong share-link passwords, counted apart from admin logins.
     pub unlock_limiter: Arc<LoginLimiter>,
+    /// Requests for e-mail sign-in links, so the form cannot flood someone's inbox.
+    pub sign_in_limiter: Arc<LoginLimiter>,
     /// Hot renditions in memory. They never change (named by hash), so nothing goes stale.
     pub rendition_cache: Arc<crate::app::media_urls::RenditionCache>,
 }
@@ -36,8 +38,9 @@ impl AppState {
             blobs,
             jobs,
             key,
-            login_limiter: Arc::new(LoginLimiter::default()),
-            unlock_limiter: Arc::new(LoginLimiter::default()),
+            login_limiter: Arc::new(LoginLimiter::new("failed attempts")),
+            unlock_limiter: Arc::new(LoginLimiter::new("failed attempts")),
+            sign_in_limiter: Arc::new(LoginLimiter::new("sign-in requests")),
             rendition_cache: Arc::new(crate::app::media_urls::rendition_cache()),
         })
     }

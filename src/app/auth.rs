@@ -67,13 +67,18 @@ pub fn csrf_ok(state: &AppState, bound_to: &str, given: &str) -> bool {
     blake3::hash(expected.as_bytes()) == blake3::hash(given.as_bytes())
 }
 
-/// Remembers failed logins per address.
-#[derive(Default)]
+/// Remembers failed logins (or other attempts worth limiting) per address.
 pub struct LoginLimiter {
     failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
+    /// What is refused, for the message: "failed attempts", "sign-in requests".
+    what: &'static str,
 }
 
 impl LoginLimiter {
+    pub fn new(what: &'static str) -> Self {
+        LoginLimiter { failures: Mutex::default(), what }
+    }
+
     pub(super) fn check(&self, ip: IpAddr) -> Result<()> {
         let mut map = self.failures.lock().map_err(|_| AppError::Internal("login limiter lock".into()))?;
         let list = map.entry(ip).or_default();
@@ -81,7 +86,8 @@ impl LoginLimiter {
         if list.len() >= MAX_FAILURES {
             let wait = FAILURE_WINDOW.saturating_sub(list[0].elapsed()).as_secs() / 60 + 1;
             return Err(AppError::RateLimited(format!(
-                "Too many failed attempts. Try again in {wait} minute{}.",
+                "Too many {}. Try again in {wait} minute{}.",
+                self.what,
                 if wait == 1 { "" } else { "s" }
             )));
         }

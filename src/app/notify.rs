@@ -35,10 +35,15 @@ pub async fn invite(
     email: &str,
     gallery: &Gallery,
     url: &str,
-    has_password: bool,
+    entry: templates::Entry,
 ) -> Result<Mail> {
-    queue(state, email, templates::invitation(&state.config.studio_name, &gallery.title, url, has_password))
-        .await
+    queue(state, email, templates::invitation(&state.config.studio_name, &gallery.title, url, entry)).await
+}
+
+/// Sends one-time sign-in links: (gallery title, URL) for each gallery the address opens.
+pub async fn sign_in(state: &AppState, email: &str, links: &[(String, String)]) -> Result<Mail> {
+    let minutes = crate::domain::MAGIC_LINK_TTL_MS / 60_000;
+    queue(state, email, templates::sign_in(&state.config.studio_name, links, minutes)).await
 }
 
 /// Tells the photographer a selection came in.

@@ -9,7 +9,11 @@ use super::{
     blocking, clean_text,
 };
 use crate::{
-    domain::{Gallery, GalleryId, Permissions, ShareId, ShareLink, ShareRefusal, Visitor, VisitorId, now_ms},
+    domain::{
+        Gallery, GalleryId, MAGIC_LINK_TTL_MS, MagicLink, Permissions, ShareId, ShareLink, ShareRefusal,
+        Visitor, VisitorId, now_ms,
+    },
+    mail::templates,
     state::AppState,
 };
 
@@ -23,6 +27,9 @@ pub struct NewShare {
     pub ask_identity: bool,
     /// E-mail the link to this address.
     pub invite: Option<String>,
+    /// Per-email access: only the `invite` address opens the gallery, by one-time sign-in
+    /// links sent to it.
+    pub email_only: bool,
 }
 
 /// A new link with its URL, which exists only now: the token is stored hashed.
@@ -43,13 +50,19 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
             return Err(AppError::Invalid(format!("“{e}” is not an e-mail address")));
         }
     }
+    if new.email_only && invite.is_none() {
+        return Err(AppError::Invalid("give the e-mail address that may open this gallery".into()));
+    }
     let gallery_record = super::galleries::get(state, gallery).await?;
     if let Some(s) = new.expires_in_s {
         if s == 0 || s > 3650 * 86_400 {
             return Err(AppError::Invalid("a link can expire from 1 second to 10 years from now".into()));
         }
     }
+    // An e-mail grant's token is never shown to anyone: its door is its id, and only a
+    // sign-in link opens it. Drawing one anyway keeps every share in the token index alike.
     let token = new_short_token();
+    let email = invite.as_ref().filter(|_| new.email_only).map(|e| e.to_lowercase());
     let db = state.db.clone();
     let (share, token) = blocking(move || {
         let now = now_ms();
@@ -63,17 +76,25 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
             expires_ms: new.expires_in_s.map(|s| now + s * 1000),
             revoked: false,
             created_ms: now,
-            ask_identity: new.ask_identity,
+            ask_identity: new.ask_identity && email.is_none(),
+            email,
         };
         db.put_share(&share)?;
         Ok((share, token))
     })
     .await?;
-    let url = format!("{}/g/{}", state.config.base_url, token);
+    let url = match share.email {
+        Some(_) => format!("{}/g/{}", state.config.base_url, share.id),
+        None => format!("{}/g/{}", state.config.base_url, token),
+    };
     let invited = match invite {
         Some(to) => {
-            let has_password = share.password_hash.is_some();
-            Some(super::notify::invite(state, &to, &gallery_record, &url, has_password).await?.to)
+            let how = match (&share.email, &share.password_hash) {
+                (Some(_), _) => templates::Entry::SignIn,
+                (None, Some(_)) => templates::Entry::Password,
+                (None, None) => templates::Entry::Link,
+            };
+            Some(super::notify::invite(state, &to, &gallery_record, &url, how).await?.to)
         }
         None => None,
     };
@@ -97,14 +118,20 @@ pub async fn revoke(state: &AppState, id: ShareId) -> Result<ShareLink> {
     .await
 }
 
-/// Finds the link behind a URL token and its gallery, refusing revoked and expired links
-/// with a message the visitor can act on.
-pub async fn resolve(state: &AppState, token: &str) -> Result<(ShareLink, Gallery)> {
+/// Finds the share behind a URL key and its gallery, refusing revoked and expired links
+/// with a message the visitor can act on. The key is a link's secret token, or the id of
+/// an e-mail grant (which opens nothing by itself: its visitors sign in by e-mail).
+pub async fn resolve(state: &AppState, key: &str) -> Result<(ShareLink, Gallery)> {
     let db = state.db.clone();
-    let h = token_hash(token);
+    let h = token_hash(key);
+    let grant: Option<ShareId> = key.parse().ok();
     blocking(move || {
         let not_found = || AppError::NotFound("This link does not lead to a gallery. Check that it was copied whole, or ask your photographer for a new one.".into());
-        let share = db.share_by_token(&h)?.ok_or_else(not_found)?;
+        let share = match grant {
+            Some(id) => db.share(id)?.filter(|s| s.email.is_some()),
+            None => db.share_by_token(&h)?,
+        }
+        .ok_or_else(not_found)?;
         match share.refusal(now_ms()) {
             Some(ShareRefusal::Revoked) => {
                 return Err(AppError::Gone("This gallery link has been turned off by the photographer. Ask them for a new one.".into()));
@@ -129,9 +156,14 @@ pub async fn visitor(state: &AppState, share: &ShareLink, session: Option<&str>)
     blocking(move || Ok(db.visitor_by_session(&h)?.filter(|v| v.share == share_id))).await
 }
 
+/// Whether opening the link starts a visit by itself (no password, not an e-mail grant).
+pub fn opens_freely(share: &ShareLink) -> bool {
+    share.password_hash.is_none() && share.email.is_none()
+}
+
 /// Starts a visit on a link without a password: a new visitor and its session token.
 pub async fn start_visit(state: &AppState, share: &ShareLink) -> Result<(Visitor, String)> {
-    if share.password_hash.is_some() {
+    if !opens_freely(share) {
         return Err(AppError::Unauthorized("This gallery needs its password.".into()));
     }
     new_visitor(state, share).await
@@ -144,6 +176,9 @@ pub async fn unlock(
     share: &ShareLink,
     password: &str,
 ) -> Result<(Visitor, String)> {
+    if share.email.is_some() {
+        return Err(AppError::Unauthorized("This gallery opens with a sign-in link sent by e-mail.".into()));
+    }
     let Some(stored) = share.password_hash.clone() else { return new_visitor(state, share).await };
     state.unlock_limiter.check(ip)?;
     let password = password.to_string();
@@ -160,19 +195,88 @@ async fn new_visitor(state: &AppState, share: &ShareLink) -> Result<(Visitor, St
     let token = super::auth::new_token();
     let h = token_hash(&token);
     let now = now_ms();
-    let v = Visitor {
-        id: VisitorId::new(),
-        share: share.id,
-        gallery: share.gallery,
-        name: None,
-        email: None,
-        created_ms: now,
-        last_seen_ms: now,
-    };
     let db = state.db.clone();
-    let rec = v.clone();
-    blocking(move || Ok(db.put_visitor(&rec, Some(&h))?)).await?;
+    let share = share.clone();
+    let v = blocking(move || {
+        // An e-mail grant is one person: a second device joins the same visitor.
+        let existing = match share.email {
+            Some(_) => db.visitor_of_share(&share)?,
+            None => None,
+        };
+        let v = existing.unwrap_or_else(|| Visitor {
+            id: VisitorId::new(),
+            share: share.id,
+            gallery: share.gallery,
+            name: share.email.as_ref().map(|_| share.label.clone()),
+            email: share.email.clone(),
+            created_ms: now,
+            last_seen_ms: now,
+        });
+        db.put_visitor(&v, Some(&h))?;
+        Ok(v)
+    })
+    .await?;
     Ok((v, token))
+}
+
+/// Someone asks to sign in with `email`: every open e-mail grant for that address (or just
+/// `only`, from a gallery's own door) gets a one-time link, all in one message. Whether or
+/// not the address has access, the answer is the same, so nobody learns who is a client.
+/// Requests are limited per network address like password attempts, so the form cannot be
+/// used to flood someone's inbox.
+pub async fn request_sign_in(state: &AppState, ip: IpAddr, email: &str, only: Option<ShareId>) -> Result<()> {
+    let email = email.trim().to_lowercase();
+    if email.len() > 254 || !crate::mail::valid_address(&email) {
+        return Err(AppError::Invalid(format!("“{email}” does not look like an e-mail address")));
+    }
+    state.sign_in_limiter.check(ip)?;
+    state.sign_in_limiter.fail(ip);
+    let db = state.db.clone();
+    let base = state.config.base_url.clone();
+    let key = email.clone();
+    let links = blocking(move || {
+        let now = now_ms();
+        let mut links = Vec::new();
+        for share in db.grants_for(&key)? {
+            if share.refusal(now).is_some() || only.is_some_and(|o| o != share.id) {
+                continue;
+            }
+            let Some(gallery) = db.gallery(share.gallery)? else { continue };
+            let code = new_short_token();
+            db.put_magic_link(
+                &token_hash(&code),
+                &MagicLink { share: share.id, expires_ms: now + MAGIC_LINK_TTL_MS },
+            )?;
+            links.push((gallery.title, format!("{base}/g/{}/enter/{code}", share.id)));
+        }
+        Ok(links)
+    })
+    .await?;
+    if !links.is_empty() {
+        super::notify::sign_in(state, &email, &links).await?;
+    }
+    Ok(())
+}
+
+/// Whether a sign-in link is unused and unexpired, without using it.
+pub async fn magic_link_usable(state: &AppState, share: &ShareLink, code: &str) -> Result<bool> {
+    let db = state.db.clone();
+    let h = token_hash(code);
+    let id = share.id;
+    blocking(move || Ok(db.magic_link(&h)?.is_some_and(|m| m.share == id && m.expires_ms > now_ms()))).await
+}
+
+/// Uses a sign-in link (once) and opens a session for the grant's visitor.
+pub async fn enter(state: &AppState, share: &ShareLink, code: &str) -> Result<(Visitor, String)> {
+    let db = state.db.clone();
+    let h = token_hash(code);
+    let taken = blocking(move || Ok(db.take_magic_link(&h)?)).await?;
+    match taken {
+        Some(m) if m.share == share.id && m.expires_ms > now_ms() => new_visitor(state, share).await,
+        _ => Err(AppError::Gone(
+            "This sign-in link has been used already or is too old. Ask for a new one below: it arrives in a minute.".into(),
+        )),
+    }
 }
 
 /// Whether `set` is the shared gallery or nested inside it (nested galleries inherit access).

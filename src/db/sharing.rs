@@ -3,7 +3,9 @@
 use redb::ReadableTable;
 
 use super::{Db, Result, codec, decode_all, tables::*};
-use crate::domain::{Comment, GalleryId, Selection, ShareId, ShareLink, Visitor, VisitorId};
+use crate::domain::{
+    Comment, GalleryId, MagicLink, Selection, ShareId, ShareLink, Visitor, VisitorId, now_ms,
+};
 
 impl Db {
     /// Inserts or updates a share link with its token and gallery indexes.
@@ -53,6 +55,59 @@ impl Db {
         }
         txn.commit()?;
         Ok(())
+    }
+
+    /// Active and inactive e-mail grants for `email` (lower-cased), in every gallery. Shares
+    /// are few (a handful per gallery), so a scan is cheaper than an index to keep.
+    pub fn grants_for(&self, email: &str) -> Result<Vec<ShareLink>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for row in txn.open_table(SHARES)?.iter()? {
+            let s: ShareLink = codec::decode(row?.1.value())?;
+            if s.email.as_deref() == Some(email) {
+                out.push(s);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores a sign-in link under the hash of its code.
+    pub fn put_magic_link(&self, code_hash: &[u8; 32], m: &MagicLink) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(MAGIC_LINKS)?.insert(code_hash, codec::encode(m)?.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// A sign-in link that is still unused, without using it (for the confirmation page).
+    pub fn magic_link(&self, code_hash: &[u8; 32]) -> Result<Option<MagicLink>> {
+        let txn = self.read()?;
+        let t = txn.open_table(MAGIC_LINKS)?;
+        t.get(code_hash)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    /// Uses a sign-in link: removes it and returns it, in one transaction, so two requests
+    /// with the same code cannot both succeed. Expired links met on the way are swept too.
+    pub fn take_magic_link(&self, code_hash: &[u8; 32]) -> Result<Option<MagicLink>> {
+        let txn = self.write()?;
+        let taken = {
+            let mut t = txn.open_table(MAGIC_LINKS)?;
+            let taken = match t.remove(code_hash)? {
+                Some(v) => Some(codec::decode::<MagicLink>(v.value())?),
+                None => None,
+            };
+            let now = now_ms();
+            t.retain(|_, v| codec::decode::<MagicLink>(v).is_ok_and(|m| m.expires_ms > now))?;
+            taken
+        };
+        txn.commit()?;
+        Ok(taken)
+    }
+
+    /// The visitor an e-mail grant already has, if any: one person on two devices is one
+    /// visitor with one selection.
+    pub fn visitor_of_share(&self, share: &ShareLink) -> Result<Option<Visitor>> {
+        Ok(self.visitors(share.gallery)?.into_iter().find(|v| v.share == share.id))
     }
 
     pub fn visitor_by_id(&self, id: VisitorId) -> Result<Option<Visitor>> {
@@ -213,6 +268,7 @@ mod tests {
             revoked: false,
             created_ms: 0,
             ask_identity: false,
+            email: None,
         };
         db.put_share(&share).unwrap();
         let v = Visitor {

@@ -51,6 +51,9 @@ pub const GALLERY_VISITORS: TableDefinition<(u128, u128), ()> = TableDefinition:
 /// Visitor sessions: `blake3(session token) → visitor id`.
 pub const VISITOR_SESSIONS: TableDefinition<&[u8; 32], u128> = TableDefinition::new("visitor_sessions-0");
 
+/// One-time sign-in links of e-mail grants: `blake3(code) → MagicLink`, removed when used.
+pub const MAGIC_LINKS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("magic_links-0");
+
 /// `(visitor id, gallery id) → Selection` (the visitor's favourites).
 pub const SELECTIONS: TableDefinition<(u128, u128), &[u8]> = TableDefinition::new("selections-0");
 
@@ -84,6 +87,7 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(VISITORS)?;
     txn.open_table(GALLERY_VISITORS)?;
     txn.open_table(VISITOR_SESSIONS)?;
+    txn.open_table(MAGIC_LINKS)?;
     txn.open_table(SELECTIONS)?;
     txn.open_table(COMMENTS)?;
     txn.open_table(MAILS)?;

@@ -12,7 +12,8 @@ pub use records::{
     Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing, Rendition, Spec, Version,
 };
 pub use sharing::{
-    Activity, ActivityKind, Comment, Permissions, Selection, ShareLink, ShareRefusal, Visitor,
+    Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,
+    ShareRefusal, Visitor,
 };
 
 /// Milliseconds since the Unix epoch; all stored times use it.

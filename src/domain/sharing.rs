@@ -45,7 +45,23 @@ pub struct ShareLink {
     /// Ask visitors for their name and e-mail before they see the photos.
     #[serde(default)]
     pub ask_identity: bool,
+    /// Set for per-email access: only this address (lower-cased) opens the gallery, by a
+    /// one-time sign-in link sent to it. Such a grant has no URL token to leak; its door is
+    /// `/g/<share id>`, which shows nothing without a session.
+    #[serde(default)]
+    pub email: Option<String>,
 }
+
+/// A one-time sign-in link for an e-mail grant, stored under the hash of its code. It is
+/// removed when used, so a replayed link finds nothing.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct MagicLink {
+    pub share: ShareId,
+    pub expires_ms: u64,
+}
+
+/// How long a sign-in link works: long enough to switch to the mail app and back.
+pub const MAGIC_LINK_TTL_MS: u64 = 30 * 60 * 1000;
 
 /// Why a share link does not open.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

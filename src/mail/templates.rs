@@ -37,22 +37,70 @@ fn button(href: &str, label: &str) -> Markup {
     }
 }
 
+/// How the client gets in, which the invitation explains.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// The link opens the gallery.
+    Link,
+    /// The link asks for a password the photographer gives separately.
+    Password,
+    /// The link asks for this e-mail address and sends a sign-in link to it.
+    SignIn,
+}
+
 /// The photographer sends a gallery link to a client.
-pub fn invitation(studio: &str, gallery: &str, url: &str, has_password: bool) -> Content {
-    let pw = if has_password { " Your photographer will give you its password." } else { "" };
+pub fn invitation(studio: &str, gallery: &str, url: &str, entry: Entry) -> Content {
+    let how = match entry {
+        Entry::Link => "",
+        Entry::Password => " Your photographer will give you its password.",
+        Entry::SignIn => {
+            " It is private to this e-mail address: when you open it, enter this address and we send you a sign-in link."
+        }
+    };
     Content {
         subject: format!("Your photos are ready to choose: {gallery}"),
         text: format!(
-            "Hello,\n\nYour gallery \"{gallery}\" from {studio} is ready.{pw}\n\nOpen it here: {url}\n\nWhat happens next: heart your favourites, submit your selection, and we retouch and deliver your finals in the same gallery.\n\n{studio}\n"
+            "Hello,\n\nYour gallery \"{gallery}\" from {studio} is ready.{how}\n\nOpen it here: {url}\n\nWhat happens next: heart your favourites, submit your selection, and we retouch and deliver your finals in the same gallery.\n\n{studio}\n"
         ),
         html: frame(
             studio,
             html! {
                 h1 style="font-size:26px;margin:0 0 12px" { "Your photos are ready" }
-                p { "Your gallery " strong { (gallery) } " is ready for you." (pw) }
+                p { "Your gallery " strong { (gallery) } " is ready for you." (how) }
                 (button(url, "Open your gallery"))
                 p style="color:#6d675f;font-size:14px" { "What happens next: heart your favourites, submit your selection, and we retouch and deliver your finals in the same gallery." }
                 p style="color:#6d675f;font-size:13px;word-break:break-all" { "Or copy this link: " (url) }
+            },
+        ),
+    }
+}
+
+/// One-time sign-in links for the galleries an address may open: (gallery title, URL).
+pub fn sign_in(studio: &str, links: &[(String, String)], minutes: u64) -> Content {
+    let mut text = format!("Hello,\n\nHere is your sign-in link. It works once, for {minutes} minutes.\n\n");
+    for (title, url) in links {
+        text.push_str(&format!("{title}: {url}\n"));
+    }
+    text.push_str(&format!(
+        "\nIf you did not ask for it, ignore this message: nobody gets in without it.\n\n{studio}\n"
+    ));
+    let subject = match links {
+        [(title, _)] => format!("Your sign-in link: {title}"),
+        _ => format!("Your sign-in links to {} galleries", links.len()),
+    };
+    Content {
+        subject,
+        text,
+        html: frame(
+            studio,
+            html! {
+                h1 style="font-size:26px;margin:0 0 12px" { "Sign in to your gallery" }
+                p { "Each button works once, for " (minutes) " minutes." }
+                @for (title, url) in links {
+                    p style="margin:20px 0 0;font-weight:bold" { (title) }
+                    (button(url, "Open my gallery"))
+                }
+                p style="color:#6d675f;font-size:13px" { "If you did not ask for this, ignore it: nobody gets in without this message." }
             },
         ),
     }

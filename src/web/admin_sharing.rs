@@ -45,6 +45,7 @@ pub struct ShareForm {
     #[serde(default)]
     email: String,
     ask_identity: Option<String>,
+    email_only: Option<String>,
 }
 
 #[handler]
@@ -69,6 +70,7 @@ pub async fn create_share(
         expires_in_s: opt_number::<u64>("expiry", &f.expires_days)?.map(|d| d.saturating_mul(86_400)),
         ask_identity: f.ask_identity.is_some(),
         invite: Some(f.email),
+        email_only: f.email_only.is_some(),
     };
     let created = app::sharing::create(state, gid, new).await?;
     let g = app::galleries::get(state, gid).await?;
@@ -81,6 +83,7 @@ pub async fn create_share(
         label,
         url,
         invited.as_deref(),
+        created.share.email.is_some(),
     ))
 }
 

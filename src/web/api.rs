@@ -128,6 +128,10 @@ pub struct NewShareLink {
     /// Ask visitors for their name and e-mail before they see the photos.
     #[oai(default)]
     ask_identity: bool,
+    /// Per-email access: only `email` opens the gallery, by one-time sign-in links sent to it.
+    /// The URL returned is the gallery's door, which shows nothing without signing in.
+    #[oai(default)]
+    email_only: bool,
 }
 
 #[derive(Object)]
@@ -142,6 +146,8 @@ pub struct ShareLinkOut {
 pub struct SelectionOut {
     visitor: String,
     name: Option<String>,
+    /// Given on entry, or the address of an e-mail grant.
+    email: Option<String>,
     /// The label of the link the visitor came through.
     link: String,
     submitted_ms: Option<u64>,
@@ -317,6 +323,7 @@ impl Api {
             expires_in_s: b.expires_in_seconds,
             ask_identity: b.ask_identity,
             invite: b.email,
+            email_only: b.email_only,
         };
         let c = app::sharing::create(&state, gallery_id(&id)?, new).await?;
         Ok(Json(ShareLinkOut { id: c.share.id.to_string(), url: c.url, expires_ms: c.share.expires_ms }))
@@ -338,6 +345,7 @@ impl Api {
             .map(|v| SelectionOut {
                 visitor: v.visitor.id.to_string(),
                 name: v.visitor.name,
+                email: v.visitor.email,
                 link: v.link,
                 submitted_ms: v.selection.submitted_ms,
                 lightroom: app::proofing::lightroom_filter(&v.filenames),

@@ -54,7 +54,7 @@ async fn visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Option<
     let cookie = jar.get(VISITOR_COOKIE).map(|c| c.value_str().to_string());
     let (visitor, session) = match app::sharing::visitor(state, &share, cookie.as_deref()).await? {
         Some(v) => (v, cookie.unwrap_or_default()),
-        None if share.password_hash.is_some() => return Ok(None),
+        None if !app::sharing::opens_freely(&share) => return Ok(None),
         None => {
             let (v, s) = app::sharing::start_visit(state, &share).await?;
             visitor_cookie(state, jar, token, &s);
@@ -67,9 +67,13 @@ async fn visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Option<
 
 /// Like `visit`, for requests that need an open visit (JSON and form posts).
 async fn require_visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Visit, AppError> {
-    visit(state, jar, token)
-        .await?
-        .ok_or_else(|| AppError::Unauthorized("Open the gallery link and enter its password first.".into()))
+    visit(state, jar, token).await?.ok_or_else(|| {
+        AppError::Unauthorized("Open the gallery link and enter its password (or sign in) first.".into())
+    })
+}
+
+fn client_ip(addr: &RemoteAddr) -> std::net::IpAddr {
+    addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip())
 }
 
 fn check_csrf(state: &AppState, jar: &CookieJar, req: &Request, field: Option<&str>) -> Result<(), AppError> {
@@ -100,7 +104,10 @@ pub async fn cover(
 ) -> poem::Result<Markup> {
     let studio = &state.config.studio_name;
     let Some(v) = visit(state, jar, &token).await? else {
-        let (_, gallery) = app::sharing::resolve(state, &token).await?;
+        let (share, gallery) = app::sharing::resolve(state, &token).await?;
+        if share.email.is_some() {
+            return Ok(door(state, &gallery.title, &token, None, None));
+        }
         return Ok(views::password(studio, &gallery.title, &format!("{}/unlock", base(&token)), None));
     };
     app::activity::log(state, v.gallery.id, v.visitor.id, ActivityKind::View).await;
@@ -166,8 +173,7 @@ pub async fn unlock(
     Form(f): Form<UnlockForm>,
 ) -> poem::Result<Response> {
     let (share, gallery) = app::sharing::resolve(state, &token).await?;
-    let ip = addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
-    match app::sharing::unlock(state, ip, &share, &f.password).await {
+    match app::sharing::unlock(state, client_ip(addr), &share, &f.password).await {
         Ok((_, session)) => {
             visitor_cookie(state, jar, &token, &session);
             Ok(Redirect::see_other(base(&token)).into_response())
@@ -183,6 +189,121 @@ pub async fn unlock(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// An e-mail grant's door: the sign-in form.
+fn door(state: &AppState, title: &str, token: &str, sent_to: Option<&str>, error: Option<&str>) -> Markup {
+    views::sign_in(&views::SignIn {
+        studio: &state.config.studio_name,
+        gallery: Some(title),
+        action: format!("{}/sign-in", base(token)),
+        sent_to,
+        error,
+    })
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Sends a sign-in link for this gallery to the address, if the address was granted it.
+#[handler]
+pub async fn sign_in(
+    Data(state): Data<&AppState>,
+    addr: &RemoteAddr,
+    Path(token): Path<String>,
+    Form(f): Form<EmailForm>,
+) -> poem::Result<Response> {
+    let (share, gallery) = app::sharing::resolve(state, &token).await?;
+    if share.email.is_none() {
+        return Err(AppError::NotFound("This gallery opens with its link, not by e-mail.".into()).into());
+    }
+    let email = f.email.trim();
+    Ok(match app::sharing::request_sign_in(state, client_ip(addr), email, Some(share.id)).await {
+        Ok(()) => door(state, &gallery.title, &token, Some(email), None).into_response(),
+        Err(e @ (AppError::Invalid(_) | AppError::RateLimited(_))) => {
+            door(state, &gallery.title, &token, None, Some(&e.to_string()))
+                .with_status(error::status_of(&e))
+                .into_response()
+        }
+        Err(e) => return Err(e.into()),
+    })
+}
+
+/// A sign-in link from the mail: a page with one button (see `views::enter`).
+#[handler]
+pub async fn enter_page(
+    Data(state): Data<&AppState>,
+    Path((token, code)): Path<(String, String)>,
+) -> poem::Result<Response> {
+    let (share, gallery) = app::sharing::resolve(state, &token).await?;
+    if !app::sharing::magic_link_usable(state, &share, &code).await? {
+        return Ok(used_link(state, &gallery.title, &token));
+    }
+    let action = format!("{}/enter/{code}", base(&token));
+    Ok(views::enter(&state.config.studio_name, &gallery.title, &action).into_response())
+}
+
+fn used_link(state: &AppState, title: &str, token: &str) -> Response {
+    let e = AppError::Gone(
+        "This sign-in link has been used already or is too old. Ask for a new one: it arrives in a minute."
+            .into(),
+    );
+    door(state, title, token, None, Some(&e.to_string())).with_status(error::status_of(&e)).into_response()
+}
+
+/// Uses the sign-in link (once) and opens the gallery in this browser.
+#[handler]
+pub async fn enter(
+    Data(state): Data<&AppState>,
+    jar: &CookieJar,
+    Path((token, code)): Path<(String, String)>,
+) -> poem::Result<Response> {
+    let (share, gallery) = app::sharing::resolve(state, &token).await?;
+    match app::sharing::enter(state, &share, &code).await {
+        Ok((_, session)) => {
+            visitor_cookie(state, jar, &token, &session);
+            Ok(Redirect::see_other(base(&token)).into_response())
+        }
+        Err(AppError::Gone(_)) => Ok(used_link(state, &gallery.title, &token)),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The studio-wide sign-in page: every gallery granted to an address, by one e-mail.
+#[handler]
+pub async fn access_page(Data(state): Data<&AppState>) -> Markup {
+    views::sign_in(&views::SignIn {
+        studio: &state.config.studio_name,
+        gallery: None,
+        action: "/access".into(),
+        sent_to: None,
+        error: None,
+    })
+}
+
+#[handler]
+pub async fn access_request(
+    Data(state): Data<&AppState>,
+    addr: &RemoteAddr,
+    Form(f): Form<EmailForm>,
+) -> poem::Result<Response> {
+    let email = f.email.trim();
+    let (sent_to, err) = match app::sharing::request_sign_in(state, client_ip(addr), email, None).await {
+        Ok(()) => (Some(email), None),
+        Err(e @ (AppError::Invalid(_) | AppError::RateLimited(_))) => (None, Some(e)),
+        Err(e) => return Err(e.into()),
+    };
+    let page = views::sign_in(&views::SignIn {
+        studio: &state.config.studio_name,
+        gallery: None,
+        action: "/access".into(),
+        sent_to,
+        error: err.as_ref().map(|e| e.to_string()).as_deref(),
+    });
+    Ok(page.with_status(err.as_ref().map_or(poem::http::StatusCode::OK, error::status_of)).into_response())
 }
 
 #[derive(Deserialize)]

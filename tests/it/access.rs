@@ -142,6 +142,13 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/g/:token", link.clone(), [200; 5]),
         ("POST", "/g/:token/unlock", format!("{link}/unlock"), [303; 5]),
         ("POST", "/g/:token/identify", format!("{link}/identify"), [403; 5]),
+        // A link (not an e-mail grant) cannot be signed into by e-mail.
+        ("POST", "/g/:token/sign-in", format!("{link}/sign-in"), [404; 5]),
+        ("GET", "/g/:token/enter/:code", format!("{link}/enter/{}", "ab".repeat(16)), [410; 5]),
+        ("POST", "/g/:token/enter/:code", format!("{link}/enter/{}", "ab".repeat(16)), [410; 5]),
+        // The studio-wide sign-in page is public; an empty address is refused.
+        ("GET", "/access", "/access".into(), [200; 5]),
+        ("POST", "/access", "/access".into(), [400; 5]),
         ("GET", "/g/:token/photos", format!("{link}/photos"), [200; 5]),
         ("POST", "/g/:token/favourite", format!("{link}/favourite"), [403; 5]),
         ("POST", "/g/:token/submit", format!("{link}/submit"), [403; 5]),
@@ -315,6 +322,10 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         // Wrong passwords from one address: by the right client's turn it has failed five
         // times, so even a right password would wait.
         ("POST", "/unlock", [401, 404, 410, 410, 401, 401, 401, 429]),
+        // This link opens with a password, not by e-mail.
+        ("POST", "/sign-in", [404, 404, 410, 410, 404, 404, 404, 404]),
+        ("GET", "/enter/CODE", [410, 404, 410, 410, 410, 410, 410, 410]),
+        ("POST", "/enter/CODE", [410, 404, 410, 410, 410, 410, 410, 410]),
     ];
     let declared = [
         "/g/:token",
@@ -326,6 +337,8 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/submit",
         "/g/:token/unlock",
         "/g/:token/identify",
+        "/g/:token/sign-in",
+        "/g/:token/enter/:code",
     ];
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
@@ -335,8 +348,10 @@ async fn every_client_route_answers_every_kind_of_visitor() {
     let mut failures = Vec::new();
     for (method, suffix, expected) in &rows {
         for (i, (name, client, l, csrf)) in visitors.iter().enumerate() {
-            let url = server.url(&format!("{l}{}", suffix.replace("PID", &pid)));
+            let url =
+                server.url(&format!("{l}{}", suffix.replace("PID", &pid).replace("CODE", &"ab".repeat(16))));
             let req = match (*method, *suffix) {
+                ("POST", "/sign-in") => client.post(url).form(&[("email", "anna@example.com")]),
                 ("GET", _) => client.get(url),
                 ("POST", "/unlock") => client.post(url).form(&[("password", "not it")]),
                 ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
@@ -358,4 +373,109 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         }
     }
     assert!(failures.is_empty(), "client access mismatches:\n{}", failures.join("\n"));
+}
+
+/// Every client route on an e-mail grant, as each kind of visitor it meets. Nobody opens it
+/// without a sign-in link; a used link and a revoked grant open nothing.
+#[tokio::test]
+async fn every_client_route_answers_every_visitor_of_an_email_grant() {
+    use crate::email_access::{ask, enter, grant};
+    let server = Server::start().await;
+    let api = server.api();
+    let (a, photos) = gallery_with_photos(&api, "A", 1).await;
+    let (b, _) = gallery_with_photos(&api, "B", 1).await;
+    let pid = photos[0]["id"].as_str().unwrap().to_string();
+    let door = grant(&api, &a, "right@example.com").await;
+    let other_door = grant(&api, &b, "other@example.com").await;
+    let revoked = grant(&api, &a, "gone@example.com").await;
+    let admin_http = admin_client(&server).await;
+    let gpage = get_text(&admin_http, server.url(&format!("/admin/galleries/{a}"))).await;
+    let acsrf = meta_csrf(&gpage);
+    let revoked_id = revoked.rsplit('/').next().unwrap();
+
+    // Sign in: the right client, a client of gallery B, and someone who signed in on the
+    // revoked grant before it was revoked. Each asks from its own door.
+    let sign_in = |door: String, email: &'static str| {
+        let server = &server;
+        async move {
+            let c = browser_client();
+            let before = outbox(server).len();
+            assert_eq!(ask(server, &c, &door, email).await.0, 200);
+            let mails = wait_for_outbox(server, before + 1).await;
+            let link = mails.iter().rev().find(|m| m.contains(email)).and_then(|m| sign_in_links(m).pop());
+            let link = link.expect("a sign-in link");
+            assert_eq!(enter(server, &c, &link).await, 303);
+            (c, link)
+        }
+    };
+    let (right, used_link) = sign_in(door.clone(), "right@example.com").await;
+    let right_csrf = meta_csrf(&get_text(&right, server.url(&format!("{door}/photos"))).await);
+    let (other, _) = sign_in(other_door.clone(), "other@example.com").await;
+    let other_csrf = meta_csrf(&get_text(&other, server.url(&format!("{other_door}/photos"))).await);
+    let (was_in, _) = sign_in(revoked.clone(), "gone@example.com").await;
+    admin_http
+        .post(server.url(&format!("/admin/shares/{revoked_id}/revoke")))
+        .form(&[("csrf", acsrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    // Someone who replays the right client's used link.
+    let replayer = browser_client();
+    assert_eq!(enter(&server, &replayer, &used_link).await, 410);
+
+    let visitors: Vec<(&str, reqwest::Client, String, String)> = vec![
+        ("anonymous", browser_client(), door.clone(), String::new()),
+        ("wrong id", browser_client(), "/g/01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), String::new()),
+        ("revoked grant", was_in, revoked.clone(), String::new()),
+        ("replayed link", replayer, door.clone(), String::new()),
+        ("client of another gallery", other, door.clone(), other_csrf),
+        ("admin", admin_http, door.clone(), acsrf),
+        ("right client", right, door.clone(), right_csrf),
+    ];
+    let rows: Vec<(&str, &str, [u16; 7])> = vec![
+        ("GET", "", [200, 404, 410, 200, 200, 200, 200]),
+        ("GET", "/photos", [303, 404, 410, 303, 303, 303, 200]),
+        ("GET", "/comments?photo=PID", [401, 404, 410, 401, 401, 401, 200]),
+        ("POST", "/comments", [401, 404, 410, 401, 401, 401, 200]),
+        ("POST", "/favourite", [401, 404, 410, 401, 401, 401, 200]),
+        ("GET", "/download/PID", [401, 404, 410, 401, 401, 401, 403]),
+        ("GET", "/zip", [401, 404, 410, 401, 401, 401, 403]),
+        ("POST", "/submit", [401, 404, 410, 401, 401, 401, 303]),
+        ("POST", "/identify", [401, 404, 410, 401, 401, 401, 303]),
+        ("POST", "/unlock", [401, 404, 410, 401, 401, 401, 401]),
+        ("GET", "/enter/USED", [410, 404, 410, 410, 410, 410, 410]),
+        ("POST", "/enter/USED", [410, 404, 410, 410, 410, 410, 410]),
+        // Last: asking for a link answers alike whoever asks (the limit is per address, and
+        // these are the first requests of this kind here after the three sign-ins).
+        ("POST", "/sign-in", [200, 404, 410, 200, 429, 429, 429]),
+    ];
+    let code = used_link.rsplit('/').next().unwrap().to_string();
+    let mut failures = Vec::new();
+    for (method, suffix, expected) in &rows {
+        for (i, (name, client, l, csrf)) in visitors.iter().enumerate() {
+            let url = server.url(&format!("{l}{}", suffix.replace("PID", &pid).replace("USED", &code)));
+            let req = match (*method, *suffix) {
+                ("GET", _) => client.get(url),
+                ("POST", "/unlock") => client.post(url).form(&[("password", "not it")]),
+                ("POST", "/sign-in") => client.post(url).form(&[("email", "right@example.com")]),
+                ("POST", "/enter/USED") => client.post(url),
+                ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
+                ("POST", "/identify") => {
+                    client.post(url).form(&[("csrf", csrf.as_str()), ("name", "Ann"), ("email", "")])
+                }
+                _ => client
+                    .post(url)
+                    .header("x-csrf-token", csrf.as_str())
+                    .json(&serde_json::json!({ "photo": pid, "on": true, "text": "a note" })),
+            };
+            let status = req.send().await.unwrap().status().as_u16();
+            if status != expected[i] {
+                failures.push(format!(
+                    "{method} {{door}}{suffix} as {name}: got {status}, expected {}",
+                    expected[i]
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "e-mail grant access mismatches:\n{}", failures.join("\n"));
 }

@@ -9,6 +9,7 @@ mod browser;
 mod cli;
 mod client;
 mod crash;
+pub mod email_access;
 mod mail;
 mod renditions;
 mod support;

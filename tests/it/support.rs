@@ -487,3 +487,34 @@ pub fn decode_mail(raw: &[u8]) -> String {
 pub async fn get_text(client: &reqwest::Client, url: String) -> String {
     client.get(url).send().await.unwrap().text().await.unwrap()
 }
+
+/// Every message in the server's outbox folder (no SMTP configured), decoded, oldest first.
+pub fn outbox(server: &Server) -> Vec<String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(server.data().join("outbox"))
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.retain(|p| p.extension().is_some_and(|x| x == "eml"));
+    // Mail ids are ULIDs: names sort in the order the messages were queued.
+    files.sort();
+    files.iter().filter_map(|p| std::fs::read(p).ok()).map(|raw| decode_mail(&raw)).collect()
+}
+
+/// Waits until the outbox holds `n` messages and returns them.
+pub async fn wait_for_outbox(server: &Server, n: usize) -> Vec<String> {
+    wait_for(&format!("{n} message(s) in the outbox"), Duration::from_secs(30), || async {
+        outbox(server).len() >= n
+    })
+    .await;
+    outbox(server)
+}
+
+/// The paths of the one-time sign-in links in a message (`/g/<id>/enter/<code>`).
+pub fn sign_in_links(message: &str) -> Vec<String> {
+    let mut out: Vec<String> = message
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        .filter(|w| w.contains("/enter/"))
+        .filter_map(|w| w.find("/g/").map(|i| w[i..].to_string()))
+        .collect();
+    out.dedup();
+    out
+}

@@ -133,6 +133,73 @@ pub fn password(studio: &str, title: &str, action: &str, error: Option<&str>) ->
     )
 }
 
+/// What the e-mail sign-in page says.
+pub struct SignIn<'a> {
+    pub studio: &'a str,
+    /// The gallery's title at its door; `None` on the studio-wide "find my galleries" page.
+    pub gallery: Option<&'a str>,
+    pub action: String,
+    /// After a request: where the link went.
+    pub sent_to: Option<&'a str>,
+    pub error: Option<&'a str>,
+}
+
+/// Asks for the e-mail address a gallery was shared with, and sends a sign-in link to it.
+pub fn sign_in(m: &SignIn) -> Markup {
+    let title = m.gallery.unwrap_or("Your galleries");
+    page(
+        m.studio,
+        title,
+        None,
+        html! {
+            main.page {
+                section.card.narrow.auth {
+                    p.eyebrow { (m.studio) }
+                    h1 { (title) }
+                    @if let Some(to) = m.sent_to {
+                        p.notice #sent role="status" {
+                            "Check your inbox. If " strong { (to) } " has access, a sign-in link is on its way to it. It works once, for 30 minutes."
+                        }
+                        p.muted { "Nothing arrived after a few minutes? Look in your spam folder, or ask again below." }
+                    } @else if m.gallery.is_some() {
+                        p.muted { "This gallery is private. Enter the e-mail address your photographer invited, and we send you a link that opens it — no password to remember." }
+                    } @else {
+                        p.muted { "Enter the e-mail address your photographer invited, and we send you a link to each of your galleries — no password to remember." }
+                    }
+                    @if let Some(e) = m.error { p.alert role="alert" { (e) } }
+                    form method="post" action=(m.action) {
+                        label for="email" { "Your e-mail address" }
+                        input #email type="email" name="email" maxlength="254" autocomplete="email" required autofocus[m.sent_to.is_none()];
+                        button.button.primary.wide type="submit" { "Send me a sign-in link" }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// The page a sign-in link opens: one button, so a mail scanner that fetches links does not
+/// use up the one-time link before its owner clicks.
+pub fn enter(studio: &str, title: &str, action: &str) -> Markup {
+    page(
+        studio,
+        title,
+        None,
+        html! {
+            main.page {
+                section.card.narrow.auth {
+                    p.eyebrow { (studio) }
+                    h1 { (title) }
+                    p.muted { "You are signing in with the link we e-mailed you. It works once." }
+                    form method="post" action=(action) {
+                        button.button.primary.wide #enter type="submit" autofocus { "Open my gallery →" }
+                    }
+                }
+            }
+        },
+    )
+}
+
 /// The gallery as a client works in it.
 pub struct Gallery<'a> {
     pub studio: &'a str,

@@ -66,6 +66,7 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
                     }
                     label for="share-email" { "E-mail the link to (optional)" }
                     input #share-email type="email" name="email" placeholder="client@example.com" autocomplete="off";
+                    label.check { input #share-email-only type="checkbox" name="email_only" value="on"; span { "only this address may open it (they sign in with a one-time link we e-mail them; no password to share)" } }
                     div.row2 {
                         div { label for="share-password" { "Password (optional)" } input #share-password type="text" name="password" autocomplete="off"; }
                         div { label for="share-days" { "Expires after days (optional)" } input #share-days type="number" name="expires_days" min="1" max="3650"; }
@@ -80,6 +81,7 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
                             li.link-row.revoked[l.refusal(now).is_some()] {
                                 span.meta {
                                     strong { (l.label) @if l.password_hash.is_some() { " 🔒" } }
+                                    @if let Some(e) = &l.email { span.muted { "✉ only " (e) " · " a href={ "/g/" (l.id) } { "door" } } }
                                     span.muted { (perms_text(l)) }
                                     span.muted { (status_text(l, now)) }
                                 }
@@ -116,6 +118,7 @@ pub fn link_created(
     label: &str,
     url: &str,
     invited: Option<&str>,
+    email_only: bool,
 ) -> Markup {
     layout(
         &Chrome { studio, csrf: Some(csrf) },
@@ -124,7 +127,11 @@ pub fn link_created(
             section.card.narrow {
                 p.eyebrow { "Share" }
                 h1 { "A link for " (label) }
-                p.muted { "Copy it now and send it to your client: for their safety it is shown only once. You can always make another." }
+                @if email_only {
+                    p.muted { "Only the invited address opens this gallery: at this address your client enters it and gets a one-time sign-in link by e-mail. Clients can also ask for their links at " code { "/access" } "." }
+                } @else {
+                    p.muted { "Copy it now and send it to your client: for their safety it is shown only once. You can always make another." }
+                }
                 code.share-url #share-url { (url) }
                 @if let Some(to) = invited { p.notice #invited { "An invitation to " strong { (to) } " is on its way (see the " a href="/admin/outbox" { "Outbox" } ")." } }
                 p.row {
