@@ -87,6 +87,8 @@ pub async fn create(state: &AppState, title: &str, parent: Option<GalleryId>) ->
             title,
             created_ms: now_ms(),
             proofing: Default::default(),
+            hidden: false,
+            watermark: false,
         };
         db.put_gallery(&g)?;
         Ok(g)
@@ -100,6 +102,7 @@ pub async fn update(
     id: GalleryId,
     title: Option<&str>,
     parent: Option<Option<GalleryId>>,
+    hidden: Option<bool>,
 ) -> Result<Gallery> {
     let title = title.map(|t| clean_text("title", t, TITLE_MAX)).transpose()?;
     let db = state.db.clone();
@@ -117,6 +120,9 @@ pub async fn update(
                 }
             }
             g.parent = p;
+        }
+        if let Some(h) = hidden {
+            g.hidden = h;
         }
         db.put_gallery(&g)?;
         Ok(g)

@@ -269,6 +269,8 @@ mod tests {
             title: "g".into(),
             created_ms: 0,
             proofing: Proofing { min: None, max: Some(3), guide: None },
+            hidden: false,
+            watermark: false,
         };
         assert!(welcome(&g, None).contains("choose up to 3 favourites"));
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");

@@ -279,11 +279,20 @@ pub async fn enter(state: &AppState, share: &ShareLink, code: &str) -> Result<(V
     }
 }
 
-/// Whether `set` is the shared gallery or nested inside it (nested galleries inherit access).
+/// Whether `set` is the shared gallery or nested inside it (nested galleries inherit access,
+/// unless they are hidden).
 pub async fn covers(state: &AppState, share: &ShareLink, set: GalleryId) -> Result<bool> {
     let db = state.db.clone();
     let root = share.gallery;
-    blocking(move || Ok(db.is_ancestor(root, set)?)).await
+    blocking(move || Ok(db.link_reaches(root, set)?)).await
+}
+
+/// The sets a link's visitors see as tabs: the shared gallery and the galleries inside it
+/// that are not hidden.
+pub async fn sets(state: &AppState, share: &ShareLink) -> Result<Vec<Gallery>> {
+    let mut out = vec![super::galleries::get(state, share.gallery).await?];
+    out.extend(super::galleries::children(state, share.gallery).await?.into_iter().filter(|g| !g.hidden));
+    Ok(out)
 }
 
 /// The visitor tells who they are (asked on entry by some links).

@@ -102,6 +102,27 @@ impl Db {
     }
 
     /// True when `ancestor` is `id` or one of its parents (to refuse nesting loops).
+    /// Whether a link to `root` opens `id`: `id` is `root` or nested in it, with no hidden
+    /// gallery on the way down (a hidden gallery is opened only by its own links).
+    pub fn link_reaches(&self, root: GalleryId, id: GalleryId) -> Result<bool> {
+        let mut cur = Some(id);
+        let mut hops = 0;
+        while let Some(c) = cur {
+            if c == root {
+                return Ok(true);
+            }
+            hops += 1;
+            if hops > 1000 {
+                return Err(DbError::Corrupt("gallery nesting loop".into()));
+            }
+            match self.gallery(c)? {
+                Some(g) if !g.hidden => cur = g.parent,
+                _ => return Ok(false),
+            }
+        }
+        Ok(false)
+    }
+
     pub fn is_ancestor(&self, ancestor: GalleryId, id: GalleryId) -> Result<bool> {
         let mut cur = Some(id);
         let mut hops = 0;
@@ -130,6 +151,8 @@ mod tests {
             title: title.into(),
             created_ms: 0,
             proofing: Default::default(),
+            hidden: false,
+            watermark: false,
         }
     }
 

@@ -181,6 +181,8 @@ mod tests {
             title: "t".into(),
             created_ms: 0,
             proofing: Default::default(),
+            hidden: false,
+            watermark: false,
         };
         db.put_gallery(&g).unwrap();
         let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };

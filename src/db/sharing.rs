@@ -255,6 +255,8 @@ mod tests {
             title: "g".into(),
             created_ms: 0,
             proofing: Default::default(),
+            hidden: false,
+            watermark: false,
         };
         db.put_gallery(&g).unwrap();
         let share = ShareLink {

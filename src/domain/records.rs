@@ -14,6 +14,13 @@ pub struct Gallery {
     /// How clients select in this gallery.
     #[serde(default)]
     pub proofing: Proofing,
+    /// Not part of the gallery it is nested in: not listed as a set there, and not opened by
+    /// that gallery's links. Only a link or grant made for it (or inside it) opens it.
+    #[serde(default)]
+    pub hidden: bool,
+    /// Clients see previews with the studio's watermark.
+    #[serde(default)]
+    pub watermark: bool,
 }
 
 /// A gallery's selection rules and the welcome text clients read first.

@@ -183,6 +183,8 @@ pub struct GalleryForm {
     title: String,
     #[serde(default)]
     parent: String,
+    /// Only on the settings form; creating a gallery leaves it listed.
+    hidden: Option<String>,
 }
 
 fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
@@ -266,7 +268,8 @@ pub async fn edit_gallery(
 ) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let id = gallery_id(&id)?;
-    app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?)).await?;
+    let hidden = Some(f.hidden.is_some());
+    app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?), hidden).await?;
     Ok(see_other(&format!("/admin/galleries/{id}")))
 }
 

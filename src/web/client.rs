@@ -369,8 +369,7 @@ pub async fn photos_page(
     let set = set_of(state, &v, q.set.as_deref()).await?;
     // A view is logged on the cover (where every visit starts), not on every grid load: a
     // write per grid load would serialise a crowd of visitors on the database writer.
-    let mut sets = vec![v.gallery.clone()];
-    sets.extend(app::galleries::children(state, v.gallery.id).await?);
+    let sets = app::sharing::sets(state, &v.share).await?;
     let b = base(&token);
     let grid = tiles(state, cache, &v, &set, &b).await?;
     let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;

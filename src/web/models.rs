@@ -22,6 +22,10 @@ pub struct GalleryOut {
     pub parent: Option<String>,
     /// Creation time, milliseconds since the Unix epoch.
     pub created_ms: u64,
+    /// Not listed in its parent, and not opened by the parent's links.
+    pub hidden: bool,
+    /// Clients see previews with the studio's watermark.
+    pub watermark: bool,
 }
 
 impl From<&Gallery> for GalleryOut {
@@ -31,6 +35,8 @@ impl From<&Gallery> for GalleryOut {
             title: g.title.clone(),
             parent: g.parent.map(|p| p.to_string()),
             created_ms: g.created_ms,
+            hidden: g.hidden,
+            watermark: g.watermark,
         }
     }
 }

@@ -297,3 +297,57 @@ async fn over_long_fields_and_bad_addresses_are_refused_clearly() {
     let (_, list) = api.get("/galleries").await;
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
+
+#[tokio::test]
+async fn a_hidden_set_is_neither_listed_nor_opened_by_the_parents_link() {
+    let server = Server::start().await;
+    let api = server.api();
+    let parent = api.create_gallery("Wedding").await;
+    let mut kids = Vec::new();
+    for title in ["Ceremony", "Family only"] {
+        let (status, g) = api.post_json("/galleries", json!({ "title": title, "parent": parent })).await;
+        assert_eq!(status, 200, "{g}");
+        let id = g["id"].as_str().unwrap().to_string();
+        api.upload(&id, vec![(format!("{title}.jpg"), jpeg_with_orientation(64, 48, 1))], false).await;
+        api.wait_processed(&id, 1).await;
+        kids.push(id);
+    }
+    let (visible, hidden) = (&kids[0], &kids[1]);
+    // The photographer hides "Family only" in its settings.
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{hidden}"))).await);
+    let r = admin
+        .post(server.url(&format!("/admin/galleries/{hidden}/edit")))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("title", "Family only"),
+            ("parent", parent.as_str()),
+            ("hidden", "on"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(api.get(&format!("/galleries/{hidden}")).await.1["hidden"], true);
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{parent}"))).await;
+    assert!(page.contains("hidden"), "the photographer sees which set is hidden");
+
+    let link = share_link(&api, &parent, json!({ "label": "guests", "download_proofs": true })).await;
+    let c = browser_client();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
+    assert!(page.contains("Ceremony") && !page.contains("Family only"), "only the listed set is a tab");
+    assert_eq!(
+        c.get(server.url(&format!("{link}/photos?set={visible}"))).send().await.unwrap().status(),
+        200
+    );
+    assert_eq!(c.get(server.url(&format!("{link}/photos?set={hidden}"))).send().await.unwrap().status(), 404);
+    let hidden_photo = api.photos(hidden).await[0]["id"].as_str().unwrap().to_string();
+    let r = c.get(server.url(&format!("{link}/download/{hidden_photo}"))).send().await.unwrap();
+    assert_eq!(r.status(), 404, "nor can its photos be fetched through the parent's link");
+    assert_eq!(c.get(server.url(&format!("{link}/zip?set={hidden}"))).send().await.unwrap().status(), 404);
+
+    // A link made for the hidden set opens it.
+    let family = share_link(&api, hidden, json!({ "label": "family" })).await;
+    let page = get_text(&browser_client(), server.url(&format!("{family}/photos"))).await;
+    assert!(page.contains("Family only.jpg") || page.contains("Family only"), "{page}");
+}

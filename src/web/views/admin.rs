@@ -103,7 +103,7 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow], recent: Markup) 
                                     @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; }
                                 }
                                 span.meta {
-                                    strong { (r.gallery.title) }
+                                    strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag { "hidden" } } }
                                     span.muted { (count(r.photos, "photo", "photos")) " · created " (human_time(r.gallery.created_ms)) }
                                 }
                             }
@@ -167,6 +167,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                                     option value=(id) selected[g.parent.as_deref() == Some(id.as_str())] { (indent(*depth)) (title) }
                                 }
                             }
+                            label.check { input #hidden type="checkbox" name="hidden" value="on" checked[g.hidden]; span { "Hidden: not listed in the gallery it is inside, and only its own links open it" } }
                             button.button.primary type="submit" { "Save" }
                         }
                         a.button href={ "/admin/galleries/" (g.id) "/zip" } download { "Download all (zip)" }
@@ -180,7 +181,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                     @for r in &m.children {
                         li.gallery-row { a href={ "/admin/galleries/" (r.gallery.id) } {
                             span.cover { @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; } }
-                            span.meta { strong { (r.gallery.title) } span.muted { (count(r.photos, "photo", "photos")) } }
+                            span.meta { strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag { "hidden" } } } span.muted { (count(r.photos, "photo", "photos")) } }
                         } }
                     }
                 }
