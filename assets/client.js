@@ -13,6 +13,9 @@
   const tiles = [...document.querySelectorAll("#photos .tile")];
   // The grid is shared by all visitors; this visitor's hearts come from data-hearted.
   const hearted = new Set((main.dataset.hearted || "").split(" ").filter(Boolean));
+  // The gallery's extra lists ("Album", "Prints") and this visitor's photos in each.
+  let lists = {};
+  try { lists = JSON.parse(main.dataset.lists || "{}"); } catch (_) { lists = {}; }
   tiles.forEach((t) => {
     t.dataset.name = t.querySelector("img") ? t.querySelector("img").alt : "";
     t.querySelector(".open").type = "button";
@@ -75,6 +78,33 @@
     }
   }
 
+  const listToggles = [...document.querySelectorAll(".list-toggle")];
+  function showLists(id) {
+    listToggles.forEach((b) => {
+      const on = (lists[b.dataset.list] || []).includes(id);
+      b.setAttribute("aria-pressed", String(on));
+      b.textContent = (on ? "✓ " : "+ ") + b.dataset.list;
+      if (locked) b.disabled = true;
+    });
+    document.querySelectorAll(".list-count").forEach((c) => {
+      c.querySelector(".n").textContent = (lists[c.dataset.list] || []).length;
+    });
+  }
+  async function toggleList(b) {
+    if (locked) { say("Your selection is submitted. Ask your photographer to reopen it to make changes."); return; }
+    const id = tiles[index].dataset.id;
+    const on = b.getAttribute("aria-pressed") !== "true";
+    try {
+      const r = await post("/favourite", { photo: id, on, set, list: b.dataset.list });
+      lists = Object.assign(Object.fromEntries(Object.keys(lists).map((k) => [k, []])), r.lists || {});
+      showLists(id);
+      say(on ? `Added to “${b.dataset.list}”.` : `Taken out of “${b.dataset.list}”.`);
+    } catch (e) {
+      say(e.message);
+    }
+  }
+  listToggles.forEach((b) => b.addEventListener("click", () => toggleList(b)));
+
   tiles.forEach((tile, i) => {
     const heart = tile.querySelector(".heart");
     if (heart) heart.addEventListener("click", () => toggleHeart(tile.dataset.id));
@@ -109,6 +139,7 @@
       const pressed = t.querySelector(".heart").getAttribute("aria-pressed");
       vHeart.setAttribute("aria-pressed", pressed);
     }
+    showLists(t.dataset.id);
     if (t.dataset.download) { vDownload.hidden = false; vDownload.href = t.dataset.download; } else { vDownload.hidden = true; }
     preload(index + 1); preload(index - 1);
     loadComments(t.dataset.id);

@@ -157,6 +157,7 @@ pub async fn set_proofing(
         ));
     }
     rules.guide = rules.guide.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
+    rules.lists = super::proofing::clean_lists(&rules.lists)?;
     if rules.guide.as_ref().is_some_and(|g| g.chars().count() > 2000) {
         return Err(AppError::Invalid("the welcome words must be at most 2000 characters".into()));
     }

@@ -5,8 +5,8 @@
 use super::{AppError, Result, blocking, clean_text};
 use crate::{
     domain::{
-        ActivityKind, Comment, CommentId, Gallery, GalleryId, PhotoId, Proofing, Selection, ShareLink,
-        Visitor, VisitorId, now_ms,
+        ActivityKind, Comment, CommentId, Gallery, GalleryId, LIST_NAME_MAX, MAX_LISTS, PhotoId, Proofing,
+        Selection, ShareLink, Visitor, VisitorId, now_ms,
     },
     state::AppState,
 };
@@ -17,7 +17,8 @@ fn not_allowed(what: &str) -> AppError {
     AppError::Forbidden(format!("This gallery link does not allow {what}."))
 }
 
-/// Hearts (`on`) or un-hearts a photo in the visitor's selection for `gallery`.
+/// Hearts (`on`) or un-hearts a photo in the visitor's selection for `gallery`; with
+/// `list`, puts it in or takes it out of that extra list instead (lists have no limits).
 pub async fn favourite(
     state: &AppState,
     share: &ShareLink,
@@ -25,12 +26,24 @@ pub async fn favourite(
     gallery: &Gallery,
     photo: PhotoId,
     on: bool,
+    list: Option<&str>,
 ) -> Result<Selection> {
     if !share.permissions.favourite {
         return Err(not_allowed("favourites"));
     }
+    let list = match list.filter(|l| !l.is_empty()) {
+        Some(l) => Some(
+            gallery
+                .proofing
+                .list(l)
+                .ok_or_else(|| AppError::NotFound(format!("This gallery has no list called “{l}”.")))?
+                .to_string(),
+        ),
+        None => None,
+    };
     let db = state.db.clone();
     let (gid, max) = (gallery.id, gallery.proofing.max);
+    let in_list = list.clone();
     let sel = blocking(move || {
         let p = db
             .photo(photo)?
@@ -42,23 +55,46 @@ pub async fn favourite(
                     "Your selection is submitted and locked. Ask your photographer to reopen it.".into(),
                 ));
             }
-            let has = sel.photos.contains(&p.id);
+            let (photos, max) = match &in_list {
+                Some(l) => (sel.lists.entry(l.clone()).or_default(), None),
+                None => (&mut sel.photos, max),
+            };
+            let has = photos.contains(&p.id);
             if on && !has {
-                if let Some(max) = max.filter(|m| sel.photos.len() >= *m as usize) {
+                if let Some(max) = max.filter(|m| photos.len() >= *m as usize) {
                     return Err(AppError::Invalid(format!(
                         "You can choose up to {max} photos. Remove one to add another."
                     )));
                 }
-                sel.photos.push(p.id);
+                photos.push(p.id);
             } else if !on {
-                sel.photos.retain(|id| *id != p.id);
+                photos.retain(|id| *id != p.id);
             }
+            sel.lists.retain(|_, photos| !photos.is_empty());
             Ok(())
         })?
     })
     .await?;
-    super::activity::log(state, gid, visitor, ActivityKind::Heart { photo, on }).await;
+    if list.is_none() {
+        super::activity::log(state, gid, visitor, ActivityKind::Heart { photo, on }).await;
+    }
     Ok(sel)
+}
+
+/// Checks and tidies the names of a gallery's extra lists.
+pub fn clean_lists(names: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let n = clean_text("a list's name", n, LIST_NAME_MAX)?;
+        if n.eq_ignore_ascii_case("favourites") || out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
+            return Err(AppError::Invalid(format!("the list “{n}” is named twice")));
+        }
+        out.push(n);
+    }
+    if out.len() > MAX_LISTS {
+        return Err(AppError::Invalid(format!("a gallery can have at most {MAX_LISTS} extra lists")));
+    }
+    Ok(out)
 }
 
 /// Submits the visitor's selection; from then on it is locked.
@@ -183,8 +219,10 @@ pub struct VisitorSelection {
     /// The label of the link they came through.
     pub link: String,
     pub selection: Selection,
-    /// The selected photos' filenames, in gallery order.
+    /// The favourites' filenames, in gallery order.
     pub filenames: Vec<String>,
+    /// Each extra list of the gallery with its filenames, in gallery order.
+    pub lists: Vec<(String, Vec<String>)>,
 }
 
 /// Every visitor of `gallery` with what they selected, most favourites first.
@@ -193,16 +231,20 @@ pub async fn overview(state: &AppState, gallery: GalleryId) -> Result<Vec<Visito
     blocking(move || {
         let photos = db.photos(gallery)?;
         let links = db.shares(gallery)?;
+        let names = db.gallery(gallery)?.map(|g| g.proofing.lists).unwrap_or_default();
+        let files = |ids: &[PhotoId]| -> Vec<String> {
+            photos.iter().filter(|p| ids.contains(&p.id)).map(|p| p.filename.clone()).collect()
+        };
         let mut out = Vec::new();
         for v in db.visitors(gallery)? {
             let selection = db.selection(v.id, gallery)?;
-            let filenames = photos
+            let filenames = files(&selection.photos);
+            let lists = names
                 .iter()
-                .filter(|p| selection.photos.contains(&p.id))
-                .map(|p| p.filename.clone())
+                .map(|n| (n.clone(), files(selection.lists.get(n).map_or(&[][..], |l| l.as_slice()))))
                 .collect();
             let link = links.iter().find(|l| l.id == v.share).map(|l| l.label.clone()).unwrap_or_default();
-            out.push(VisitorSelection { visitor: v, link, selection, filenames });
+            out.push(VisitorSelection { visitor: v, link, selection, filenames, lists });
         }
         out.sort_by_key(|s| std::cmp::Reverse(s.filenames.len()));
         Ok(out)
@@ -222,15 +264,15 @@ pub fn lightroom_filter(filenames: &[String]) -> String {
     stems.join(", ")
 }
 
-/// CSV of selections: a header, then (visitor, link, filename) per selected photo.
-pub fn csv(rows: &[(String, String, String)]) -> Result<String> {
+/// CSV of selections: a header, then (visitor, link, list, filename) per selected photo.
+pub fn csv(rows: &[[String; 4]]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| AppError::Internal(e.to_string());
-    w.write_record(["visitor", "link", "filename"]).map_err(internal)?;
-    for (a, b, c) in rows {
+    w.write_record(["visitor", "link", "list", "filename"]).map_err(internal)?;
+    for row in rows {
         // A leading = + - @ is defused so spreadsheets do not run it as a formula.
         let cells =
-            [a, b, c].map(|s| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.clone() });
+            row.clone().map(|s| if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s });
         w.write_record(&cells).map_err(internal)?;
     }
     String::from_utf8(w.into_inner().map_err(|e| AppError::Internal(e.to_string()))?)
@@ -268,7 +310,7 @@ mod tests {
             parent: None,
             title: "g".into(),
             created_ms: 0,
-            proofing: Proofing { min: None, max: Some(3), guide: None },
+            proofing: Proofing { min: None, max: Some(3), guide: None, lists: vec![] },
             hidden: false,
             watermark: false,
         };
@@ -286,7 +328,17 @@ mod tests {
 
     #[test]
     fn csv_quotes_and_defuses_formulas() {
-        let out = csv(&[("Ann \"A\"".into(), "link".into(), "=cmd.jpg".into())]).unwrap();
-        assert_eq!(out, "visitor,link,filename\n\"Ann \"\"A\"\"\",link,'=cmd.jpg\n");
+        let out = csv(&[["Ann \"A\"".into(), "link".into(), "Album".into(), "=cmd.jpg".into()]]).unwrap();
+        assert_eq!(out, "visitor,link,list,filename\n\"Ann \"\"A\"\"\",link,Album,'=cmd.jpg\n");
+    }
+
+    #[test]
+    fn list_names_are_tidied_and_checked() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(clean_lists(&names(&[" Album ", "", "Prints"])).unwrap(), names(&["Album", "Prints"]));
+        assert!(clean_lists(&names(&["Album", "album"])).is_err());
+        assert!(clean_lists(&names(&["Favourites"])).is_err());
+        assert!(clean_lists(&names(&["a", "b", "c", "d", "e", "f"])).is_err());
+        assert!(clean_lists(&names(&[&"x".repeat(31)])).is_err());
     }
 }

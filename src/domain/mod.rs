@@ -9,7 +9,8 @@ mod sharing;
 pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
 pub use mail::{Mail, MailStatus};
 pub use records::{
-    Gallery, Job, JobKind, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing, Rendition, Spec, Version,
+    Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing,
+    Rendition, Spec, Version,
 };
 pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,

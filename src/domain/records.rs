@@ -32,6 +32,21 @@ pub struct Proofing {
     pub max: Option<u32>,
     /// The photographer's welcome words on the cover page; a studio default when empty.
     pub guide: Option<String>,
+    /// Lists clients may put photos in besides their favourites ("Album", "Prints"). They
+    /// have no limits and are submitted (and locked) with the favourites.
+    #[serde(default)]
+    pub lists: Vec<String>,
+}
+
+/// Most extra lists a gallery offers, and the longest name of one.
+pub const MAX_LISTS: usize = 5;
+pub const LIST_NAME_MAX: usize = 30;
+
+impl Proofing {
+    /// The list called `name` (any case), as the photographer spelled it.
+    pub fn list(&self, name: &str) -> Option<&str> {
+        self.lists.iter().find(|l| l.eq_ignore_ascii_case(name)).map(String::as_str)
+    }
 }
 
 impl Proofing {

@@ -96,10 +96,13 @@ pub struct Visitor {
     pub last_seen_ms: u64,
 }
 
-/// A visitor's favourites in one gallery.
+/// A visitor's favourites in one gallery, and the photos they put in its extra lists.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Selection {
     pub photos: Vec<PhotoId>,
+    /// List name (as the gallery spells it) → photos, in the order they were added.
+    #[serde(default)]
+    pub lists: std::collections::BTreeMap<String, Vec<PhotoId>>,
     /// Set when submitted: the selection is then locked until the photographer reopens it.
     pub submitted_ms: Option<u64>,
 }
@@ -162,7 +165,7 @@ mod tests {
 
     #[test]
     fn selection_limits() {
-        let p = Proofing { min: Some(2), max: Some(3), guide: None };
+        let p = Proofing { min: Some(2), max: Some(3), guide: None, lists: vec![] };
         assert!(p.submit_refusal(0).is_some());
         assert!(p.submit_refusal(1).unwrap().contains("at least 2"));
         assert!(p.submit_refusal(2).is_none());

@@ -110,6 +110,9 @@ pub struct RulesForm {
     max: String,
     #[serde(default)]
     guide: String,
+    /// Extra lists, comma-separated ("Album, Prints").
+    #[serde(default)]
+    lists: String,
 }
 
 #[handler]
@@ -126,6 +129,7 @@ pub async fn set_rules(
         min: opt_number("“at least”", &f.min)?,
         max: opt_number("“at most”", &f.max)?,
         guide: Some(f.guide),
+        lists: f.lists.split(',').map(str::to_string).collect(),
     };
     app::galleries::set_proofing(state, gid, rules).await?;
     Ok(Redirect::see_other(format!("/admin/galleries/{gid}#sharing")).into_response())
@@ -169,8 +173,14 @@ pub async fn selections(
         visitors: visitors
             .into_iter()
             .map(|v| {
-                let lr = app::proofing::lightroom_filter(&v.filenames);
-                (v, lr)
+                let lists = std::iter::once(("Favourites".to_string(), v.filenames.clone()))
+                    .chain(v.lists.iter().cloned())
+                    .map(|(name, files)| {
+                        let lr = app::proofing::lightroom_filter(&files);
+                        (name, files, lr)
+                    })
+                    .collect();
+                (v, lists)
             })
             .collect(),
         comments,
@@ -185,14 +195,14 @@ pub async fn selections_csv(
     Path(id): Path<String>,
 ) -> poem::Result<Response> {
     let gid = gallery_id(&id)?;
-    let rows: Vec<(String, String, String)> = app::proofing::overview(state, gid)
-        .await?
-        .into_iter()
-        .flat_map(|v| {
-            let who = format!("{} {}", v.visitor.name.as_deref().unwrap_or("visitor"), v.visitor.id);
-            v.filenames.into_iter().map(move |f| (who.clone(), v.link.clone(), f))
-        })
-        .collect();
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for v in app::proofing::overview(state, gid).await? {
+        let who = format!("{} {}", v.visitor.name.as_deref().unwrap_or("visitor"), v.visitor.id);
+        let lists = std::iter::once(("Favourites".to_string(), v.filenames)).chain(v.lists);
+        for (list, files) in lists {
+            rows.extend(files.into_iter().map(|f| [who.clone(), v.link.clone(), list.clone(), f]));
+        }
+    }
     let body = app::proofing::csv(&rows)?;
     Ok(Response::builder()
         .content_type("text/csv; charset=utf-8")

@@ -154,6 +154,15 @@ pub struct SelectionOut {
     filenames: Vec<String>,
     /// The filenames for Lightroom's Library filter (Text → Filename → Contains).
     lightroom: String,
+    /// The gallery's extra lists ("Album", "Prints") as this visitor filled them.
+    lists: Vec<ListOut>,
+}
+
+#[derive(Object)]
+pub struct ListOut {
+    name: String,
+    filenames: Vec<String>,
+    lightroom: String,
 }
 
 #[derive(Object)]
@@ -350,6 +359,15 @@ impl Api {
                 submitted_ms: v.selection.submitted_ms,
                 lightroom: app::proofing::lightroom_filter(&v.filenames),
                 filenames: v.filenames,
+                lists: v
+                    .lists
+                    .into_iter()
+                    .map(|(name, filenames)| ListOut {
+                        name,
+                        lightroom: app::proofing::lightroom_filter(&filenames),
+                        filenames,
+                    })
+                    .collect(),
             })
             .collect();
         Ok(Json(out))

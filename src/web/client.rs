@@ -384,6 +384,15 @@ pub async fn photos_page(
             .collect(),
         tiles: maud::PreEscaped(grid.as_str()),
         hearted: sel.photos.iter().map(|p| p.to_string()).collect(),
+        lists: set
+            .proofing
+            .lists
+            .iter()
+            .map(|name| {
+                let ids = sel.lists.get(name).map(|l| l.iter().map(|p| p.to_string()).collect());
+                (name.clone(), ids.unwrap_or_default())
+            })
+            .collect(),
         submitted: sel.submitted_ms.is_some(),
         min: set.proofing.min,
         max: set.proofing.max,
@@ -400,6 +409,8 @@ pub struct HeartBody {
     photo: String,
     on: bool,
     set: Option<String>,
+    /// An extra list ("Album") instead of the favourites.
+    list: Option<String>,
 }
 
 #[handler]
@@ -414,9 +425,13 @@ pub async fn favourite(
         let v = require_visit(state, jar, &token).await?;
         check_csrf(state, jar, req, None)?;
         let set = set_of(state, &v, b.set.as_deref()).await?;
+        let photo = photo_id(&b.photo)?;
         let sel =
-            app::proofing::favourite(state, &v.share, v.visitor.id, &set, photo_id(&b.photo)?, b.on).await?;
-        Ok::<_, AppError>(serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos }))
+            app::proofing::favourite(state, &v.share, v.visitor.id, &set, photo, b.on, b.list.as_deref())
+                .await?;
+        Ok::<_, AppError>(
+            serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos, "lists": sel.lists }),
+        )
     };
     run.await.map(Json).map_err(error::json)
 }
@@ -525,7 +540,7 @@ pub async fn download(
 #[derive(Deserialize)]
 pub struct ZipQuery {
     set: Option<String>,
-    /// `favourites` for the visitor's hearts only.
+    /// `favourites` for the visitor's hearts only, or the name of an extra list.
     list: Option<String>,
     /// `web` for the 2048 px previews.
     size: Option<String>,
@@ -542,9 +557,20 @@ pub async fn zip(
     let v = require_visit(state, jar, &token).await?;
     let set = set_of(state, &v, q.set.as_deref()).await?;
     let photos = app::photos::list(state, set.id).await?;
-    let only = match q.list.as_deref() {
-        Some("favourites") => Some(app::proofing::selection(state, v.visitor.id, set.id).await?.photos),
-        _ => None,
+    let only = match q.list.as_deref().filter(|l| !l.is_empty()) {
+        None => None,
+        Some(list) => {
+            let mut sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
+            match set.proofing.list(list) {
+                _ if list == "favourites" => Some(sel.photos),
+                Some(name) => Some(sel.lists.remove(name).unwrap_or_default()),
+                None => {
+                    return Err(
+                        AppError::NotFound(format!("This gallery has no list called “{list}”.")).into()
+                    );
+                }
+            }
+        }
     };
     let size = app::downloads::Size::parse(q.size.as_deref());
     let items = app::downloads::plan(state, &photos, Some(v.share.permissions), only.as_deref(), size)?;

@@ -74,8 +74,8 @@ fn not_signed_in(req: &Request) -> poem::Error {
     )
 }
 
-/// Percent-encodes everything but unreserved characters (for a `next=` parameter).
-fn urlencode(s: &str) -> String {
+/// Percent-encodes everything but unreserved characters and `/` (for query values).
+pub(super) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

@@ -151,7 +151,13 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     let csrf = meta_csrf(&page);
     admin
         .post(server.url(&format!("/admin/galleries/{g}/proofing")))
-        .form(&[("csrf", csrf.as_str()), ("min", ""), ("max", "3"), ("guide", "")])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("min", ""),
+            ("max", "3"),
+            ("guide", ""),
+            ("lists", "Album, Prints"),
+        ])
         .send()
         .await
         .unwrap();
@@ -203,6 +209,14 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     let shown = c.find(Locator::Css("#comment-list li")).await.unwrap().text().await.unwrap();
     assert!(shown.contains("<img src=x onerror=alert(1)>"), "shown as text: {shown}");
     assert!(c.get_alert_text().await.is_err(), "no script ran");
+    // Put the photo in the "Album" list too (lists have no limit).
+    c.find(Locator::Css(".list-toggle[data-list=Album]")).await.unwrap().click().await.unwrap();
+    wait_for("the album counter to follow", Duration::from_secs(10), || async {
+        c.find(Locator::Css(".list-count[data-list=Album] .n")).await.unwrap().text().await.unwrap() == "1"
+    })
+    .await;
+    let toggle = c.find(Locator::Css(".list-toggle[data-list=Album]")).await.unwrap();
+    assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
     screenshot(&c, "client-viewer.png").await;
     c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
 
@@ -223,6 +237,12 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
         .map(|p| p["filename"].as_str().unwrap().trim_end_matches(".jpg").to_string())
         .collect();
     assert_eq!(lr, expected.join(", "));
+    let album = c.find(Locator::Css("textarea.lightroom[data-list=Album]")).await.unwrap();
+    assert_eq!(
+        album.prop("value").await.unwrap().unwrap(),
+        expected[0],
+        "the album list has the viewed photo"
+    );
     let text = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
     assert!(text.contains("retouch request") && text.contains("onerror=alert(1)"));
     screenshot(&c, "admin-selections.png").await;

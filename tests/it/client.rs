@@ -351,3 +351,81 @@ async fn a_hidden_set_is_neither_listed_nor_opened_by_the_parents_link() {
     let page = get_text(&browser_client(), server.url(&format!("{family}/photos"))).await;
     assert!(page.contains("Family only.jpg") || page.contains("Family only"), "{page}");
 }
+
+#[tokio::test]
+async fn extra_lists_hold_photos_apart_from_favourites_and_export_by_name() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Lists", 3).await;
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await);
+    let rules = |lists: &'static str| {
+        let admin = admin.clone();
+        let url = server.url(&format!("/admin/galleries/{g}/proofing"));
+        let csrf = csrf.clone();
+        async move {
+            let form = [("csrf", csrf.as_str()), ("min", ""), ("max", "1"), ("guide", ""), ("lists", lists)];
+            admin.post(url).form(&form).send().await.unwrap().status().as_u16()
+        }
+    };
+    assert_eq!(rules("Album, album").await, 400, "a list named twice is refused");
+    assert_eq!(rules("Album, Prints").await, 303);
+    let link =
+        share_link(&api, &g, json!({ "label": "Anna", "favourite": true, "download_proofs": true })).await;
+    let c = browser_client();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
+    assert!(page.contains("+ Album") && page.contains("+ Prints"), "the viewer offers the lists");
+    let csrf = meta_csrf(&page);
+    let id = |i: usize| photos[i]["id"].as_str().unwrap().to_string();
+    let put = |photo: String, list: Option<&'static str>| {
+        let c = c.clone();
+        let url = server.url(&format!("{link}/favourite"));
+        let csrf = csrf.clone();
+        async move {
+            let r = c
+                .post(url)
+                .header("x-csrf-token", csrf)
+                .json(&json!({ "photo": photo, "on": true, "list": list }))
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    // The favourites' maximum of 1 does not bind the album.
+    assert_eq!(put(id(0), None).await.0, 200);
+    assert_eq!(put(id(1), None).await.0, 400, "favourites stop at the maximum");
+    assert_eq!(put(id(1), Some("album")).await.0, 200, "list names match in any case");
+    let (status, body) = put(id(2), Some("Album")).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["count"], 1, "the favourites did not change: {body}");
+    assert_eq!(body["lists"]["Album"].as_array().unwrap().len(), 2, "{body}");
+    assert_eq!(put(id(2), Some("Wall art")).await.0, 404, "only the gallery's lists exist");
+
+    // The photographer's exports name each list.
+    let sel = api.get(&format!("/galleries/{g}/selections")).await.1;
+    let lists = sel[0]["lists"].as_array().unwrap();
+    assert_eq!(lists[0]["name"], "Album");
+    assert_eq!(lists[0]["lightroom"], "IMG_0001, IMG_0002");
+    assert_eq!(lists[1]["filenames"].as_array().unwrap().len(), 0, "Prints is empty");
+    let csv = get_text(&admin, server.url(&format!("/admin/galleries/{g}/selections.csv"))).await;
+    assert!(csv.starts_with("visitor,link,list,filename\n"), "{csv}");
+    assert!(
+        csv.contains(",Anna,Favourites,IMG_0000.jpg") && csv.contains(",Anna,Album,IMG_0002.jpg"),
+        "{csv}"
+    );
+    // "Download this list" zips exactly the album.
+    let r = c.get(server.url(&format!("{link}/zip?list=Album"))).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let bytes = r.bytes().await.unwrap();
+    let (_dir, mut names) = crate::zip::unzip(&bytes);
+    names.sort();
+    assert_eq!(names, vec!["IMG_0001.jpg", "IMG_0002.jpg"], "{names:?}");
+    assert_eq!(c.get(server.url(&format!("{link}/zip?list=Nope"))).send().await.unwrap().status(), 404);
+
+    // Submitting locks the lists with the favourites.
+    let r =
+        c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(put(id(0), Some("Prints")).await.0, 403);
+}

@@ -7,7 +7,7 @@ use serde_json::json;
 use crate::support::*;
 
 /// Unzips `bytes` with Python's zipfile (checking every CRC) into a temp dir.
-fn unzip(bytes: &[u8]) -> (tempfile::TempDir, Vec<String>) {
+pub fn unzip(bytes: &[u8]) -> (tempfile::TempDir, Vec<String>) {
     let dir = tempfile::tempdir().unwrap();
     let zip = dir.path().join("d.zip");
     std::fs::write(&zip, bytes).unwrap();

@@ -103,7 +103,7 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow], recent: Markup) 
                                     @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; }
                                 }
                                 span.meta {
-                                    strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag { "hidden" } } }
+                                    strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } }
                                     span.muted { (count(r.photos, "photo", "photos")) " · created " (human_time(r.gallery.created_ms)) }
                                 }
                             }
@@ -181,7 +181,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                     @for r in &m.children {
                         li.gallery-row { a href={ "/admin/galleries/" (r.gallery.id) } {
                             span.cover { @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; } }
-                            span.meta { strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag { "hidden" } } } span.muted { (count(r.photos, "photo", "photos")) } }
+                            span.meta { strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } } span.muted { (count(r.photos, "photo", "photos")) } }
                         } }
                     }
                 }

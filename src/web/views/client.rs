@@ -6,6 +6,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{assets, count, human_time};
 use crate::web::models::PhotoOut;
+use crate::web::session::urlencode;
 
 /// The journey's steps, in order; the client is at one of them.
 pub const STEPS: [(&str, &str); 4] = [
@@ -211,6 +212,8 @@ pub struct Gallery<'a> {
     /// The grid, rendered once for every visitor of the same set and permissions.
     pub tiles: PreEscaped<&'a str>,
     pub hearted: Vec<String>,
+    /// The gallery's extra lists with the photos this visitor put in each.
+    pub lists: Vec<(String, Vec<String>)>,
     pub submitted: bool,
     pub min: Option<u32>,
     pub max: Option<u32>,
@@ -247,6 +250,9 @@ pub fn gallery(m: &Gallery) -> Markup {
                         span.heart-icon aria-hidden="true" { "♥" }
                         span #count { (n) } @if let Some(max) = m.max { " / " (max) }
                         span.goal.muted { " · " (goal) }
+                        @for (name, ids) in &m.lists {
+                            span.list-count.muted data-list=(name) { " · " (name) " " span.n { (ids.len()) } }
+                        }
                     }
                     @if m.submitted {
                         span.submitted { "Selection submitted ✓" }
@@ -262,10 +268,13 @@ pub fn gallery(m: &Gallery) -> Markup {
                 nav.downloads aria-label="Downloads" {
                     a.button href=(z) download { "Download all" }
                     @if n > 0 { a.button href={ (z) "&list=favourites" } download { "Download my favourites" } }
+                    @for (name, ids) in &m.lists {
+                        @if !ids.is_empty() { a.button href={ (z) "&list=" (urlencode(name)) } download { "Download “" (name) "”" } }
+                    }
                     a.button href={ (z) "&size=web" } download { "Web size" }
                 }
             }
-            main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) data-hearted=(m.hearted.join(" ")) {
+            main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) data-hearted=(m.hearted.join(" ")) data-lists=(lists_json(&m.lists)) {
                 @if m.sets.len() > 1 {
                     nav.tabs aria-label="Sets" {
                         @for (href, title, current) in &m.sets {
@@ -283,7 +292,12 @@ pub fn gallery(m: &Gallery) -> Markup {
                 div.viewer-top {
                     span #viewer-name {}
                     span.viewer-actions {
-                        @if m.can_favourite { button.heart.big #viewer-heart type="button" aria-pressed="false" aria-label="Favourite" { "♥" } }
+                        @if m.can_favourite {
+                            @for (name, _) in &m.lists {
+                                button.button.ghost.list-toggle type="button" data-list=(name) aria-pressed="false" { "+ " (name) }
+                            }
+                            button.heart.big #viewer-heart type="button" aria-pressed="false" aria-label="Favourite" { "♥" }
+                        }
                         a.button.ghost #viewer-download hidden download aria-label="Download" { "↓" }
                         button.button.ghost #viewer-play type="button" aria-pressed="false" aria-label="Slideshow" { "▶" }
                         button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }
@@ -306,6 +320,13 @@ pub fn gallery(m: &Gallery) -> Markup {
             }
         },
     )
+}
+
+/// `{"Album": ["photo id", …]}` for the script.
+fn lists_json(lists: &[(String, Vec<String>)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> =
+        lists.iter().map(|(n, ids)| (n.clone(), serde_json::json!(ids))).collect();
+    serde_json::Value::Object(map).to_string()
 }
 
 /// The photo grid, without anything of one visitor (their hearts are set by the script from

@@ -101,6 +101,8 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
                             div { label for="sel-min" { "At least" } input #sel-min type="number" name="min" min="1" value=[rules.min]; }
                             div { label for="sel-max" { "At most" } input #sel-max type="number" name="max" min="1" value=[rules.max]; }
                         }
+                        label for="sel-lists" { "Extra lists besides favourites (optional, comma-separated)" }
+                        input #sel-lists type="text" name="lists" maxlength="200" placeholder="e.g. Album, Prints" value=(rules.lists.join(", "));
                         label for="guide" { "Welcome words on the cover (optional)" }
                         textarea #guide name="guide" rows="3" maxlength="2000" placeholder="Leave empty for the studio's default welcome" { (rules.guide.as_deref().unwrap_or_default()) }
                         button.button type="submit" { "Save rules" }
@@ -143,12 +145,16 @@ pub fn link_created(
     )
 }
 
+/// One list of one visitor: (list name, filenames, Lightroom filter).
+pub type ListExport = (String, Vec<String>, String);
+
 /// Everything the selections page shows.
 pub struct SelectionsPage<'a> {
     pub studio: &'a str,
     pub csrf: &'a str,
     pub gallery: GalleryOut,
-    pub visitors: Vec<(VisitorSelection, String)>,
+    /// Each visitor, with their favourites and each extra list.
+    pub visitors: Vec<(VisitorSelection, Vec<ListExport>)>,
     /// (photo filename, comment, who)
     pub comments: Vec<(String, Comment, String)>,
 }
@@ -165,13 +171,14 @@ pub fn selections(m: &SelectionsPage) -> Markup {
                 a.button href={ "/admin/galleries/" (g.id) "/selections.csv" } download { "Download CSV" }
             }
             @if m.visitors.is_empty() { section.card.empty { p.muted { "Nobody has opened a link to this gallery yet." } } }
-            @for (vs, lightroom) in &m.visitors {
+            @for (vs, lists) in &m.visitors {
                 section.card.visitor {
                     div.share-head {
                         div {
                             h2 { (vs.visitor.name.as_deref().unwrap_or("Visitor")) " · " (vs.link) }
                             p.muted {
                                 (count(vs.filenames.len(), "favourite", "favourites"))
+                                @for (name, files) in &vs.lists { " · " (name) ": " (files.len()) }
                                 @if let Some(t) = vs.selection.submitted_ms { " · submitted " (human_time(t)) } @else { " · not submitted yet" }
                                 " · first visit " (human_time(vs.visitor.created_ms))
                             }
@@ -183,10 +190,13 @@ pub fn selections(m: &SelectionsPage) -> Markup {
                             }
                         }
                     }
-                    @if !vs.filenames.is_empty() {
-                        label for={ "lr-" (vs.visitor.id) } { "Lightroom filter (Library → Text → Filename → Contains)" }
-                        textarea.lightroom id={ "lr-" (vs.visitor.id) } readonly rows="2" { (lightroom) }
-                        ul.filenames { @for f in &vs.filenames { li { (f) } } }
+                    @for (i, (name, files, lightroom)) in lists.iter().enumerate() {
+                        @if !files.is_empty() {
+                            h3.list-name { (name) " · " (files.len()) }
+                            label for={ "lr-" (vs.visitor.id) "-" (i) } { "Lightroom filter (Library → Text → Filename → Contains)" }
+                            textarea.lightroom id={ "lr-" (vs.visitor.id) "-" (i) } data-list=(name) readonly rows="2" { (lightroom) }
+                            ul.filenames { @for f in files { li { (f) } } }
+                        }
                     }
                 }
             }
