@@ -103,10 +103,11 @@ pub async fn update(
     title: Option<&str>,
     parent: Option<Option<GalleryId>>,
     hidden: Option<bool>,
+    watermark: Option<bool>,
 ) -> Result<Gallery> {
     let title = title.map(|t| clean_text("title", t, TITLE_MAX)).transpose()?;
     let db = state.db.clone();
-    blocking(move || {
+    let (g, watermark_on) = blocking(move || {
         let mut g = db.gallery(id)?.ok_or_else(not_found)?;
         if let Some(t) = title {
             g.title = t;
@@ -124,10 +125,19 @@ pub async fn update(
         if let Some(h) = hidden {
             g.hidden = h;
         }
+        let watermark_on = watermark == Some(true) && !g.watermark;
+        if let Some(w) = watermark {
+            g.watermark = w;
+        }
         db.put_gallery(&g)?;
-        Ok(g)
+        Ok((g, watermark_on))
     })
-    .await
+    .await?;
+    // Draw the watermark on what is already here, before clients come.
+    if watermark_on {
+        super::studio::rerender(state, Some(id)).await?;
+    }
+    Ok(g)
 }
 
 /// Deletes a gallery with everything nested in it. Returns how many galleries went.

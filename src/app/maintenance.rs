@@ -87,9 +87,18 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
         }
         keep.extend(db.queued_jobs()?.into_iter().filter_map(|k| match k {
             JobKind::Renditions { blob } => Some(blob),
-            JobKind::SendMail { .. } | JobKind::CommentDigest { .. } => None,
+            JobKind::SendMail { .. } | JobKind::CommentDigest { .. } | JobKind::Watermark { .. } => None,
         }));
         db.remove_media(&stale_media)?;
+        // The studio's images, and watermarked previews of the current mark.
+        let studio = db.studio()?;
+        keep.extend(studio.logo);
+        keep.extend(studio.watermark.image);
+        let mark = studio.watermark.fingerprint();
+        let (current, stale): (Vec<_>, Vec<_>) =
+            db.all_watermarked()?.into_iter().partition(|w| w.mark == mark && sources.contains(&w.source));
+        keep.extend(current.iter().map(|w| w.rendition.blob));
+        db.remove_watermarked(&stale)?;
         let mut report = GcReport::default();
         for h in blobs.list()? {
             if !keep.contains(&h) {

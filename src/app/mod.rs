@@ -11,6 +11,7 @@ pub mod notify;
 pub mod photos;
 pub mod proofing;
 pub mod sharing;
+pub mod studio;
 
 use crate::{blobs::BlobError, db::DbError};
 

@@ -23,6 +23,12 @@ pub(super) fn push(table: &mut Table<(u64, u128), &[u8]>, kind: JobKind, run_at:
     Ok(())
 }
 
+/// Removes a finished job inside a caller's transaction.
+pub(super) fn remove(txn: &redb::WriteTransaction, claimed: &ClaimedJob) -> Result<()> {
+    txn.open_table(JOBS)?.remove(claimed.key)?;
+    Ok(())
+}
+
 impl Db {
     #[cfg(test)]
     pub fn enqueue(&self, kind: JobKind, run_at: u64) -> Result<()> {

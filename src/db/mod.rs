@@ -11,6 +11,7 @@ mod mail;
 mod media;
 mod photos;
 mod sharing;
+mod studio;
 mod tables;
 
 use std::{path::Path, sync::Arc};
@@ -19,6 +20,7 @@ use redb::{ReadableDatabase, ReadableTable};
 
 pub use auth::{ApiToken, Session};
 pub use jobs::ClaimedJob;
+pub use studio::Watermarked;
 
 /// The schema this build writes. Older stores are migrated on open; newer ones are refused.
 const SCHEMA_VERSION: u64 = 1;

@@ -24,6 +24,9 @@ pub const PHOTO_NAMES: TableDefinition<(u128, &str), u128> = TableDefinition::ne
 /// `source blob hash → MediaInfo`: what processing produced (renditions or a failure reason).
 pub const MEDIA: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("media-0");
 
+/// Watermarked previews: `blake3(source hash ‖ watermark fingerprint) → Watermarked`.
+pub const WATERMARKED: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("watermarked-0");
+
 /// The durable job queue: `(run at ms, job id) → Job`, so the first row is the next due job.
 pub const JOBS: TableDefinition<(u64, u128), &[u8]> = TableDefinition::new("jobs-0");
 
@@ -78,6 +81,7 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(GALLERY_PHOTOS)?;
     txn.open_table(PHOTO_NAMES)?;
     txn.open_table(MEDIA)?;
+    txn.open_table(WATERMARKED)?;
     txn.open_table(JOBS)?;
     txn.open_table(SESSIONS)?;
     txn.open_table(API_TOKENS)?;

@@ -5,6 +5,7 @@ mod ids;
 mod mail;
 mod records;
 mod sharing;
+mod studio;
 
 pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
 pub use mail::{Mail, MailStatus};
@@ -16,6 +17,7 @@ pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,
     ShareRefusal, Visitor,
 };
+pub use studio::{MarkPosition, Studio, Watermark};
 
 /// Milliseconds since the Unix epoch; all stored times use it.
 pub fn now_ms() -> u64 {

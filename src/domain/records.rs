@@ -143,7 +143,7 @@ impl Spec {
     }
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rendition {
     pub blob: Hash,
     pub width: u32,
@@ -216,6 +216,8 @@ pub enum JobKind {
     SendMail { mail: super::MailId },
     /// Tell the photographer about a gallery's new comments, in one message.
     CommentDigest { gallery: GalleryId },
+    /// Draw the watermark `mark` (a `Watermark::fingerprint`) on the preview of `blob`.
+    Watermark { blob: Hash, mark: Hash },
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 mod digest;
 mod mail;
 mod renditions;
+mod watermark;
 
 use std::{sync::Arc, time::Duration};
 
@@ -178,6 +179,7 @@ fn handle(ctx: &Ctx, claimed: &ClaimedJob) -> Outcome {
         JobKind::Renditions { blob } => renditions::run(ctx, claimed, *blob),
         JobKind::SendMail { mail } => mail::run(ctx, claimed, *mail),
         JobKind::CommentDigest { gallery } => digest::run(ctx, claimed, *gallery),
+        JobKind::Watermark { blob, mark } => watermark::run(ctx, claimed, *blob, *mark),
     }
 }
 
@@ -187,7 +189,7 @@ fn abort(ctx: &Ctx, claimed: &ClaimedJob, reason: &str) {
     let res = match &claimed.job.kind {
         JobKind::Renditions { blob } => renditions::fail(ctx, claimed, *blob, reason),
         JobKind::SendMail { mail } => mail::fail(ctx, claimed, *mail, reason),
-        JobKind::CommentDigest { .. } => ctx.db.complete_job(claimed),
+        JobKind::CommentDigest { .. } | JobKind::Watermark { .. } => ctx.db.complete_job(claimed),
     };
     if let Err(e) = res {
         tracing::error!(job = claimed.job.id, "job queue: {e}");

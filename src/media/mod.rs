@@ -6,6 +6,7 @@
 mod decode;
 mod encode;
 mod resize;
+pub mod watermark;
 
 use std::path::Path;
 

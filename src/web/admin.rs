@@ -183,8 +183,9 @@ pub struct GalleryForm {
     title: String,
     #[serde(default)]
     parent: String,
-    /// Only on the settings form; creating a gallery leaves it listed.
+    /// Only on the settings form; creating a gallery leaves it listed and unmarked.
     hidden: Option<String>,
+    watermark: Option<String>,
 }
 
 fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
@@ -268,8 +269,9 @@ pub async fn edit_gallery(
 ) -> poem::Result<Response> {
     admin.check_csrf(state, req, Some(&f.csrf))?;
     let id = gallery_id(&id)?;
-    let hidden = Some(f.hidden.is_some());
-    app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?), hidden).await?;
+    let (hidden, watermark) = (Some(f.hidden.is_some()), Some(f.watermark.is_some()));
+    app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?), hidden, watermark)
+        .await?;
     Ok(see_other(&format!("/admin/galleries/{id}")))
 }
 

@@ -10,6 +10,8 @@ use rust_embed::RustEmbed;
 
 #[derive(RustEmbed)]
 #[folder = "assets"]
+// The watermark font is compiled into the media layer, not served.
+#[exclude = "fonts/*"]
 struct Assets;
 
 fn etag_of(file: &rust_embed::EmbeddedFile) -> String {

@@ -112,6 +112,8 @@ pub async fn cover(
     };
     app::activity::log(state, v.gallery.id, v.visitor.id, ActivityKind::View).await;
     let photos = app::photos::list(state, v.gallery.id).await?;
+    let photos = app::studio::for_clients(state, &v.gallery, photos).await?;
+    let logo_url = logo_url(state).await?;
     let cover_url = photos
         .iter()
         .find_map(|p| p.preview.as_ref())
@@ -120,6 +122,7 @@ pub async fn cover(
     let guide = app::proofing::welcome(&v.gallery, state.config.welcome.as_deref());
     Ok(views::cover(&views::Cover {
         studio,
+        logo_url,
         title: &v.gallery.title,
         date_ms: v.gallery.created_ms,
         cover_url,
@@ -129,6 +132,11 @@ pub async fn cover(
         photos_href: format!("{}/photos", base(&token)),
         identify: needs_identity(&v).then(|| (format!("{}/identify", base(&token)), v.csrf.clone())),
     }))
+}
+
+/// The studio logo's URL, if the photographer set one.
+async fn logo_url(state: &AppState) -> Result<Option<String>, AppError> {
+    Ok(app::studio::get(state).await?.logo.map(|h| media_urls::url(state, MediaKind::Original, &h)))
 }
 
 /// Whether the link wants the visitor's name before the photos.
@@ -342,8 +350,8 @@ async fn tiles(
             return Ok(html);
         }
     }
-    let shown: Vec<_> =
-        app::photos::list(state, set.id).await?.into_iter().filter(|p| p.thumb.is_some()).collect();
+    let photos = app::studio::for_clients(state, set, app::photos::list(state, set.id).await?).await?;
+    let shown: Vec<_> = photos.into_iter().filter(|p| p.thumb.is_some()).collect();
     let states: std::collections::HashMap<String, crate::domain::PhotoState> =
         shown.iter().map(|p| (p.photo.id.to_string(), p.photo.state)).collect();
     let outs: Vec<PhotoOut> = shown.iter().map(|p| PhotoOut::new(state, p)).collect();
@@ -375,6 +383,7 @@ pub async fn photos_page(
     let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
     let page = views::Gallery {
         studio: &state.config.studio_name,
+        logo_url: logo_url(state).await?,
         csrf: &v.csrf,
         base: b.clone(),
         title: &set.title,
@@ -556,7 +565,8 @@ pub async fn zip(
 ) -> poem::Result<Response> {
     let v = require_visit(state, jar, &token).await?;
     let set = set_of(state, &v, q.set.as_deref()).await?;
-    let photos = app::photos::list(state, set.id).await?;
+    // Web-size downloads of a watermarked gallery carry the watermark too.
+    let photos = app::studio::for_clients(state, &set, app::photos::list(state, set.id).await?).await?;
     let only = match q.list.as_deref().filter(|l| !l.is_empty()) {
         None => None,
         Some(list) => {

@@ -3,6 +3,7 @@
 
 mod admin;
 mod admin_sharing;
+mod admin_studio;
 mod api;
 mod assets;
 mod client;
@@ -59,6 +60,11 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin_sharing::reopen))
         .at("/admin/galleries/:id/comments", post(admin_sharing::reply))
         .at("/admin/outbox", get(admin_sharing::outbox))
+        .at("/admin/studio", get(admin_studio::page))
+        .at("/admin/studio/logo", post(admin_studio::set_logo))
+        .at("/admin/studio/logo.png", get(admin_studio::logo))
+        .at("/admin/studio/watermark", post(admin_studio::set_watermark))
+        .at("/admin/studio/sample.jpg", get(admin_studio::sample))
         .at("/admin/galleries/:id/activity", get(admin_sharing::activity))
         .at("/admin/galleries/:id/zip", get(admin_sharing::zip))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))

@@ -160,6 +160,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("POST", "/api", format!("/api/v1/galleries/{g}/shares"), [401, 401, 400, 401, 401]),
         ("GET", "/api", format!("/api/v1/galleries/{g}/selections"), [401, 401, 200, 401, 401]),
         ("GET", "/admin/outbox", "/admin/outbox".into(), [303, 303, 303, 200, 200]),
+        ("GET", "/admin/studio", "/admin/studio".into(), [303, 303, 303, 200, 200]),
+        // Multipart forms: a form-encoded body is refused as the wrong type before anything.
+        ("POST", "/admin/studio/logo", "/admin/studio/logo".into(), [303, 303, 303, 415, 415]),
+        ("POST", "/admin/studio/watermark", "/admin/studio/watermark".into(), [303, 303, 303, 415, 415]),
+        ("GET", "/admin/studio/logo.png", "/admin/studio/logo.png".into(), [303, 303, 303, 404, 404]),
+        ("GET", "/admin/studio/sample.jpg", "/admin/studio/sample.jpg".into(), [303, 303, 303, 200, 200]),
         (
             "GET",
             "/admin/galleries/:id/activity",

@@ -13,4 +13,5 @@ pub mod email_access;
 mod mail;
 mod renditions;
 mod support;
+mod watermark;
 mod zip;

@@ -168,6 +168,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                                 }
                             }
                             label.check { input #hidden type="checkbox" name="hidden" value="on" checked[g.hidden]; span { "Hidden: not listed in the gallery it is inside, and only its own links open it" } }
+                            label.check { input #watermark type="checkbox" name="watermark" value="on" checked[g.watermark]; span { "Watermark: clients see previews with your " a href="/admin/studio#watermark" { "studio watermark" } " (galleries inside follow)" } }
                             button.button.primary type="submit" { "Save" }
                         }
                         a.button href={ "/admin/galleries/" (g.id) "/zip" } download { "Download all (zip)" }

@@ -61,6 +61,7 @@ fn steps(current: usize) -> Markup {
 /// The cover page.
 pub struct Cover<'a> {
     pub studio: &'a str,
+    pub logo_url: Option<String>,
     pub title: &'a str,
     pub date_ms: u64,
     pub cover_url: Option<String>,
@@ -81,7 +82,7 @@ pub fn cover(m: &Cover) -> Markup {
             header.hero {
                 @if let Some(u) = &m.cover_url { img.hero-img src=(u) alt=""; }
                 div.hero-text {
-                    p.eyebrow.light { (m.studio) }
+                    @if let Some(u) = &m.logo_url { img.studio-logo src=(u) alt=(m.studio); } @else { p.eyebrow.light { (m.studio) } }
                     h1 { (m.title) }
                     p { (human_time(m.date_ms).split(' ').next().unwrap_or_default()) " · " (count(m.photos, "photo", "photos")) }
                 }
@@ -204,6 +205,7 @@ pub fn enter(studio: &str, title: &str, action: &str) -> Markup {
 /// The gallery as a client works in it.
 pub struct Gallery<'a> {
     pub studio: &'a str,
+    pub logo_url: Option<String>,
     pub csrf: &'a str,
     pub base: String,
     pub title: &'a str,
@@ -240,7 +242,9 @@ pub fn gallery(m: &Gallery) -> Markup {
         Some(m.csrf),
         html! {
             header.client-bar {
-                a.back href=(m.base) { "‹ " (m.studio) }
+                a.back href=(m.base) aria-label={ "Back to the cover · " (m.studio) } {
+                    "‹ " @if let Some(u) = &m.logo_url { img.bar-logo src=(u) alt=(m.studio); } @else { (m.studio) }
+                }
                 div.where {
                     strong { (m.title) }
                     span.muted { "Step " (step + 1) " of 4: " (STEPS[step].0) }

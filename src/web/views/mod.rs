@@ -5,6 +5,7 @@
 pub mod admin;
 pub mod client;
 pub mod proofing;
+pub mod studio;
 
 use maud::{DOCTYPE, Markup, html};
 use poem::http::StatusCode;
@@ -39,6 +40,7 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                     @if let Some(csrf) = chrome.csrf {
                         nav.topnav {
                             a href="/admin" { "Galleries" }
+                            a href="/admin/studio" { "Studio" }
                             a href="/admin/outbox" { "Outbox" }
                             a href="/admin/tokens" { "API" }
                             form method="post" action="/admin/logout" {

@@ -1,0 +1,187 @@
+//! The studio's look: its logo, and the watermark drawn on previews of galleries that ask
+//! for it (the `preview-wm` rendition, made in the background and keyed by the mark, so a
+//! changed mark re-renders and an old one is never shown again).
+
+use super::{AppError, Result, blocking, clean_text, photos::PhotoView};
+use crate::{
+    domain::{Gallery, GalleryId, Hash, MarkPosition, Studio, Watermark},
+    media::{self, MediaError},
+    state::AppState,
+};
+
+pub async fn get(state: &AppState) -> Result<Studio> {
+    let db = state.db.clone();
+    blocking(move || Ok(db.studio()?)).await
+}
+
+/// Checks an uploaded image (logo or watermark) and stores it as PNG.
+async fn store_image(state: &AppState, bytes: Vec<u8>) -> Result<Hash> {
+    let blobs = state.blobs.clone();
+    blocking(move || {
+        let png = media::watermark::studio_image(&bytes).map_err(|e| match e {
+            MediaError::Invalid(r) => AppError::UnsupportedType(format!("This image cannot be used: {r}")),
+            MediaError::Io(e) => AppError::Internal(e.to_string()),
+        })?;
+        Ok(blobs.put_bytes(&png.bytes)?.hash)
+    })
+    .await
+}
+
+/// Sets (`Some`) or removes the studio's logo.
+pub async fn set_logo(state: &AppState, image: Option<Vec<u8>>) -> Result<Studio> {
+    let logo = match image {
+        Some(bytes) => Some(store_image(state, bytes).await?),
+        None => None,
+    };
+    let db = state.db.clone();
+    blocking(move || {
+        let mut s = db.studio()?;
+        s.logo = logo;
+        db.put_studio(&s)?;
+        Ok(s)
+    })
+    .await
+}
+
+/// What the photographer sends from the watermark form.
+pub struct WatermarkForm {
+    pub text: String,
+    pub position: String,
+    pub opacity: u8,
+    pub scale: u8,
+    /// A new image to use.
+    pub image: Option<Vec<u8>>,
+    pub remove_image: bool,
+}
+
+/// Saves the studio's watermark and re-renders the previews of every watermarked gallery
+/// in the background.
+pub async fn set_watermark(state: &AppState, f: WatermarkForm) -> Result<Studio> {
+    let text = f.text.trim();
+    let text = (!text.is_empty()).then(|| clean_text("the watermark text", text, 80)).transpose()?;
+    let position = MarkPosition::parse(&f.position)
+        .ok_or_else(|| AppError::Invalid(format!("“{}” is not a watermark position", f.position)))?;
+    if !(1..=100).contains(&f.opacity) {
+        return Err(AppError::Invalid("opacity goes from 1 to 100 %".into()));
+    }
+    if !(5..=100).contains(&f.scale) {
+        return Err(AppError::Invalid("size goes from 5 to 100 % of the photo's width".into()));
+    }
+    let new_image = match f.image {
+        Some(bytes) => Some(store_image(state, bytes).await?),
+        None => None,
+    };
+    let db = state.db.clone();
+    let studio = blocking(move || {
+        let mut s = db.studio()?;
+        let image = if f.remove_image { None } else { new_image.or(s.watermark.image) };
+        s.watermark = Watermark { text, image, position, opacity: f.opacity, scale: f.scale };
+        db.put_studio(&s)?;
+        Ok(s)
+    })
+    .await?;
+    rerender(state, None).await?;
+    Ok(studio)
+}
+
+/// Whether clients of `gallery` see watermarked previews: it or a gallery it is inside
+/// asks for them.
+pub async fn applies(state: &AppState, gallery: &Gallery) -> Result<bool> {
+    if gallery.watermark {
+        return Ok(true);
+    }
+    Ok(super::galleries::breadcrumbs(state, gallery.id).await?.iter().any(|g| g.watermark))
+}
+
+/// Queues the watermarked previews of every photo under `root` (or in every gallery) that
+/// needs one and lacks it.
+pub(super) async fn rerender(state: &AppState, root: Option<GalleryId>) -> Result<()> {
+    let mark = get(state).await?.watermark.effective(&state.config.studio_name).fingerprint();
+    let db = state.db.clone();
+    let queued = blocking(move || {
+        // Walk the tree from the top (or `root`), carrying whether an ancestor asks.
+        let mut stack: Vec<(Gallery, bool)> = match root {
+            Some(id) => db.gallery(id)?.map(|g| vec![(g, true)]).unwrap_or_default(),
+            None => db.children(None)?.into_iter().map(|g| (g, false)).collect(),
+        };
+        let mut pairs = Vec::new();
+        while let Some((g, inherited)) = stack.pop() {
+            let on = inherited || g.watermark;
+            if on {
+                pairs.extend(db.photos(g.id)?.iter().filter_map(|p| p.current()).map(|v| (v.blob, mark)));
+            }
+            stack.extend(db.children(Some(g.id))?.into_iter().map(|c| (c, on)));
+        }
+        Ok(db.enqueue_watermarks(&pairs)?)
+    })
+    .await?;
+    if queued > 0 {
+        state.jobs.wake();
+    }
+    Ok(())
+}
+
+/// The photos of `set` as its clients see them: in a watermarked gallery, each preview is
+/// the watermarked one; until that is made, the small thumb stands in (never the bare
+/// preview), and the missing ones are queued.
+pub async fn for_clients(
+    state: &AppState,
+    set: &Gallery,
+    mut photos: Vec<PhotoView>,
+) -> Result<Vec<PhotoView>> {
+    if !applies(state, set).await? {
+        return Ok(photos);
+    }
+    let mark = get(state).await?.watermark.effective(&state.config.studio_name).fingerprint();
+    let sources: Vec<Hash> = photos.iter().filter_map(|p| p.original).collect();
+    let db = state.db.clone();
+    let found = blocking(move || Ok(db.watermarked_many(&sources, mark)?)).await?;
+    let mut found = found.into_iter();
+    let mut missing = Vec::new();
+    for p in photos.iter_mut() {
+        let Some(source) = p.original else { continue };
+        match found.next().flatten() {
+            Some(r) => p.preview = Some(r),
+            None => {
+                if p.preview.is_some() {
+                    missing.push((source, mark));
+                }
+                p.preview = p.thumb.clone();
+            }
+        }
+    }
+    if !missing.is_empty() {
+        let db = state.db.clone();
+        if blocking(move || Ok(db.enqueue_watermarks(&missing)?)).await? > 0 {
+            state.jobs.wake();
+        }
+    }
+    Ok(photos)
+}
+
+/// The current mark drawn on the newest ready preview (or a plain grey one), as JPEG.
+pub async fn sample(state: &AppState) -> Result<Vec<u8>> {
+    let studio = get(state).await?;
+    let wm = studio.watermark.effective(&state.config.studio_name);
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
+    blocking(move || {
+        let preview = db.all_media()?.into_iter().rev().find_map(|(_, m)| match m {
+            crate::domain::MediaInfo::Ready { preview, .. } => Some(preview.blob),
+            _ => None,
+        });
+        let base = match preview.map(|h| std::fs::read(blobs.path(&h))).transpose()? {
+            Some(b) => b,
+            None => media::watermark::blank(1200, 800),
+        };
+        let image = wm.image.map(|h| std::fs::read(blobs.path(&h))).transpose()?;
+        let mark = media::watermark::Mark {
+            text: wm.text.as_deref(),
+            image: image.as_deref(),
+            place: wm.position,
+            opacity: wm.opacity,
+            scale: wm.scale,
+        };
+        media::watermark::apply(&base, &mark).map(|e| e.bytes).map_err(|e| AppError::Internal(e.to_string()))
+    })
+    .await
+}

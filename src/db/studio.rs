@@ -1,0 +1,109 @@
+//! The studio's settings (in the meta table) and watermarked previews, keyed by
+//! (source blob, watermark fingerprint).
+
+use redb::ReadableTable;
+use serde::{Deserialize, Serialize};
+
+use super::{Db, Result, codec, jobs, tables::*};
+use crate::domain::{Hash, JobKind, Rendition, Studio, now_ms};
+
+const STUDIO_KEY: &str = "studio";
+
+/// A watermarked preview: which source and which mark it was made from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Watermarked {
+    pub source: Hash,
+    pub mark: Hash,
+    pub rendition: Rendition,
+}
+
+fn key(source: Hash, mark: Hash) -> [u8; 32] {
+    let mut h = blake3::Hasher::new();
+    h.update(&source.0);
+    h.update(&mark.0);
+    *h.finalize().as_bytes()
+}
+
+impl Db {
+    pub fn studio(&self) -> Result<Studio> {
+        Ok(self.meta_get(STUDIO_KEY)?.map(|b| codec::decode(&b)).transpose()?.unwrap_or_default())
+    }
+
+    pub fn put_studio(&self, s: &Studio) -> Result<()> {
+        self.meta_set(STUDIO_KEY, &codec::encode(s)?)
+    }
+
+    /// The watermarked previews of many sources with one mark (a gallery page).
+    pub fn watermarked_many(&self, sources: &[Hash], mark: Hash) -> Result<Vec<Option<Rendition>>> {
+        let txn = self.read()?;
+        let t = txn.open_table(WATERMARKED)?;
+        sources
+            .iter()
+            .map(|s| {
+                let rec: Option<Watermarked> =
+                    t.get(&key(*s, mark))?.map(|v| codec::decode(v.value())).transpose()?;
+                Ok(rec.map(|r| r.rendition))
+            })
+            .collect()
+    }
+
+    /// Records a watermarked preview and ends its job, in one transaction.
+    pub fn complete_job_with_watermark(&self, claimed: &jobs::ClaimedJob, w: &Watermarked) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(WATERMARKED)?.insert(&key(w.source, w.mark), codec::encode(w)?.as_slice())?;
+        jobs::remove(&txn, claimed)?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    pub fn all_watermarked(&self) -> Result<Vec<Watermarked>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for row in txn.open_table(WATERMARKED)?.iter()? {
+            out.push(codec::decode(row?.1.value())?);
+        }
+        Ok(out)
+    }
+
+    /// Forgets watermarked previews (`gc`: of a source no photo uses, or an old mark).
+    pub fn remove_watermarked(&self, gone: &[Watermarked]) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut t = txn.open_table(WATERMARKED)?;
+            for w in gone {
+                t.remove(&key(w.source, w.mark))?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Queues watermark jobs for (source, mark) pairs that have neither a preview nor a
+    /// queued job yet, in one transaction. Returns how many were queued.
+    pub fn enqueue_watermarks(&self, pairs: &[(Hash, Hash)]) -> Result<usize> {
+        let txn = self.write()?;
+        let mut n = 0;
+        {
+            let done = txn.open_table(WATERMARKED)?;
+            let mut t = txn.open_table(JOBS)?;
+            let mut queued = std::collections::HashSet::new();
+            for row in t.iter()? {
+                if let JobKind::Watermark { blob, mark } =
+                    codec::decode::<crate::domain::Job>(row?.1.value())?.kind
+                {
+                    queued.insert((blob, mark));
+                }
+            }
+            for &(blob, mark) in pairs {
+                if queued.contains(&(blob, mark)) || done.get(&key(blob, mark))?.is_some() {
+                    continue;
+                }
+                jobs::push(&mut t, JobKind::Watermark { blob, mark }, now_ms())?;
+                queued.insert((blob, mark));
+                n += 1;
+            }
+        }
+        txn.commit()?;
+        Ok(n)
+    }
+}
