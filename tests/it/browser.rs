@@ -135,6 +135,16 @@ async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() 
     screenshot(&c, "admin-gallery-phone.png").await;
     c.goto(&server.url("/admin")).await.unwrap();
     screenshot(&c, "admin-galleries-phone.png").await;
+
+    // The studio page shows the watermark on one of the photos just uploaded.
+    c.set_window_size(1360, 900).await.unwrap();
+    c.goto(&server.url("/admin/studio")).await.unwrap();
+    wait_for("the watermark sample to load", Duration::from_secs(10), || async {
+        let js = "const i = document.getElementById('wm-sample'); return i.complete && i.naturalWidth > 0;";
+        c.execute(js, vec![]).await.is_ok_and(|v| v == serde_json::json!(true))
+    })
+    .await;
+    screenshot(&c, "admin-studio.png").await;
     c.close().await.unwrap();
 }
 

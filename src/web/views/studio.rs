@@ -63,7 +63,7 @@ pub fn page(studio_name: &str, csrf: &str, s: &Studio) -> Markup {
                         button.button.primary type="submit" { "Save watermark" }
                     }
                     figure.wm-sample {
-                        img #wm-sample src={ "/admin/studio/sample.jpg?v=" (wm.fingerprint().to_hex()[..12]) } alt="The watermark on a sample photo" loading="lazy";
+                        img #wm-sample src={ "/admin/studio/sample.jpg?v=" (wm.fingerprint().to_hex()[..12]) } alt="The watermark on a sample photo";
                         figcaption.muted { "How clients see a watermarked preview." }
                     }
                 }
