@@ -77,6 +77,9 @@ enum Command {
         /// Where to write thumb.jpg and preview.jpg
         #[arg(long, default_value = ".")]
         out: PathBuf,
+        /// Also write preview-wm.jpg with this text as watermark (centre, 40 %, 40 % wide)
+        #[arg(long)]
+        watermark: Option<String>,
     },
 }
 
@@ -130,8 +133,8 @@ fn main() -> ExitCode {
 async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
     match &command {
         Command::Healthcheck => return Ok(healthcheck(&config)),
-        Command::Render { file, out } => {
-            let r = app::maintenance::render_file(&config, file, out)?;
+        Command::Render { file, out, watermark } => {
+            let r = app::maintenance::render_file(&config, file, out, watermark.as_deref())?;
             println!("{r}");
             return Ok(ExitCode::SUCCESS);
         }

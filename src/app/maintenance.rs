@@ -112,8 +112,9 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
 }
 
 /// Renders one file's `thumb` and `preview` into `out` with the server's pipeline and
-/// limits, hashing each like the blob store does. Returns a one-line summary.
-pub fn render_file(config: &Config, file: &Path, out: &Path) -> Result<String> {
+/// limits, hashing each like the blob store does, and with `watermark` text also the
+/// watermarked preview as the watermark job makes it. Returns a one-line summary.
+pub fn render_file(config: &Config, file: &Path, out: &Path, watermark: Option<&str>) -> Result<String> {
     let limits = media::Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
     let r =
         media::render(file, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), limits).map_err(
@@ -127,6 +128,19 @@ pub fn render_file(config: &Config, file: &Path, out: &Path) -> Result<String> {
     for (name, e) in [("thumb", &r.thumb), ("preview", &r.preview)] {
         std::fs::write(out.join(format!("{name}.jpg")), &e.bytes)?;
         parts.push(format!("{name} {}x{} {}", e.width, e.height, &blake3::hash(&e.bytes).to_hex()[..16]));
+    }
+    if let Some(text) = watermark {
+        let wm = crate::domain::Watermark { text: Some(text.to_string()), ..Default::default() };
+        let mark = media::watermark::Mark {
+            text: wm.text.as_deref(),
+            image: None,
+            place: wm.position,
+            opacity: wm.opacity,
+            scale: wm.scale,
+        };
+        let e = media::watermark::apply(&r.preview.bytes, &mark).map_err(|e| AppError::Internal(e.to_string()))?;
+        std::fs::write(out.join("preview-wm.jpg"), &e.bytes)?;
+        parts.push(format!("preview-wm {}x{}", e.width, e.height));
     }
     Ok(parts.join(" | "))
 }
