@@ -138,7 +138,8 @@ pub fn render_file(config: &Config, file: &Path, out: &Path, watermark: Option<&
             opacity: wm.opacity,
             scale: wm.scale,
         };
-        let e = media::watermark::apply(&r.preview.bytes, &mark).map_err(|e| AppError::Internal(e.to_string()))?;
+        let e = media::watermark::apply(&r.preview.bytes, &mark)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         std::fs::write(out.join("preview-wm.jpg"), &e.bytes)?;
         parts.push(format!("preview-wm {}x{}", e.width, e.height));
     }

@@ -104,7 +104,7 @@ async fn a_granted_address_signs_in_by_a_one_time_link_over_real_smtp() {
 }
 
 #[tokio::test]
-async fn sign_in_refuses_bad_addresses_expired_codes_and_floods() {
+async fn sign_in_refuses_bad_addresses_made_up_codes_and_floods() {
     let server = Server::start().await;
     let api = server.api();
     let (g, _) = gallery_with_photos(&api, "G", 1).await;
@@ -131,4 +131,33 @@ async fn sign_in_refuses_bad_addresses_expired_codes_and_floods() {
     assert_eq!(status, 429, "{page}");
     let mails = wait_for_outbox(&server, 6).await;
     assert_eq!(mails.iter().filter(|m| m.contains("/enter/")).count(), 5, "one mail per allowed request");
+}
+
+#[tokio::test]
+async fn the_photographer_grants_an_address_from_the_gallery_page() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Grant", 1).await;
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("label", "Anna"),
+        ("favourite", "on"),
+        ("email", "Anna@Example.com"),
+        ("email_only", "on"),
+    ];
+    let r = admin.post(server.url(&format!("/admin/galleries/{g}/shares"))).form(&form).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Only the invited address opens this gallery"), "{page}");
+    let door = page.split("id=\"share-url\">").nth(1).unwrap().split('<').next().unwrap().to_string();
+    let gallery_page = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
+    assert!(gallery_page.contains("only anna@example.com"), "the link list names the address");
+    // Without the address's sign-in link the door opens nothing.
+    let c = browser_client();
+    let page = get_text(&c, door.clone()).await;
+    assert!(page.contains("This gallery is private") && !page.contains("IMG_0000"), "{page}");
+    let invitation = wait_for_outbox(&server, 1).await.remove(0);
+    assert!(invitation.contains(&door), "the invitation leads to the door: {invitation}");
 }
