@@ -100,7 +100,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     assert!(page.contains("IMG_0000, IMG_0001") && page.contains("retouch request"));
     assert!(page.contains("&lt;script&gt;stray&lt;/script&gt;"), "comments are escaped");
     let csv = get_text(&admin, server.url(&format!("/admin/galleries/{g}/selections.csv"))).await;
-    assert!(csv.starts_with("visitor,link,filename\n") && csv.contains("IMG_0001.jpg"));
+    assert!(csv.starts_with("visitor,link,list,filename\n") && csv.contains("IMG_0001.jpg"));
     let visitor = s["visitor"].as_str().unwrap();
     let r = admin
         .post(server.url(&format!("/admin/galleries/{g}/selections/{visitor}/reopen")))
