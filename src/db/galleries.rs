@@ -101,10 +101,20 @@ impl Db {
         Ok(deleted)
     }
 
-    /// True when `ancestor` is `id` or one of its parents (to refuse nesting loops).
     /// Whether a link to `root` opens `id`: `id` is `root` or nested in it, with no hidden
     /// gallery on the way down (a hidden gallery is opened only by its own links).
     pub fn link_reaches(&self, root: GalleryId, id: GalleryId) -> Result<bool> {
+        self.reaches_up(root, id, true)
+    }
+
+    /// True when `ancestor` is `id` or one of its parents (to refuse nesting loops).
+    pub fn is_ancestor(&self, ancestor: GalleryId, id: GalleryId) -> Result<bool> {
+        self.reaches_up(ancestor, id, false)
+    }
+
+    /// Walks from `id` up through its parents looking for `root`; with `stop_at_hidden`,
+    /// a hidden gallery other than `root` ends the walk.
+    fn reaches_up(&self, root: GalleryId, id: GalleryId, stop_at_hidden: bool) -> Result<bool> {
         let mut cur = Some(id);
         let mut hops = 0;
         while let Some(c) = cur {
@@ -116,25 +126,9 @@ impl Db {
                 return Err(DbError::Corrupt("gallery nesting loop".into()));
             }
             match self.gallery(c)? {
-                Some(g) if !g.hidden => cur = g.parent,
+                Some(g) if !(stop_at_hidden && g.hidden) => cur = g.parent,
                 _ => return Ok(false),
             }
-        }
-        Ok(false)
-    }
-
-    pub fn is_ancestor(&self, ancestor: GalleryId, id: GalleryId) -> Result<bool> {
-        let mut cur = Some(id);
-        let mut hops = 0;
-        while let Some(c) = cur {
-            if c == ancestor {
-                return Ok(true);
-            }
-            hops += 1;
-            if hops > 1000 {
-                return Err(DbError::Corrupt("gallery nesting loop".into()));
-            }
-            cur = self.gallery(c)?.and_then(|g| g.parent);
         }
         Ok(false)
     }

@@ -118,35 +118,30 @@ fn stamp(mark: &Mark, width: u32) -> Result<RgbaImage, MediaError> {
 fn text_image(text: &str, width: u32) -> Result<RgbaImage, MediaError> {
     let font =
         FontRef::try_from_slice(FONT).map_err(|e| MediaError::Io(std::io::Error::other(e.to_string())))?;
-    let measure = |px: f32| {
+    // Lay the line out once at 100 px to learn its width, then at the size that fits.
+    let layout = |px: f32| {
         let f = font.as_scaled(PxScale::from(px));
         let mut x = 0.0;
         let mut last = None;
+        let mut glyphs = Vec::new();
         for c in text.chars() {
             let id = f.glyph_id(c);
             if let Some(prev) = last {
                 x += f.kern(prev, id);
             }
+            glyphs.push((id, x));
             x += f.h_advance(id);
             last = Some(id);
         }
-        x
+        (glyphs, x)
     };
-    let px = (100.0 * width as f32 / measure(100.0).max(1.0)).clamp(4.0, 2000.0);
+    let px = (100.0 * width as f32 / layout(100.0).1.max(1.0)).clamp(4.0, 2000.0);
     let f = font.as_scaled(PxScale::from(px));
     let pad = (px / 12.0).ceil().max(1.0);
     let height = (f.ascent() - f.descent() + 2.0 * pad).ceil() as u32;
     let mut cover = vec![0f32; (width as usize) * (height as usize)];
-    let mut x = 0.0;
-    let mut last = None;
-    for c in text.chars() {
-        let id = f.glyph_id(c);
-        if let Some(prev) = last {
-            x += f.kern(prev, id);
-        }
+    for (id, x) in layout(px).0 {
         let glyph = id.with_scale_and_position(px, point(x, pad + f.ascent()));
-        x += f.h_advance(id);
-        last = Some(id);
         let Some(outlined) = font.outline_glyph(glyph) else { continue };
         let b = outlined.px_bounds();
         outlined.draw(|gx, gy, c| {
