@@ -53,6 +53,12 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
     if new.email_only && invite.is_none() {
         return Err(AppError::Invalid("give the e-mail address that may open this gallery".into()));
     }
+    if new.email_only && password.is_some() {
+        return Err(AppError::Invalid(
+            "a link for one e-mail address needs no password: its sign-in links go to that address only"
+                .into(),
+        ));
+    }
     let gallery_record = super::galleries::get(state, gallery).await?;
     if let Some(s) = new.expires_in_s {
         if s == 0 || s > 3650 * 86_400 {
@@ -126,7 +132,7 @@ pub async fn resolve(state: &AppState, key: &str) -> Result<(ShareLink, Gallery)
     let h = token_hash(key);
     let grant: Option<ShareId> = key.parse().ok();
     blocking(move || {
-        let not_found = || AppError::NotFound("This link does not lead to a gallery. Check that it was copied whole, or ask your photographer for a new one.".into());
+        let not_found = || AppError::NotFound("This link does not lead to a gallery. Check that it was copied whole, or ask your photographer for a new one. Invited by e-mail? Get your sign-in link at /access.".into());
         let share = match grant {
             Some(id) => db.share(id)?.filter(|s| s.email.is_some()),
             None => db.share_by_token(&h)?,

@@ -111,6 +111,13 @@ async fn sign_in_refuses_bad_addresses_made_up_codes_and_floods() {
     let (status, body) =
         api.post_json(&format!("/galleries/{g}/shares"), json!({ "label": "x", "email_only": true })).await;
     assert_eq!(status, 400, "an e-mail grant needs its address: {body}");
+    let (status, body) = api
+        .post_json(
+            &format!("/galleries/{g}/shares"),
+            json!({ "label": "x", "email": "a@example.com", "email_only": true, "password": "pass-word" }),
+        )
+        .await;
+    assert_eq!(status, 400, "and no password: {body}");
     let door = grant(&api, &g, "anna@example.com").await;
     let c = browser_client();
     let (status, page) = ask(&server, &c, &door, "not an address").await;
