@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 secs=${1:-10}
 command -v wrk >/dev/null && command -v nginx >/dev/null && command -v vipsthumbnail >/dev/null || {
   apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light libvips-tools >/dev/null; }
-bin=target/release/proofroom
+bin=${PROOFROOM_BIN:-target/release/proofroom}  # PROOFROOM_BIN=… compares another build
 [ -x "$bin" ] || cargo build --release
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -17,6 +17,9 @@ pub struct AppState {
     pub unlock_limiter: Arc<LoginLimiter>,
     /// Requests for e-mail sign-in links, so the form cannot flood someone's inbox.
     pub sign_in_limiter: Arc<LoginLimiter>,
+    /// The studio's settings (logo, watermark), read once and replaced whenever they are
+    /// saved, because every client page needs them.
+    pub studio: Arc<std::sync::RwLock<Option<crate::domain::Studio>>>,
     /// Hot renditions in memory. They never change (named by hash), so nothing goes stale.
     pub rendition_cache: Arc<crate::app::media_urls::RenditionCache>,
 }
@@ -41,6 +44,7 @@ impl AppState {
             login_limiter: Arc::new(LoginLimiter::new("failed attempts")),
             unlock_limiter: Arc::new(LoginLimiter::new("failed attempts")),
             sign_in_limiter: Arc::new(LoginLimiter::new("sign-in requests")),
+            studio: Arc::default(),
             rendition_cache: Arc::new(crate::app::media_urls::rendition_cache()),
         })
     }

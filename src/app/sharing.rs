@@ -295,9 +295,9 @@ pub async fn covers(state: &AppState, share: &ShareLink, set: GalleryId) -> Resu
 
 /// The sets a link's visitors see as tabs: the shared gallery and the galleries inside it
 /// that are not hidden.
-pub async fn sets(state: &AppState, share: &ShareLink) -> Result<Vec<Gallery>> {
-    let mut out = vec![super::galleries::get(state, share.gallery).await?];
-    out.extend(super::galleries::children(state, share.gallery).await?.into_iter().filter(|g| !g.hidden));
+pub async fn sets(state: &AppState, shared: &Gallery) -> Result<Vec<Gallery>> {
+    let mut out = vec![shared.clone()];
+    out.extend(super::galleries::children(state, shared.id).await?.into_iter().filter(|g| !g.hidden));
     Ok(out)
 }
 

@@ -10,8 +10,19 @@ use crate::{
 };
 
 pub async fn get(state: &AppState) -> Result<Studio> {
+    if let Some(s) = state.studio.read().ok().and_then(|s| s.clone()) {
+        return Ok(s);
+    }
     let db = state.db.clone();
-    blocking(move || Ok(db.studio()?)).await
+    let s = blocking(move || Ok(db.studio()?)).await?;
+    remember(state, &s);
+    Ok(s)
+}
+
+fn remember(state: &AppState, s: &Studio) {
+    if let Ok(mut cached) = state.studio.write() {
+        *cached = Some(s.clone());
+    }
 }
 
 /// Checks an uploaded image (logo or watermark) and stores it as PNG.
@@ -41,6 +52,7 @@ pub async fn set_logo(state: &AppState, image: Option<Vec<u8>>) -> Result<Studio
         Ok(s)
     })
     .await
+    .inspect(|s| remember(state, s))
 }
 
 /// What the photographer sends from the watermark form.
@@ -80,6 +92,7 @@ pub async fn set_watermark(state: &AppState, f: WatermarkForm) -> Result<Studio>
         Ok(s)
     })
     .await?;
+    remember(state, &studio);
     rerender(state, None).await?;
     Ok(studio)
 }

@@ -22,7 +22,7 @@ use crate::{
         self, AppError,
         media_urls::{self, MediaKind},
     },
-    domain::{ActivityKind, Gallery, GalleryId, ShareLink, Visitor},
+    domain::{ActivityKind, Gallery, GalleryId, ShareId, ShareLink, Visitor},
     state::AppState,
 };
 
@@ -319,16 +319,18 @@ pub struct SetQuery {
     set: Option<String>,
 }
 
-/// (set, [favourite, download proofs, download finals], media-URL window).
-type TileKey = (GalleryId, [bool; 3], u64);
+/// (link, set, media-URL window, two-second slot).
+type TileKey = (ShareId, GalleryId, u64, u64);
 
-/// Rendered grids, shared by every visitor of the same set with the same permissions. An
-/// entry lives two seconds: long enough that a crowd opening one gallery costs one render,
-/// short enough that new photos show up at once. Keys carry the media-URL window, so
-/// cached URLs never outlive their signatures.
-pub struct TileCache(quick_cache::sync::Cache<TileKey, (std::time::Instant, Arc<String>)>);
+/// Rendered grids, shared by every visitor of one link and set (the HTML carries the link's
+/// own download URLs, so two links never share an entry). An entry serves one two-second
+/// slot: long enough that a crowd opening one gallery costs one render, short enough that
+/// new photos show up at once. When a slot begins, one request renders and the others wait
+/// for it instead of all rendering at once. Keys carry the media-URL window, so cached URLs
+/// never outlive their signatures.
+pub struct TileCache(quick_cache::sync::Cache<TileKey, Arc<String>>);
 
-const TILE_TTL: std::time::Duration = std::time::Duration::from_secs(2);
+const TILE_SLOT_MS: u64 = 2000;
 
 impl TileCache {
     pub fn new() -> Self {
@@ -343,13 +345,16 @@ async fn tiles(
     set: &Gallery,
     base: &str,
 ) -> Result<Arc<String>, AppError> {
-    let perms = v.share.permissions;
-    let key = (set.id, [perms.favourite, perms.download_proofs, perms.download_finals], media_urls::window());
-    if let Some((built, html)) = cache.0.get(&key) {
-        if built.elapsed() < TILE_TTL {
-            return Ok(html);
-        }
-    }
+    let key = (v.share.id, set.id, media_urls::window(), crate::domain::now_ms() / TILE_SLOT_MS);
+    cache.0.get_or_insert_async(&key, render_tiles(state, v.share.permissions, set, base)).await
+}
+
+async fn render_tiles(
+    state: &AppState,
+    perms: crate::domain::Permissions,
+    set: &Gallery,
+    base: &str,
+) -> Result<Arc<String>, AppError> {
     let photos = app::studio::for_clients(state, set, app::photos::list(state, set.id).await?).await?;
     let shown: Vec<_> = photos.into_iter().filter(|p| p.thumb.is_some()).collect();
     let states: std::collections::HashMap<String, crate::domain::PhotoState> =
@@ -358,9 +363,7 @@ async fn tiles(
     let download_url = |p: &PhotoOut| {
         states.get(&p.id).filter(|s| perms.may_download(**s)).map(|_| format!("{base}/download/{}", p.id))
     };
-    let html = Arc::new(views::tiles(&outs, download_url, perms.favourite).into_string());
-    cache.0.insert(key, (std::time::Instant::now(), html.clone()));
-    Ok(html)
+    Ok(Arc::new(views::tiles(&outs, download_url, perms.favourite).into_string()))
 }
 
 #[handler]
@@ -377,7 +380,7 @@ pub async fn photos_page(
     let set = set_of(state, &v, q.set.as_deref()).await?;
     // A view is logged on the cover (where every visit starts), not on every grid load: a
     // write per grid load would serialise a crowd of visitors on the database writer.
-    let sets = app::sharing::sets(state, &v.share).await?;
+    let sets = app::sharing::sets(state, &v.gallery).await?;
     let b = base(&token);
     let grid = tiles(state, cache, &v, &set, &b).await?;
     let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;

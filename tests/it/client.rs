@@ -429,3 +429,19 @@ async fn extra_lists_hold_photos_apart_from_favourites_and_export_by_name() {
     assert_eq!(r.status(), 303);
     assert_eq!(put(id(0), Some("Prints")).await.0, 403);
 }
+
+#[tokio::test]
+async fn two_links_to_one_gallery_never_show_each_others_urls() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Shared twice", 1).await;
+    let body = json!({ "label": "x", "download_proofs": true });
+    let a = share_link(&api, &g, body.clone()).await;
+    let b = share_link(&api, &g, body).await;
+    // Within one grid-cache slot: B's page is rendered for B.
+    let page_a = get_text(&browser_client(), server.url(&format!("{a}/photos"))).await;
+    let page_b = get_text(&browser_client(), server.url(&format!("{b}/photos"))).await;
+    assert!(page_a.contains(&format!("{a}/download/")), "A's grid downloads through A");
+    assert!(page_b.contains(&format!("{b}/download/")), "B's grid downloads through B");
+    assert!(!page_b.contains(&a), "B's visitors never see A's token");
+}
