@@ -11,6 +11,8 @@
   const csrf = csrfMeta ? csrfMeta.content : "";
   const locked = main.dataset.locked === "true";
   const tiles = [...document.querySelectorAll("#photos .tile")];
+  // The tiles the current filter shows; the viewer steps through these.
+  let shown = tiles;
   // The grid is shared by all visitors; this visitor's hearts come from data-hearted.
   const hearted = new Set((main.dataset.hearted || "").split(" ").filter(Boolean));
   // The gallery's extra lists ("Album", "Prints") and this visitor's photos in each.
@@ -92,7 +94,7 @@
   }
   async function toggleList(b) {
     if (locked) { say("Your selection is submitted. Ask your photographer to reopen it to make changes."); return; }
-    const id = tiles[index].dataset.id;
+    const id = shown[index].dataset.id;
     const on = b.getAttribute("aria-pressed") !== "true";
     try {
       const r = await post("/favourite", { photo: id, on, set, list: b.dataset.list });
@@ -105,11 +107,26 @@
   }
   listToggles.forEach((b) => b.addEventListener("click", () => toggleList(b)));
 
-  tiles.forEach((tile, i) => {
+  tiles.forEach((tile) => {
     const heart = tile.querySelector(".heart");
     if (heart) heart.addEventListener("click", () => toggleHeart(tile.dataset.id));
-    tile.querySelector(".open").addEventListener("click", () => openViewer(i));
+    tile.querySelector(".open").addEventListener("click", () => openViewer(Math.max(0, shown.indexOf(tile))));
   });
+
+  // ---- show all, favourites, or one list ----
+  const filters = [...document.querySelectorAll("#filters .filter")];
+  function inFilter(tile, f) {
+    if (!f) return true;
+    if (f === "♥") return tile.querySelector(".heart")?.getAttribute("aria-pressed") === "true";
+    return (lists[f] || []).includes(tile.dataset.id);
+  }
+  function applyFilter(f) {
+    filters.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === f)));
+    shown = tiles.filter((t) => inFilter(t, f));
+    tiles.forEach((t) => { t.hidden = !shown.includes(t); });
+    if (f && !shown.length) say("Nothing here yet.");
+  }
+  filters.forEach((b) => b.addEventListener("click", () => applyFilter(b.dataset.filter)));
 
   // ---- viewer ----
   const viewer = document.getElementById("viewer");
@@ -123,17 +140,17 @@
   let index = 0, opener = null, playTimer = null;
 
   function preload(i) {
-    const t = tiles[(i + tiles.length) % tiles.length];
+    const t = shown[(i + shown.length) % shown.length];
     if (t && t.dataset.preview) { const p = new Image(); p.src = t.dataset.preview; }
   }
 
   function show(i) {
-    if (!tiles.length) return;
-    index = (i + tiles.length) % tiles.length;
-    const t = tiles[index];
+    if (!shown.length) return;
+    index = (i + shown.length) % shown.length;
+    const t = shown[index];
     img.src = t.dataset.preview || "";
     img.alt = t.dataset.name;
-    nameEl.textContent = `${t.dataset.name} · ${index + 1} of ${tiles.length}`;
+    nameEl.textContent = `${t.dataset.name} · ${index + 1} of ${shown.length}`;
     if (vHeart) {
       vHeart.dataset.id = t.dataset.id;
       const pressed = t.querySelector(".heart").getAttribute("aria-pressed");
@@ -200,7 +217,7 @@
     try {
       const r = await fetch(`${base}/comments?photo=${encodeURIComponent(id)}&set=${encodeURIComponent(set)}`, { headers: { Accept: "application/json" } });
       const data = await r.json();
-      if (tiles[index].dataset.id !== id) return;
+      if (shown[index].dataset.id !== id) return;
       data.comments.forEach(addComment);
     } catch (_) { /* notes stay empty; the photo still shows */ }
   }
@@ -217,7 +234,7 @@
       const textEl = document.getElementById("comment-text");
       const retouch = document.getElementById("comment-retouch");
       try {
-        const c = await post("/comments", { photo: tiles[index].dataset.id, set, text: textEl.value, retouch: retouch.checked });
+        const c = await post("/comments", { photo: shown[index].dataset.id, set, text: textEl.value, retouch: retouch.checked });
         addComment({ by: "You", text: c.text, retouch: c.retouch });
         textEl.value = ""; retouch.checked = false;
         say("Thank you, your note was sent.");

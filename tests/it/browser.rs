@@ -230,6 +230,19 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     screenshot(&c, "client-viewer.png").await;
     c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
 
+    // "Album" shows just the one photo put in it, and the viewer steps through that one.
+    c.find(Locator::Css(".filter[data-filter=Album]")).await.unwrap().click().await.unwrap();
+    let visible = "return [...document.querySelectorAll('#photos .tile')].filter(t => !t.hidden).length";
+    assert_eq!(c.execute(visible, vec![]).await.unwrap(), serde_json::json!(1));
+    c.find(Locator::Css("#photos .tile:not([hidden]) .open")).await.unwrap().click().await.unwrap();
+    let name = c.find(Locator::Css("#viewer-name")).await.unwrap().text().await.unwrap();
+    assert!(name.ends_with("1 of 1"), "{name}");
+    c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
+    c.find(Locator::Css(".filter[data-filter='♥']")).await.unwrap().click().await.unwrap();
+    assert_eq!(c.execute(visible, vec![]).await.unwrap(), serde_json::json!(3), "the three hearts");
+    c.find(Locator::Css(".filter[data-filter='']")).await.unwrap().click().await.unwrap();
+    assert_eq!(c.execute(visible, vec![]).await.unwrap(), serde_json::json!(5));
+
     c.find(Locator::Css("#submit")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css(".submitted")).await.unwrap();
     screenshot(&c, "client-submitted.png").await;

@@ -289,6 +289,15 @@ pub fn gallery(m: &Gallery) -> Markup {
                 @if m.submitted {
                     p.notice { "Thank you! Your selection of " (count(n, "photo", "photos")) " is with us. Next: we retouch your favourites and deliver them here." }
                 }
+                @if m.can_favourite {
+                    nav.filters #filters aria-label="Show" {
+                        button.filter type="button" data-filter="" aria-pressed="true" { "All" }
+                        button.filter type="button" data-filter="♥" aria-pressed="false" { "♥ Favourites" }
+                        @for (name, _) in &m.lists {
+                            button.filter type="button" data-filter=(name) aria-pressed="false" { (name) }
+                        }
+                    }
+                }
                 p.toast #toast role="status" hidden {}
                 (m.tiles)
             }
