@@ -279,10 +279,16 @@ pub async fn enter(state: &AppState, share: &ShareLink, code: &str) -> Result<(V
     let taken = blocking(move || Ok(db.take_magic_link(&h)?)).await?;
     match taken {
         Some(m) if m.share == share.id && m.expires_ms > now_ms() => new_visitor(state, share).await,
-        _ => Err(AppError::Gone(
-            "This sign-in link has been used already or is too old. Ask for a new one below: it arrives in a minute.".into(),
-        )),
+        _ => Err(used_link()),
     }
+}
+
+/// Why a sign-in link opens nothing, with what to do.
+pub fn used_link() -> AppError {
+    AppError::Gone(
+        "This sign-in link has been used already or is too old. Ask for a new one: it arrives in a minute."
+            .into(),
+    )
 }
 
 /// Whether `set` is the shared gallery or nested inside it (nested galleries inherit access,

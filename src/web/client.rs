@@ -255,10 +255,7 @@ pub async fn enter_page(
 }
 
 fn used_link(state: &AppState, title: &str, token: &str) -> Response {
-    let e = AppError::Gone(
-        "This sign-in link has been used already or is too old. Ask for a new one: it arrives in a minute."
-            .into(),
-    );
+    let e = app::sharing::used_link();
     door(state, title, token, None, Some(&e.to_string())).with_status(error::status_of(&e)).into_response()
 }
 
