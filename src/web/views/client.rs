@@ -112,7 +112,9 @@ pub fn cover(m: &Cover) -> Markup {
     )
 }
 
-pub fn password(studio: &str, title: &str, action: &str, error: Option<&str>) -> Markup {
+/// A small card page before the gallery (password, sign-in): the studio, the title, then
+/// `body`.
+fn entry_card(studio: &str, title: &str, body: Markup) -> Markup {
     page(
         studio,
         title,
@@ -122,14 +124,24 @@ pub fn password(studio: &str, title: &str, action: &str, error: Option<&str>) ->
                 section.card.narrow.auth {
                     p.eyebrow { (studio) }
                     h1 { (title) }
-                    p.muted { "This gallery is protected. Enter the password your photographer sent you." }
-                    @if let Some(e) = error { p.alert role="alert" { (e) } }
-                    form method="post" action=(action) {
-                        label for="password" { "Gallery password" }
-                        input #password type="password" name="password" autocomplete="current-password" required autofocus;
-                        button.button.primary.wide type="submit" { "Open the gallery" }
-                    }
+                    (body)
                 }
+            }
+        },
+    )
+}
+
+pub fn password(studio: &str, title: &str, action: &str, error: Option<&str>) -> Markup {
+    entry_card(
+        studio,
+        title,
+        html! {
+            p.muted { "This gallery is protected. Enter the password your photographer sent you." }
+            @if let Some(e) = error { p.alert role="alert" { (e) } }
+            form method="post" action=(action) {
+                label for="password" { "Gallery password" }
+                input #password type="password" name="password" autocomplete="current-password" required autofocus;
+                button.button.primary.wide type="submit" { "Open the gallery" }
             }
         },
     )
@@ -148,33 +160,25 @@ pub struct SignIn<'a> {
 
 /// Asks for the e-mail address a gallery was shared with, and sends a sign-in link to it.
 pub fn sign_in(m: &SignIn) -> Markup {
-    let title = m.gallery.unwrap_or("Your galleries");
-    page(
+    entry_card(
         m.studio,
-        title,
-        None,
+        m.gallery.unwrap_or("Your galleries"),
         html! {
-            main.page {
-                section.card.narrow.auth {
-                    p.eyebrow { (m.studio) }
-                    h1 { (title) }
-                    @if let Some(to) = m.sent_to {
-                        p.notice #sent role="status" {
-                            "Check your inbox. If " strong { (to) } " has access, a sign-in link is on its way to it. It works once, for 30 minutes."
-                        }
-                        p.muted { "Nothing arrived after a few minutes? Look in your spam folder, or ask again below." }
-                    } @else if m.gallery.is_some() {
-                        p.muted { "This gallery is private. Enter the e-mail address your photographer invited, and we send you a link that opens it — no password to remember." }
-                    } @else {
-                        p.muted { "Enter the e-mail address your photographer invited, and we send you a link to each of your galleries — no password to remember." }
-                    }
-                    @if let Some(e) = m.error { p.alert role="alert" { (e) } }
-                    form method="post" action=(m.action) {
-                        label for="email" { "Your e-mail address" }
-                        input #email type="email" name="email" maxlength="254" autocomplete="email" required autofocus[m.sent_to.is_none()];
-                        button.button.primary.wide type="submit" { "Send me a sign-in link" }
-                    }
+            @if let Some(to) = m.sent_to {
+                p.notice #sent role="status" {
+                    "Check your inbox. If " strong { (to) } " has access, a sign-in link is on its way to it. It works once, for " (crate::domain::MAGIC_LINK_TTL_MS / 60_000) " minutes."
                 }
+                p.muted { "Nothing arrived after a few minutes? Look in your spam folder, or ask again below." }
+            } @else if m.gallery.is_some() {
+                p.muted { "This gallery is private. Enter the e-mail address your photographer invited, and we send you a link that opens it — no password to remember." }
+            } @else {
+                p.muted { "Enter the e-mail address your photographer invited, and we send you a link to each of your galleries — no password to remember." }
+            }
+            @if let Some(e) = m.error { p.alert role="alert" { (e) } }
+            form method="post" action=(m.action) {
+                label for="email" { "Your e-mail address" }
+                input #email type="email" name="email" maxlength="254" autocomplete="email" required autofocus[m.sent_to.is_none()];
+                button.button.primary.wide type="submit" { "Send me a sign-in link" }
             }
         },
     )
@@ -183,20 +187,13 @@ pub fn sign_in(m: &SignIn) -> Markup {
 /// The page a sign-in link opens: one button, so a mail scanner that fetches links does not
 /// use up the one-time link before its owner clicks.
 pub fn enter(studio: &str, title: &str, action: &str) -> Markup {
-    page(
+    entry_card(
         studio,
         title,
-        None,
         html! {
-            main.page {
-                section.card.narrow.auth {
-                    p.eyebrow { (studio) }
-                    h1 { (title) }
-                    p.muted { "You are signing in with the link we e-mailed you. It works once." }
-                    form method="post" action=(action) {
-                        button.button.primary.wide #enter type="submit" autofocus { "Open my gallery →" }
-                    }
-                }
+            p.muted { "You are signing in with the link we e-mailed you. It works once." }
+            form method="post" action=(action) {
+                button.button.primary.wide #enter type="submit" autofocus { "Open my gallery →" }
             }
         },
     )
