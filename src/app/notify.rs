@@ -7,8 +7,14 @@ use crate::{
     state::AppState,
 };
 
-/// Records a message and queues its sending, in one transaction.
-pub async fn queue(state: &AppState, to: &str, content: templates::Content) -> Result<Mail> {
+/// Records a message and queues its sending, in one transaction. `logo` is the image the
+/// HTML shows as `cid:logo`, if any.
+pub async fn queue(
+    state: &AppState,
+    to: &str,
+    content: templates::Content,
+    logo: Option<crate::domain::Hash>,
+) -> Result<Mail> {
     let to = to.trim();
     if !mail::valid_address(to) {
         return Err(AppError::Invalid(format!("“{to}” is not an e-mail address")));
@@ -19,6 +25,7 @@ pub async fn queue(state: &AppState, to: &str, content: templates::Content) -> R
         subject: content.subject,
         text: content.text,
         html: content.html,
+        logo,
         created_ms: now_ms(),
         status: MailStatus::Queued { attempts: 0, last_error: None },
     };
@@ -29,6 +36,17 @@ pub async fn queue(state: &AppState, to: &str, content: templates::Content) -> R
     Ok(m)
 }
 
+/// Queues a message to a client, in the studio's branding (with its logo when it has one).
+async fn to_client(
+    state: &AppState,
+    to: &str,
+    content: impl FnOnce(&templates::Brand) -> templates::Content,
+) -> Result<Mail> {
+    let logo = super::studio::get(state).await?.logo;
+    let brand = templates::Brand { studio: &state.config.studio_name, logo: logo.is_some() };
+    queue(state, to, content(&brand), logo).await
+}
+
 /// Sends a client the link to their gallery.
 pub async fn invite(
     state: &AppState,
@@ -37,13 +55,13 @@ pub async fn invite(
     url: &str,
     entry: templates::Entry,
 ) -> Result<Mail> {
-    queue(state, email, templates::invitation(&state.config.studio_name, &gallery.title, url, entry)).await
+    to_client(state, email, |b| templates::invitation(b, &gallery.title, url, entry)).await
 }
 
 /// Sends one-time sign-in links: (gallery title, URL) for each gallery the address opens.
 pub async fn sign_in(state: &AppState, email: &str, links: &[(String, String)]) -> Result<Mail> {
     let minutes = crate::domain::MAGIC_LINK_TTL_MS / 60_000;
-    queue(state, email, templates::sign_in(&state.config.studio_name, links, minutes)).await
+    to_client(state, email, |b| templates::sign_in(b, links, minutes)).await
 }
 
 /// Tells the photographer a selection came in.
@@ -63,7 +81,7 @@ pub async fn selection_submitted(
         &lightroom,
         &admin_url,
     );
-    queue(state, &state.config.mail.notify.clone(), c).await
+    queue(state, &state.config.mail.notify.clone(), c, None).await
 }
 
 /// Confirms to the client what they submitted.
@@ -73,8 +91,7 @@ pub async fn selection_confirmation(
     to: &str,
     filenames: &[String],
 ) -> Result<Mail> {
-    queue(state, to, templates::selection_confirmation(&state.config.studio_name, &gallery.title, filenames))
-        .await
+    to_client(state, to, |b| templates::selection_confirmation(b, &gallery.title, filenames)).await
 }
 
 /// A client left a note: a digest follows after a delay, gathering the notes that come.

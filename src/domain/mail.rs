@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::MailId;
+use super::{Hash, MailId};
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Mail {
@@ -12,6 +12,9 @@ pub struct Mail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The studio logo the HTML shows as `cid:logo`, attached when the message is sent.
+    #[serde(default)]
+    pub logo: Option<Hash>,
     pub created_ms: u64,
     pub status: MailStatus,
 }

@@ -55,6 +55,7 @@ fn build(ctx: &Ctx, gallery: GalleryId) -> Result<Option<Mail>, crate::db::DbErr
         subject: c.subject,
         text: c.text,
         html: c.html,
+        logo: None,
         created_ms: now_ms(),
         status: MailStatus::Queued { attempts: 0, last_error: None },
     }))

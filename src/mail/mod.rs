@@ -9,7 +9,7 @@ use std::{io::Write, path::PathBuf, str::FromStr};
 
 use lettre::{
     Message, SmtpTransport, Transport,
-    message::{Mailbox, MultiPart},
+    message::{Attachment, Mailbox, MultiPart, SinglePart, header::ContentType},
     transport::smtp::authentication::Credentials,
 };
 
@@ -63,7 +63,9 @@ impl Mailer {
         Ok(Mailer { smtp, outbox, from })
     }
 
-    fn build(&self, mail: &Mail) -> Result<Message, MailError> {
+    /// The message: text and HTML alternatives; with `logo` (PNG bytes), the HTML travels
+    /// with it as the inline image `cid:logo`.
+    fn build(&self, mail: &Mail, logo: Option<&[u8]>) -> Result<Message, MailError> {
         let to: Mailbox = mail
             .to
             .parse()
@@ -73,13 +75,26 @@ impl Mailer {
             .to(to)
             .subject(&mail.subject)
             .message_id(Some(format!("<{}@proofroom>", mail.id)))
-            .multipart(MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()))
+            .multipart(match logo {
+                None => MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()),
+                Some(png) => {
+                    MultiPart::alternative().singlepart(SinglePart::plain(mail.text.clone())).multipart(
+                        MultiPart::related().singlepart(SinglePart::html(mail.html.clone())).singlepart(
+                            Attachment::new_inline("logo".into()).body(
+                                png.to_vec(),
+                                ContentType::parse("image/png")
+                                    .map_err(|e| MailError::Invalid(e.to_string()))?,
+                            ),
+                        ),
+                    )
+                }
+            })
             .map_err(|e| MailError::Invalid(e.to_string()))
     }
 
     /// Sends one message, or writes it to the outbox. Returns how it went out.
-    pub fn deliver(&self, mail: &Mail) -> Result<&'static str, MailError> {
-        let message = self.build(mail)?;
+    pub fn deliver(&self, mail: &Mail, logo: Option<&[u8]>) -> Result<&'static str, MailError> {
+        let message = self.build(mail, logo)?;
         match &self.smtp {
             Some(smtp) => {
                 smtp.send(&message).map_err(|e| {

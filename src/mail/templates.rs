@@ -10,7 +10,15 @@ pub struct Content {
     pub html: String,
 }
 
-fn frame(studio: &str, body: Markup) -> String {
+/// Whose message it is: the studio's name, and whether its logo rides along as the inline
+/// image `cid:logo` (the mailer attaches it).
+pub struct Brand<'a> {
+    pub studio: &'a str,
+    pub logo: bool,
+}
+
+fn frame(brand: &Brand, body: Markup) -> String {
+    let studio = brand.studio;
     html! {
         (DOCTYPE)
         html {
@@ -18,7 +26,9 @@ fn frame(studio: &str, body: Markup) -> String {
                 table width="100%" cellpadding="0" cellspacing="0" role="presentation" {
                     tr { td align="center" style="padding:32px 16px" {
                         table width="560" cellpadding="0" cellspacing="0" role="presentation" style="max-width:560px;background:#fffdf9;border:1px solid #e3ddd3;border-radius:12px" {
-                            tr { td style="padding:28px 32px 8px;font-size:13px;letter-spacing:.12em;text-transform:uppercase;color:#a8562e;font-family:Arial,sans-serif" { (studio) } }
+                            tr { td style="padding:28px 32px 8px;font-size:13px;letter-spacing:.12em;text-transform:uppercase;color:#a8562e;font-family:Arial,sans-serif" {
+                                @if brand.logo { img src="cid:logo" alt=(studio) style="display:block;max-height:48px;max-width:240px;border:0"; } @else { (studio) }
+                            } }
                             tr { td style="padding:8px 32px 32px;font-size:16px;line-height:1.55" { (body) } }
                         }
                     } }
@@ -49,7 +59,8 @@ pub enum Entry {
 }
 
 /// The photographer sends a gallery link to a client.
-pub fn invitation(studio: &str, gallery: &str, url: &str, entry: Entry) -> Content {
+pub fn invitation(brand: &Brand, gallery: &str, url: &str, entry: Entry) -> Content {
+    let studio = brand.studio;
     let how = match entry {
         Entry::Link => "",
         Entry::Password => " Your photographer will give you its password.",
@@ -63,7 +74,7 @@ pub fn invitation(studio: &str, gallery: &str, url: &str, entry: Entry) -> Conte
             "Hello,\n\nYour gallery \"{gallery}\" from {studio} is ready.{how}\n\nOpen it here: {url}\n\nWhat happens next: heart your favourites, submit your selection, and we retouch and deliver your finals in the same gallery.\n\n{studio}\n"
         ),
         html: frame(
-            studio,
+            brand,
             html! {
                 h1 style="font-size:26px;margin:0 0 12px" { "Your photos are ready" }
                 p { "Your gallery " strong { (gallery) } " is ready for you." (how) }
@@ -76,7 +87,8 @@ pub fn invitation(studio: &str, gallery: &str, url: &str, entry: Entry) -> Conte
 }
 
 /// One-time sign-in links for the galleries an address may open: (gallery title, URL).
-pub fn sign_in(studio: &str, links: &[(String, String)], minutes: u64) -> Content {
+pub fn sign_in(brand: &Brand, links: &[(String, String)], minutes: u64) -> Content {
+    let studio = brand.studio;
     let mut text = format!("Hello,\n\nHere is your sign-in link. It works once, for {minutes} minutes.\n\n");
     for (title, url) in links {
         text.push_str(&format!("{title}: {url}\n"));
@@ -92,7 +104,7 @@ pub fn sign_in(studio: &str, links: &[(String, String)], minutes: u64) -> Conten
         subject,
         text,
         html: frame(
-            studio,
+            brand,
             html! {
                 h1 style="font-size:26px;margin:0 0 12px" { "Sign in to your gallery" }
                 p { "Each button works once, for " (minutes) " minutes." }
@@ -121,7 +133,7 @@ pub fn selection_submitted(
             "{who} submitted their selection of {count} photos in \"{gallery}\".\n\nLightroom filter (Library > Text > Filename > Contains):\n{lightroom}\n\nSee it: {admin_url}\n"
         ),
         html: frame(
-            studio,
+            &Brand { studio, logo: false },
             html! {
                 h1 style="font-size:24px;margin:0 0 12px" { "A selection came in" }
                 p { strong { (who) } " submitted " (count) " favourites in " strong { (gallery) } "." }
@@ -134,7 +146,8 @@ pub fn selection_submitted(
 }
 
 /// The client's copy of what they submitted.
-pub fn selection_confirmation(studio: &str, gallery: &str, filenames: &[String]) -> Content {
+pub fn selection_confirmation(brand: &Brand, gallery: &str, filenames: &[String]) -> Content {
+    let studio = brand.studio;
     let n = filenames.len();
     Content {
         subject: format!("We received your selection: {gallery}"),
@@ -143,7 +156,7 @@ pub fn selection_confirmation(studio: &str, gallery: &str, filenames: &[String])
             filenames.join("\n")
         ),
         html: frame(
-            studio,
+            brand,
             html! {
                 h1 style="font-size:24px;margin:0 0 12px" { "Thank you!" }
                 p { "We received your " (n) " favourites from " strong { (gallery) } "." }
@@ -171,7 +184,7 @@ pub fn comment_digest(
         subject: format!("{n} new note{} in {gallery}", if n == 1 { "" } else { "s" }),
         text,
         html: frame(
-            studio,
+            &Brand { studio, logo: false },
             html! {
                 h1 style="font-size:24px;margin:0 0 12px" { "New notes from your client" }
                 ul style="padding-left:18px" {

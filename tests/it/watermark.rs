@@ -165,6 +165,11 @@ async fn the_studio_logo_shows_on_covers_and_bad_images_are_refused() {
     assert_eq!(dims(&bytes).0, 1600, "kept at most 1600 px wide");
     let page = get_text(&browser_client(), server.url(&format!("{link}/photos"))).await;
     assert!(page.contains("bar-logo"), "and at the top of the gallery");
+    // Client mail carries it inline: the HTML shows cid:logo, a PNG part goes with it.
+    share_link(&api, &g, json!({ "label": "mail", "email": "anna@example.com" })).await;
+    let mail = wait_for_outbox(&server, 1).await.remove(0);
+    assert!(mail.contains("cid:logo") && mail.contains("--- image/png"), "{mail}");
+    assert!(mail.contains("--- text/plain"), "the text part stays");
     // Removing it takes it off.
     assert_eq!(post_form(&admin, &server, "/admin/studio/logo", &csrf, &[("remove", "on")], None).await, 303);
     assert!(!get_text(&browser_client(), server.url(&link)).await.contains("studio-logo"));
