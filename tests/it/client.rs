@@ -218,14 +218,7 @@ async fn a_client_of_one_gallery_cannot_reach_another() {
     let csrf = meta_csrf(&page);
     let b_photo = b_photos[0]["id"].as_str().unwrap();
     // B's photo, B's gallery as a set, B's download: all unknown through A's link.
-    let r = c
-        .post(server.url(&format!("{link_a}/favourite")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "photo": b_photo, "on": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
+    assert_eq!(heart(&server, &c, &link_a, &csrf, b_photo).await, 404);
     let r = c.get(server.url(&format!("{link_a}/photos?set={b}"))).send().await.unwrap();
     assert_eq!(r.status(), 404);
     let r = c.get(server.url(&format!("{link_a}/download/{b_photo}"))).send().await.unwrap();

@@ -73,14 +73,7 @@ async fn a_granted_address_signs_in_by_a_one_time_link_over_real_smtp() {
     assert!(page.contains("IMG_0000"), "signed in, the photos show");
     let csrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
-    let r = phone
-        .post(server.url(&format!("{door}/favourite")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "photo": pid, "on": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(heart(&server, &phone, &door, &csrf, pid).await, 200);
 
     // Replaying the used link fails, in the same browser and in another.
     let laptop = browser_client();

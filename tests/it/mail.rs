@@ -76,14 +76,7 @@ async fn invitation_selection_and_comment_digest_go_through_a_real_smtp_server()
     let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     let csrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
-    let r = c
-        .post(server.url(&format!("{link}/favourite")))
-        .header("x-csrf-token", &csrf)
-        .json(&json!({ "photo": pid, "on": true }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    assert_eq!(heart(&server, &c, &link, &csrf, pid).await, 200);
     for text in ["Lovely!", "Please retouch the sky"] {
         let r = c
             .post(server.url(&format!("{link}/comments")))
@@ -167,12 +160,7 @@ async fn a_link_that_asks_who_you_are_confirms_the_selection_to_the_client() {
     let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     let vcsrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
-    c.post(server.url(&format!("{link}/favourite")))
-        .header("x-csrf-token", &vcsrf)
-        .json(&json!({ "photo": pid, "on": true }))
-        .send()
-        .await
-        .unwrap();
+    heart(&server, &c, &link, &vcsrf, pid).await;
     let r =
         c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", vcsrf.as_str())]).send().await.unwrap();
     assert_eq!(r.status(), 303);

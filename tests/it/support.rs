@@ -518,3 +518,15 @@ pub fn sign_in_links(message: &str) -> Vec<String> {
     out.dedup();
     out
 }
+
+/// Hearts `photo` through `link` as the visitor behind `client`; returns the status.
+pub async fn heart(server: &Server, client: &reqwest::Client, link: &str, csrf: &str, photo: &str) -> u16 {
+    let r = client
+        .post(server.url(&format!("{link}/favourite")))
+        .header("x-csrf-token", csrf)
+        .json(&serde_json::json!({ "photo": photo, "on": true }))
+        .send()
+        .await
+        .unwrap();
+    r.status().as_u16()
+}
