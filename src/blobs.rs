@@ -4,6 +4,15 @@
 //! directory fsynced, before the caller records it. A crash therefore leaves at worst an
 //! orphan file for `gc`, never a record that points at nothing.
 //!
+//! A write is checked to its last byte: the async writer's buffer is flushed before the
+//! fsync (a write error otherwise surfaces only on the *next* write, which never comes), and
+//! the synced file's length must equal what was hashed. A blob already on disk is trusted
+//! for dedup only after its size and hash are checked; a wrong one (say, truncated by an
+//! older build on a full disk) is replaced by the new, good copy.
+//!
+//! Uploads keep a free-space reserve: once less than `reserve` bytes are free on the data
+//! disk, they stop with `BlobError::Full`, so the database and renditions still have room.
+//!
 //! This is the one place that knows where bytes live; an object-store backend can later sit
 //! behind the same few methods.
 
@@ -30,6 +39,14 @@ pub enum BlobError {
     /// The source stream failed (a client that went away mid-upload); nothing was stored.
     #[error("the upload stopped before the end: {0}")]
     Source(io::Error),
+    /// The disk is full, or would fall under the free-space reserve; nothing was stored.
+    #[error("the data disk is full ({free} bytes free, {reserve} kept in reserve)")]
+    Full { free: u64, reserve: u64 },
+}
+
+/// Whether an I/O error means the disk has no room left.
+pub fn is_disk_full(e: &io::Error) -> bool {
+    matches!(e.kind(), io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded)
 }
 
 /// What a write stored.
@@ -43,12 +60,14 @@ pub struct Stored {
 pub struct Blobs {
     root: PathBuf,
     tmp: PathBuf,
+    /// Bytes uploads leave free on the disk.
+    reserve: u64,
 }
 
 impl Blobs {
     /// Uses `data_dir/blobs` and `data_dir/tmp` (same filesystem, so rename is atomic).
     /// Leftover temp files from a crash are removed: nothing was acknowledged for them.
-    pub fn open(data_dir: &Path) -> io::Result<Self> {
+    pub fn open(data_dir: &Path, reserve: u64) -> io::Result<Self> {
         let root = data_dir.join("blobs");
         let tmp = data_dir.join("tmp");
         fs::create_dir_all(&root)?;
@@ -56,16 +75,41 @@ impl Blobs {
             fs::remove_dir_all(&tmp)?;
         }
         fs::create_dir_all(&tmp)?;
-        Ok(Self { root, tmp })
+        Ok(Self { root, tmp, reserve })
+    }
+
+    /// Bytes free for an unprivileged writer on the disk that holds the blobs.
+    pub fn free_space(&self) -> io::Result<u64> {
+        let st = rustix::fs::statvfs(&self.tmp).map_err(io::Error::from)?;
+        Ok(st.f_bavail.saturating_mul(st.f_frsize))
+    }
+
+    /// The free-space reserve uploads keep.
+    pub fn reserve(&self) -> u64 {
+        self.reserve
+    }
+
+    /// Refuses an upload once the disk is down to its reserve.
+    fn check_room(&self) -> Result<(), BlobError> {
+        let free = self.free_space()?;
+        if free < self.reserve {
+            return Err(BlobError::Full { free, reserve: self.reserve });
+        }
+        Ok(())
+    }
+
+    /// Whether a small file can be written and synced in the staging folder right now
+    /// (`/healthz` asks: a full or read-only disk answers false).
+    pub fn writable(&self) -> bool {
+        let probe = self.tmp.join(".probe");
+        let ok = fs::File::create(&probe).and_then(|mut f| f.write_all(b"ok").and_then(|_| f.sync_all()));
+        let _ = fs::remove_file(&probe);
+        ok.is_ok()
     }
 
     pub fn path(&self, hash: &Hash) -> PathBuf {
         let h = hash.to_hex();
         self.root.join(&h[0..2]).join(&h[2..4]).join(h)
-    }
-
-    pub fn exists(&self, hash: &Hash) -> bool {
-        self.path(hash).is_file()
     }
 
     fn temp_path(&self) -> PathBuf {
@@ -79,9 +123,10 @@ impl Blobs {
         mut reader: impl AsyncRead + Unpin,
         limit: u64,
     ) -> Result<Stored, BlobError> {
+        self.check_room()?;
         let tmp = self.temp_path();
         let result = async {
-            let mut file = tokio::fs::File::create(&tmp).await?;
+            let mut file = tokio::fs::File::create(&tmp).await.map_err(full_or_io)?;
             let mut hasher = blake3::Hasher::new();
             let mut buf = vec![0u8; CHUNK];
             let mut size = 0u64;
@@ -102,47 +147,75 @@ impl Blobs {
                 if size > limit {
                     return Err(BlobError::TooLarge { limit });
                 }
+                self.check_room()?;
                 hasher.update(&buf[..filled]);
-                file.write_all(&buf[..filled]).await?;
+                file.write_all(&buf[..filled]).await.map_err(full_or_io)?;
             }
-            file.sync_all().await?;
-            Ok(Stored { hash: hasher.finalize().into(), size })
+            // tokio's File writes in the background: without this flush, the last chunk's
+            // error (ENOSPC) would be kept for a next write and `sync_all` would succeed.
+            file.flush().await.map_err(full_or_io)?;
+            file.sync_all().await.map_err(full_or_io)?;
+            let on_disk = file.metadata().await?.len();
+            if on_disk != size {
+                return Err(BlobError::Io(io::Error::other(format!(
+                    "the staged file has {on_disk} bytes, {size} were written"
+                ))));
+            }
+            let stored = Stored { hash: hasher.finalize().into(), size };
+            let this = self.clone();
+            let tmp2 = tmp.clone();
+            tokio::task::spawn_blocking(move || this.commit_temp(&tmp2, &stored))
+                .await
+                .map_err(|e| io::Error::other(e.to_string()))?
+                .map_err(full_or_io)?;
+            Ok(stored)
         }
         .await;
-        match result {
-            Ok(stored) => {
-                let this = self.clone();
-                let tmp2 = tmp.clone();
-                tokio::task::spawn_blocking(move || this.commit_temp(&tmp2, &stored.hash))
-                    .await
-                    .map_err(|e| io::Error::other(e.to_string()))??;
-                Ok(stored)
-            }
-            Err(e) => {
-                let _ = tokio::fs::remove_file(&tmp).await;
-                Err(e)
-            }
+        if result.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
         }
+        result
     }
 
     /// Writes a small blob held in memory (a rendition). Synchronous: called from workers.
     pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<Stored> {
-        let hash: Hash = blake3::hash(bytes).into();
-        if !self.exists(&hash) {
-            let tmp = self.temp_path();
+        let stored = Stored { hash: blake3::hash(bytes).into(), size: bytes.len() as u64 };
+        if self.intact(&stored)? {
+            return Ok(stored);
+        }
+        let tmp = self.temp_path();
+        let written = (|| {
             let mut f = fs::File::create(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
-            self.commit_temp(&tmp, &hash)?;
+            self.commit_temp(&tmp, &stored)
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
         }
-        Ok(Stored { hash, size: bytes.len() as u64 })
+        written.map(|_| stored)
     }
 
-    /// Moves a synced temp file into place, or drops it when the blob already exists.
-    fn commit_temp(&self, tmp: &Path, hash: &Hash) -> io::Result<()> {
-        let dest = self.path(hash);
-        if dest.is_file() {
+    /// Whether the blob is on disk with exactly the expected bytes. Dedup trusts nothing
+    /// less: a file of the right name but the wrong size or hash is to be replaced.
+    fn intact(&self, expected: &Stored) -> io::Result<bool> {
+        match fs::metadata(self.path(&expected.hash)) {
+            Ok(m) if m.is_file() && m.len() == expected.size => self.verify(&expected.hash),
+            Ok(_) => Ok(false),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Moves a synced temp file into place, or drops it when an intact copy is already
+    /// there. A damaged copy is replaced: the rename swaps it atomically.
+    fn commit_temp(&self, tmp: &Path, stored: &Stored) -> io::Result<()> {
+        let dest = self.path(&stored.hash);
+        if self.intact(stored)? {
             return fs::remove_file(tmp);
+        }
+        if dest.exists() {
+            tracing::warn!(blob = %stored.hash, "replacing a damaged blob with a good copy");
         }
         let dir = dest.parent().ok_or_else(|| io::Error::other("blob path has no parent"))?;
         fs::create_dir_all(dir)?;
@@ -189,6 +262,11 @@ impl Blobs {
     }
 }
 
+/// An I/O error from writing a blob, with a full disk told apart from other failures.
+fn full_or_io(e: io::Error) -> BlobError {
+    if is_disk_full(&e) { BlobError::Full { free: 0, reserve: 0 } } else { BlobError::Io(e) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,7 +274,7 @@ mod tests {
     #[tokio::test]
     async fn streams_dedups_and_refuses_oversized() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path()).unwrap();
+        let blobs = Blobs::open(dir.path(), 0).unwrap();
         let data = vec![42u8; 3 * CHUNK + 17];
         let a = blobs.put_stream(&data[..], u64::MAX).await.unwrap();
         assert_eq!(a.hash, Hash::from(blake3::hash(&data)));
@@ -210,5 +288,32 @@ mod tests {
         assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no temp file left");
         fs::write(blobs.path(&a.hash), b"bit rot").unwrap();
         assert!(!blobs.verify(&a.hash).unwrap());
+    }
+
+    #[tokio::test]
+    async fn a_damaged_blob_is_replaced_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Blobs::open(dir.path(), 0).unwrap();
+        let data = vec![7u8; CHUNK + 5];
+        let a = blobs.put_stream(&data[..], u64::MAX).await.unwrap();
+        // Truncated (as a full disk left it), then the same bytes come again.
+        fs::write(blobs.path(&a.hash), &data[..100]).unwrap();
+        blobs.put_stream(&data[..], u64::MAX).await.unwrap();
+        assert_eq!(fs::read(blobs.path(&a.hash)).unwrap(), data);
+        // Same size, other bytes: the hash check catches it too (renditions' path).
+        let small = b"rendition bytes".to_vec();
+        let s = blobs.put_bytes(&small).unwrap();
+        fs::write(blobs.path(&s.hash), b"renditiXn bytes").unwrap();
+        blobs.put_bytes(&small).unwrap();
+        assert_eq!(fs::read(blobs.path(&s.hash)).unwrap(), small);
+    }
+
+    #[tokio::test]
+    async fn uploads_stop_at_the_reserve() {
+        let dir = tempfile::tempdir().unwrap();
+        let blobs = Blobs::open(dir.path(), u64::MAX).unwrap();
+        let err = blobs.put_stream(&b"abc"[..], u64::MAX).await.unwrap_err();
+        assert!(matches!(err, BlobError::Full { .. }), "{err}");
+        assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no temp file left");
     }
 }

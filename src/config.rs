@@ -58,6 +58,24 @@ pub struct Settings {
     /// [default: a text made from the gallery's selection rules]
     #[arg(long, env = "PROOFROOM_WELCOME", global = true)]
     pub welcome: Option<String>,
+    /// Free space (MiB) uploads leave on the data disk; below it they are refused with 507
+    /// [default: 1024]
+    #[arg(long, env = "PROOFROOM_MIN_FREE_MB", global = true)]
+    pub min_free_mb: Option<u64>,
+    /// Reverse proxies (CIDRs, comma-separated) whose X-Forwarded-For / Forwarded headers
+    /// name the client [default: none: the peer address is the client]
+    #[arg(long, env = "PROOFROOM_TRUSTED_PROXIES", global = true, value_delimiter = ',')]
+    pub trusted_proxies: Option<Vec<String>>,
+    /// Most open connections; more are closed at once [default: 2048]
+    #[arg(long, env = "PROOFROOM_MAX_CONNECTIONS", global = true)]
+    pub max_connections: Option<usize>,
+    /// Memory (MiB) all image decodes together may use; a larger image waits its turn, one
+    /// that alone needs more is refused with the reason [default: 512]
+    #[arg(long, env = "PROOFROOM_DECODE_MEMORY_MB", global = true)]
+    pub decode_memory_mb: Option<u64>,
+    /// Memory (MiB) for hot renditions served from RAM [default: 64]
+    #[arg(long, env = "PROOFROOM_RENDITION_CACHE_MB", global = true)]
+    pub rendition_cache_mb: Option<u64>,
 }
 
 impl Settings {
@@ -80,6 +98,11 @@ impl Settings {
             notify_email: self.notify_email.or(other.notify_email),
             digest_delay_s: self.digest_delay_s.or(other.digest_delay_s),
             welcome: self.welcome.or(other.welcome),
+            min_free_mb: self.min_free_mb.or(other.min_free_mb),
+            trusted_proxies: self.trusted_proxies.or(other.trusted_proxies),
+            max_connections: self.max_connections.or(other.max_connections),
+            decode_memory_mb: self.decode_memory_mb.or(other.decode_memory_mb),
+            rendition_cache_mb: self.rendition_cache_mb.or(other.rendition_cache_mb),
         }
     }
 }
@@ -99,6 +122,14 @@ pub struct Config {
     pub mail: MailConfig,
     /// The studio-wide welcome text for covers, if set.
     pub welcome: Option<String>,
+    /// Bytes uploads leave free on the data disk.
+    pub min_free_bytes: u64,
+    /// Peers whose forwarding headers are believed.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    pub max_connections: usize,
+    /// Bytes all concurrent image decodes may hold together.
+    pub decode_budget: u64,
+    pub rendition_cache_bytes: u64,
 }
 
 /// How mail leaves: through SMTP, or (with no host) into the outbox folder.
@@ -185,6 +216,11 @@ impl Config {
                 .max(1),
             studio_name,
             welcome: s.welcome.clone().map(|w| w.trim().to_string()).filter(|w| !w.is_empty()),
+            min_free_bytes: s.min_free_mb.unwrap_or(1024).saturating_mul(1 << 20),
+            trusted_proxies: parse_proxies(s.trusted_proxies.as_deref().unwrap_or_default())?,
+            max_connections: s.max_connections.unwrap_or(2048).max(16),
+            decode_budget: s.decode_memory_mb.unwrap_or(512).max(16).saturating_mul(1 << 20),
+            rendition_cache_bytes: s.rendition_cache_mb.unwrap_or(64).saturating_mul(1 << 20),
             mail: MailConfig {
                 smtp,
                 from,
@@ -193,6 +229,20 @@ impl Config {
             },
         })
     }
+}
+
+/// Parses proxy addresses: CIDRs (`10.0.0.0/8`) or single addresses (`127.0.0.1`).
+fn parse_proxies(items: &[String]) -> anyhow::Result<Vec<ipnet::IpNet>> {
+    items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<ipnet::IpNet>()
+                .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| anyhow::anyhow!("trusted_proxies: {s:?} is not an address or CIDR"))
+        })
+        .collect()
 }
 
 fn read_file(path: &std::path::Path) -> anyhow::Result<Settings> {
@@ -218,6 +268,21 @@ mod tests {
         assert_eq!(c.max_upload_bytes, 5 << 20);
         assert_eq!(c.data_dir, PathBuf::from("data"));
         assert_eq!(c.base_url, "http://localhost:9000", "0.0.0.0 is not browsable");
+        assert!(c.trusted_proxies.is_empty());
+        assert_eq!(c.min_free_bytes, 1 << 30);
+    }
+
+    #[test]
+    fn trusted_proxies_take_cidrs_and_addresses() {
+        let cli = Settings {
+            trusted_proxies: Some(vec!["10.0.0.0/8".into(), " ::1 ".into()]),
+            ..Default::default()
+        };
+        let c = Config::resolve(cli, None).unwrap();
+        assert!(c.trusted_proxies[0].contains(&"10.2.3.4".parse::<std::net::IpAddr>().unwrap()));
+        assert!(c.trusted_proxies[1].contains(&"::1".parse::<std::net::IpAddr>().unwrap()));
+        let bad = Settings { trusted_proxies: Some(vec!["proxy".into()]), ..Default::default() };
+        assert!(Config::resolve(bad, None).is_err());
     }
 
     #[test]

@@ -1,16 +1,11 @@
 //! The photographer's login: first-run setup link, argon2 password, sessions, CSRF tokens,
 //! a limit on failed logins, and API tokens for scripts.
 
-use std::{
-    collections::HashMap,
-    net::IpAddr,
-    sync::Mutex,
-    time::{Duration, Instant},
-};
+use std::net::IpAddr;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 
-use super::{AppError, Result, blocking};
+use super::{AppError, Result, blocking, limits::Key};
 use crate::{
     db::{ApiToken, Session},
     domain::now_ms,
@@ -20,9 +15,12 @@ use crate::{
 const SESSION_TTL_MS: u64 = 30 * 24 * 3600 * 1000;
 const PASSWORD_KEY: &str = "admin_password";
 const SETUP_KEY: &str = "setup_token";
-/// Failed logins allowed per address within `FAILURE_WINDOW`.
+/// Failed logins allowed per client address within the limiter's window (15 minutes).
 const MAX_FAILURES: usize = 5;
-const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
+/// Failed logins allowed from all addresses together, except from devices that signed in
+/// before (see `device_token`): enough that a few strangers do not lock the photographer
+/// out, few enough that a crowd of addresses cannot guess for long.
+const MAX_ACCOUNT_FAILURES: usize = 30;
 
 /// 32 bytes from the OS RNG. The OS RNG failing is not something to carry on from.
 pub fn random_bytes() -> Vec<u8> {
@@ -67,40 +65,6 @@ pub fn csrf_ok(state: &AppState, bound_to: &str, given: &str) -> bool {
     blake3::hash(expected.as_bytes()) == blake3::hash(given.as_bytes())
 }
 
-/// Remembers failed logins (or other attempts worth limiting) per address.
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<IpAddr, Vec<Instant>>>,
-    /// What is refused, for the message: "failed attempts", "sign-in requests".
-    what: &'static str,
-}
-
-impl LoginLimiter {
-    pub fn new(what: &'static str) -> Self {
-        LoginLimiter { failures: Mutex::default(), what }
-    }
-
-    pub(super) fn check(&self, ip: IpAddr) -> Result<()> {
-        let mut map = self.failures.lock().map_err(|_| AppError::Internal("login limiter lock".into()))?;
-        let list = map.entry(ip).or_default();
-        list.retain(|t| t.elapsed() < FAILURE_WINDOW);
-        if list.len() >= MAX_FAILURES {
-            let wait = FAILURE_WINDOW.saturating_sub(list[0].elapsed()).as_secs() / 60 + 1;
-            return Err(AppError::RateLimited(format!(
-                "Too many {}. Try again in {wait} minute{}.",
-                self.what,
-                if wait == 1 { "" } else { "s" }
-            )));
-        }
-        Ok(())
-    }
-
-    pub(super) fn fail(&self, ip: IpAddr) {
-        if let Ok(mut map) = self.failures.lock() {
-            map.entry(ip).or_default().push(Instant::now());
-        }
-    }
-}
-
 pub(super) fn hash_password(password: &str) -> Result<String> {
     if password.chars().count() < 8 {
         return Err(AppError::Invalid("the password must be at least 8 characters long".into()));
@@ -119,9 +83,9 @@ pub(super) fn hash_password(password: &str) -> Result<String> {
 /// Sets the admin password and signs every session out.
 pub async fn set_password(state: &AppState, password: &str) -> Result<()> {
     let password = password.to_string();
+    let hash = state.hashing.run(move || hash_password(&password)).await?;
     let db = state.db.clone();
     blocking(move || {
-        let hash = hash_password(&password)?;
         db.meta_set(PASSWORD_KEY, hash.as_bytes())?;
         db.meta_remove(SETUP_KEY)?;
         db.prune_sessions(now_ms(), true)?;
@@ -160,26 +124,50 @@ pub async fn complete_setup(state: &AppState, token: &str, password: &str) -> Re
     new_session(state).await
 }
 
-/// Checks the password (rate-limited per address) and opens a session.
-pub async fn login(state: &AppState, ip: IpAddr, password: &str) -> Result<String> {
-    state.login_limiter.check(ip)?;
+/// Checks the password and opens a session. Attempts are limited per client address and,
+/// for devices that never signed in, for the account as a whole; each is recorded before
+/// the hash is checked, and forgiven when the password is right.
+pub async fn login(state: &AppState, ip: IpAddr, known_device: bool, password: &str) -> Result<String> {
+    let mut keys = vec![Key::addr(ip, MAX_FAILURES)];
+    if !known_device {
+        keys.push(Key::new("account", MAX_ACCOUNT_FAILURES));
+    }
+    let attempt = state.login_limiter.record(&keys)?;
     let db = state.db.clone();
     let password = password.to_string();
-    let ok = blocking(move || {
-        let Some(stored) = db.meta_get(PASSWORD_KEY)? else {
-            return Ok(false);
-        };
-        let stored =
-            String::from_utf8(stored).map_err(|_| AppError::Internal("stored password hash".into()))?;
-        let parsed = PasswordHash::new(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-    })
-    .await?;
+    let ok = state
+        .hashing
+        .run(move || {
+            let Some(stored) = db.meta_get(PASSWORD_KEY)? else {
+                return Ok(false);
+            };
+            let stored =
+                String::from_utf8(stored).map_err(|_| AppError::Internal("stored password hash".into()))?;
+            password_matches(&stored, &password)
+        })
+        .await?;
     if !ok {
-        state.login_limiter.fail(ip);
         return Err(AppError::Unauthorized("That password is not right.".into()));
     }
+    state.login_limiter.forgive(attempt);
     new_session(state).await
+}
+
+/// A token for the "this device has signed in before" cookie: random, with a MAC so it
+/// cannot be made up. Such a device is not held back by the account-wide login limit.
+pub fn device_token(state: &AppState) -> String {
+    let id = hex::encode(&random_bytes()[..16]);
+    format!("{id}.{}", device_mac(state, &id))
+}
+
+pub fn known_device(state: &AppState, token: Option<&str>) -> bool {
+    token.and_then(|t| t.split_once('.')).is_some_and(|(id, mac)| {
+        blake3::hash(device_mac(state, id).as_bytes()) == blake3::hash(mac.as_bytes())
+    })
+}
+
+fn device_mac(state: &AppState, id: &str) -> String {
+    blake3::keyed_hash(&state.key, format!("device\0{id}").as_bytes()).to_hex()[..32].to_string()
 }
 
 async fn new_session(state: &AppState) -> Result<String> {

@@ -71,6 +71,8 @@ pub fn plan(
                     .unwrap_or("photo")
             ),
         };
+        // Names stored by older builds may still carry bidi controls: not in a zip.
+        let name = super::strip_invisible(&name);
         items.push(ZipItem { name: unique(&mut used, &name), path: state.blobs.path(&blob) });
     }
     if items.is_empty() {

@@ -11,6 +11,34 @@ use crate::{
     state::AppState,
 };
 
+/// The data disk as the photographer should see it.
+pub struct Storage {
+    pub free: u64,
+    /// Uploads stop below this.
+    pub reserve: u64,
+}
+
+impl Storage {
+    /// Warn early: uploads will stop within the next few gigabytes (or a fifth of the
+    /// reserve above it, for small reserves).
+    pub fn low(&self) -> bool {
+        self.free < self.reserve.saturating_add((5u64 << 30).max(self.reserve / 5))
+    }
+}
+
+pub async fn storage(state: &AppState) -> Result<Storage> {
+    let blobs = state.blobs.clone();
+    blocking(move || Ok(Storage { free: blobs.free_space()?, reserve: blobs.reserve() })).await
+}
+
+/// Whether the server can store what it is given right now: the database takes a write
+/// transaction (reopening itself after a disk error) and a small file can be written and
+/// synced next to the blobs. What `/healthz` reports, so a supervisor can act.
+pub async fn healthy(state: &AppState) -> bool {
+    let (db, blobs) = (state.db.clone(), state.blobs.clone());
+    blocking(move || Ok(db.writable() && blobs.writable())).await.unwrap_or(false)
+}
+
 /// What `check` found.
 #[derive(Debug, Default)]
 pub struct CheckReport {
@@ -87,7 +115,10 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
         }
         keep.extend(db.queued_jobs()?.into_iter().filter_map(|k| match k {
             JobKind::Renditions { blob } => Some(blob),
-            JobKind::SendMail { .. } | JobKind::CommentDigest { .. } | JobKind::Watermark { .. } => None,
+            JobKind::SendMail { .. }
+            | JobKind::CommentDigest { .. }
+            | JobKind::SelectionNotice { .. }
+            | JobKind::Watermark { .. } => None,
         }));
         db.remove_media(&stale_media)?;
         // The studio's images, and watermarked previews of the current mark.
@@ -115,14 +146,13 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
 /// limits, hashing each like the blob store does, and with `watermark` text also the
 /// watermarked preview as the watermark job makes it. Returns a one-line summary.
 pub fn render_file(config: &Config, file: &Path, out: &Path, watermark: Option<&str>) -> Result<String> {
-    let limits = media::Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
-    let r =
-        media::render(file, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), limits).map_err(
-            |e| match e {
-                MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
-                MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
-            },
-        )?;
+    let limits = media::Limits::new(config.max_pixels, config.decode_budget);
+    let r = media::render(file, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &limits).map_err(
+        |e| match e {
+            MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
+            MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
+        },
+    )?;
     std::fs::create_dir_all(out)?;
     let mut parts = vec![format!("{} {}x{}", r.content_type, r.width, r.height)];
     for (name, e) in [("thumb", &r.thumb), ("preview", &r.preview)] {

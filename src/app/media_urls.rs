@@ -74,9 +74,11 @@ impl quick_cache::Weighter<Hash, bytes::Bytes> for ByteWeight {
     }
 }
 
-/// 64 MiB of renditions: a thousand grid thumbs and some previews.
-pub fn rendition_cache() -> RenditionCache {
-    quick_cache::sync::Cache::with_weighter(2_000, 64 << 20, ByteWeight)
+/// A cache of at most `bytes` of renditions (64 MiB, the default, holds a thousand grid
+/// thumbs and some previews). Its estimated item count sizes the table for ~50 KiB thumbs.
+pub fn rendition_cache(bytes: u64) -> RenditionCache {
+    let items = (bytes / (32 << 10)).clamp(16, 100_000) as usize;
+    quick_cache::sync::Cache::with_weighter(items, bytes, ByteWeight)
 }
 
 /// A rendition's bytes, from memory when hot, else read whole on a blocking thread (they

@@ -5,6 +5,7 @@ pub mod activity;
 pub mod auth;
 pub mod downloads;
 pub mod galleries;
+pub mod limits;
 pub mod maintenance;
 pub mod media_urls;
 pub mod notify;
@@ -36,6 +37,12 @@ pub enum AppError {
     /// The thing existed but is no more (a revoked or expired link).
     #[error("{0}")]
     Gone(String),
+    /// The data disk is too full to take more; the photographer must free space.
+    #[error("{0}")]
+    DiskFull(String),
+    /// The server is busy or its storage is failing; try again shortly.
+    #[error("{0}")]
+    Unavailable(String),
     /// Our fault: logged with its detail, shown to users as a generic message.
     #[error("internal error: {0}")]
     Internal(String),
@@ -43,6 +50,20 @@ pub enum AppError {
 
 impl From<DbError> for AppError {
     fn from(e: DbError) -> Self {
+        if e.is_disk_full() {
+            tracing::error!("database: {e}");
+            return AppError::DiskFull(
+                "The server's disk is full, so this could not be saved. Free some space on the disk \
+                 (or remove old galleries and run `proofroom gc`), then try again."
+                    .into(),
+            );
+        }
+        if e.is_storage_failure() {
+            tracing::error!("database: {e}");
+            return AppError::Unavailable(
+                "The server cannot write to its disk right now. Please try again in a few minutes.".into(),
+            );
+        }
         AppError::Internal(e.to_string())
     }
 }
@@ -56,6 +77,13 @@ impl From<BlobError> for AppError {
             BlobError::Source(e) => {
                 AppError::Invalid(format!("the upload stopped before the end ({e}); please try again"))
             }
+            BlobError::Full { free, reserve } => AppError::DiskFull(format!(
+                "The server's disk is full ({} MiB free; uploads stop at {} MiB so that galleries keep \
+                 working). Nothing of this file was stored. Free some space on the disk, or remove \
+                 old galleries and run `proofroom gc`, then upload again.",
+                free >> 20,
+                reserve >> 20
+            )),
             BlobError::Io(e) => AppError::Internal(e.to_string()),
         }
     }
@@ -74,10 +102,26 @@ pub async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 
     tokio::task::spawn_blocking(f).await.map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
 }
 
+/// Whether `c` is an invisible formatting character: bidi controls (U+202E turns
+/// "gpj.exe" into what reads as "exe.jpg"), zero-width characters, the BOM. They have no
+/// place in a title or a filename and are removed.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(c,
+        '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// `s` without invisible formatting characters.
+pub fn strip_invisible(s: &str) -> String {
+    s.chars().filter(|c| !is_invisible_format(*c)).collect()
+}
+
 /// Checks a short user-given text (a title, a name): trimmed, not empty, no control
-/// characters, at most `max` characters. Returns the trimmed text.
+/// characters, at most `max` characters, invisible formatting characters removed. Returns
+/// the cleaned text.
 pub fn clean_text(field: &str, value: &str, max: usize) -> Result<String> {
-    let v = value.trim();
+    let stripped = strip_invisible(value);
+    let v = stripped.trim();
     if v.is_empty() {
         return Err(AppError::Invalid(format!("{field} must not be empty")));
     }
@@ -88,4 +132,16 @@ pub fn clean_text(field: &str, value: &str, max: usize) -> Result<String> {
         return Err(AppError::Invalid(format!("{field} must not contain control characters")));
     }
     Ok(v.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invisible_characters_are_removed_from_texts() {
+        assert_eq!(clean_text("title", "Anna\u{202E}gpj.exe\u{200B}", 100).unwrap(), "Annagpj.exe");
+        assert!(clean_text("title", "\u{202E}\u{2066}", 100).is_err(), "nothing visible left");
+        assert_eq!(clean_text("title", "Zoë & Jörg — 2026", 100).unwrap(), "Zoë & Jörg — 2026");
+    }
 }

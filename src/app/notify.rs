@@ -64,25 +64,28 @@ pub async fn sign_in(state: &AppState, email: &str, links: &[(String, String)]) 
     to_client(state, email, |b| templates::sign_in(b, links, minutes)).await
 }
 
-/// Tells the photographer a selection came in.
-pub async fn selection_submitted(
-    state: &AppState,
-    gallery: &Gallery,
-    who: &str,
-    filenames: &[String],
-) -> Result<Mail> {
-    let admin_url = format!("{}/admin/galleries/{}/selections", state.config.base_url, gallery.id);
-    let lightroom = super::proofing::lightroom_filter(filenames);
-    let c = templates::selection_submitted(
-        &state.config.studio_name,
-        &gallery.title,
-        who,
-        filenames.len(),
-        &lightroom,
-        &admin_url,
-    );
-    queue(state, &state.config.mail.notify.clone(), c, None).await
+/// Tells the photographer a selection came in: a `SelectionNotice` job, queued once per
+/// gallery, sends one message for every selection since the last one. The first goes out
+/// within seconds; later ones at most every `NOTICE_GAP_MS`, so a crowd submitting (or a
+/// script) makes one mail, not hundreds.
+pub async fn selection_submitted(state: &AppState, gallery: GalleryId) -> Result<()> {
+    let db = state.db.clone();
+    blocking(move || {
+        let last = db
+            .meta_get(&crate::jobs::selection_notice_key(gallery))?
+            .and_then(|v| v.try_into().ok())
+            .map_or(0, u64::from_le_bytes);
+        let at = (now_ms() + NOTICE_DELAY_MS).max(last + NOTICE_GAP_MS);
+        Ok(db.enqueue_once(JobKind::SelectionNotice { gallery }, at)?)
+    })
+    .await?;
+    state.jobs.wake();
+    Ok(())
 }
+
+/// A moment for a client who submits in two sets at once to make one notice.
+const NOTICE_DELAY_MS: u64 = 5_000;
+const NOTICE_GAP_MS: u64 = 10 * 60_000;
 
 /// Confirms to the client what they submitted.
 pub async fn selection_confirmation(

@@ -60,7 +60,7 @@ pub struct Uploaded {
 /// control characters, no leading dots, at most 255 bytes, with an accepted extension.
 pub fn clean_filename(raw: &str) -> Result<String> {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or_default();
-    let name: String = base.chars().filter(|c| !c.is_control()).collect();
+    let name: String = base.chars().filter(|c| !c.is_control() && !super::is_invisible_format(*c)).collect();
     let name = name.trim().trim_start_matches('.').trim().to_string();
     if name.is_empty() {
         return Err(AppError::Invalid("every file needs a name".into()));
@@ -207,6 +207,7 @@ mod tests {
     fn filenames_are_made_safe() {
         assert_eq!(clean_filename("../../etc/pass\u{7}wd.jpg").unwrap(), "passwd.jpg");
         assert_eq!(clean_filename("C:\\shots\\IMG_1.JPG").unwrap(), "IMG_1.JPG");
+        assert_eq!(clean_filename("photo\u{202E}gpj.exe.jpg").unwrap(), "photogpj.exe.jpg");
         assert!(matches!(clean_filename("..jpg"), Err(AppError::UnsupportedType(_))));
         assert!(matches!(clean_filename("notes.txt"), Err(AppError::UnsupportedType(_))));
         assert!(matches!(clean_filename("../"), Err(AppError::Invalid(_))));

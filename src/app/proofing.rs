@@ -2,7 +2,7 @@
 //! selection), comments and retouch requests, and the photographer's overview and exports
 //! (a Lightroom filter string, CSV).
 
-use super::{AppError, Result, blocking, clean_text};
+use super::{AppError, Result, blocking, clean_text, limits::Key};
 use crate::{
     domain::{
         ActivityKind, Comment, CommentId, Gallery, GalleryId, LIST_NAME_MAX, MAX_LISTS, PhotoId, Proofing,
@@ -97,11 +97,18 @@ pub fn clean_lists(names: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Submits the visitor's selection; from then on it is locked.
+/// Confirmations one typed address may receive per hour, and one link may cause.
+const CONFIRMATIONS_PER_ADDRESS: usize = 1;
+const CONFIRMATIONS_PER_LINK: usize = 20;
+
+/// Submits the visitor's selection; from then on it is locked. The photographer is told
+/// (see `notify::selection_submitted`), and the client gets a copy when their address is
+/// one they proved (an e-mail grant) or one the link asked for, within per-address and
+/// per-link limits: a stranger's address typed into an open link gets nothing.
 pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
     let db = state.db.clone();
     let (gid, rules) = (gallery.id, gallery.proofing.clone());
-    let (sel, filenames, who, client_email) = blocking(move || {
+    let (sel, filenames, copy_to) = blocking(move || {
         let sel = db.update_selection(visitor, gid, |sel| {
             if sel.submitted_ms.is_some() {
                 return Err(AppError::Invalid("Your selection was already submitted.".into()));
@@ -114,26 +121,34 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
         })??;
         let filenames: Vec<String> =
             db.photos(gid)?.into_iter().filter(|p| sel.photos.contains(&p.id)).map(|p| p.filename).collect();
-        let v = db.visitor_by_id(visitor)?;
-        let client_email = v.as_ref().and_then(|v| v.email.clone());
-        let who = match v {
+        let copy_to = match db.visitor_by_id(visitor)? {
             Some(v) => {
-                let link = db.share(v.share)?.map(|s| s.label).unwrap_or_default();
-                v.name.unwrap_or_else(|| format!("A visitor of the link \"{link}\""))
+                let share = db.share(v.share)?;
+                let asked = share.as_ref().is_some_and(|s| s.ask_identity || s.email.is_some());
+                v.email.filter(|_| asked).map(|e| (e, v.share))
             }
-            None => "A visitor".into(),
+            None => None,
         };
-        Ok((sel, filenames, who, client_email))
+        Ok((sel, filenames, copy_to))
     })
     .await?;
     super::activity::log(state, gid, visitor, ActivityKind::Submit { count: filenames.len() }).await;
     // The selection is saved; a mail that cannot be queued must not undo it.
-    if let Err(e) = super::notify::selection_submitted(state, gallery, &who, &filenames).await {
+    if let Err(e) = super::notify::selection_submitted(state, gid).await {
         tracing::error!("could not queue the selection notice: {e}");
     }
-    if let Some(to) = client_email {
-        if let Err(e) = super::notify::selection_confirmation(state, gallery, &to, &filenames).await {
-            tracing::error!("could not queue the client's confirmation: {e}");
+    if let Some((to, link)) = copy_to {
+        let keys = [
+            Key::new(format!("to {}", to.to_lowercase()), CONFIRMATIONS_PER_ADDRESS),
+            Key::new(format!("link {link}"), CONFIRMATIONS_PER_LINK),
+        ];
+        match state.mail_limiter.record(&keys) {
+            Ok(_) => {
+                if let Err(e) = super::notify::selection_confirmation(state, gallery, &to, &filenames).await {
+                    tracing::error!("could not queue the client's confirmation: {e}");
+                }
+            }
+            Err(_) => tracing::warn!(gallery = %gid, "not mailing a confirmation: limit reached for {to}"),
         }
     }
     Ok(sel)
@@ -252,17 +267,7 @@ pub async fn overview(state: &AppState, gallery: GalleryId) -> Result<Vec<Visito
     .await
 }
 
-/// Filenames for Lightroom Classic's Library filter (Text → Filename → Contains): names
-/// without extensions, so the raw files match too, separated by commas, which Lightroom
-/// reads as "any of these".
-pub fn lightroom_filter(filenames: &[String]) -> String {
-    let mut stems: Vec<&str> = filenames
-        .iter()
-        .map(|f| std::path::Path::new(f).file_stem().and_then(|s| s.to_str()).unwrap_or(f))
-        .collect();
-    stems.dedup();
-    stems.join(", ")
-}
+pub use crate::domain::lightroom_filter;
 
 /// CSV of selections: a header, then (visitor, link, list, filename) per selected photo.
 pub fn csv(rows: &[[String; 4]]) -> Result<String> {
@@ -318,12 +323,6 @@ mod tests {
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");
         g.proofing.guide = Some("Gallery words".into());
         assert_eq!(welcome(&g, Some("Studio words")), "Gallery words");
-    }
-
-    #[test]
-    fn lightroom_string_drops_extensions() {
-        let f = vec!["IMG_0001.jpg".to_string(), "IMG_0002.JPG".into(), "DSC 3.tiff".into()];
-        assert_eq!(lightroom_filter(&f), "IMG_0001, IMG_0002, DSC 3");
     }
 
     #[test]

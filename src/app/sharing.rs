@@ -7,6 +7,7 @@ use super::{
     AppError, Result,
     auth::{hash_password, new_short_token, password_matches, token_hash},
     blocking, clean_text,
+    limits::Key,
 };
 use crate::{
     domain::{
@@ -167,15 +168,63 @@ pub fn opens_freely(share: &ShareLink) -> bool {
     share.password_hash.is_none() && share.email.is_none()
 }
 
-/// Starts a visit on a link without a password: a new visitor and its session token.
-pub async fn start_visit(state: &AppState, share: &ShareLink) -> Result<(Visitor, String)> {
-    if !opens_freely(share) {
-        return Err(AppError::Unauthorized("This gallery needs its password.".into()));
-    }
-    new_visitor(state, share).await
+/// A fresh session token for a browser's first look at a link without a password. Nothing
+/// is stored: the visitor is made on their first action (`visitor_for_action`), so a
+/// crawler opening the link a thousand times writes nothing.
+pub fn new_session() -> String {
+    super::auth::new_token()
 }
 
-/// Checks a link's password (attempts limited per address) and starts a visit.
+/// Whether a cookie value is a session this server could have issued (64 hex digits).
+pub fn well_formed_session(session: &str) -> bool {
+    session.len() == 64 && session.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The visitor for a session that is about to act (heart, comment, submit, identify): the
+/// one it has, or, on a link that opens freely, a new one bound to this session.
+pub async fn visitor_for_action(state: &AppState, share: &ShareLink, session: &str) -> Result<Visitor> {
+    let reload = || AppError::Unauthorized("Open the gallery link again (or sign in) first.".into());
+    if let Some(v) = visitor(state, share, Some(session)).await? {
+        return Ok(v);
+    }
+    if !opens_freely(share) || !well_formed_session(session) {
+        return Err(reload());
+    }
+    let now = now_ms();
+    let new = Visitor {
+        id: VisitorId::new(),
+        share: share.id,
+        gallery: share.gallery,
+        name: None,
+        email: None,
+        created_ms: now,
+        last_seen_ms: now,
+    };
+    let db = state.db.clone();
+    let h = token_hash(session);
+    let new_id = new.id;
+    let v = blocking(move || Ok(db.visitor_for_session(&h, &new)?)).await?;
+    // A session already bound to another link's visitor is not taken over.
+    if v.share != share.id {
+        return Err(reload());
+    }
+    if v.id == new_id {
+        // Their look at the cover wrote nothing; the gallery was opened all the same.
+        super::activity::log(state, v.gallery, v.id, crate::domain::ActivityKind::View).await;
+    }
+    Ok(v)
+}
+
+/// Wrong passwords one address may try on one link, on all links, and all addresses
+/// together on one link, per 15 minutes.
+const UNLOCK_MAX_PER_LINK: usize = 5;
+const UNLOCK_MAX_PER_ADDR: usize = 20;
+const UNLOCK_MAX_LINK: usize = 100;
+/// Sign-in mails per 15 minutes: per requesting address, and per e-mail address.
+const SIGN_IN_MAX_PER_ADDR: usize = 5;
+const SIGN_IN_MAX_PER_EMAIL: usize = 5;
+
+/// Checks a link's password (attempts limited, see the constants) and starts a visit.
 pub async fn unlock(
     state: &AppState,
     ip: IpAddr,
@@ -186,14 +235,21 @@ pub async fn unlock(
         return Err(AppError::Unauthorized("This gallery opens with a sign-in link sent by e-mail.".into()));
     }
     let Some(stored) = share.password_hash.clone() else { return new_visitor(state, share).await };
-    state.unlock_limiter.check(ip)?;
+    // Per address on this link, per address on all links, and per link from everywhere:
+    // a stranger guessing one link slows themselves, not the link's other clients.
+    let keys = [
+        Key::new(format!("{} on {}", Key::addr(ip, 0).name(), share.id), UNLOCK_MAX_PER_LINK),
+        Key::addr(ip, UNLOCK_MAX_PER_ADDR),
+        Key::new(format!("link {}", share.id), UNLOCK_MAX_LINK),
+    ];
+    let attempt = state.unlock_limiter.record(&keys)?;
     let password = password.to_string();
-    if !blocking(move || password_matches(&stored, &password)).await? {
-        state.unlock_limiter.fail(ip);
+    if !state.hashing.run(move || password_matches(&stored, &password)).await? {
         return Err(AppError::Unauthorized(
             "That password is not right. Check it with your photographer.".into(),
         ));
     }
+    state.unlock_limiter.forgive(attempt);
     new_visitor(state, share).await
 }
 
@@ -228,15 +284,17 @@ async fn new_visitor(state: &AppState, share: &ShareLink) -> Result<(Visitor, St
 /// Someone asks to sign in with `email`: every open e-mail grant for that address (or just
 /// `only`, from a gallery's own door) gets a one-time link, all in one message. Whether or
 /// not the address has access, the answer is the same, so nobody learns who is a client.
-/// Requests are limited per network address like password attempts, so the form cannot be
+/// Requests are limited per network address and per e-mail address, so the form cannot be
 /// used to flood someone's inbox.
 pub async fn request_sign_in(state: &AppState, ip: IpAddr, email: &str, only: Option<ShareId>) -> Result<()> {
     let email = email.trim().to_lowercase();
     if email.len() > 254 || !crate::mail::valid_address(&email) {
         return Err(AppError::Invalid(format!("“{email}” does not look like an e-mail address")));
     }
-    state.sign_in_limiter.check(ip)?;
-    state.sign_in_limiter.fail(ip);
+    state.sign_in_limiter.record(&[
+        Key::addr(ip, SIGN_IN_MAX_PER_ADDR),
+        Key::new(format!("email {email}"), SIGN_IN_MAX_PER_EMAIL),
+    ])?;
     let db = state.db.clone();
     let base = state.config.base_url.clone();
     let key = email.clone();
@@ -276,7 +334,8 @@ pub async fn magic_link_usable(state: &AppState, share: &ShareLink, code: &str) 
 pub async fn enter(state: &AppState, share: &ShareLink, code: &str) -> Result<(Visitor, String)> {
     let db = state.db.clone();
     let h = token_hash(code);
-    let taken = blocking(move || Ok(db.take_magic_link(&h)?)).await?;
+    let id = share.id;
+    let taken = blocking(move || Ok(db.take_magic_link(&h, id)?)).await?;
     match taken {
         Some(m) if m.share == share.id && m.expires_ms > now_ms() => new_visitor(state, share).await,
         _ => Err(used_link()),
@@ -307,8 +366,18 @@ pub async fn sets(state: &AppState, shared: &Gallery) -> Result<Vec<Gallery>> {
     Ok(out)
 }
 
-/// The visitor tells who they are (asked on entry by some links).
-pub async fn identify(state: &AppState, visitor: &Visitor, name: &str, email: &str) -> Result<Visitor> {
+/// The visitor tells who they are, on links that ask. Other links take no name or address:
+/// an address typed there would be one nobody asked for, and mail could be aimed at it.
+pub async fn identify(
+    state: &AppState,
+    share: &ShareLink,
+    visitor: &Visitor,
+    name: &str,
+    email: &str,
+) -> Result<Visitor> {
+    if !share.ask_identity {
+        return Err(AppError::NotFound("This gallery link does not ask who you are.".into()));
+    }
     let name = clean_text("your name", name, 100)?;
     let email = email.trim();
     if !email.is_empty() && (email.len() > 254 || !crate::mail::valid_address(email) || email.contains('<')) {

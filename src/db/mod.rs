@@ -14,7 +14,11 @@ mod sharing;
 mod studio;
 mod tables;
 
-use std::{path::Path, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    sync::{Arc, RwLock},
+    time::{Duration, Instant},
+};
 
 use redb::{ReadableDatabase, ReadableTable};
 
@@ -35,6 +39,27 @@ pub enum DbError {
     TooNew(u64),
     #[error("the database is in use by another proofroom process; stop it first")]
     InUse,
+    /// A write failed on the disk (full, or failing) and the store could not be reopened yet.
+    #[error("the database cannot be opened again after a disk error: {0}")]
+    Unavailable(String),
+}
+
+impl DbError {
+    /// Whether the disk ran out of space under this error.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            DbError::Storage(redb::Error::Io(e)) => crate::blobs::is_disk_full(e),
+            _ => false,
+        }
+    }
+
+    /// Whether storage is failing (rather than a record or a rule being wrong).
+    pub fn is_storage_failure(&self) -> bool {
+        matches!(
+            self,
+            DbError::Unavailable(_) | DbError::Storage(redb::Error::Io(_) | redb::Error::PreviousIo)
+        )
+    }
 }
 
 macro_rules! from_redb {
@@ -56,21 +81,99 @@ from_redb!(
 
 pub type Result<T> = std::result::Result<T, DbError>;
 
+/// The store, reopened in place after a disk error. redb refuses every transaction after a
+/// failed write (`PreviousIo`) until the file is opened again; on a NAS whose disk filled
+/// up that would mean an outage until someone restarts the server, although freeing space
+/// is all it takes. So the next transaction after such an error drops the handle, reopens
+/// the file (redb repairs it from its last good commit) and goes on.
 #[derive(Clone)]
 pub struct Db {
-    inner: Arc<redb::Database>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    path: PathBuf,
+    /// `None` while a reopen has not succeeded.
+    current: RwLock<Option<Arc<redb::Database>>>,
+}
+
+/// How long a reopen waits for transactions still holding the old file to end.
+const REOPEN_WAIT: Duration = Duration::from_secs(3);
+
+fn open_file(path: &Path) -> Result<redb::Database> {
+    redb::Database::builder().create(path).map_err(|e| match e {
+        redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
+        e => e.into(),
+    })
+}
+
+fn previous_io(e: &redb::TransactionError) -> bool {
+    matches!(e, redb::TransactionError::Storage(redb::StorageError::PreviousIo | redb::StorageError::Io(_)))
 }
 
 impl Db {
     /// Opens (or creates) the store, creates every table and runs migrations.
     pub fn open(path: &Path) -> Result<Self> {
-        let inner = redb::Database::builder().create(path).map_err(|e| match e {
-            redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
-            e => e.into(),
-        })?;
-        let db = Db { inner: Arc::new(inner) };
+        let inner = open_file(path)?;
+        let db = Db {
+            shared: Arc::new(Shared {
+                path: path.to_path_buf(),
+                current: RwLock::new(Some(Arc::new(inner))),
+            }),
+        };
         db.migrate()?;
         Ok(db)
+    }
+
+    fn handle(&self) -> Result<Arc<redb::Database>> {
+        let current = self.shared.current.read().map_err(|_| DbError::Unavailable("lock".into()))?;
+        match current.as_ref() {
+            Some(db) => Ok(db.clone()),
+            None => {
+                drop(current);
+                self.reopen()
+            }
+        }
+    }
+
+    /// Drops the failed handle and opens the file again. Transactions that still hold the
+    /// old one end within milliseconds (none is held across I/O), so this waits for them.
+    fn reopen(&self) -> Result<Arc<redb::Database>> {
+        let mut current = self.shared.current.write().map_err(|_| DbError::Unavailable("lock".into()))?;
+        if let Some(db) = current.as_ref() {
+            // Another thread reopened it while this one waited for the lock.
+            if db.begin_read().is_ok() {
+                return Ok(db.clone());
+            }
+        }
+        *current = None;
+        let deadline = Instant::now() + REOPEN_WAIT;
+        loop {
+            match open_file(&self.shared.path) {
+                Ok(db) => {
+                    tracing::warn!("the database was reopened after a disk error");
+                    let db = Arc::new(db);
+                    *current = Some(db.clone());
+                    return Ok(db);
+                }
+                Err(DbError::InUse) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(20))
+                }
+                Err(e) => {
+                    tracing::error!("the database cannot be reopened yet: {e}");
+                    return Err(DbError::Unavailable(e.to_string()));
+                }
+            }
+        }
+    }
+
+    /// Whether a write transaction can be started now (reopening the store if a disk error
+    /// broke it). What `/healthz` asks.
+    pub fn writable(&self) -> bool {
+        match self.write() {
+            Ok(txn) => txn.abort().is_ok(),
+            Err(_) => false,
+        }
     }
 
     fn migrate(&self) -> Result<()> {
@@ -96,11 +199,17 @@ impl Db {
     }
 
     fn write(&self) -> Result<redb::WriteTransaction> {
-        Ok(self.inner.begin_write()?)
+        match self.handle()?.begin_write() {
+            Err(e) if previous_io(&e) => Ok(self.reopen()?.begin_write()?),
+            r => Ok(r?),
+        }
     }
 
     fn read(&self) -> Result<redb::ReadTransaction> {
-        Ok(self.inner.begin_read()?)
+        match self.handle()?.begin_read() {
+            Err(e) if previous_io(&e) => Ok(self.reopen()?.begin_read()?),
+            r => Ok(r?),
+        }
     }
 
     /// A value from the `meta` table.

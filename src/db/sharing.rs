@@ -57,6 +57,33 @@ impl Db {
         Ok(())
     }
 
+    /// The visitor behind a session, made from `new` in the same transaction when the
+    /// session has none yet: two first clicks of one browser at once make one visitor.
+    pub fn visitor_for_session(&self, session_hash: &[u8; 32], new: &Visitor) -> Result<Visitor> {
+        let txn = self.write()?;
+        let existing = {
+            let sessions = txn.open_table(VISITOR_SESSIONS)?;
+            let id = sessions.get(session_hash)?.map(|v| v.value());
+            match id {
+                Some(id) => {
+                    txn.open_table(VISITORS)?.get(id)?.map(|v| codec::decode(v.value())).transpose()?
+                }
+                None => None,
+            }
+        };
+        let v = match existing {
+            Some(v) => v,
+            None => {
+                txn.open_table(VISITORS)?.insert(new.id.key(), codec::encode(new)?.as_slice())?;
+                txn.open_table(GALLERY_VISITORS)?.insert((new.gallery.key(), new.id.key()), ())?;
+                txn.open_table(VISITOR_SESSIONS)?.insert(session_hash, new.id.key())?;
+                new.clone()
+            }
+        };
+        txn.commit()?;
+        Ok(v)
+    }
+
     /// Active and inactive e-mail grants for `email` (lower-cased), in every gallery. Shares
     /// are few (a handful per gallery), so a scan is cheaper than an index to keep.
     pub fn grants_for(&self, email: &str) -> Result<Vec<ShareLink>> {
@@ -86,16 +113,22 @@ impl Db {
         t.get(code_hash)?.map(|v| codec::decode(v.value())).transpose()
     }
 
-    /// Uses a sign-in link: removes it and returns it, in one transaction, so two requests
-    /// with the same code cannot both succeed. Expired links met on the way are swept too.
-    pub fn take_magic_link(&self, code_hash: &[u8; 32]) -> Result<Option<MagicLink>> {
+    /// Uses a sign-in link for `share`: removes it and returns it, in one transaction, so
+    /// two requests with the same code cannot both succeed. A code presented at another
+    /// grant's door is left as it is (and `None` returned). Expired links met on the way
+    /// are swept too.
+    pub fn take_magic_link(&self, code_hash: &[u8; 32], share: ShareId) -> Result<Option<MagicLink>> {
         let txn = self.write()?;
         let taken = {
             let mut t = txn.open_table(MAGIC_LINKS)?;
-            let taken = match t.remove(code_hash)? {
+            let found = match t.get(code_hash)? {
                 Some(v) => Some(codec::decode::<MagicLink>(v.value())?),
                 None => None,
             };
+            let taken = found.filter(|m| m.share == share);
+            if taken.is_some() {
+                t.remove(code_hash)?;
+            }
             let now = now_ms();
             t.retain(|_, v| codec::decode::<MagicLink>(v).is_ok_and(|m| m.expires_ms > now))?;
             taken

@@ -15,7 +15,7 @@ pub use records::{
 };
 pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,
-    ShareRefusal, Visitor,
+    ShareRefusal, Visitor, lightroom_filter,
 };
 pub use studio::{MarkPosition, Studio, Watermark};
 

@@ -216,6 +216,8 @@ pub enum JobKind {
     SendMail { mail: super::MailId },
     /// Tell the photographer about a gallery's new comments, in one message.
     CommentDigest { gallery: GalleryId },
+    /// Tell the photographer about a gallery's newly submitted selections, in one message.
+    SelectionNotice { gallery: GalleryId },
     /// Draw the watermark `mark` (a `Watermark::fingerprint`) on the preview of `blob`.
     Watermark { blob: Hash, mark: Hash },
 }

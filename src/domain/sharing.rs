@@ -151,9 +151,27 @@ pub struct Comment {
     pub created_ms: u64,
 }
 
+/// Filenames for Lightroom Classic's Library filter (Text → Filename → Contains): names
+/// without extensions, so the raw files match too, separated by commas, which Lightroom
+/// reads as "any of these".
+pub fn lightroom_filter(filenames: &[String]) -> String {
+    let mut stems: Vec<&str> = filenames
+        .iter()
+        .map(|f| std::path::Path::new(f).file_stem().and_then(|s| s.to_str()).unwrap_or(f))
+        .collect();
+    stems.dedup();
+    stems.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lightroom_string_drops_extensions() {
+        let f = vec!["IMG_0001.jpg".to_string(), "IMG_0002.JPG".into(), "DSC 3.tiff".into()];
+        assert_eq!(lightroom_filter(&f), "IMG_0001, IMG_0002, DSC 3");
+    }
     use crate::domain::Proofing;
 
     #[test]

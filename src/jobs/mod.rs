@@ -4,9 +4,13 @@
 //! back at start-up (`Db::reclaim_leases`), so acknowledged work is never lost.
 
 mod digest;
+mod lane;
 mod mail;
 mod renditions;
+mod selections;
 mod watermark;
+
+pub use selections::last_notice_key as selection_notice_key;
 
 use std::{sync::Arc, time::Duration};
 
@@ -56,7 +60,7 @@ struct Ctx {
 
 impl Jobs {
     pub fn new(db: Db, blobs: Blobs, config: &Config) -> anyhow::Result<Self> {
-        let limits = Limits { max_pixels: config.max_pixels, max_alloc: 1 << 30 };
+        let limits = Limits::new(config.max_pixels, config.decode_budget);
         let mailer = crate::mail::Mailer::new(&config.mail, &config.data_dir)?;
         Ok(Jobs {
             ctx: Arc::new(Ctx {
@@ -102,6 +106,13 @@ impl Jobs {
 }
 
 async fn worker(ctx: Arc<Ctx>, stop_when_idle: bool) {
+    let lane = match lane::Lane::spawn("proofroom-job".into()) {
+        Ok(l) => l,
+        Err(e) => {
+            tracing::error!("cannot start a job thread: {e}");
+            return;
+        }
+    };
     loop {
         // Register for wake-ups before looking, so an enqueue in between is not missed.
         let notified = ctx.wake.notified();
@@ -116,7 +127,7 @@ async fn worker(ctx: Arc<Ctx>, stop_when_idle: bool) {
         })
         .await;
         match claimed {
-            Ok(Ok(Ok(job))) => run(&ctx, job).await,
+            Ok(Ok(Ok(job))) => run(&ctx, &lane, job).await,
             Ok(Ok(Err(due_in))) => {
                 if stop_when_idle {
                     return;
@@ -133,16 +144,14 @@ async fn worker(ctx: Arc<Ctx>, stop_when_idle: bool) {
     }
 }
 
-async fn run(ctx: &Arc<Ctx>, claimed: ClaimedJob) {
+async fn run(ctx: &Arc<Ctx>, lane: &lane::Lane, claimed: ClaimedJob) {
     let c = ctx.clone();
     let job = claimed.clone();
-    let result = tokio::task::spawn_blocking(move || {
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&c, &job)))
-    })
-    .await;
+    let result =
+        lane.run(move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handle(&c, &job)))).await;
     let outcome = match result {
-        Ok(Ok(o)) => o,
-        Ok(Err(_)) | Err(_) => {
+        Some(Ok(o)) => o,
+        Some(Err(_)) | None => {
             // A panic is a bug, not the file's fault: abort the job with a reason.
             abort(ctx, &claimed, "an internal error stopped processing (see the server log)");
             return;
@@ -179,6 +188,7 @@ fn handle(ctx: &Ctx, claimed: &ClaimedJob) -> Outcome {
         JobKind::Renditions { blob } => renditions::run(ctx, claimed, *blob),
         JobKind::SendMail { mail } => mail::run(ctx, claimed, *mail),
         JobKind::CommentDigest { gallery } => digest::run(ctx, claimed, *gallery),
+        JobKind::SelectionNotice { gallery } => selections::run(ctx, claimed, *gallery),
         JobKind::Watermark { blob, mark } => watermark::run(ctx, claimed, *blob, *mark),
     }
 }
@@ -189,7 +199,9 @@ fn abort(ctx: &Ctx, claimed: &ClaimedJob, reason: &str) {
     let res = match &claimed.job.kind {
         JobKind::Renditions { blob } => renditions::fail(ctx, claimed, *blob, reason),
         JobKind::SendMail { mail } => mail::fail(ctx, claimed, *mail, reason),
-        JobKind::CommentDigest { .. } | JobKind::Watermark { .. } => ctx.db.complete_job(claimed),
+        JobKind::CommentDigest { .. } | JobKind::SelectionNotice { .. } | JobKind::Watermark { .. } => {
+            ctx.db.complete_job(claimed)
+        }
     };
     if let Err(e) = res {
         tracing::error!(job = claimed.job.id, "job queue: {e}");

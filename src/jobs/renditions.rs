@@ -15,7 +15,7 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
         Err(e) => return Outcome::Retry(e.to_string()),
     }
     let path = ctx.blobs.path(&blob);
-    let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), ctx.limits) {
+    let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &ctx.limits) {
         Ok(r) => {
             let store = |e: &media::Encoded| -> std::io::Result<Rendition> {
                 let s = ctx.blobs.put_bytes(&e.bytes)?;

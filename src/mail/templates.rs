@@ -118,28 +118,43 @@ pub fn sign_in(brand: &Brand, links: &[(String, String)], minutes: u64) -> Conte
     }
 }
 
-/// A client submitted a selection (to the photographer).
-pub fn selection_submitted(
-    studio: &str,
-    gallery: &str,
-    who: &str,
-    count: usize,
-    lightroom: &str,
-    admin_url: &str,
-) -> Content {
+/// One submitted selection, for the photographer's notice.
+pub struct Submitted {
+    pub who: String,
+    pub count: usize,
+    /// The Lightroom filter string of the favourites.
+    pub lightroom: String,
+}
+
+/// Tells the photographer that one or more selections came in since the last notice.
+pub fn selections_submitted(studio: &str, gallery: &str, entries: &[Submitted], admin_url: &str) -> Content {
+    let subject = match entries {
+        [one] => format!("{} submitted {} favourites in {gallery}", one.who, one.count),
+        many => format!("{} selections came in for {gallery}", many.len()),
+    };
+    let mut text = String::new();
+    for e in entries {
+        text.push_str(&format!(
+            "{} submitted their selection of {} photos in \"{gallery}\".\nLightroom filter (Library > Text > Filename > Contains):\n{}\n\n",
+            e.who, e.count, e.lightroom
+        ));
+    }
+    text.push_str(&format!("See them: {admin_url}\n"));
     Content {
-        subject: format!("{who} submitted {count} favourites in {gallery}"),
-        text: format!(
-            "{who} submitted their selection of {count} photos in \"{gallery}\".\n\nLightroom filter (Library > Text > Filename > Contains):\n{lightroom}\n\nSee it: {admin_url}\n"
-        ),
+        subject,
+        text,
         html: frame(
             &Brand { studio, logo: false },
             html! {
-                h1 style="font-size:24px;margin:0 0 12px" { "A selection came in" }
-                p { strong { (who) } " submitted " (count) " favourites in " strong { (gallery) } "." }
-                p style="font-size:13px;color:#6d675f" { "Lightroom filter (Library → Text → Filename → Contains):" }
-                pre style="white-space:pre-wrap;background:#f5f2ed;padding:12px;border-radius:8px;font-size:13px" { (lightroom) }
-                (button(admin_url, "See the selection"))
+                h1 style="font-size:24px;margin:0 0 12px" {
+                    @if entries.len() == 1 { "A selection came in" } @else { (entries.len()) " selections came in" }
+                }
+                @for e in entries {
+                    p { strong { (e.who) } " submitted " (e.count) " favourites in " strong { (gallery) } "." }
+                    p style="font-size:13px;color:#6d675f" { "Lightroom filter (Library → Text → Filename → Contains):" }
+                    pre style="white-space:pre-wrap;background:#f5f2ed;padding:12px;border-radius:8px;font-size:13px" { (e.lightroom) }
+                }
+                (button(admin_url, if entries.len() == 1 { "See the selection" } else { "See the selections" }))
             },
         ),
     }

@@ -3,13 +3,15 @@
 //! still covers the preview, resizing is SIMD Lanczos3, EXIF orientation is applied to the
 //! small result (rotating 24 MP costs ten times more), and renditions carry no metadata.
 
+mod budget;
 mod decode;
 mod encode;
 mod resize;
 pub mod watermark;
 
-use std::path::Path;
+use std::{path::Path, sync::Arc};
 
+pub use budget::DecodeBudget;
 pub use decode::sniff;
 
 /// Why a file could not be made into renditions. `Invalid` is the file's fault and final;
@@ -23,12 +25,18 @@ pub enum MediaError {
 }
 
 /// Bounds checked before decoding.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone)]
 pub struct Limits {
     /// Largest accepted width × height of a source image.
     pub max_pixels: u64,
-    /// Most bytes a decoder may allocate.
-    pub max_alloc: u64,
+    /// Memory all decodes together may hold (see `budget.rs`).
+    pub budget: Arc<DecodeBudget>,
+}
+
+impl Limits {
+    pub fn new(max_pixels: u64, decode_budget: u64) -> Self {
+        Limits { max_pixels, budget: DecodeBudget::new(decode_budget) }
+    }
 }
 
 /// One encoded rendition.
@@ -58,8 +66,9 @@ pub fn render(
     path: &Path,
     preview_edge: u32,
     thumb_edge: u32,
-    limits: Limits,
+    limits: &Limits,
 ) -> Result<Rendered, MediaError> {
+    // The decoded pixels hold their share of the budget until the renditions are made.
     let decoded = decode::decode(path, preview_edge, limits)?;
     let (src_w, src_h) = (decoded.source_width, decoded.source_height);
     let preview_px =
@@ -93,7 +102,7 @@ mod tests {
     use super::*;
 
     fn limits() -> Limits {
-        Limits { max_pixels: 50_000_000, max_alloc: 1 << 30 }
+        Limits::new(50_000_000, 1 << 30)
     }
 
     #[test]
@@ -117,7 +126,7 @@ mod tests {
                 rgba
             };
             out.save_with_format(&path, fmt).unwrap();
-            let r = render(&path, 2048, 512, limits()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let r = render(&path, 2048, 512, &limits()).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!((r.width, r.height), (900, 600), "{name}");
             assert_eq!((r.preview.width, r.preview.height), (900, 600), "{name}: not upscaled");
             assert_eq!((r.thumb.width, r.thumb.height), (512, 341), "{name}");
@@ -131,14 +140,34 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = dir.path().join("t.jpg");
         std::fs::write(&text, b"just text").unwrap();
-        assert!(matches!(render(&text, 2048, 512, limits()), Err(MediaError::Invalid(_))));
+        assert!(matches!(render(&text, 2048, 512, &limits()), Err(MediaError::Invalid(_))));
         let big = dir.path().join("b.png");
         image::RgbImage::new(100, 100).save(&big).unwrap();
-        let tiny = Limits { max_pixels: 5_000, max_alloc: 1 << 30 };
-        match render(&big, 2048, 512, tiny) {
+        let tiny = Limits::new(5_000, 1 << 30);
+        match render(&big, 2048, 512, &tiny) {
             Err(MediaError::Invalid(r)) => assert!(r.contains("limit"), "{r}"),
             _ => panic!("pixel limit not applied"),
         }
+    }
+
+    #[test]
+    fn a_decode_larger_than_the_budget_is_refused_before_allocating() {
+        let dir = tempfile::tempdir().unwrap();
+        // 3000×3000 16-bit RGBA: 72 MB to decode natively, 36 MB more as 8-bit.
+        let path = dir.path().join("deep.png");
+        let img = image::ImageBuffer::<image::Rgba<u16>, Vec<u16>>::from_pixel(
+            3000,
+            3000,
+            image::Rgba([9000, 20000, 40000, 65535]),
+        );
+        image::DynamicImage::ImageRgba16(img).save(&path).unwrap();
+        match render(&path, 2048, 512, &Limits::new(50_000_000, 64 << 20)) {
+            Err(MediaError::Invalid(r)) => assert!(r.contains("decode_memory_mb"), "{r}"),
+            Err(e) => panic!("{e}"),
+            Ok(_) => panic!("decoded over the budget"),
+        }
+        let r = render(&path, 2048, 512, &Limits::new(50_000_000, 256 << 20)).unwrap();
+        assert_eq!((r.preview.width, r.preview.height), (2048, 2048));
     }
 
     #[test]

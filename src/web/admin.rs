@@ -4,15 +4,16 @@ use maud::Markup;
 use poem::{
     IntoResponse, Request, Response, handler,
     http::StatusCode,
-    web::{Data, Form, Json, Multipart, Path, Query, Redirect, RemoteAddr, cookie::CookieJar},
+    web::{Data, Form, Json, Multipart, Path, Query, Redirect, cookie::CookieJar},
 };
 use serde::Deserialize;
 
 use super::{
+    client_ip::ClientIp,
     error,
     models::{GalleryOut, PhotoOut},
     params::{CsrfForm, gallery_id, photo_id},
-    session::{self, Admin, PRE_COOKIE, SESSION_COOKIE},
+    session::{self, Admin, DEVICE_COOKIE, PRE_COOKIE, SESSION_COOKIE},
     upload,
     views::admin as views,
 };
@@ -80,15 +81,20 @@ pub struct LoginForm {
 pub async fn login_submit(
     Data(state): Data<&AppState>,
     jar: &CookieJar,
-    addr: &RemoteAddr,
+    ClientIp(ip): ClientIp,
     Form(f): Form<LoginForm>,
 ) -> poem::Result<Response> {
     check_pre_csrf(state, jar, &f.csrf)?;
-    let ip = addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip());
     let next = session::safe_next(f.next.as_deref());
-    match app::auth::login(state, ip, &f.password).await {
+    let device = jar.get(DEVICE_COOKIE).map(|c| c.value_str().to_string());
+    let known = app::auth::known_device(state, device.as_deref());
+    match app::auth::login(state, ip, known, &f.password).await {
         Ok(token) => {
             jar.add(session::cookie(state, SESSION_COOKIE, &token, Some(30 * 24 * 3600)));
+            if !known {
+                let device = app::auth::device_token(state);
+                jar.add(session::cookie(state, DEVICE_COOKIE, &device, Some(400 * 24 * 3600)));
+            }
             Ok(see_other(&next))
         }
         Err(e @ (AppError::Unauthorized(_) | AppError::RateLimited(_))) => {
@@ -174,7 +180,8 @@ pub async fn dashboard(Data(state): Data<&AppState>, admin: Admin) -> poem::Resu
     let rows = gallery_rows(state).await?;
     let events = app::activity::recent(state, None, 8).await?;
     let recent = super::views::proofing::activity_list(&app::activity::describe(state, events).await?, true);
-    Ok(views::dashboard(&state.config.studio_name, &admin.csrf, &rows, recent))
+    let storage = app::maintenance::storage(state).await?;
+    Ok(views::dashboard(&state.config.studio_name, &admin.csrf, &rows, recent, &storage))
 }
 
 #[derive(Deserialize)]

@@ -65,6 +65,12 @@ pub enum ApiError {
     Gone(Json<ErrorBody>),
     #[oai(status = 429)]
     RateLimited(Json<ErrorBody>),
+    /// The server's disk is down to its free-space reserve.
+    #[oai(status = 507)]
+    DiskFull(Json<ErrorBody>),
+    /// Busy, or storage is failing: try again shortly.
+    #[oai(status = 503)]
+    Unavailable(Json<ErrorBody>),
     #[oai(status = 500)]
     Internal(Json<ErrorBody>),
 }
@@ -82,6 +88,8 @@ impl From<AppError> for ApiError {
             AppError::Forbidden(_) => ApiError::Forbidden(body),
             AppError::RateLimited(_) => ApiError::RateLimited(body),
             AppError::Gone(_) => ApiError::Gone(body),
+            AppError::DiskFull(_) => ApiError::DiskFull(body),
+            AppError::Unavailable(_) => ApiError::Unavailable(body),
             AppError::Internal(_) => {
                 debug_assert_eq!(status.as_u16(), 500);
                 ApiError::Internal(body)

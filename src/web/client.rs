@@ -3,14 +3,16 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use maud::Markup;
 use poem::{
     IntoResponse, Request, Response, handler,
-    web::{Data, Form, Json, Path, Query, Redirect, RemoteAddr, cookie::CookieJar},
+    web::{Data, Form, Json, Path, Query, Redirect, cookie::CookieJar},
 };
 use serde::Deserialize;
 
 use super::{
+    client_ip::ClientIp,
     error,
     models::PhotoOut,
     params::{CsrfForm, photo_id},
@@ -28,11 +30,13 @@ use crate::{
 
 const VISITOR_COOKIE: &str = "pr_v";
 
-/// An open visit: the link, its gallery, the visitor and their CSRF token.
+/// An open visit: the link, its gallery, the browser's session and its CSRF token, and
+/// the visitor once there is one (made on the first action, not on a look).
 struct Visit {
     share: ShareLink,
     gallery: Gallery,
-    visitor: Visitor,
+    visitor: Option<Visitor>,
+    session: String,
     csrf: String,
 }
 
@@ -47,22 +51,25 @@ fn visitor_cookie(state: &AppState, jar: &CookieJar, token: &str, session: &str)
     jar.add(c);
 }
 
-/// The visit behind this request, starting one on a link without a password. `None` when
-/// the link needs its password first.
+/// The visit behind this request. A browser new to a link without a password gets a
+/// session cookie and nothing stored. `None` when the link needs its password (or an
+/// e-mail sign-in) first.
 async fn visit(state: &AppState, jar: &CookieJar, token: &str) -> Result<Option<Visit>, AppError> {
     let (share, gallery) = app::sharing::resolve(state, token).await?;
     let cookie = jar.get(VISITOR_COOKIE).map(|c| c.value_str().to_string());
-    let (visitor, session) = match app::sharing::visitor(state, &share, cookie.as_deref()).await? {
-        Some(v) => (v, cookie.unwrap_or_default()),
-        None if !app::sharing::opens_freely(&share) => return Ok(None),
-        None => {
-            let (v, s) = app::sharing::start_visit(state, &share).await?;
+    let visitor = app::sharing::visitor(state, &share, cookie.as_deref()).await?;
+    let session = match cookie {
+        Some(c) if visitor.is_some() => c,
+        _ if !app::sharing::opens_freely(&share) => return Ok(None),
+        Some(c) if app::sharing::well_formed_session(&c) => c,
+        _ => {
+            let s = app::sharing::new_session();
             visitor_cookie(state, jar, token, &s);
-            (v, s)
+            s
         }
     };
     let csrf = app::auth::csrf_token(state, &session);
-    Ok(Some(Visit { share, gallery, visitor, csrf }))
+    Ok(Some(Visit { share, gallery, visitor, session, csrf }))
 }
 
 /// Like `visit`, for requests that need an open visit (JSON and form posts).
@@ -72,8 +79,24 @@ async fn require_visit(state: &AppState, jar: &CookieJar, token: &str) -> Result
     })
 }
 
-fn client_ip(addr: &RemoteAddr) -> std::net::IpAddr {
-    addr.as_socket_addr().map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |a| a.ip())
+/// The visitor about to act, made now if this browser has only looked so far.
+async fn actor(state: &AppState, v: &Visit) -> Result<Visitor, AppError> {
+    match &v.visitor {
+        Some(visitor) => Ok(visitor.clone()),
+        None => app::sharing::visitor_for_action(state, &v.share, &v.session).await,
+    }
+}
+
+/// The visitor's selection in `set`, empty before they have acted.
+async fn selection_of(
+    state: &AppState,
+    v: &Visit,
+    set: GalleryId,
+) -> Result<crate::domain::Selection, AppError> {
+    match &v.visitor {
+        Some(visitor) => app::proofing::selection(state, visitor.id, set).await,
+        None => Ok(Default::default()),
+    }
 }
 
 fn check_csrf(state: &AppState, jar: &CookieJar, req: &Request, field: Option<&str>) -> Result<(), AppError> {
@@ -110,7 +133,9 @@ pub async fn cover(
         }
         return Ok(views::password(studio, &gallery.title, &format!("{}/unlock", base(&token)), None));
     };
-    app::activity::log(state, v.gallery.id, v.visitor.id, ActivityKind::View).await;
+    if let Some(visitor) = &v.visitor {
+        app::activity::log(state, v.gallery.id, visitor.id, ActivityKind::View).await;
+    }
     let photos = app::photos::list(state, v.gallery.id).await?;
     let photos = app::studio::for_clients(state, &v.gallery, photos).await?;
     let logo_url = logo_url(state).await?;
@@ -118,7 +143,7 @@ pub async fn cover(
         .iter()
         .find_map(|p| p.preview.as_ref())
         .map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob));
-    let sel = app::proofing::selection(state, v.visitor.id, v.gallery.id).await?;
+    let sel = selection_of(state, &v, v.gallery.id).await?;
     let guide = app::proofing::welcome(&v.gallery, state.config.welcome.as_deref());
     Ok(views::cover(&views::Cover {
         studio,
@@ -141,7 +166,7 @@ async fn logo_url(state: &AppState) -> Result<Option<String>, AppError> {
 
 /// Whether the link wants the visitor's name before the photos.
 fn needs_identity(v: &Visit) -> bool {
-    v.share.ask_identity && v.visitor.name.is_none()
+    v.share.ask_identity && v.visitor.as_ref().is_none_or(|visitor| visitor.name.is_none())
 }
 
 #[derive(Deserialize)]
@@ -163,7 +188,8 @@ pub async fn identify(
 ) -> poem::Result<Response> {
     let v = require_visit(state, jar, &token).await?;
     check_csrf(state, jar, req, Some(&f.csrf))?;
-    app::sharing::identify(state, &v.visitor, &f.name, &f.email).await?;
+    let visitor = actor(state, &v).await?;
+    app::sharing::identify(state, &v.share, &visitor, &f.name, &f.email).await?;
     Ok(Redirect::see_other(format!("{}/photos", base(&token))).into_response())
 }
 
@@ -176,12 +202,12 @@ pub struct UnlockForm {
 pub async fn unlock(
     Data(state): Data<&AppState>,
     jar: &CookieJar,
-    addr: &RemoteAddr,
+    ClientIp(ip): ClientIp,
     Path(token): Path<String>,
     Form(f): Form<UnlockForm>,
 ) -> poem::Result<Response> {
     let (share, gallery) = app::sharing::resolve(state, &token).await?;
-    match app::sharing::unlock(state, client_ip(addr), &share, &f.password).await {
+    match app::sharing::unlock(state, ip, &share, &f.password).await {
         Ok((_, session)) => {
             visitor_cookie(state, jar, &token, &session);
             Ok(Redirect::see_other(base(&token)).into_response())
@@ -220,7 +246,7 @@ pub struct EmailForm {
 #[handler]
 pub async fn sign_in(
     Data(state): Data<&AppState>,
-    addr: &RemoteAddr,
+    ClientIp(ip): ClientIp,
     Path(token): Path<String>,
     Form(f): Form<EmailForm>,
 ) -> poem::Result<Response> {
@@ -229,7 +255,7 @@ pub async fn sign_in(
         return Err(AppError::NotFound("This gallery opens with its link, not by e-mail.".into()).into());
     }
     let email = f.email.trim();
-    Ok(match app::sharing::request_sign_in(state, client_ip(addr), email, Some(share.id)).await {
+    Ok(match app::sharing::request_sign_in(state, ip, email, Some(share.id)).await {
         Ok(()) => door(state, &gallery.title, &token, Some(email), None).into_response(),
         Err(e @ (AppError::Invalid(_) | AppError::RateLimited(_))) => {
             door(state, &gallery.title, &token, None, Some(&e.to_string()))
@@ -292,11 +318,11 @@ pub async fn access_page(Data(state): Data<&AppState>) -> Markup {
 #[handler]
 pub async fn access_request(
     Data(state): Data<&AppState>,
-    addr: &RemoteAddr,
+    ClientIp(ip): ClientIp,
     Form(f): Form<EmailForm>,
 ) -> poem::Result<Response> {
     let email = f.email.trim();
-    let (sent_to, err) = match app::sharing::request_sign_in(state, client_ip(addr), email, None).await {
+    let (sent_to, err) = match app::sharing::request_sign_in(state, ip, email, None).await {
         Ok(()) => (Some(email), None),
         Err(e @ (AppError::Invalid(_) | AppError::RateLimited(_))) => (None, Some(e)),
         Err(e) => return Err(e.into()),
@@ -380,7 +406,7 @@ pub async fn photos_page(
     let sets = app::sharing::sets(state, &v.gallery).await?;
     let b = base(&token);
     let grid = tiles(state, cache, &v, &set, &b).await?;
-    let sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
+    let sel = selection_of(state, &v, set.id).await?;
     let page = views::Gallery {
         studio: &state.config.studio_name,
         logo_url: logo_url(state).await?,
@@ -413,6 +439,12 @@ pub async fn photos_page(
     Ok(views::gallery(&page).into_response())
 }
 
+/// A JSON body, with a parse error answered as JSON like every other error of these routes.
+fn json_body<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+    serde_json::from_slice(body)
+        .map_err(|e| AppError::Invalid(format!("the request is not the JSON expected ({e})")))
+}
+
 #[derive(Deserialize)]
 pub struct HeartBody {
     photo: String,
@@ -428,16 +460,17 @@ pub async fn favourite(
     jar: &CookieJar,
     req: &Request,
     Path(token): Path<String>,
-    Json(b): Json<HeartBody>,
+    body: Bytes,
 ) -> poem::Result<Json<serde_json::Value>> {
     let run = async {
+        let b: HeartBody = json_body(&body)?;
         let v = require_visit(state, jar, &token).await?;
         check_csrf(state, jar, req, None)?;
         let set = set_of(state, &v, b.set.as_deref()).await?;
         let photo = photo_id(&b.photo)?;
-        let sel =
-            app::proofing::favourite(state, &v.share, v.visitor.id, &set, photo, b.on, b.list.as_deref())
-                .await?;
+        let visitor = actor(state, &v).await?;
+        let sel = app::proofing::favourite(state, &v.share, visitor.id, &set, photo, b.on, b.list.as_deref())
+            .await?;
         Ok::<_, AppError>(
             serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos, "lists": sel.lists }),
         )
@@ -457,7 +490,8 @@ pub async fn submit(
     let v = require_visit(state, jar, &token).await?;
     check_csrf(state, jar, req, Some(&f.csrf))?;
     let set = set_of(state, &v, q.set.as_deref()).await?;
-    app::proofing::submit(state, v.visitor.id, &set).await?;
+    let visitor = actor(state, &v).await?;
+    app::proofing::submit(state, visitor.id, &set).await?;
     Ok(Redirect::see_other(format!("{}/photos?set={}", base(&token), set.id)).into_response())
 }
 
@@ -476,15 +510,17 @@ pub async fn add_comment(
     jar: &CookieJar,
     req: &Request,
     Path(token): Path<String>,
-    Json(b): Json<CommentBody>,
+    body: Bytes,
 ) -> poem::Result<Json<serde_json::Value>> {
     let run = async {
+        let b: CommentBody = json_body(&body)?;
         let v = require_visit(state, jar, &token).await?;
         check_csrf(state, jar, req, None)?;
         let set = set_of(state, &v, b.set.as_deref()).await?;
+        let visitor = actor(state, &v).await?;
         let c = app::proofing::comment(
             state,
-            Some((&v.share, v.visitor.id)),
+            Some((&v.share, visitor.id)),
             set.id,
             photo_id(&b.photo)?,
             &b.text,
@@ -514,10 +550,14 @@ pub async fn comments_json(
         let v = require_visit(state, jar, &token).await?;
         let set = set_of(state, &v, q.set.as_deref()).await?;
         let photo = photo_id(&q.photo)?;
+        if app::photos::get(state, photo).await?.photo.gallery != set.id {
+            return Err(AppError::NotFound("photo not found".into()));
+        }
+        let me = v.visitor.as_ref().map(|visitor| visitor.id);
         let list: Vec<_> = app::proofing::comments(state, set.id)
             .await?
             .into_iter()
-            .filter(|c| c.photo == photo && (c.visitor.is_none() || c.visitor == Some(v.visitor.id)))
+            .filter(|c| c.photo == photo && (c.visitor.is_none() || (me.is_some() && c.visitor == me)))
             .map(|c| serde_json::json!({ "text": c.text, "retouch": c.retouch, "by": if c.visitor.is_some() { "You" } else { "Your photographer" } }))
             .collect();
         Ok::<_, AppError>(serde_json::json!({ "comments": list }))
@@ -541,8 +581,10 @@ pub async fn download(
         return Err(AppError::Forbidden("This photo is not available to download yet.".into()).into());
     }
     let blob = p.original.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-    let what = ActivityKind::Download { photo: Some(p.photo.id), count: 1 };
-    app::activity::log(state, p.photo.gallery, v.visitor.id, what).await;
+    if let Some(visitor) = &v.visitor {
+        let what = ActivityKind::Download { photo: Some(p.photo.id), count: 1 };
+        app::activity::log(state, p.photo.gallery, visitor.id, what).await;
+    }
     Ok(Redirect::see_other(media_urls::url(state, MediaKind::Original, &blob)).into_response())
 }
 
@@ -570,7 +612,7 @@ pub async fn zip(
     let only = match q.list.as_deref().filter(|l| !l.is_empty()) {
         None => None,
         Some(list) => {
-            let mut sel = app::proofing::selection(state, v.visitor.id, set.id).await?;
+            let mut sel = selection_of(state, &v, set.id).await?;
             match set.proofing.list(list) {
                 _ if list == "favourites" => Some(sel.photos),
                 Some(name) => Some(sel.lists.remove(name).unwrap_or_default()),
@@ -584,7 +626,9 @@ pub async fn zip(
     };
     let size = app::downloads::Size::parse(q.size.as_deref());
     let items = app::downloads::plan(state, &photos, Some(v.share.permissions), only.as_deref(), size)?;
-    let what = ActivityKind::Download { photo: None, count: items.len() };
-    app::activity::log(state, set.id, v.visitor.id, what).await;
+    if let Some(visitor) = &v.visitor {
+        let what = ActivityKind::Download { photo: None, count: items.len() };
+        app::activity::log(state, set.id, visitor.id, what).await;
+    }
     Ok(super::zip::response(items, &set.title))
 }

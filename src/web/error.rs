@@ -17,6 +17,8 @@ pub fn status_of(e: &AppError) -> StatusCode {
         AppError::Forbidden(_) => StatusCode::FORBIDDEN,
         AppError::RateLimited(_) => StatusCode::TOO_MANY_REQUESTS,
         AppError::Gone(_) => StatusCode::GONE,
+        AppError::DiskFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+        AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }

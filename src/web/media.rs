@@ -39,6 +39,14 @@ pub async fn serve(
             .header(header::CACHE_CONTROL, cache)
             .finish());
     }
+    if kind == MediaKind::Original {
+        if let Some(len) = unsatisfiable_range(req, &file.path).await {
+            return Ok(Response::builder()
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .header(header::CONTENT_RANGE, format!("bytes */{len}"))
+                .finish());
+        }
+    }
     // Renditions come whole from memory (no ranges: browsers do not ask for them on
     // images); originals stream from disk with Range support for resumable downloads.
     let mut resp = match kind {
@@ -61,4 +69,37 @@ pub async fn serve(
     );
     headers.insert("x-content-type-options", header::HeaderValue::from_static("nosniff"));
     Ok(resp)
+}
+
+/// The file's length when the request's Range asks only for bytes the file does not have
+/// (`bytes=-0`, or a start past the end), which must be answered 416, not a 206 with an
+/// impossible Content-Range.
+async fn unsatisfiable_range(req: &Request, path: &std::path::Path) -> Option<u64> {
+    let range = req.header(header::RANGE)?;
+    let len = tokio::fs::metadata(path).await.ok()?.len();
+    unsatisfiable(range, len).then_some(len)
+}
+
+fn unsatisfiable(range: &str, len: u64) -> bool {
+    let Some(specs) = range.trim().strip_prefix("bytes=") else { return false };
+    specs.split(',').all(|spec| match spec.trim().split_once('-') {
+        Some(("", suffix)) => suffix.trim().parse::<u64>().is_ok_and(|n| n == 0) || len == 0,
+        Some((start, _)) => start.trim().parse::<u64>().is_ok_and(|s| s >= len),
+        None => false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn empty_and_past_the_end_ranges_are_unsatisfiable() {
+        use super::unsatisfiable;
+        assert!(unsatisfiable("bytes=-0", 100));
+        assert!(unsatisfiable("bytes=100-", 100));
+        assert!(unsatisfiable("bytes=200-300, -0", 100));
+        assert!(!unsatisfiable("bytes=0-0", 100));
+        assert!(!unsatisfiable("bytes=-5", 100));
+        assert!(!unsatisfiable("bytes=99-", 100));
+        assert!(!unsatisfiable("items=0-1", 100), "other units are ignored, not refused");
+    }
 }

@@ -7,21 +7,24 @@ mod admin_studio;
 mod api;
 mod assets;
 mod client;
+mod client_ip;
 mod error;
+mod headers;
+mod limits;
 mod media;
 mod models;
 mod params;
+mod server;
 mod session;
 mod upload;
 mod views;
 mod zip;
 
 use poem::{
-    EndpointExt, IntoEndpoint, Route, Server, get, handler,
-    listener::{Acceptor, Listener, TcpListener},
-    middleware::{CookieJarManager, SetHeader},
+    EndpointExt, IntoEndpoint, Route, get, handler,
+    middleware::CookieJarManager,
     post,
-    web::Redirect,
+    web::{Data, Redirect},
 };
 use poem_openapi::OpenApiService;
 
@@ -85,13 +88,9 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .nest("/api/docs", docs)
         .nest("/api", api.into_endpoint().catch_all_error(error::api_catch_all))
         .catch_error(|_: poem::error::NotFoundError| async { error::not_found_page() })
+        .around(limits::cap_bodies)
         .with(CookieJarManager::new())
-        .with(
-            SetHeader::new()
-                .overriding("x-content-type-options", "nosniff")
-                .overriding("referrer-policy", "same-origin")
-                .overriding("x-frame-options", "DENY"),
-        )
+        .around(headers::secure)
         .data(state)
         .data(std::sync::Arc::new(client::TileCache::new()))
         .into_endpoint()
@@ -102,23 +101,27 @@ fn home() -> Redirect {
     Redirect::see_other("/admin")
 }
 
+/// 200 "ok" while the server can store what it is given; 503 while the database or the
+/// disk refuses writes, so Docker (or another supervisor) can see it.
 #[handler]
-fn healthz() -> &'static str {
-    "ok"
+async fn healthz(Data(state): Data<&AppState>) -> poem::Response {
+    use poem::IntoResponse;
+    match app::maintenance::healthy(state).await {
+        true => "ok".into_response(),
+        false => {
+            "storage is not writable".with_status(poem::http::StatusCode::SERVICE_UNAVAILABLE).into_response()
+        }
+    }
 }
 
 /// Starts the workers, prints how to sign in, and serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: AppState) -> anyhow::Result<()> {
     state.jobs.start(state.config.workers)?;
-    let acceptor = TcpListener::bind(state.config.listen)
-        .into_acceptor()
+    let listener = tokio::net::TcpListener::bind(state.config.listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.listen))?;
-    let local = acceptor.local_addr().first().and_then(|a| a.as_socket_addr().copied());
-    println!(
-        "proofroom listening on http://{}",
-        local.map_or(state.config.listen.to_string(), |a| a.to_string())
-    );
+    let local = listener.local_addr()?;
+    println!("proofroom listening on http://{local}");
     println!("data directory: {}", state.config.data_dir.display());
     match app::auth::setup_link(&state).await? {
         Some(link) => {
@@ -126,13 +129,8 @@ pub async fn serve(state: AppState) -> anyhow::Result<()> {
         }
         None => println!("Sign in at {}/admin/login", state.config.base_url),
     }
-    Server::new_with_acceptor(acceptor)
-        .run_with_graceful_shutdown(
-            routes(state),
-            shutdown_signal(),
-            Some(std::time::Duration::from_secs(10)),
-        )
-        .await?;
+    let cap = server::connection_cap(state.config.max_connections);
+    server::run(listener, routes(state), cap, shutdown_signal()).await?;
     Ok(())
 }
 

@@ -15,6 +15,8 @@ use crate::{
 pub const SESSION_COOKIE: &str = "pr_session";
 /// A random value set before login, so the login form has a CSRF token to bind to.
 pub const PRE_COOKIE: &str = "pr_pre";
+/// Marks a browser that has signed in before (`app::auth::device_token`).
+pub const DEVICE_COOKIE: &str = "pr_dev";
 
 /// A signed-in photographer. Extracting it from a request without a valid session sends a
 /// browser to the login page and answers a script with 401.

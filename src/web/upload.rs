@@ -16,10 +16,32 @@ pub struct Received {
     pub replaced: bool,
 }
 
+/// How much of the rest of a refused upload is read, so that the browser sees the error
+/// rather than a reset connection (the connection is closed after the answer either way).
+const DRAIN_MAX: u64 = 64 << 20;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Reads and drops what is left of the form, within `DRAIN_MAX` and `DRAIN_TIME`. A file
+/// over the size limit or a full disk skips this: its remainder may be endless.
+async fn drain(mut mp: Multipart) {
+    use tokio::io::AsyncReadExt;
+    let _ = tokio::time::timeout(DRAIN_TIME, async {
+        let mut left = DRAIN_MAX;
+        while let Ok(Some(f)) = mp.next_field().await {
+            let mut sink = tokio::io::sink();
+            match tokio::io::copy(&mut f.into_async_read().take(left), &mut sink).await {
+                Ok(n) if n < left => left -= n,
+                _ => return,
+            }
+        }
+    })
+    .await;
+}
+
 /// Stores every file field of `mp` in `gallery`, in order. A text field named `final`
 /// (`true`/`1`/`on`), sent before the files, marks them final, as does `mark_final`.
-/// On the first bad file the rest of the body is read and dropped, so the client sees the
-/// error instead of a reset connection; files before it stay stored.
+/// On the first bad file a bounded part of the rest is read and dropped (see `drain`);
+/// files before it stay stored.
 pub async fn receive(
     state: &AppState,
     gallery: GalleryId,
@@ -50,8 +72,8 @@ pub async fn receive(
                 out.push(Received { photo: PhotoOut::new(state, &view), replaced: u.replaced });
             }
             Err(e) => {
-                while let Ok(Some(f)) = mp.next_field().await {
-                    drop(f);
+                if !matches!(e, AppError::TooLarge(_) | AppError::DiskFull(_)) {
+                    drain(mp).await;
                 }
                 return Err(e);
             }

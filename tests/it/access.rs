@@ -324,7 +324,8 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("GET", "/download/PID", [401, 404, 410, 410, 401, 401, 401, 303]),
         ("GET", "/zip", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/submit", [401, 404, 410, 410, 401, 401, 401, 303]),
-        ("POST", "/identify", [401, 404, 410, 410, 401, 401, 401, 303]),
+        // This link does not ask who the visitor is, so it takes no name or address.
+        ("POST", "/identify", [401, 404, 410, 410, 401, 401, 401, 404]),
         // Wrong passwords from one address: by the right client's turn it has failed five
         // times, so even a right password would wait.
         ("POST", "/unlock", [401, 404, 410, 410, 401, 401, 401, 429]),
@@ -422,7 +423,8 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
         ("GET", "/download/PID", [401, 404, 410, 401, 401, 401, 403]),
         ("GET", "/zip", [401, 404, 410, 401, 401, 401, 403]),
         ("POST", "/submit", [401, 404, 410, 401, 401, 401, 303]),
-        ("POST", "/identify", [401, 404, 410, 401, 401, 401, 303]),
+        // A grant knows its address already: it asks no one who they are.
+        ("POST", "/identify", [401, 404, 410, 401, 401, 401, 404]),
         ("POST", "/unlock", [401, 404, 410, 401, 401, 401, 401]),
         ("GET", "/enter/USED", [410, 404, 410, 410, 410, 410, 410]),
         ("POST", "/enter/USED", [410, 404, 410, 410, 410, 410, 410]),

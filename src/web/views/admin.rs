@@ -62,7 +62,22 @@ pub struct GalleryRow {
     pub cover_url: Option<String>,
 }
 
-pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow], recent: Markup) -> Markup {
+/// A byte count for people: "3.2 GB", "870 MB".
+fn gib(bytes: u64) -> String {
+    match bytes {
+        b if b >= 10 << 30 => format!("{} GB", b >> 30),
+        b if b >= 1 << 30 => format!("{:.1} GB", b as f64 / (1u64 << 30) as f64),
+        b => format!("{} MB", b >> 20),
+    }
+}
+
+pub fn dashboard(
+    studio: &str,
+    csrf: &str,
+    rows: &[GalleryRow],
+    recent: Markup,
+    storage: &crate::app::maintenance::Storage,
+) -> Markup {
     let chrome = Chrome { studio, csrf: Some(csrf) };
     let total: usize = rows.iter().map(|r| r.photos).sum();
     layout(
@@ -73,7 +88,10 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow], recent: Markup) 
                 div {
                     p.eyebrow { "Your studio" }
                     h1 { "Galleries" }
-                    p.muted { (count(rows.len(), "gallery", "galleries")) " · " (count(total, "photo", "photos")) }
+                    p.muted {
+                        (count(rows.len(), "gallery", "galleries")) " · " (count(total, "photo", "photos"))
+                        " · " span #disk-free { (gib(storage.free)) " free on the disk" }
+                    }
                 }
                 form.inline-create method="post" action="/admin/galleries" {
                     input type="hidden" name="csrf" value=(csrf);
@@ -84,6 +102,16 @@ pub fn dashboard(studio: &str, csrf: &str, rows: &[GalleryRow], recent: Markup) 
                         @for r in rows { option value=(r.gallery.id) { (indent(r.depth)) (r.gallery.title) } }
                     }
                     button.button.primary type="submit" { "Create gallery" }
+                }
+            }
+            @if storage.low() {
+                p.alert #disk-warning role="alert" {
+                    @if storage.free < storage.reserve {
+                        "The disk is full: uploads are refused until there is more than " (gib(storage.reserve)) " free. "
+                    } @else {
+                        "The disk is nearly full: " (gib(storage.free)) " free, and uploads stop at " (gib(storage.reserve)) ". "
+                    }
+                    "Free space on the disk, or delete old galleries and run " code { "proofroom gc" } "."
                 }
             }
             @if !rows.is_empty() {
