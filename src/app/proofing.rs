@@ -148,7 +148,7 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
                     tracing::error!("could not queue the client's confirmation: {e}");
                 }
             }
-            Err(_) => tracing::warn!(gallery = %gid, "not mailing a confirmation: limit reached for {to}"),
+            Err(_) => tracing::info!(gallery = %gid, "not mailing a confirmation: limit reached for {to}"),
         }
     }
     Ok(sel)

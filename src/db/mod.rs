@@ -131,21 +131,22 @@ impl Db {
             Some(db) => Ok(db.clone()),
             None => {
                 drop(current);
-                self.reopen()
+                self.reopen(None)
             }
         }
     }
 
-    /// Drops the failed handle and opens the file again. Transactions that still hold the
-    /// old one end within milliseconds (none is held across I/O), so this waits for them.
-    fn reopen(&self) -> Result<Arc<redb::Database>> {
+    /// Drops the failed handle and opens the file again (unless another thread already did).
+    /// Transactions that still hold the old handle end within milliseconds (none is held
+    /// across network or big file I/O), so this waits for them.
+    fn reopen(&self, failed: Option<Arc<redb::Database>>) -> Result<Arc<redb::Database>> {
         let mut current = self.shared.current.write().map_err(|_| DbError::Unavailable("lock".into()))?;
-        if let Some(db) = current.as_ref() {
-            // Another thread reopened it while this one waited for the lock.
-            if db.begin_read().is_ok() {
-                return Ok(db.clone());
+        if let (Some(now), Some(failed)) = (current.as_ref(), failed.as_ref()) {
+            if !Arc::ptr_eq(now, failed) {
+                return Ok(now.clone());
             }
         }
+        drop(failed);
         *current = None;
         let deadline = Instant::now() + REOPEN_WAIT;
         loop {
@@ -199,15 +200,17 @@ impl Db {
     }
 
     fn write(&self) -> Result<redb::WriteTransaction> {
-        match self.handle()?.begin_write() {
-            Err(e) if previous_io(&e) => Ok(self.reopen()?.begin_write()?),
+        let db = self.handle()?;
+        match db.begin_write() {
+            Err(e) if previous_io(&e) => Ok(self.reopen(Some(db))?.begin_write()?),
             r => Ok(r?),
         }
     }
 
     fn read(&self) -> Result<redb::ReadTransaction> {
-        match self.handle()?.begin_read() {
-            Err(e) if previous_io(&e) => Ok(self.reopen()?.begin_read()?),
+        let db = self.handle()?;
+        match db.begin_read() {
+            Err(e) if previous_io(&e) => Ok(self.reopen(Some(db))?.begin_read()?),
             r => Ok(r?),
         }
     }

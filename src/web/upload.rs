@@ -22,7 +22,7 @@ const DRAIN_MAX: u64 = 64 << 20;
 const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Reads and drops what is left of the form, within `DRAIN_MAX` and `DRAIN_TIME`. A file
-/// over the size limit or a full disk skips this: its remainder may be endless.
+/// over the size limit skips this: its remainder may be endless.
 async fn drain(mut mp: Multipart) {
     use tokio::io::AsyncReadExt;
     let _ = tokio::time::timeout(DRAIN_TIME, async {
@@ -72,7 +72,7 @@ pub async fn receive(
                 out.push(Received { photo: PhotoOut::new(state, &view), replaced: u.replaced });
             }
             Err(e) => {
-                if !matches!(e, AppError::TooLarge(_) | AppError::DiskFull(_)) {
+                if !matches!(e, AppError::TooLarge(_)) {
                     drain(mp).await;
                 }
                 return Err(e);

@@ -55,7 +55,11 @@ impl Server {
     }
 
     pub async fn start_with(env: &[(&str, &str)]) -> Server {
-        let dir = tempfile::tempdir().expect("temp dir");
+        Self::start_in(tempfile::tempdir().expect("temp dir"), env).await
+    }
+
+    /// Like `start_with`, with the data in `dir` (e.g. a small filesystem mounted there).
+    pub async fn start_in(dir: tempfile::TempDir, env: &[(&str, &str)]) -> Server {
         let (ok, token, err) = cli(dir.path(), &["token", "create", "--name", "tests"], None);
         assert!(ok, "token create failed: {err}");
         let (ok, _, err) = cli(dir.path(), &["admin", "set-password"], Some(&format!("{PASSWORD}\n")));
@@ -146,10 +150,19 @@ impl Server {
 
     /// Resident memory of the server process in MiB.
     pub fn rss_mib(&self) -> u64 {
+        self.proc_status_mib("VmRSS:")
+    }
+
+    /// The most resident memory the server process has had, in MiB.
+    pub fn peak_rss_mib(&self) -> u64 {
+        self.proc_status_mib("VmHWM:")
+    }
+
+    fn proc_status_mib(&self, field: &str) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
         status
             .lines()
-            .find(|l| l.starts_with("VmRSS:"))
+            .find(|l| l.starts_with(field))
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|kb| kb.parse::<u64>().ok())
             .map_or(0, |kb| kb / 1024)
