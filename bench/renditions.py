@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Renditions benchmark: proofroom's pipeline against vipsthumbnail, side by side, one core.
 
-For every JPEG of the corpus (../shared/bench/corpus.sh), both tools make a 2048 px preview
+For every JPEG of the corpus (bench/corpus.sh), both tools make a 2048 px preview
 and a 512 px thumb at q85 with EXIF orientation applied and metadata stripped:
   proofroom:     `proofroom render FILE --out DIR` (one process; also blake3-hashes both)
   vipsthumbnail: two processes, `-s 2048` and `-s 512`, `[Q=85,strip]`
@@ -40,7 +40,7 @@ def main():
     ap.add_argument("--min-mp", type=float, default=10.0, help="skip images smaller than this")
     ap.add_argument("--bin", default=str(ROOT / "target/release/proofroom"))
     args = ap.parse_args()
-    subprocess.run(["bash", str(ROOT / "../shared/bench/corpus.sh"), args.corpus], check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(["bash", str(ROOT / "bench/corpus.sh"), args.corpus], check=True, stdout=subprocess.DEVNULL)
     if not Path(args.bin).exists():
         subprocess.run(["cargo", "build", "--release"], cwd=ROOT, check=True)
     files = []

@@ -14,7 +14,7 @@ bin=${PROOFROOM_BIN:-target/release/proofroom}  # PROOFROOM_BIN=… compares ano
 [ -x "$bin" ] || cargo build --release
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; nginx -c "$work/nginx.conf" -s stop 2>/dev/null || true; rm -rf "$work"' EXIT
-bash ../shared/bench/corpus.sh target/corpus >/dev/null
+bash bench/corpus.sh target/corpus >/dev/null
 src=$(ls -S target/corpus/*.jpg | head -1)
 
 # 1,000 distinct small photos: one 1200 px JPEG with a different tail (ignored by decoders).

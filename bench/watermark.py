@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Watermark benchmark: what drawing the studio's mark adds to making an image's renditions.
 
-For every JPEG of the corpus (../shared/bench/corpus.sh) of at least --min-mp megapixels,
+For every JPEG of the corpus (bench/corpus.sh) of at least --min-mp megapixels,
 side by side in one run, one core (taskset -c 0), REPEAT times each (median kept):
   plain:     `proofroom render FILE --out DIR`                      (thumb + preview)
   marked:    `proofroom render FILE --out DIR --watermark "© …"`   (the same + preview-wm)
@@ -39,7 +39,7 @@ def main():
         if w * h >= a.min_mp * 1e6:
             files.append(f)
     if not files:
-        sys.exit(f"no JPEGs of {a.min_mp} MP or more in {a.corpus}: run ../shared/bench/corpus.sh {a.corpus}")
+        sys.exit(f"no JPEGs of {a.min_mp} MP or more in {a.corpus}: run bash bench/corpus.sh {a.corpus}")
     totals = [0.0, 0.0]
     print(f"{'image':<48} {'plain s':>8} {'marked s':>9} {'added':>7}")
     with tempfile.TemporaryDirectory() as out:

@@ -264,31 +264,66 @@ impl Api {
     }
 }
 
-/// The shared corpus of real large JPEGs (`../shared/bench/corpus.sh`), fetched once.
+/// The corpus of real large JPEGs (`bench/corpus.sh`, Debian's wallpaper packages), fetched
+/// once into `target/corpus`. Where the packages cannot be fetched, four synthetic 12–24 MP
+/// JPEGs (made here, with fine detail) stand in, so the tests still run.
 pub fn corpus() -> Vec<PathBuf> {
     static CORPUS: OnceLock<Vec<PathBuf>> = OnceLock::new();
     CORPUS
         .get_or_init(|| {
             let root = Path::new(env!("CARGO_MANIFEST_DIR"));
             let dest = root.join("target/corpus");
-            let script = root.join("../shared/bench/corpus.sh");
-            let status = Command::new("bash")
-                .arg(&script)
+            let fetched = Command::new("bash")
+                .arg(root.join("bench/corpus.sh"))
                 .arg(&dest)
                 .stdout(Stdio::null())
                 .status()
-                .expect("run corpus.sh");
-            assert!(status.success(), "corpus.sh failed");
-            let mut files: Vec<PathBuf> = std::fs::read_dir(&dest)
-                .unwrap()
-                .filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
-                .collect();
+                .is_ok_and(|s| s.success());
+            let jpegs = |dir: &Path| -> Vec<PathBuf> {
+                std::fs::read_dir(dir)
+                    .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect::<Vec<_>>())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|p: &PathBuf| p.extension().is_some_and(|e| e == "jpg"))
+                    .collect()
+            };
+            let mut files = jpegs(&dest);
+            if !fetched || files.is_empty() {
+                eprintln!("bench/corpus.sh could not fetch the wallpapers: using synthetic JPEGs");
+                let synthetic = root.join("target/corpus-synthetic");
+                std::fs::create_dir_all(&synthetic).unwrap();
+                for (i, (w, h)) in [(6000, 4000), (5472, 3648), (4240, 2832), (6000, 4000)].iter().enumerate()
+                {
+                    let p = synthetic.join(format!("synthetic_{i}_{w}x{h}.jpg"));
+                    if !p.exists() {
+                        std::fs::write(&p, synthetic_jpeg(*w, *h, i as u32)).unwrap();
+                    }
+                }
+                files = jpegs(&synthetic);
+            }
             // Largest first: the camera-like ones.
             files.sort_by_key(|p| std::cmp::Reverse(std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)));
             files
         })
         .clone()
+}
+
+/// A `w`×`h` JPEG with photo-like detail (smooth gradients plus fine texture), seeded.
+fn synthetic_jpeg(w: u16, h: u16, seed: u32) -> Vec<u8> {
+    let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
+    for y in 0..h as u32 {
+        for x in 0..w as u32 {
+            let n = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503) ^ seed.wrapping_mul(97)) >> 27;
+            rgb.extend_from_slice(&[
+                ((x * 255 / w as u32) as u8).wrapping_add(n as u8),
+                ((y * 255 / h as u32) as u8).wrapping_add(n as u8),
+                (((x + y + seed * 50) % 256) as u8) ^ (n as u8),
+            ]);
+        }
+    }
+    let mut out = Vec::new();
+    jpeg_encoder::Encoder::new(&mut out, 88).encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
+    out
 }
 
 pub fn corpus_file(i: usize) -> (String, Vec<u8>) {
