@@ -1,6 +1,7 @@
 //! Decoding with limits. JPEGs in RGB or grey take jpeg-decoder's DCT scaling (1/2, 1/4,
 //! 1/8), which saves most of the decode time and three quarters of the memory for a
-//! preview; everything else goes through `image` with its allocation limits. Either way the
+//! preview; PNGs much larger than the preview are shrunk as their rows are read
+//! (`png_stream.rs`); everything else goes through `image` with its allocation limits. Either way the
 //! memory a decode will need is weighed from the header and taken from the decode budget
 //! before a pixel is allocated.
 
@@ -12,7 +13,7 @@ use super::{Limits, MediaError, budget::Grant, scaled_fit};
 
 /// Working memory of making the renditions from decoded pixels: the preview, its copy for
 /// the thumb, and an oriented copy (a 2048 px preview is 12 MB each).
-fn rendition_work(target_edge: u32) -> u64 {
+pub(super) fn rendition_work(target_edge: u32) -> u64 {
     3 * 3 * target_edge as u64 * target_edge as u64
 }
 
@@ -50,14 +51,20 @@ pub fn decode(path: &Path, target_edge: u32, limits: &Limits) -> Result<Decoded,
             }
             decode_with_image(reader, ImageFormat::Jpeg, target_edge, limits)
         }
-        Some(f @ (ImageFormat::Png | ImageFormat::WebP | ImageFormat::Tiff)) => {
+        Some(ImageFormat::Png) => {
+            if let Some(d) = super::png_stream::decode_shrunk(path, target_edge, limits)? {
+                return Ok(d);
+            }
+            decode_with_image(reader, ImageFormat::Png, target_edge, limits)
+        }
+        Some(f @ (ImageFormat::WebP | ImageFormat::Tiff)) => {
             decode_with_image(reader, f, target_edge, limits)
         }
         _ => Err(MediaError::Invalid("not a JPEG, PNG, WebP or TIFF image".into())),
     }
 }
 
-fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
+pub(super) fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
     let px = w as u64 * h as u64;
     if w == 0 || h == 0 {
         return Err(MediaError::Invalid("the image has no pixels".into()));
@@ -72,7 +79,7 @@ fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
     Ok(())
 }
 
-fn corrupt(e: impl std::fmt::Display) -> MediaError {
+pub(super) fn corrupt(e: impl std::fmt::Display) -> MediaError {
     MediaError::Invalid(format!("the image data is corrupt or truncated ({e})"))
 }
 
@@ -174,7 +181,7 @@ fn over_white(mut rgba: Vec<u8>) -> Vec<u8> {
     rgba
 }
 
-fn swaps(o: Orientation) -> bool {
+pub(super) fn swaps(o: Orientation) -> bool {
     matches!(
         o,
         Orientation::Rotate90

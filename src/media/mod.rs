@@ -6,6 +6,7 @@
 mod budget;
 mod decode;
 mod encode;
+mod png_stream;
 mod resize;
 pub mod watermark;
 
