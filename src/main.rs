@@ -1,24 +1,15 @@
 //! proofroom: client proofing, ordering, delivery and archive hosting for a solo
-//! photographer, in one binary. This file is the command line; `web::serve` is the server.
-
-mod app;
-mod blobs;
-mod config;
-mod db;
-mod domain;
-mod jobs;
-mod mail;
-mod media;
-mod state;
-mod web;
+//! photographer, in one binary. This file is the command line; `web::serve` is the server;
+//! everything else is the library (`lib.rs`).
 
 use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
-
-use crate::{
+use proofroom::{
+    app,
     config::{Config, Settings},
     state::AppState,
+    web,
 };
 
 #[derive(Parser)]

@@ -4,7 +4,7 @@
 
 mod activity;
 mod auth;
-mod codec;
+pub mod codec;
 mod galleries;
 mod jobs;
 mod mail;
