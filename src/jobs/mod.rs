@@ -175,6 +175,40 @@ async fn run(ctx: &Arc<Ctx>, lane: &lane::Lane, claimed: ClaimedJob) {
     }
 }
 
+/// A message for the photographer that a job wrote (a digest, a notice).
+fn to_photographer(ctx: &Ctx, c: crate::mail::templates::Content) -> crate::domain::Mail {
+    crate::domain::Mail {
+        id: crate::domain::MailId::new(),
+        to: ctx.notify.clone(),
+        subject: c.subject,
+        text: c.text,
+        html: c.html,
+        logo: None,
+        created_ms: now_ms(),
+        status: crate::domain::MailStatus::Queued { attempts: 0, last_error: None },
+    }
+}
+
+/// Ends a job that gathers news into one message: queues the message it `built` (if there
+/// was news), then completes the job; a failure on the way retries the whole job.
+fn finish_with_mail(
+    ctx: &Ctx,
+    claimed: &ClaimedJob,
+    built: Result<Option<crate::domain::Mail>, crate::db::DbError>,
+) -> Outcome {
+    let queued = built.and_then(|mail| match mail {
+        Some(m) => ctx.db.queue_mail(&m),
+        None => Ok(()),
+    });
+    match queued.and_then(|()| ctx.db.complete_job(claimed)) {
+        Ok(()) => {
+            ctx.wake.notify_waiters();
+            Outcome::Done
+        }
+        Err(e) => Outcome::Retry(e.to_string()),
+    }
+}
+
 /// `Done` when the bookkeeping after a job succeeded, else `Retry` with why.
 fn done(r: Result<(), crate::db::DbError>) -> Outcome {
     match r {

@@ -6,7 +6,7 @@
 use super::{Ctx, Outcome};
 use crate::{
     db::ClaimedJob,
-    domain::{GalleryId, Mail, MailId, MailStatus, now_ms},
+    domain::{GalleryId, Mail, now_ms},
     mail::templates,
 };
 
@@ -16,17 +16,7 @@ pub fn last_notice_key(gallery: GalleryId) -> String {
 }
 
 pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, gallery: GalleryId) -> Outcome {
-    let queued = build(ctx, gallery).and_then(|mail| match mail {
-        Some(m) => ctx.db.queue_mail(&m),
-        None => Ok(()),
-    });
-    match queued.and_then(|()| ctx.db.complete_job(claimed)) {
-        Ok(()) => {
-            ctx.wake.notify_waiters();
-            Outcome::Done
-        }
-        Err(e) => Outcome::Retry(e.to_string()),
-    }
+    super::finish_with_mail(ctx, claimed, build(ctx, gallery))
 }
 
 fn build(ctx: &Ctx, gallery: GalleryId) -> Result<Option<Mail>, crate::db::DbError> {
@@ -59,14 +49,5 @@ fn build(ctx: &Ctx, gallery: GalleryId) -> Result<Option<Mail>, crate::db::DbErr
     }
     let admin_url = format!("{}/admin/galleries/{gallery}/selections", ctx.base_url);
     let c = templates::selections_submitted(&ctx.studio, &g.title, &entries, &admin_url);
-    Ok(Some(Mail {
-        id: MailId::new(),
-        to: ctx.notify.clone(),
-        subject: c.subject,
-        text: c.text,
-        html: c.html,
-        logo: None,
-        created_ms: now_ms(),
-        status: MailStatus::Queued { attempts: 0, last_error: None },
-    }))
+    Ok(Some(super::to_photographer(ctx, c)))
 }
