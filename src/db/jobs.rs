@@ -83,13 +83,16 @@ impl Db {
         Ok(())
     }
 
-    /// Puts a job back to run again at `run_at` (retry with backoff).
-    pub fn reschedule_job(&self, claimed: &ClaimedJob, run_at: u64) -> Result<()> {
+    /// Puts a job back to run again at `run_at` (retry with backoff). Without `counted`,
+    /// the attempt its claim counted is given back (it waited for disk space).
+    pub fn reschedule_job(&self, claimed: &ClaimedJob, run_at: u64, counted: bool) -> Result<()> {
         let txn = self.write()?;
         {
             let mut t = txn.open_table(JOBS)?;
             t.remove(claimed.key)?;
-            let job = Job { leased: false, ..claimed.job.clone() };
+            let attempts =
+                if counted { claimed.job.attempts } else { claimed.job.attempts.saturating_sub(1) };
+            let job = Job { leased: false, attempts, ..claimed.job.clone() };
             t.insert((run_at, job.id), codec::encode(&job)?.as_slice())?;
         }
         txn.commit()?;
@@ -167,5 +170,23 @@ mod tests {
         assert_eq!(again.job.attempts, 2);
         db.complete_job(&again).unwrap();
         assert_eq!(db.job_count().unwrap(), 0);
+    }
+
+    #[test]
+    fn waiting_for_disk_space_costs_no_attempt() {
+        let (_dir, db) = super::super::open_temp();
+        db.enqueue(JobKind::Renditions { blob: Hash([8; 32]) }, 10).unwrap();
+        let c = db.claim_job(10, 1000).unwrap().unwrap();
+        db.reschedule_job(&c, 20, false).unwrap();
+        assert_eq!(
+            db.claim_job(20, 1000).unwrap().unwrap().job.attempts,
+            1,
+            "given back, then counted again"
+        );
+        let (_dir, db) = super::super::open_temp();
+        db.enqueue(JobKind::Renditions { blob: Hash([9; 32]) }, 10).unwrap();
+        let c = db.claim_job(10, 1000).unwrap().unwrap();
+        db.reschedule_job(&c, 20, true).unwrap();
+        assert_eq!(db.claim_job(20, 1000).unwrap().unwrap().job.attempts, 2);
     }
 }

@@ -37,6 +37,21 @@ pub enum Outcome {
     Done,
     /// A passing failure: try again later.
     Retry(String),
+    /// The disk is full (or the database cannot write): try again once there may be space,
+    /// without counting an attempt, so a full disk never turns photos into failures.
+    Stalled(String),
+}
+
+/// How long a job stalled by a full disk waits before it looks again.
+const STALL_WAIT_MS: u64 = 60_000;
+
+/// `Retry`, or `Stalled` when the error is a full disk.
+fn retry_io(e: &std::io::Error) -> Outcome {
+    if crate::blobs::is_disk_full(e) {
+        Outcome::Stalled(e.to_string())
+    } else {
+        Outcome::Retry(e.to_string())
+    }
 }
 
 /// The handle the rest of the program holds: wake the workers after enqueuing.
@@ -167,7 +182,11 @@ async fn run(ctx: &Arc<Ctx>, lane: &lane::Lane, claimed: ClaimedJob) {
         Outcome::Retry(why) => {
             let backoff = 1000 * 4u64.pow(claimed.job.attempts.min(8));
             tracing::warn!(job = claimed.job.id, "retrying in {backoff} ms: {why}");
-            db.reschedule_job(&claimed, now_ms() + backoff)
+            db.reschedule_job(&claimed, now_ms() + backoff, true)
+        }
+        Outcome::Stalled(why) => {
+            tracing::warn!(job = claimed.job.id, "waiting for disk space: {why}");
+            db.reschedule_job(&claimed, now_ms() + STALL_WAIT_MS, false)
         }
     };
     if let Err(e) = res {
@@ -213,6 +232,7 @@ fn finish_with_mail(
 fn done(r: Result<(), crate::db::DbError>) -> Outcome {
     match r {
         Ok(()) => Outcome::Done,
+        Err(e) if e.is_disk_full() || e.is_storage_failure() => Outcome::Stalled(e.to_string()),
         Err(e) => Outcome::Retry(e.to_string()),
     }
 }

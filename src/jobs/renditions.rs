@@ -12,7 +12,7 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
     match ctx.db.media(blob) {
         Ok(Some(_)) => return done(ctx.db.complete_job(claimed)),
         Ok(None) => {}
-        Err(e) => return Outcome::Retry(e.to_string()),
+        Err(e) => return done(Err(e)),
     }
     let path = ctx.blobs.path(&blob);
     let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &ctx.limits) {
@@ -23,7 +23,7 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
             };
             let (thumb, preview) = match (store(&r.thumb), store(&r.preview)) {
                 (Ok(t), Ok(p)) => (t, p),
-                (Err(e), _) | (_, Err(e)) => return Outcome::Retry(e.to_string()),
+                (Err(e), _) | (_, Err(e)) => return super::retry_io(&e),
             };
             MediaInfo::Ready {
                 width: r.width,

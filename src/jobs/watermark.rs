@@ -52,7 +52,7 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, source: Hash, mark: Hash) -> 
     };
     let stored = match ctx.blobs.put_bytes(&encoded.bytes) {
         Ok(s) => s,
-        Err(e) => return Outcome::Retry(e.to_string()),
+        Err(e) => return super::retry_io(&e),
     };
     let rendition = Rendition { blob: stored.hash, width: encoded.width, height: encoded.height };
     done(ctx.db.complete_job_with_watermark(claimed, &Watermarked { source, mark, rendition }))
