@@ -17,6 +17,6 @@ for t in "${targets[@]}"; do
   start=$(date +%s)
   cargo fuzz run "$t" "corpus/$t" -- -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 >"$log" 2>&1 || {
     tail -40 "$log"; echo "fuzz target $t FAILED (crash input in fuzz/artifacts/$t)"; exit 1; }
-  echo "$t: $(grep -E '^#[0-9]+ +DONE' "$log" | tail -1) ($(( $(date +%s) - start )) s with the build)"
+  echo "$t: $(grep -E '^#[0-9]+[[:space:]]+DONE' "$log" | tail -1 | tr -s '\t ' ' ') ($(( $(date +%s) - start )) s with the build)"
   rm -f "$log"
 done
