@@ -366,6 +366,15 @@ pub async fn sets(state: &AppState, shared: &Gallery) -> Result<Vec<Gallery>> {
     Ok(out)
 }
 
+/// Refuses links that do not ask who the visitor is (checked before a visitor is made for
+/// the request, so a refused identify writes nothing).
+pub fn asks_identity(share: &ShareLink) -> Result<()> {
+    match share.ask_identity {
+        true => Ok(()),
+        false => Err(AppError::NotFound("This gallery link does not ask who you are.".into())),
+    }
+}
+
 /// The visitor tells who they are, on links that ask. Other links take no name or address:
 /// an address typed there would be one nobody asked for, and mail could be aimed at it.
 pub async fn identify(
@@ -375,9 +384,7 @@ pub async fn identify(
     name: &str,
     email: &str,
 ) -> Result<Visitor> {
-    if !share.ask_identity {
-        return Err(AppError::NotFound("This gallery link does not ask who you are.".into()));
-    }
+    asks_identity(share)?;
     let name = clean_text("your name", name, 100)?;
     let email = email.trim();
     if !email.is_empty() && (email.len() > 254 || !crate::mail::valid_address(email) || email.contains('<')) {

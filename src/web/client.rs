@@ -188,6 +188,7 @@ pub async fn identify(
 ) -> poem::Result<Response> {
     let v = require_visit(state, jar, &token).await?;
     check_csrf(state, jar, req, Some(&f.csrf))?;
+    app::sharing::asks_identity(&v.share)?;
     let visitor = actor(state, &v).await?;
     app::sharing::identify(state, &v.share, &visitor, &f.name, &f.email).await?;
     Ok(Redirect::see_other(format!("{}/photos", base(&token))).into_response())

@@ -250,6 +250,8 @@ async fn strangers_address_gets_one_mail_and_the_photographer_one_notice() {
         .await
         .unwrap();
     assert_eq!(r.status(), 404);
+    let (_, sel) = api.get(&format!("/galleries/{g}/selections")).await;
+    assert_eq!(sel.as_array().map(Vec::len), Some(0), "a refused identify makes no visitor: {sel}");
     for i in 0..50 {
         let c = browser_client();
         let cover = get_text(&c, server.url(&link)).await;
