@@ -33,6 +33,8 @@ pub struct AppState {
     /// The studio's settings (logo, watermark), read once and replaced whenever they are
     /// saved, because every client page needs them.
     pub studio: Arc<std::sync::RwLock<Option<crate::domain::Studio>>>,
+    /// The last storage health check, reused for a second (`/healthz`).
+    pub health: Arc<crate::app::maintenance::HealthCache>,
     /// Hot renditions in memory. They never change (named by hash), so nothing goes stale.
     pub rendition_cache: Arc<crate::app::media_urls::RenditionCache>,
 }
@@ -61,6 +63,7 @@ impl AppState {
             mail_limiter: Arc::new(Limiter::new("messages", Duration::from_secs(3600))),
             hashing: Arc::new(HashingGate::new(std::thread::available_parallelism().map_or(2, |n| n.get()))),
             studio: Arc::default(),
+            health: Arc::default(),
             rendition_cache: Arc::new(rendition_cache),
         })
     }

@@ -31,12 +31,27 @@ pub async fn storage(state: &AppState) -> Result<Storage> {
     blocking(move || Ok(Storage { free: blobs.free_space()?, reserve: blobs.reserve() })).await
 }
 
+/// The last answer of `healthy`, kept for `HEALTH_TTL` so that a stranger calling
+/// `/healthz` in a loop costs no write and no fsync per request.
+#[derive(Default)]
+pub struct HealthCache(std::sync::Mutex<Option<(std::time::Instant, bool)>>);
+
+const HEALTH_TTL: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// Whether the server can store what it is given right now: the database takes a write
 /// transaction (reopening itself after a disk error) and a small file can be written and
 /// synced next to the blobs. What `/healthz` reports, so a supervisor can act.
 pub async fn healthy(state: &AppState) -> bool {
+    let cached = state.health.0.lock().ok().and_then(|c| *c);
+    if let Some((_, ok)) = cached.filter(|(at, _)| at.elapsed() < HEALTH_TTL) {
+        return ok;
+    }
     let (db, blobs) = (state.db.clone(), state.blobs.clone());
-    blocking(move || Ok(db.writable() && blobs.writable())).await.unwrap_or(false)
+    let ok = blocking(move || Ok(db.writable() && blobs.writable())).await.unwrap_or(false);
+    if let Ok(mut c) = state.health.0.lock() {
+        *c = Some((std::time::Instant::now(), ok));
+    }
+    ok
 }
 
 /// What `check` found.

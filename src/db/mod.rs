@@ -48,7 +48,9 @@ impl DbError {
     /// Whether the disk ran out of space under this error.
     pub fn is_disk_full(&self) -> bool {
         match self {
-            DbError::Storage(redb::Error::Io(e)) => crate::blobs::is_disk_full(e),
+            DbError::Storage(redb::Error::Io(e)) => {
+                matches!(e.kind(), std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded)
+            }
             _ => false,
         }
     }

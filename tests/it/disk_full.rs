@@ -107,7 +107,11 @@ async fn a_full_disk_loses_no_acknowledged_upload_and_recovers_without_a_restart
     }
     let (after_writes, status) = db_refused.expect("the database refused a write on a full disk");
     println!("the database refused write {after_writes} on the full disk with {status}");
-    assert_eq!(fetch(&server, "/healthz").await.0, 503, "healthz tells the supervisor");
+    // /healthz reuses its answer for a second, so a supervisor sees it on its next poll.
+    wait_for("healthz to tell the supervisor (503)", Duration::from_secs(5), || async {
+        fetch(&server, "/healthz").await.0 == 503
+    })
+    .await;
 
     // Space comes back: the same process writes again.
     std::fs::remove_file(&filler).unwrap();
