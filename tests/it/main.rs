@@ -11,6 +11,7 @@ mod client;
 mod crash;
 mod disk_full;
 pub mod email_access;
+mod layers;
 mod mail;
 mod pressure;
 mod renditions;
