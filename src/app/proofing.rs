@@ -267,8 +267,6 @@ pub async fn overview(state: &AppState, gallery: GalleryId) -> Result<Vec<Visito
     .await
 }
 
-pub use crate::domain::lightroom_filter;
-
 /// CSV of selections: a header, then (visitor, link, list, filename) per selected photo.
 pub fn csv(rows: &[[String; 4]]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());

@@ -70,6 +70,11 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
     // sign-in link opens it. Drawing one anyway keeps every share in the token index alike.
     let token = new_short_token();
     let email = invite.as_ref().filter(|_| new.email_only).map(|e| e.to_lowercase());
+    // Through the hashing gate like every other argon2 hash.
+    let password_hash = match password {
+        Some(p) => Some(state.hashing.run(move || hash_password(&p)).await?),
+        None => None,
+    };
     let db = state.db.clone();
     let (share, token) = blocking(move || {
         let now = now_ms();
@@ -79,7 +84,7 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
             label,
             token_hash: token_hash(&token),
             permissions: new.permissions,
-            password_hash: password.as_deref().map(hash_password).transpose()?,
+            password_hash,
             expires_ms: new.expires_in_s.map(|s| now + s * 1000),
             revoked: false,
             created_ms: now,
@@ -184,9 +189,8 @@ pub fn well_formed_session(session: &str) -> bool {
 /// one it has, or, on a link that opens freely, a new one bound to this session.
 pub async fn visitor_for_action(state: &AppState, share: &ShareLink, session: &str) -> Result<Visitor> {
     let reload = || AppError::Unauthorized("Open the gallery link again (or sign in) first.".into());
-    if let Some(v) = visitor(state, share, Some(session)).await? {
-        return Ok(v);
-    }
+    // Callers ask only when the session had no visitor; the transaction below returns one
+    // made meanwhile (a second first click) rather than making another.
     if !opens_freely(share) || !well_formed_session(session) {
         return Err(reload());
     }

@@ -176,7 +176,7 @@ pub async fn selections(
                 let lists = std::iter::once(("Favourites".to_string(), v.filenames.clone()))
                     .chain(v.lists.iter().cloned())
                     .map(|(name, files)| {
-                        let lr = app::proofing::lightroom_filter(&files);
+                        let lr = crate::domain::lightroom_filter(&files);
                         (name, files, lr)
                     })
                     .collect();

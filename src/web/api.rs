@@ -365,14 +365,14 @@ impl Api {
                 email: v.visitor.email,
                 link: v.link,
                 submitted_ms: v.selection.submitted_ms,
-                lightroom: app::proofing::lightroom_filter(&v.filenames),
+                lightroom: crate::domain::lightroom_filter(&v.filenames),
                 filenames: v.filenames,
                 lists: v
                     .lists
                     .into_iter()
                     .map(|(name, filenames)| ListOut {
                         name,
-                        lightroom: app::proofing::lightroom_filter(&filenames),
+                        lightroom: crate::domain::lightroom_filter(&filenames),
                         filenames,
                     })
                     .collect(),
