@@ -41,8 +41,9 @@
     toastTimer = setTimeout(() => { toast.hidden = true; }, 4000);
   }
 
+  // The set travels in the query, where the server's door reads it for every request.
   async function post(path, body) {
-    const r = await fetch(base + path, {
+    const r = await fetch(`${base}${path}?set=${encodeURIComponent(set)}`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
       body: JSON.stringify(body),
@@ -72,7 +73,7 @@
     const btn = document.querySelector(`.tile[data-id="${id}"] .heart`);
     const on = btn.getAttribute("aria-pressed") !== "true";
     try {
-      const r = await post("/favourite", { photo: id, on, set });
+      const r = await post("/favourite", { photo: id, on });
       heartsFor(id).forEach((b) => b.setAttribute("aria-pressed", String(on)));
       updateCount(r.count);
     } catch (e) {
@@ -97,7 +98,7 @@
     const id = shown[index].dataset.id;
     const on = b.getAttribute("aria-pressed") !== "true";
     try {
-      const r = await post("/favourite", { photo: id, on, set, list: b.dataset.list });
+      const r = await post("/favourite", { photo: id, on, list: b.dataset.list });
       lists = Object.assign(Object.fromEntries(Object.keys(lists).map((k) => [k, []])), r.lists || {});
       showLists(id);
       say(on ? `Added to “${b.dataset.list}”.` : `Taken out of “${b.dataset.list}”.`);
@@ -234,7 +235,7 @@
       const textEl = document.getElementById("comment-text");
       const retouch = document.getElementById("comment-retouch");
       try {
-        const c = await post("/comments", { photo: shown[index].dataset.id, set, text: textEl.value, retouch: retouch.checked });
+        const c = await post("/comments", { photo: shown[index].dataset.id, text: textEl.value, retouch: retouch.checked });
         addComment({ by: "You", text: c.text, retouch: c.retouch });
         textEl.value = ""; retouch.checked = false;
         say("Thank you, your note was sent.");

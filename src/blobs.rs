@@ -67,7 +67,7 @@ pub struct Blobs {
 impl Blobs {
     /// Uses `data_dir/blobs` and `data_dir/tmp` (same filesystem, so rename is atomic).
     /// Leftover temp files from a crash are removed: nothing was acknowledged for them.
-    pub fn open(data_dir: &Path, reserve: u64) -> io::Result<Self> {
+    pub fn at(data_dir: &Path, reserve: u64) -> io::Result<Self> {
         let root = data_dir.join("blobs");
         let tmp = data_dir.join("tmp");
         fs::create_dir_all(&root)?;
@@ -107,9 +107,41 @@ impl Blobs {
         ok.is_ok()
     }
 
-    pub fn path(&self, hash: &Hash) -> PathBuf {
+    /// Where a blob's file lives. Private: callers read bytes through `open`, `read`,
+    /// `len` and `range`, so that another store (an object store) can stand behind them.
+    fn path(&self, hash: &Hash) -> PathBuf {
         let h = hash.to_hex();
         self.root.join(&h[0..2]).join(&h[2..4]).join(h)
+    }
+
+    /// A blob's bytes as a file to read (and seek) on a blocking thread (decoders).
+    pub fn open(&self, hash: &Hash) -> io::Result<fs::File> {
+        fs::File::open(self.path(hash))
+    }
+
+    /// A blob's bytes, whole (renditions, logos: small files).
+    pub fn read(&self, hash: &Hash) -> io::Result<Vec<u8>> {
+        fs::read(self.path(hash))
+    }
+
+    /// A blob's size in bytes.
+    pub async fn len(&self, hash: &Hash) -> io::Result<u64> {
+        Ok(tokio::fs::metadata(self.path(hash)).await?.len())
+    }
+
+    /// `len` bytes of a blob from `start`, to stream (downloads, Range requests, zips).
+    pub async fn range(
+        &self,
+        hash: &Hash,
+        start: u64,
+        len: u64,
+    ) -> io::Result<impl AsyncRead + Send + Unpin + use<>> {
+        use tokio::io::AsyncSeekExt;
+        let mut f = tokio::fs::File::open(self.path(hash)).await?;
+        if start > 0 {
+            f.seek(io::SeekFrom::Start(start)).await?;
+        }
+        Ok(tokio::io::BufReader::with_capacity(1 << 16, f).take(len))
     }
 
     fn temp_path(&self) -> PathBuf {
@@ -274,7 +306,7 @@ mod tests {
     #[tokio::test]
     async fn streams_dedups_and_refuses_oversized() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path(), 0).unwrap();
+        let blobs = Blobs::at(dir.path(), 0).unwrap();
         let data = vec![42u8; 3 * CHUNK + 17];
         let a = blobs.put_stream(&data[..], u64::MAX).await.unwrap();
         assert_eq!(a.hash, Hash::from(blake3::hash(&data)));
@@ -293,7 +325,7 @@ mod tests {
     #[tokio::test]
     async fn a_damaged_blob_is_replaced_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path(), 0).unwrap();
+        let blobs = Blobs::at(dir.path(), 0).unwrap();
         let data = vec![7u8; CHUNK + 5];
         let a = blobs.put_stream(&data[..], u64::MAX).await.unwrap();
         // Truncated (as a full disk left it), then the same bytes come again.
@@ -311,7 +343,7 @@ mod tests {
     #[tokio::test]
     async fn uploads_stop_at_the_reserve() {
         let dir = tempfile::tempdir().unwrap();
-        let blobs = Blobs::open(dir.path(), u64::MAX).unwrap();
+        let blobs = Blobs::at(dir.path(), u64::MAX).unwrap();
         let err = blobs.put_stream(&b"abc"[..], u64::MAX).await.unwrap_err();
         assert!(matches!(err, BlobError::Full { .. }), "{err}");
         assert_eq!(fs::read_dir(dir.path().join("tmp")).unwrap().count(), 0, "no temp file left");

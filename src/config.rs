@@ -1,6 +1,7 @@
 //! Settings: embedded defaults, then `proofroom.toml` (or `--config FILE`), then environment
 //! variables, then flags; each later source wins. `config.example.toml` documents every key.
 
+use crate::mail::{Smtp, Tls};
 use std::{net::SocketAddr, path::PathBuf};
 
 use serde::Deserialize;
@@ -135,27 +136,11 @@ pub struct Config {
 /// How mail leaves: through SMTP, or (with no host) into the outbox folder.
 #[derive(Debug, Clone)]
 pub struct MailConfig {
-    pub smtp: Option<SmtpConfig>,
+    pub smtp: Option<Smtp>,
     pub from: String,
     pub notify: String,
     /// Delay before a comment digest is sent, so several notes make one message.
     pub digest_delay_ms: u64,
-}
-
-#[derive(Debug, Clone)]
-pub struct SmtpConfig {
-    pub host: String,
-    pub port: u16,
-    pub tls: SmtpTls,
-    pub user: Option<String>,
-    pub password: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SmtpTls {
-    None,
-    StartTls,
-    Tls,
 }
 
 impl Config {
@@ -172,9 +157,9 @@ impl Config {
         let s = cli.or(file.unwrap_or_default());
         let studio_name = s.studio_name.clone().unwrap_or_else(|| "proofroom".into());
         let tls = match s.smtp_tls.as_deref().unwrap_or("starttls") {
-            "starttls" => SmtpTls::StartTls,
-            "tls" => SmtpTls::Tls,
-            "none" => SmtpTls::None,
+            "starttls" => Tls::StartTls,
+            "tls" => Tls::Tls,
+            "none" => Tls::None,
             other => anyhow::bail!("smtp_tls must be starttls, tls or none, not {other:?}"),
         };
         let from = s
@@ -182,12 +167,12 @@ impl Config {
             .clone()
             .unwrap_or_else(|| format!("{} <proofroom@localhost>", studio_name.replace(['<', '>', '"'], "")));
         let notify = s.notify_email.clone().unwrap_or_else(|| from.clone());
-        let smtp = s.smtp_host.clone().map(|host| SmtpConfig {
+        let smtp = s.smtp_host.clone().map(|host| Smtp {
             host,
             port: s.smtp_port.unwrap_or(match tls {
-                SmtpTls::StartTls => 587,
-                SmtpTls::Tls => 465,
-                SmtpTls::None => 25,
+                Tls::StartTls => 587,
+                Tls::Tls => 465,
+                Tls::None => 25,
             }),
             tls,
             user: s.smtp_user.clone(),

@@ -10,5 +10,4 @@ pub mod domain;
 pub mod jobs;
 pub mod mail;
 pub mod media;
-pub mod state;
 pub mod web;

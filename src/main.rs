@@ -6,9 +6,8 @@ use std::{io::Read, path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 use proofroom::{
-    app,
+    app::{self, App},
     config::{Config, Settings},
-    state::AppState,
     web,
 };
 
@@ -132,7 +131,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
         _ => {}
     }
     let workers = config.workers;
-    let state = AppState::open(config)?;
+    let state = App::open(config)?;
     match command {
         Command::Serve => web::serve(state).await?,
         Command::Admin { command: AdminCommand::SetPassword } => {
@@ -155,7 +154,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
                 eprintln!("skipped {s}");
             }
             println!("Imported {n} photo(s) into \"{gallery}\"; making renditions…");
-            state.jobs.drain(workers).await?;
+            state.finish_work(workers).await?;
             println!("Done.");
         }
         Command::Check => {

@@ -5,12 +5,8 @@ use std::net::IpAddr;
 
 use argon2::{Argon2, PasswordHash, PasswordHasher, PasswordVerifier, password_hash::SaltString};
 
-use super::{AppError, Result, blocking, limits::Key};
-use crate::{
-    db::{ApiToken, Session},
-    domain::now_ms,
-    state::AppState,
-};
+use super::{App, AppError, Result, limits::Key};
+use crate::domain::{ApiToken, Session, now_ms};
 
 const SESSION_TTL_MS: u64 = 30 * 24 * 3600 * 1000;
 const PASSWORD_KEY: &str = "admin_password";
@@ -36,6 +32,11 @@ pub(super) fn new_token() -> String {
     hex::encode(random_bytes())
 }
 
+/// A fresh random value for a browser cookie (the pre-login CSRF binding).
+pub fn new_browser_token() -> String {
+    new_token()
+}
+
 /// A fresh 128-bit token for URLs (32 hex characters).
 pub(super) fn new_short_token() -> String {
     hex::encode(&random_bytes()[..16])
@@ -53,13 +54,13 @@ pub(super) fn token_hash(token: &str) -> [u8; 32] {
 
 /// The CSRF token that goes with a session (or a pre-login cookie): a MAC of it, so it needs
 /// no storage and cannot be guessed without the server's key.
-pub fn csrf_token(state: &AppState, bound_to: &str) -> String {
+pub fn csrf_token(state: &App, bound_to: &str) -> String {
     let mut input = b"csrf\0".to_vec();
     input.extend_from_slice(bound_to.as_bytes());
     blake3::keyed_hash(&state.key, &input).to_hex()[..32].to_string()
 }
 
-pub fn csrf_ok(state: &AppState, bound_to: &str, given: &str) -> bool {
+pub fn csrf_ok(state: &App, bound_to: &str, given: &str) -> bool {
     // Compare MACs of both sides so the comparison time says nothing about the token.
     let expected = csrf_token(state, bound_to);
     blake3::hash(expected.as_bytes()) == blake3::hash(given.as_bytes())
@@ -81,42 +82,41 @@ pub(super) fn hash_password(password: &str) -> Result<String> {
 }
 
 /// Sets the admin password and signs every session out.
-pub async fn set_password(state: &AppState, password: &str) -> Result<()> {
+pub async fn set_password(state: &App, password: &str) -> Result<()> {
     let password = password.to_string();
     let hash = state.hashing.run(move || hash_password(&password)).await?;
-    let db = state.db.clone();
-    blocking(move || {
-        db.meta_set(PASSWORD_KEY, hash.as_bytes())?;
-        db.meta_remove(SETUP_KEY)?;
-        db.prune_sessions(now_ms(), true)?;
-        Ok(())
-    })
-    .await
+    state
+        .with_db(move |db| {
+            db.meta_set(PASSWORD_KEY, hash.as_bytes())?;
+            db.meta_remove(SETUP_KEY)?;
+            db.prune_sessions(now_ms(), true)?;
+            Ok(())
+        })
+        .await
 }
 
 /// While no password is set, makes a new one-time setup link (replacing any older one).
-pub async fn setup_link(state: &AppState) -> Result<Option<String>> {
-    let db = state.db.clone();
+pub async fn setup_link(state: &App) -> Result<Option<String>> {
     let base = state.config.base_url.clone();
-    blocking(move || {
-        if db.meta_get(PASSWORD_KEY)?.is_some() {
-            return Ok(None);
-        }
-        let token = new_token();
-        db.meta_set(SETUP_KEY, &token_hash(&token))?;
-        Ok(Some(format!("{base}/admin/setup/{token}")))
-    })
-    .await
+    state
+        .with_db(move |db| {
+            if db.meta_get(PASSWORD_KEY)?.is_some() {
+                return Ok(None);
+            }
+            let token = new_token();
+            db.meta_set(SETUP_KEY, &token_hash(&token))?;
+            Ok(Some(format!("{base}/admin/setup/{token}")))
+        })
+        .await
 }
 
-pub async fn setup_token_valid(state: &AppState, token: &str) -> Result<bool> {
-    let db = state.db.clone();
+pub async fn setup_token_valid(state: &App, token: &str) -> Result<bool> {
     let h = token_hash(token);
-    blocking(move || Ok(db.meta_get(SETUP_KEY)?.is_some_and(|v| v == h))).await
+    state.with_db(move |db| Ok(db.meta_get(SETUP_KEY)?.is_some_and(|v| v == h))).await
 }
 
 /// Uses the setup link: sets the first password and opens a session.
-pub async fn complete_setup(state: &AppState, token: &str, password: &str) -> Result<String> {
+pub async fn complete_setup(state: &App, token: &str, password: &str) -> Result<String> {
     if !setup_token_valid(state, token).await? {
         return Err(AppError::Forbidden("this setup link was already used or replaced; restart proofroom for a new one, or run `proofroom admin set-password`".into()));
     }
@@ -127,7 +127,7 @@ pub async fn complete_setup(state: &AppState, token: &str, password: &str) -> Re
 /// Checks the password and opens a session. Attempts are limited per client address and,
 /// for devices that never signed in, for the account as a whole; each is recorded before
 /// the hash is checked, and forgiven when the password is right.
-pub async fn login(state: &AppState, ip: IpAddr, known_device: bool, password: &str) -> Result<String> {
+pub async fn login(state: &App, ip: IpAddr, known_device: bool, password: &str) -> Result<String> {
     let mut keys = vec![Key::addr(ip, MAX_FAILURES)];
     if !known_device {
         keys.push(Key::new("account", MAX_ACCOUNT_FAILURES));
@@ -155,64 +155,61 @@ pub async fn login(state: &AppState, ip: IpAddr, known_device: bool, password: &
 
 /// A token for the "this device has signed in before" cookie: random, with a MAC so it
 /// cannot be made up. Such a device is not held back by the account-wide login limit.
-pub fn device_token(state: &AppState) -> String {
+pub fn device_token(state: &App) -> String {
     let id = hex::encode(&random_bytes()[..16]);
     format!("{id}.{}", device_mac(state, &id))
 }
 
-pub fn known_device(state: &AppState, token: Option<&str>) -> bool {
+pub fn known_device(state: &App, token: Option<&str>) -> bool {
     token.and_then(|t| t.split_once('.')).is_some_and(|(id, mac)| {
         blake3::hash(device_mac(state, id).as_bytes()) == blake3::hash(mac.as_bytes())
     })
 }
 
-fn device_mac(state: &AppState, id: &str) -> String {
+fn device_mac(state: &App, id: &str) -> String {
     blake3::keyed_hash(&state.key, format!("device\0{id}").as_bytes()).to_hex()[..32].to_string()
 }
 
-async fn new_session(state: &AppState) -> Result<String> {
+async fn new_session(state: &App) -> Result<String> {
     let token = new_token();
-    let db = state.db.clone();
     let h = token_hash(&token);
-    blocking(move || {
-        let now = now_ms();
-        db.prune_sessions(now, false)?;
-        db.put_session(&h, &Session { created_ms: now, expires_ms: now + SESSION_TTL_MS })?;
-        Ok(())
-    })
-    .await?;
+    state
+        .with_db(move |db| {
+            let now = now_ms();
+            db.prune_sessions(now, false)?;
+            db.put_session(&h, &Session { created_ms: now, expires_ms: now + SESSION_TTL_MS })?;
+            Ok(())
+        })
+        .await?;
     Ok(token)
 }
 
-pub async fn session_valid(state: &AppState, token: &str) -> Result<bool> {
-    let db = state.db.clone();
+pub async fn session_valid(state: &App, token: &str) -> Result<bool> {
     let h = token_hash(token);
-    blocking(move || Ok(db.session(&h)?.is_some_and(|s| s.expires_ms > now_ms()))).await
+    state.with_db(move |db| Ok(db.session(&h)?.is_some_and(|s| s.expires_ms > now_ms()))).await
 }
 
-pub async fn logout(state: &AppState, token: &str) -> Result<()> {
-    let db = state.db.clone();
+pub async fn logout(state: &App, token: &str) -> Result<()> {
     let h = token_hash(token);
-    blocking(move || Ok(db.remove_session(&h)?)).await
+    state.with_db(move |db| Ok(db.remove_session(&h)?)).await
 }
 
 /// Makes an API token; only its hash is kept, so this is the one time it is seen.
-pub async fn create_api_token(state: &AppState, name: &str) -> Result<String> {
+pub async fn create_api_token(state: &App, name: &str) -> Result<String> {
     let name = super::clean_text("token name", name, 100)?;
     let token = format!("pr_{}", new_token());
-    let db = state.db.clone();
     let h = token_hash(&token);
-    blocking(move || Ok(db.put_api_token(&h, &ApiToken { name, created_ms: now_ms() })?)).await?;
+    state.with_db(move |db| Ok(db.put_api_token(&h, &ApiToken { name, created_ms: now_ms() })?)).await?;
     Ok(token)
 }
 
-pub async fn check_api_token(state: &AppState, token: &str) -> Result<ApiToken> {
-    let db = state.db.clone();
+pub async fn check_api_token(state: &App, token: &str) -> Result<ApiToken> {
     let h = token_hash(token);
-    blocking(move || {
-        db.api_token(&h)?.ok_or_else(|| AppError::Unauthorized("the API token is not valid".into()))
-    })
-    .await
+    state
+        .with_db(move |db| {
+            db.api_token(&h)?.ok_or_else(|| AppError::Unauthorized("the API token is not valid".into()))
+        })
+        .await
 }
 
 /// An API token as the photographer sees it: never the secret, only its name and a handle.
@@ -223,25 +220,25 @@ pub struct TokenInfo {
     pub created_ms: u64,
 }
 
-pub async fn list_api_tokens(state: &AppState) -> Result<Vec<TokenInfo>> {
-    let db = state.db.clone();
-    blocking(move || {
-        Ok(db
-            .api_tokens()?
-            .into_iter()
-            .map(|(h, t)| TokenInfo { id: hex::encode(h), name: t.name, created_ms: t.created_ms })
-            .collect())
-    })
-    .await
+pub async fn list_api_tokens(state: &App) -> Result<Vec<TokenInfo>> {
+    state
+        .with_db(move |db| {
+            Ok(db
+                .api_tokens()?
+                .into_iter()
+                .map(|(h, t)| TokenInfo { id: hex::encode(h), name: t.name, created_ms: t.created_ms })
+                .collect())
+        })
+        .await
 }
 
-pub async fn revoke_api_token(state: &AppState, id: &str) -> Result<()> {
+pub async fn revoke_api_token(state: &App, id: &str) -> Result<()> {
     let mut h = [0u8; 32];
     hex::decode_to_slice(id, &mut h).map_err(|_| AppError::NotFound("no such token".into()))?;
-    let db = state.db.clone();
-    blocking(move || match db.remove_api_token(&h)? {
-        true => Ok(()),
-        false => Err(AppError::NotFound("no such token".into())),
-    })
-    .await
+    state
+        .with_db(move |db| match db.remove_api_token(&h)? {
+            true => Ok(()),
+            false => Err(AppError::NotFound("no such token".into())),
+        })
+        .await
 }

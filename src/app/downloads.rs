@@ -2,16 +2,16 @@
 //! state), under unique, safe names, and a zip written as it streams (stored, not
 //! compressed: JPEGs do not shrink), so memory stays flat and the first bytes leave at once.
 
-use std::{collections::HashSet, path::PathBuf};
+use std::collections::HashSet;
 
 use async_zip::{Compression, ZipEntryBuilder, tokio::write::ZipFileWriter};
 use tokio::io::AsyncWrite;
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
-use super::{AppError, Result, photos::PhotoView};
+use super::{App, AppError, Result, photos::PhotoView};
 use crate::{
-    domain::{Permissions, PhotoId},
-    state::AppState,
+    blobs::Blobs,
+    domain::{self, Access, Hash, PhotoId},
 };
 
 /// Which size goes into a download.
@@ -33,27 +33,41 @@ impl Size {
 }
 
 /// One file of a zip.
-pub struct ZipItem {
-    pub name: String,
-    pub path: PathBuf,
+struct ZipItem {
+    name: String,
+    blob: Hash,
 }
 
-/// The files of `photos` this visitor may download (all of them for the photographer,
-/// `perms: None`), limited to `only` when given, with unique names.
+/// A planned zip: the files and their names, ready to be written as it streams.
+pub struct Zip {
+    items: Vec<ZipItem>,
+    blobs: Blobs,
+    /// The archive's title (the gallery's).
+    pub title: String,
+}
+
+/// The files of `photos` a visitor with `access` may download (all of them for the
+/// photographer, `access: None`), limited to `only` when given, with unique names.
 pub fn plan(
-    state: &AppState,
+    state: &App,
+    title: &str,
     photos: &[PhotoView],
-    perms: Option<Permissions>,
+    access: Option<Access>,
     only: Option<&[PhotoId]>,
     size: Size,
-) -> Result<Vec<ZipItem>> {
+) -> Result<Zip> {
     let mut used = HashSet::new();
     let mut items = Vec::new();
     for p in photos {
         if only.is_some_and(|ids| !ids.contains(&p.photo.id)) {
             continue;
         }
-        if perms.is_some_and(|perms| !perms.may_download(p.photo.state)) {
+        let wanted = match (size, access) {
+            (Size::Original, _) => domain::Size::Original,
+            (Size::Web, Some(a)) => a.preview(),
+            (Size::Web, None) => domain::Size::Preview,
+        };
+        if access.is_some_and(|a| !a.may_download(p.photo.state, wanted)) {
             continue;
         }
         let blob = match size {
@@ -73,12 +87,19 @@ pub fn plan(
         };
         // Names stored by older builds may still carry bidi controls: not in a zip.
         let name = super::strip_invisible(&name);
-        items.push(ZipItem { name: unique(&mut used, &name), path: state.blobs.path(&blob) });
+        items.push(ZipItem { name: unique(&mut used, &name), blob });
     }
     if items.is_empty() {
         return Err(AppError::Forbidden("Nothing here is available to download yet.".into()));
     }
-    Ok(items)
+    Ok(Zip { items, blobs: state.blobs.clone(), title: title.to_string() })
+}
+
+/// Every photo of a gallery, for the photographer.
+pub async fn everything(state: &App, gallery: crate::domain::GalleryId, size: Size) -> Result<Zip> {
+    let g = super::galleries::get(state, gallery).await?;
+    let photos = super::photos::list(state, gallery).await?;
+    plan(state, &g.title, &photos, None, None, size)
 }
 
 /// `name`, or `name (2)`, `name (3)`… before the extension, whichever is still free
@@ -96,20 +117,26 @@ fn unique(used: &mut HashSet<String>, name: &str) -> String {
     candidate
 }
 
-/// Writes the zip of `items` into `out` as it reads each file.
-pub async fn write_zip<W: AsyncWrite + Unpin>(items: Vec<ZipItem>, out: W) -> Result<()> {
-    let zip_err = |e: async_zip::error::ZipError| AppError::Internal(format!("zip: {e}"));
-    let mut zip = ZipFileWriter::with_tokio(out);
-    for item in items {
-        let file = tokio::fs::File::open(&item.path).await?;
-        let entry = ZipEntryBuilder::new(item.name.into(), Compression::Stored).unix_permissions(0o644);
-        let mut w = zip.write_entry_stream(entry).await.map_err(zip_err)?;
-        futures_util::io::copy(&mut tokio::io::BufReader::with_capacity(1 << 16, file).compat(), &mut w)
-            .await?;
-        w.close().await.map_err(zip_err)?;
+impl Zip {
+    /// How many files it holds.
+    pub fn files(&self) -> usize {
+        self.items.len()
     }
-    zip.close().await.map_err(zip_err)?;
-    Ok(())
+
+    /// Writes the zip into `out`, reading each file as it goes.
+    pub async fn write<W: AsyncWrite + Unpin>(self, out: W) -> Result<()> {
+        let zip_err = |e: async_zip::error::ZipError| AppError::Internal(format!("zip: {e}"));
+        let mut zip = ZipFileWriter::with_tokio(out);
+        for item in self.items {
+            let file = self.blobs.range(&item.blob, 0, u64::MAX).await?;
+            let entry = ZipEntryBuilder::new(item.name.into(), Compression::Stored).unix_permissions(0o644);
+            let mut w = zip.write_entry_stream(entry).await.map_err(zip_err)?;
+            futures_util::io::copy(&mut file.compat(), &mut w).await?;
+            w.close().await.map_err(zip_err)?;
+        }
+        zip.close().await.map_err(zip_err)?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

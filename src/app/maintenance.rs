@@ -3,12 +3,11 @@
 
 use std::{collections::HashSet, path::Path};
 
-use super::{AppError, Result, blocking};
+use super::{App, AppError, Result, blocking};
 use crate::{
     config::Config,
     domain::{Hash, JobKind, MediaInfo, Spec},
     media::{self, MediaError},
-    state::AppState,
 };
 
 /// The data disk as the photographer should see it.
@@ -26,7 +25,23 @@ impl Storage {
     }
 }
 
-pub async fn storage(state: &AppState) -> Result<Storage> {
+/// The photographer's dashboard: every gallery, what clients did lately, the disk.
+pub struct Dashboard {
+    pub galleries: Vec<super::galleries::GallerySummary>,
+    pub recent: Vec<super::activity::Line>,
+    pub storage: Storage,
+}
+
+pub async fn dashboard(state: &App) -> Result<Dashboard> {
+    let events = super::activity::recent(state, None, 8).await?;
+    Ok(Dashboard {
+        galleries: super::galleries::tree(state).await?,
+        recent: super::activity::describe(state, events).await?,
+        storage: storage(state).await?,
+    })
+}
+
+pub async fn storage(state: &App) -> Result<Storage> {
     let blobs = state.blobs.clone();
     blocking(move || Ok(Storage { free: blobs.free_space()?, reserve: blobs.reserve() })).await
 }
@@ -41,13 +56,13 @@ const HEALTH_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 /// Whether the server can store what it is given right now: the database takes a write
 /// transaction (reopening itself after a disk error) and a small file can be written and
 /// synced next to the blobs. What `/healthz` reports, so a supervisor can act.
-pub async fn healthy(state: &AppState) -> bool {
+pub async fn healthy(state: &App) -> bool {
     let cached = state.health.0.lock().ok().and_then(|c| *c);
     if let Some((_, ok)) = cached.filter(|(at, _)| at.elapsed() < HEALTH_TTL) {
         return ok;
     }
-    let (db, blobs) = (state.db.clone(), state.blobs.clone());
-    let ok = blocking(move || Ok(db.writable() && blobs.writable())).await.unwrap_or(false);
+    let blobs = state.blobs.clone();
+    let ok = state.with_db(move |db| Ok(db.writable() && blobs.writable())).await.unwrap_or(false);
     if let Ok(mut c) = state.health.0.lock() {
         *c = Some((std::time::Instant::now(), ok));
     }
@@ -62,46 +77,53 @@ pub struct CheckReport {
     pub problems: Vec<String>,
 }
 
-pub async fn check(state: &AppState) -> Result<CheckReport> {
-    let (db, blobs) = (state.db.clone(), state.blobs.clone());
-    blocking(move || {
-        let mut r = CheckReport::default();
-        let on_disk: HashSet<Hash> = blobs.list()?.into_iter().collect();
-        r.blobs = on_disk.len();
-        for h in &on_disk {
-            if !blobs.verify(h)? {
-                r.problems.push(format!("blob {h}: its bytes no longer match its hash (disk corruption?)"));
-            }
-        }
-        let photos = db.all_photos()?;
-        r.photos = photos.len();
-        for p in &photos {
-            if db.gallery(p.gallery)?.is_none() {
-                r.problems
-                    .push(format!("photo {} ({}): its gallery {} is missing", p.id, p.filename, p.gallery));
-            }
-            if p.versions.is_empty() {
-                r.problems.push(format!("photo {} ({}): has no version", p.id, p.filename));
-            }
-            for v in &p.versions {
-                if !on_disk.contains(&v.blob) {
-                    r.problems.push(format!("photo {} ({}): blob {} is missing", p.id, p.filename, v.blob));
+pub async fn check(state: &App) -> Result<CheckReport> {
+    let blobs = state.blobs.clone();
+    state
+        .with_db(move |db| {
+            let mut r = CheckReport::default();
+            let on_disk: HashSet<Hash> = blobs.list()?.into_iter().collect();
+            r.blobs = on_disk.len();
+            for h in &on_disk {
+                if !blobs.verify(h)? {
+                    r.problems
+                        .push(format!("blob {h}: its bytes no longer match its hash (disk corruption?)"));
                 }
             }
-        }
-        for (src, info) in db.all_media()? {
-            if let MediaInfo::Ready { thumb, preview, .. } = info {
-                for (spec, rend) in [("thumb", thumb), ("preview", preview)] {
-                    if !on_disk.contains(&rend.blob) {
+            let photos = db.all_photos()?;
+            r.photos = photos.len();
+            for p in &photos {
+                if db.gallery(p.gallery)?.is_none() {
+                    r.problems.push(format!(
+                        "photo {} ({}): its gallery {} is missing",
+                        p.id, p.filename, p.gallery
+                    ));
+                }
+                if p.versions.is_empty() {
+                    r.problems.push(format!("photo {} ({}): has no version", p.id, p.filename));
+                }
+                for v in &p.versions {
+                    if !on_disk.contains(&v.blob) {
                         r.problems
-                            .push(format!("{spec} of blob {src}: rendition blob {} is missing", rend.blob));
+                            .push(format!("photo {} ({}): blob {} is missing", p.id, p.filename, v.blob));
                     }
                 }
             }
-        }
-        Ok(r)
-    })
-    .await
+            for (src, info) in db.all_media()? {
+                if let MediaInfo::Ready { thumb, preview, .. } = info {
+                    for (spec, rend) in [("thumb", thumb), ("preview", preview)] {
+                        if !on_disk.contains(&rend.blob) {
+                            r.problems.push(format!(
+                                "{spec} of blob {src}: rendition blob {} is missing",
+                                rend.blob
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(r)
+        })
+        .await
 }
 
 /// What `gc` removed.
@@ -111,50 +133,53 @@ pub struct GcReport {
     pub bytes: u64,
 }
 
-pub async fn gc(state: &AppState) -> Result<GcReport> {
-    let (db, blobs) = (state.db.clone(), state.blobs.clone());
-    blocking(move || {
-        let sources: HashSet<Hash> = db.version_blobs()?.into_iter().collect();
-        // A queued job names its blob too: keep it until the job has run.
-        let mut keep = sources.clone();
-        let mut stale_media = Vec::new();
-        for (src, info) in db.all_media()? {
-            if !sources.contains(&src) {
-                stale_media.push(src);
-                continue;
+pub async fn gc(state: &App) -> Result<GcReport> {
+    let blobs = state.blobs.clone();
+    state
+        .with_db(move |db| {
+            let sources: HashSet<Hash> = db.version_blobs()?.into_iter().collect();
+            // A queued job names its blob too: keep it until the job has run.
+            let mut keep = sources.clone();
+            let mut stale_media = Vec::new();
+            for (src, info) in db.all_media()? {
+                if !sources.contains(&src) {
+                    stale_media.push(src);
+                    continue;
+                }
+                if let MediaInfo::Ready { thumb, preview, .. } = info {
+                    keep.insert(thumb.blob);
+                    keep.insert(preview.blob);
+                }
             }
-            if let MediaInfo::Ready { thumb, preview, .. } = info {
-                keep.insert(thumb.blob);
-                keep.insert(preview.blob);
+            keep.extend(db.queued_jobs()?.into_iter().filter_map(|k| match k {
+                JobKind::Renditions { blob } => Some(blob),
+                JobKind::SendMail { .. }
+                | JobKind::CommentDigest { .. }
+                | JobKind::SelectionNotice { .. }
+                | JobKind::Watermark { .. } => None,
+            }));
+            db.remove_media(&stale_media)?;
+            // The studio's images, and watermarked previews of the current mark.
+            let studio = db.studio()?;
+            keep.extend(studio.logo);
+            keep.extend(studio.watermark.image);
+            let mark = studio.watermark.fingerprint();
+            let (current, stale): (Vec<_>, Vec<_>) = db
+                .all_watermarked()?
+                .into_iter()
+                .partition(|w| w.mark == mark && sources.contains(&w.source));
+            keep.extend(current.iter().map(|w| w.rendition.blob));
+            db.remove_watermarked(&stale)?;
+            let mut report = GcReport::default();
+            for h in blobs.list()? {
+                if !keep.contains(&h) {
+                    report.bytes += blobs.remove(&h)?;
+                    report.removed += 1;
+                }
             }
-        }
-        keep.extend(db.queued_jobs()?.into_iter().filter_map(|k| match k {
-            JobKind::Renditions { blob } => Some(blob),
-            JobKind::SendMail { .. }
-            | JobKind::CommentDigest { .. }
-            | JobKind::SelectionNotice { .. }
-            | JobKind::Watermark { .. } => None,
-        }));
-        db.remove_media(&stale_media)?;
-        // The studio's images, and watermarked previews of the current mark.
-        let studio = db.studio()?;
-        keep.extend(studio.logo);
-        keep.extend(studio.watermark.image);
-        let mark = studio.watermark.fingerprint();
-        let (current, stale): (Vec<_>, Vec<_>) =
-            db.all_watermarked()?.into_iter().partition(|w| w.mark == mark && sources.contains(&w.source));
-        keep.extend(current.iter().map(|w| w.rendition.blob));
-        db.remove_watermarked(&stale)?;
-        let mut report = GcReport::default();
-        for h in blobs.list()? {
-            if !keep.contains(&h) {
-                report.bytes += blobs.remove(&h)?;
-                report.removed += 1;
-            }
-        }
-        Ok(report)
-    })
-    .await
+            Ok(report)
+        })
+        .await
 }
 
 /// Renders one file's `thumb` and `preview` into `out` with the server's pipeline and
@@ -162,12 +187,16 @@ pub async fn gc(state: &AppState) -> Result<GcReport> {
 /// watermarked preview as the watermark job makes it. Returns a one-line summary.
 pub fn render_file(config: &Config, file: &Path, out: &Path, watermark: Option<&str>) -> Result<String> {
     let limits = media::Limits::new(config.max_pixels, config.decode_budget);
-    let r = media::render(file, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &limits).map_err(
-        |e| match e {
-            MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
-            MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
-        },
-    )?;
+    let r = media::render(
+        &std::fs::File::open(file)?,
+        Spec::Preview.long_edge(),
+        Spec::Thumb.long_edge(),
+        &limits,
+    )
+    .map_err(|e| match e {
+        MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
+        MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
+    })?;
     std::fs::create_dir_all(out)?;
     let mut parts = vec![format!("{} {}x{}", r.content_type, r.width, r.height)];
     for (name, e) in [("thumb", &r.thumb), ("preview", &r.preview)] {

@@ -3,10 +3,8 @@
 //! and caches can keep it, while a revoked page stops handing out new URLs at once and old
 //! ones die within two days.
 
-use std::path::PathBuf;
-
-use super::{AppError, Result, blocking};
-use crate::{domain::Hash, media, state::AppState};
+use super::{App, AppError, Result, blocking};
+use crate::{domain::Hash, media};
 
 const WINDOW_S: u64 = 24 * 3600;
 
@@ -38,7 +36,7 @@ fn now_s() -> u64 {
     crate::domain::now_ms() / 1000
 }
 
-fn mac(state: &AppState, kind: MediaKind, blob: &Hash, exp: u64) -> String {
+fn mac(state: &App, kind: MediaKind, blob: &Hash, exp: u64) -> String {
     let msg = format!("media\0{}\0{}\0{exp}", kind.code(), blob.to_hex());
     blake3::keyed_hash(&state.key, msg.as_bytes()).to_hex()[..32].to_string()
 }
@@ -49,14 +47,16 @@ pub fn window() -> u64 {
 }
 
 /// A path like `/media/r/<hash>/<expiry>/<sig>`, valid for one to two days.
-pub fn url(state: &AppState, kind: MediaKind, blob: &Hash) -> String {
+pub fn url(state: &App, kind: MediaKind, blob: &Hash) -> String {
     let exp = (now_s() / WINDOW_S + 2) * WINDOW_S;
     format!("/media/{}/{}/{exp}/{}", kind.code(), blob.to_hex(), mac(state, kind, blob, exp))
 }
 
 /// A served media file.
 pub struct MediaFile {
-    pub path: PathBuf,
+    pub blob: Hash,
+    /// Its size in bytes.
+    pub len: u64,
     pub content_type: &'static str,
     /// Seconds until the URL expires: how long caches may keep the answer.
     pub max_age: u64,
@@ -83,20 +83,20 @@ pub fn rendition_cache(bytes: u64) -> RenditionCache {
 
 /// A rendition's bytes, from memory when hot, else read whole on a blocking thread (they
 /// are small, and one read beats streaming in many hops between threads).
-pub async fn read_rendition(state: &AppState, blob: Hash) -> Result<bytes::Bytes> {
+pub async fn read_rendition(state: &App, blob: Hash) -> Result<bytes::Bytes> {
     if let Some(b) = state.rendition_cache.get(&blob) {
         return Ok(b);
     }
-    let path = state.blobs.path(&blob);
-    let data = blocking(move || std::fs::read(&path).map_err(|_| AppError::NotFound("no such media".into())))
-        .await?;
+    let blobs = state.blobs.clone();
+    let data =
+        blocking(move || blobs.read(&blob).map_err(|_| AppError::NotFound("no such media".into()))).await?;
     let data = bytes::Bytes::from(data);
     state.rendition_cache.insert(blob, data.clone());
     Ok(data)
 }
 
 /// Checks a URL's signature and expiry and finds the file.
-pub async fn open(state: &AppState, kind: MediaKind, blob: Hash, exp: u64, sig: &str) -> Result<MediaFile> {
+pub async fn open(state: &App, kind: MediaKind, blob: Hash, exp: u64, sig: &str) -> Result<MediaFile> {
     let expected = mac(state, kind, &blob, exp);
     if blake3::hash(expected.as_bytes()) != blake3::hash(sig.as_bytes()) {
         return Err(AppError::Forbidden("this media link is not valid".into()));
@@ -105,21 +105,26 @@ pub async fn open(state: &AppState, kind: MediaKind, blob: Hash, exp: u64, sig: 
     if exp < now {
         return Err(AppError::Forbidden("this media link has expired; reload the page".into()));
     }
-    let path = state.blobs.path(&blob);
+    let gone = |_| AppError::NotFound("no such media".into());
+    let len = state.blobs.len(&blob).await.map_err(gone)?;
     let content_type = match kind {
         MediaKind::Rendition => "image/jpeg",
         MediaKind::Original => {
-            let p = path.clone();
-            blocking(move || {
-                use std::io::Read;
-                let mut head = [0u8; 64];
-                let mut f =
-                    std::fs::File::open(&p).map_err(|_| AppError::NotFound("file not found".into()))?;
-                let n = f.read(&mut head)?;
-                Ok(media::sniff(&head[..n]).unwrap_or("application/octet-stream"))
-            })
-            .await?
+            use tokio::io::AsyncReadExt;
+            let mut head = Vec::with_capacity(64);
+            state.blobs.range(&blob, 0, 64).await.map_err(gone)?.read_to_end(&mut head).await?;
+            media::sniff(&head).unwrap_or("application/octet-stream")
         }
     };
-    Ok(MediaFile { path, content_type, max_age: exp - now })
+    Ok(MediaFile { blob, len, content_type, max_age: exp - now })
+}
+
+/// `len` bytes of an opened media file from `start`, to stream.
+pub async fn stream(
+    state: &App,
+    file: &MediaFile,
+    start: u64,
+    len: u64,
+) -> Result<impl tokio::io::AsyncRead + Send + Unpin + use<>> {
+    state.blobs.range(&file.blob, start, len).await.map_err(|_| AppError::NotFound("no such media".into()))
 }

@@ -3,6 +3,8 @@
 
 pub mod activity;
 pub mod auth;
+pub mod client;
+mod digests;
 pub mod downloads;
 pub mod galleries;
 pub mod limits;
@@ -12,7 +14,11 @@ pub mod notify;
 pub mod photos;
 pub mod proofing;
 pub mod sharing;
+mod state;
 pub mod studio;
+pub mod visit;
+
+pub use state::App;
 
 use crate::{blobs::BlobError, db::DbError};
 

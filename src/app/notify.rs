@@ -1,16 +1,15 @@
 //! The messages proofroom sends on the photographer's behalf, queued as durable mail jobs.
 
-use super::{AppError, Result, blocking};
+use super::{App, AppError, Result};
 use crate::{
     domain::{Gallery, GalleryId, JobKind, Mail, MailId, MailStatus, now_ms},
     mail::{self, templates},
-    state::AppState,
 };
 
 /// Records a message and queues its sending, in one transaction. `logo` is the image the
 /// HTML shows as `cid:logo`, if any.
 pub async fn queue(
-    state: &AppState,
+    state: &App,
     to: &str,
     content: templates::Content,
     logo: Option<crate::domain::Hash>,
@@ -29,16 +28,15 @@ pub async fn queue(
         created_ms: now_ms(),
         status: MailStatus::Queued { attempts: 0, last_error: None },
     };
-    let db = state.db.clone();
     let rec = m.clone();
-    blocking(move || Ok(db.queue_mail(&rec)?)).await?;
+    state.with_db(move |db| Ok(db.queue_mail(&rec)?)).await?;
     state.jobs.wake();
     Ok(m)
 }
 
 /// Queues a message to a client, in the studio's branding (with its logo when it has one).
 async fn to_client(
-    state: &AppState,
+    state: &App,
     to: &str,
     content: impl FnOnce(&templates::Brand) -> templates::Content,
 ) -> Result<Mail> {
@@ -49,7 +47,7 @@ async fn to_client(
 
 /// Sends a client the link to their gallery.
 pub async fn invite(
-    state: &AppState,
+    state: &App,
     email: &str,
     gallery: &Gallery,
     url: &str,
@@ -59,7 +57,7 @@ pub async fn invite(
 }
 
 /// Sends one-time sign-in links: (gallery title, URL) for each gallery the address opens.
-pub async fn sign_in(state: &AppState, email: &str, links: &[(String, String)]) -> Result<Mail> {
+pub async fn sign_in(state: &App, email: &str, links: &[(String, String)]) -> Result<Mail> {
     let minutes = crate::domain::MAGIC_LINK_TTL_MS / 60_000;
     to_client(state, email, |b| templates::sign_in(b, links, minutes)).await
 }
@@ -68,17 +66,21 @@ pub async fn sign_in(state: &AppState, email: &str, links: &[(String, String)]) 
 /// gallery, sends one message for every selection since the last one. The first goes out
 /// within seconds; later ones at most every `NOTICE_GAP_MS`, so a crowd submitting (or a
 /// script) makes one mail, not hundreds.
-pub async fn selection_submitted(state: &AppState, gallery: GalleryId) -> Result<()> {
-    let db = state.db.clone();
-    blocking(move || {
-        let last = db
-            .meta_get(&crate::jobs::selection_notice_key(gallery))?
-            .and_then(|v| v.try_into().ok())
-            .map_or(0, u64::from_le_bytes);
-        let at = (now_ms() + NOTICE_DELAY_MS).max(last + NOTICE_GAP_MS);
-        Ok(db.enqueue_once(JobKind::SelectionNotice { gallery }, at)?)
-    })
-    .await?;
+pub async fn selection_submitted(state: &App, gallery: GalleryId) -> Result<()> {
+    state
+        .with_db(move |db| {
+            let last = db
+                .meta_get(&super::digests::last_notice_key(gallery))?
+                .and_then(|v| v.try_into().ok())
+                .map_or(0, u64::from_le_bytes);
+            let at = (now_ms() + NOTICE_DELAY_MS).max(last + NOTICE_GAP_MS);
+            Ok(db.enqueue(
+                JobKind::SelectionNotice { gallery },
+                at,
+                Some(&format!("selection-notice:{gallery}")),
+            )?)
+        })
+        .await?;
     state.jobs.wake();
     Ok(())
 }
@@ -89,7 +91,7 @@ const NOTICE_GAP_MS: u64 = 10 * 60_000;
 
 /// Confirms to the client what they submitted.
 pub async fn selection_confirmation(
-    state: &AppState,
+    state: &App,
     gallery: &Gallery,
     to: &str,
     filenames: &[String],
@@ -98,16 +100,15 @@ pub async fn selection_confirmation(
 }
 
 /// A client left a note: a digest follows after a delay, gathering the notes that come.
-pub async fn comment_added(state: &AppState, gallery: GalleryId) -> Result<()> {
-    let db = state.db.clone();
+pub async fn comment_added(state: &App, gallery: GalleryId) -> Result<()> {
     let at = now_ms() + state.config.mail.digest_delay_ms;
-    blocking(move || Ok(db.enqueue_once(JobKind::CommentDigest { gallery }, at)?)).await?;
+    let key = format!("comment-digest:{gallery}");
+    state.with_db(move |db| Ok(db.enqueue(JobKind::CommentDigest { gallery }, at, Some(&key))?)).await?;
     state.jobs.wake();
     Ok(())
 }
 
 /// The newest messages for the Outbox page.
-pub async fn outbox(state: &AppState) -> Result<Vec<Mail>> {
-    let db = state.db.clone();
-    blocking(move || Ok(db.mails(500)?)).await
+pub async fn outbox(state: &App) -> Result<Vec<Mail>> {
+    state.with_db(move |db| Ok(db.mails(500)?)).await
 }

@@ -5,13 +5,12 @@ use std::path::Path;
 
 use tokio::io::{AsyncRead, AsyncReadExt};
 
-use super::{AppError, Result, blocking};
+use super::{App, AppError, Result};
 use crate::{
     domain::{
         GalleryId, Hash, MediaInfo, Photo, PhotoId, PhotoState, PhotoStatus, Rendition, Version, now_ms,
     },
     media,
-    state::AppState,
 };
 
 /// The extensions accepted on upload; the content is checked too.
@@ -81,7 +80,7 @@ pub fn clean_filename(raw: &str) -> Result<String> {
 /// fsynced before the photo is recorded; the record and its processing job are committed
 /// together, so once this returns the upload survives any crash.
 pub async fn upload(
-    state: &AppState,
+    state: &App,
     gallery: GalleryId,
     raw_filename: &str,
     mut reader: impl AsyncRead + Unpin + Send,
@@ -113,64 +112,86 @@ pub async fn upload(
     let stream = std::io::Cursor::new(head).chain(reader);
     let stored = state.blobs.put_stream(stream, state.config.max_upload_bytes).await?;
     let version = Version { blob: stored.hash, size: stored.size, uploaded_ms: now_ms() };
-    let db = state.db.clone();
     let name = filename.clone();
-    let outcome = blocking(move || {
-        db.add_upload(gallery, &name, version, mark_final)?
-            .ok_or_else(|| AppError::NotFound("gallery not found".into()))
-    })
-    .await?;
+    let outcome = state
+        .with_db(move |db| {
+            db.add_upload(gallery, &name, version, mark_final)?
+                .ok_or_else(|| AppError::NotFound("gallery not found".into()))
+        })
+        .await?;
     state.jobs.wake();
     Ok(Uploaded { photo: outcome.photo, replaced: outcome.replaced })
 }
 
 /// A gallery's photos in order, with their processing status.
-pub async fn list(state: &AppState, gallery: GalleryId) -> Result<Vec<PhotoView>> {
-    let db = state.db.clone();
-    blocking(move || {
-        let photos = db.photos(gallery)?;
-        let blobs: Vec<Hash> = photos.iter().map(|p| p.current().map_or(Hash([0; 32]), |v| v.blob)).collect();
-        let infos = db.media_many(&blobs)?;
-        Ok(photos.into_iter().zip(infos).map(|(p, i)| PhotoView::new(p, i)).collect())
-    })
-    .await
+pub async fn list(state: &App, gallery: GalleryId) -> Result<Vec<PhotoView>> {
+    state
+        .with_db(move |db| {
+            let photos = db.photos(gallery)?;
+            let blobs: Vec<Hash> =
+                photos.iter().map(|p| p.current().map_or(Hash([0; 32]), |v| v.blob)).collect();
+            let infos = db.media_many(&blobs)?;
+            Ok(photos.into_iter().zip(infos).map(|(p, i)| PhotoView::new(p, i)).collect())
+        })
+        .await
 }
 
-pub async fn get(state: &AppState, id: PhotoId) -> Result<PhotoView> {
-    let db = state.db.clone();
-    blocking(move || {
-        let p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-        let info = match p.current() {
-            Some(v) => db.media(v.blob)?,
-            None => None,
-        };
-        Ok(PhotoView::new(p, info))
-    })
-    .await
+pub async fn get(state: &App, id: PhotoId) -> Result<PhotoView> {
+    state
+        .with_db(move |db| {
+            let p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+            let info = match p.current() {
+                Some(v) => db.media(v.blob)?,
+                None => None,
+            };
+            Ok(PhotoView::new(p, info))
+        })
+        .await
 }
 
-pub async fn set_state(state: &AppState, id: PhotoId, new_state: PhotoState) -> Result<Photo> {
-    let db = state.db.clone();
-    blocking(move || {
-        let mut p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-        p.state = new_state;
-        db.put_photo(&p)?;
-        Ok(p)
-    })
-    .await
+/// A photo's page for the photographer: the photo, its gallery, its neighbours in order.
+pub struct PhotoPage {
+    pub photo: PhotoView,
+    pub gallery: crate::domain::Gallery,
+    pub prev: Option<PhotoId>,
+    pub next: Option<PhotoId>,
 }
 
-pub async fn reorder(state: &AppState, gallery: GalleryId, order: Vec<PhotoId>) -> Result<()> {
+pub async fn page(state: &App, id: PhotoId) -> Result<PhotoPage> {
+    let photo = get(state, id).await?;
+    let gallery = super::galleries::get(state, photo.photo.gallery).await?;
+    let siblings = list(state, gallery.id).await?;
+    let pos = siblings.iter().position(|p| p.photo.id == id);
+    let at = |i: Option<usize>| i.and_then(|i| siblings.get(i)).map(|p| p.photo.id);
+    Ok(PhotoPage {
+        prev: at(pos.and_then(|p| p.checked_sub(1))),
+        next: at(pos.map(|p| p + 1)),
+        photo,
+        gallery,
+    })
+}
+
+pub async fn set_state(state: &App, id: PhotoId, new_state: PhotoState) -> Result<Photo> {
+    state
+        .with_db(move |db| {
+            let mut p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+            p.state = new_state;
+            db.put_photo(&p)?;
+            Ok(p)
+        })
+        .await
+}
+
+pub async fn reorder(state: &App, gallery: GalleryId, order: Vec<PhotoId>) -> Result<()> {
     super::galleries::get(state, gallery).await?;
-    let db = state.db.clone();
-    blocking(move || Ok(db.reorder(gallery, &order)?)).await
+    state.with_db(move |db| Ok(db.reorder(gallery, &order)?)).await
 }
 
 /// Imports every image file directly in `dir` (sorted by name) into the gallery titled
 /// `title` (created at the top level if none has that title). Returns (imported, skipped
 /// with reasons).
 pub async fn import_dir(
-    state: &AppState,
+    state: &App,
     dir: &Path,
     title: &str,
     mark_final: bool,

@@ -2,79 +2,63 @@
 //! selection), comments and retouch requests, and the photographer's overview and exports
 //! (a Lightroom filter string, CSV).
 
-use super::{AppError, Result, blocking, clean_text, limits::Key};
-use crate::{
-    domain::{
-        ActivityKind, Comment, CommentId, Gallery, GalleryId, LIST_NAME_MAX, MAX_LISTS, PhotoId, Proofing,
-        Selection, ShareLink, Visitor, VisitorId, now_ms,
-    },
-    state::AppState,
+use super::{App, AppError, Result, clean_text, limits::Key, visit::List};
+use crate::domain::{
+    ActivityKind, Comment, CommentId, Gallery, GalleryId, LIST_NAME_MAX, MAX_LISTS, PhotoId, Selection,
+    Visitor, VisitorId, lightroom_filter, now_ms,
 };
 
 const COMMENT_MAX: usize = 2000;
 
-fn not_allowed(what: &str) -> AppError {
-    AppError::Forbidden(format!("This gallery link does not allow {what}."))
-}
-
-/// Hearts (`on`) or un-hearts a photo in the visitor's selection for `gallery`; with
-/// `list`, puts it in or takes it out of that extra list instead (lists have no limits).
-pub async fn favourite(
-    state: &AppState,
-    share: &ShareLink,
+/// Hearts (`on`) or un-hearts a photo in the visitor's selection for `gallery`; with a
+/// named `list`, puts it in or takes it out of that list instead (lists have no limits).
+/// The visit has checked that the link allows it.
+pub(super) async fn favourite(
+    state: &App,
     visitor: VisitorId,
     gallery: &Gallery,
     photo: PhotoId,
     on: bool,
-    list: Option<&str>,
+    list: &List,
 ) -> Result<Selection> {
-    if !share.permissions.favourite {
-        return Err(not_allowed("favourites"));
-    }
-    let list = match list.filter(|l| !l.is_empty()) {
-        Some(l) => Some(
-            gallery
-                .proofing
-                .list(l)
-                .ok_or_else(|| AppError::NotFound(format!("This gallery has no list called “{l}”.")))?
-                .to_string(),
-        ),
-        None => None,
+    let list = match list {
+        List::Favourites => None,
+        List::Named(name) => Some(name.clone()),
     };
-    let db = state.db.clone();
     let (gid, max) = (gallery.id, gallery.proofing.max);
     let in_list = list.clone();
-    let sel = blocking(move || {
-        let p = db
-            .photo(photo)?
-            .filter(|p| p.gallery == gid)
-            .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-        db.update_selection(visitor, gid, |sel| {
-            if sel.submitted_ms.is_some() {
-                return Err(AppError::Forbidden(
-                    "Your selection is submitted and locked. Ask your photographer to reopen it.".into(),
-                ));
-            }
-            let (photos, max) = match &in_list {
-                Some(l) => (sel.lists.entry(l.clone()).or_default(), None),
-                None => (&mut sel.photos, max),
-            };
-            let has = photos.contains(&p.id);
-            if on && !has {
-                if let Some(max) = max.filter(|m| photos.len() >= *m as usize) {
-                    return Err(AppError::Invalid(format!(
-                        "You can choose up to {max} photos. Remove one to add another."
-                    )));
+    let sel = state
+        .with_db(move |db| {
+            let p = db
+                .photo(photo)?
+                .filter(|p| p.gallery == gid)
+                .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+            db.update_selection(visitor, gid, |sel| {
+                if sel.submitted_ms.is_some() {
+                    return Err(AppError::Forbidden(
+                        "Your selection is submitted and locked. Ask your photographer to reopen it.".into(),
+                    ));
                 }
-                photos.push(p.id);
-            } else if !on {
-                photos.retain(|id| *id != p.id);
-            }
-            sel.lists.retain(|_, photos| !photos.is_empty());
-            Ok(())
-        })?
-    })
-    .await?;
+                let (photos, max) = match &in_list {
+                    Some(l) => (sel.lists.entry(l.clone()).or_default(), None),
+                    None => (&mut sel.photos, max),
+                };
+                let has = photos.contains(&p.id);
+                if on && !has {
+                    if let Some(max) = max.filter(|m| photos.len() >= *m as usize) {
+                        return Err(AppError::Invalid(format!(
+                            "You can choose up to {max} photos. Remove one to add another."
+                        )));
+                    }
+                    photos.push(p.id);
+                } else if !on {
+                    photos.retain(|id| *id != p.id);
+                }
+                sel.lists.retain(|_, photos| !photos.is_empty());
+                Ok(())
+            })?
+        })
+        .await?;
     if list.is_none() {
         super::activity::log(state, gid, visitor, ActivityKind::Heart { photo, on }).await;
     }
@@ -105,33 +89,37 @@ const CONFIRMATIONS_PER_LINK: usize = 20;
 /// (see `notify::selection_submitted`), and the client gets a copy when their address is
 /// one they proved (an e-mail grant) or one the link asked for, within per-address and
 /// per-link limits: a stranger's address typed into an open link gets nothing.
-pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
-    let db = state.db.clone();
+pub async fn submit(state: &App, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
     let (gid, rules) = (gallery.id, gallery.proofing.clone());
-    let (sel, filenames, copy_to) = blocking(move || {
-        let sel = db.update_selection(visitor, gid, |sel| {
-            if sel.submitted_ms.is_some() {
-                return Err(AppError::Invalid("Your selection was already submitted.".into()));
-            }
-            if let Some(why) = rules.submit_refusal(sel.photos.len()) {
-                return Err(AppError::Invalid(why));
-            }
-            sel.submitted_ms = Some(now_ms());
-            Ok(())
-        })??;
-        let filenames: Vec<String> =
-            db.photos(gid)?.into_iter().filter(|p| sel.photos.contains(&p.id)).map(|p| p.filename).collect();
-        let copy_to = match db.visitor_by_id(visitor)? {
-            Some(v) => {
-                let share = db.share(v.share)?;
-                let asked = share.as_ref().is_some_and(|s| s.ask_identity || s.email.is_some());
-                v.email.filter(|_| asked).map(|e| (e, v.share))
-            }
-            None => None,
-        };
-        Ok((sel, filenames, copy_to))
-    })
-    .await?;
+    let (sel, filenames, copy_to) = state
+        .with_db(move |db| {
+            let sel = db.update_selection(visitor, gid, |sel| {
+                if sel.submitted_ms.is_some() {
+                    return Err(AppError::Invalid("Your selection was already submitted.".into()));
+                }
+                if let Some(why) = rules.submit_refusal(sel.photos.len()) {
+                    return Err(AppError::Invalid(why));
+                }
+                sel.submitted_ms = Some(now_ms());
+                Ok(())
+            })??;
+            let filenames: Vec<String> = db
+                .photos(gid)?
+                .into_iter()
+                .filter(|p| sel.photos.contains(&p.id))
+                .map(|p| p.filename)
+                .collect();
+            let copy_to = match db.visitor_by_id(visitor)? {
+                Some(v) => {
+                    let share = db.share(v.share)?;
+                    let asked = share.as_ref().is_some_and(|s| s.ask_identity || s.email.is_some());
+                    v.email.filter(|_| asked).map(|e| (e, v.share))
+                }
+                None => None,
+            };
+            Ok((sel, filenames, copy_to))
+        })
+        .await?;
     super::activity::log(state, gid, visitor, ActivityKind::Submit { count: filenames.len() }).await;
     // The selection is saved; a mail that cannot be queued must not undo it.
     if let Err(e) = super::notify::selection_submitted(state, gid).await {
@@ -155,59 +143,46 @@ pub async fn submit(state: &AppState, visitor: VisitorId, gallery: &Gallery) -> 
 }
 
 /// The photographer reopens a submitted selection so the client can change it.
-pub async fn reopen(state: &AppState, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
-    let db = state.db.clone();
-    blocking(move || {
-        if !db.visitors(gallery)?.iter().any(|v| v.id == visitor) {
-            return Err(AppError::NotFound("no such visitor in this gallery".into()));
-        }
-        db.update_selection(visitor, gallery, |sel| {
-            sel.submitted_ms = None;
-            Ok::<(), AppError>(())
-        })?
-    })
-    .await
+pub async fn reopen(state: &App, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
+    state
+        .with_db(move |db| {
+            if !db.visitors(gallery)?.iter().any(|v| v.id == visitor) {
+                return Err(AppError::NotFound("no such visitor in this gallery".into()));
+            }
+            db.update_selection(visitor, gallery, |sel| {
+                sel.submitted_ms = None;
+                Ok::<(), AppError>(())
+            })?
+        })
+        .await
 }
 
-pub async fn selection(state: &AppState, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
-    let db = state.db.clone();
-    blocking(move || Ok(db.selection(visitor, gallery)?)).await
+pub async fn selection(state: &App, visitor: VisitorId, gallery: GalleryId) -> Result<Selection> {
+    state.with_db(move |db| Ok(db.selection(visitor, gallery)?)).await
 }
 
-/// Adds a comment to a photo: by a visitor (checked against the link's permissions) or,
-/// with `visitor: None`, by the photographer (a reply).
+/// Adds a comment to a photo: by a visitor (whose visit has checked that the link allows
+/// it) or, with `by: None`, by the photographer (a reply).
 pub async fn comment(
-    state: &AppState,
-    by: Option<(&ShareLink, VisitorId)>,
+    state: &App,
+    by: Option<VisitorId>,
     gallery: GalleryId,
     photo: PhotoId,
     text: &str,
     retouch: bool,
 ) -> Result<Comment> {
-    if let Some((share, _)) = by {
-        if !share.permissions.comment {
-            return Err(not_allowed("comments"));
-        }
-    }
     let text = clean_multiline("comment", text, COMMENT_MAX)?;
-    let c = Comment {
-        id: CommentId::new(),
-        gallery,
-        photo,
-        visitor: by.map(|(_, v)| v),
-        text,
-        retouch,
-        created_ms: now_ms(),
-    };
-    let db = state.db.clone();
+    let c =
+        Comment { id: CommentId::new(), gallery, photo, visitor: by, text, retouch, created_ms: now_ms() };
     let rec = c.clone();
-    blocking(move || {
-        db.photo(photo)?
-            .filter(|p| p.gallery == gallery)
-            .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-        Ok(db.add_comment(&rec)?)
-    })
-    .await?;
+    state
+        .with_db(move |db| {
+            db.photo(photo)?
+                .filter(|p| p.gallery == gallery)
+                .ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+            Ok(db.add_comment(&rec)?)
+        })
+        .await?;
     if let Some(v) = c.visitor {
         super::activity::log(state, gallery, v, ActivityKind::Comment { photo }).await;
         super::notify::comment_added(state, gallery).await?;
@@ -215,9 +190,8 @@ pub async fn comment(
     Ok(c)
 }
 
-pub async fn comments(state: &AppState, gallery: GalleryId) -> Result<Vec<Comment>> {
-    let db = state.db.clone();
-    blocking(move || Ok(db.comments(gallery)?)).await
+pub async fn comments(state: &App, gallery: GalleryId) -> Result<Vec<Comment>> {
+    state.with_db(move |db| Ok(db.comments(gallery)?)).await
 }
 
 /// Like `clean_text`, but newlines and tabs are allowed (a comment has paragraphs).
@@ -241,34 +215,105 @@ pub struct VisitorSelection {
 }
 
 /// Every visitor of `gallery` with what they selected, most favourites first.
-pub async fn overview(state: &AppState, gallery: GalleryId) -> Result<Vec<VisitorSelection>> {
-    let db = state.db.clone();
-    blocking(move || {
-        let photos = db.photos(gallery)?;
-        let links = db.shares(gallery)?;
-        let names = db.gallery(gallery)?.map(|g| g.proofing.lists).unwrap_or_default();
-        let files = |ids: &[PhotoId]| -> Vec<String> {
-            photos.iter().filter(|p| ids.contains(&p.id)).map(|p| p.filename.clone()).collect()
-        };
-        let mut out = Vec::new();
-        for v in db.visitors(gallery)? {
-            let selection = db.selection(v.id, gallery)?;
-            let filenames = files(&selection.photos);
-            let lists = names
-                .iter()
-                .map(|n| (n.clone(), files(selection.lists.get(n).map_or(&[][..], |l| l.as_slice()))))
-                .collect();
-            let link = links.iter().find(|l| l.id == v.share).map(|l| l.label.clone()).unwrap_or_default();
-            out.push(VisitorSelection { visitor: v, link, selection, filenames, lists });
+pub async fn overview(state: &App, gallery: GalleryId) -> Result<Vec<VisitorSelection>> {
+    state
+        .with_db(move |db| {
+            let photos = db.photos(gallery)?;
+            let links = db.shares(gallery)?;
+            let names = db.gallery(gallery)?.map(|g| g.proofing.lists).unwrap_or_default();
+            let files = |ids: &[PhotoId]| -> Vec<String> {
+                photos.iter().filter(|p| ids.contains(&p.id)).map(|p| p.filename.clone()).collect()
+            };
+            let mut out = Vec::new();
+            for v in db.visitors(gallery)? {
+                let selection = db.selection(v.id, gallery)?;
+                let filenames = files(&selection.photos);
+                let lists = names
+                    .iter()
+                    .map(|n| (n.clone(), files(selection.lists.get(n).map_or(&[][..], |l| l.as_slice()))))
+                    .collect();
+                let link =
+                    links.iter().find(|l| l.id == v.share).map(|l| l.label.clone()).unwrap_or_default();
+                out.push(VisitorSelection { visitor: v, link, selection, filenames, lists });
+            }
+            out.sort_by_key(|s| std::cmp::Reverse(s.filenames.len()));
+            Ok(out)
+        })
+        .await
+}
+
+/// One visitor's lists as the photographer exports them: the favourites first, then each
+/// extra list, each with its filenames and their Lightroom filter string.
+pub struct ExportedList {
+    pub name: String,
+    pub filenames: Vec<String>,
+    pub lightroom: String,
+}
+
+impl VisitorSelection {
+    pub fn exported(&self) -> Vec<ExportedList> {
+        std::iter::once(("Favourites".to_string(), self.filenames.clone()))
+            .chain(self.lists.iter().cloned())
+            .map(|(name, filenames)| ExportedList {
+                lightroom: lightroom_filter(&filenames),
+                name,
+                filenames,
+            })
+            .collect()
+    }
+}
+
+/// The selections page: each visitor's lists, and every note with its photo's filename and
+/// who wrote it.
+pub struct Selections {
+    pub gallery: Gallery,
+    pub visitors: Vec<(VisitorSelection, Vec<ExportedList>)>,
+    /// (filename, comment, who).
+    pub comments: Vec<(String, Comment, String)>,
+}
+
+pub async fn selections(state: &App, gallery: GalleryId) -> Result<Selections> {
+    let g = super::galleries::get(state, gallery).await?;
+    let visitors = overview(state, gallery).await?;
+    let photos = super::photos::list(state, gallery).await?;
+    let name_of = |p: PhotoId| {
+        photos.iter().find(|v| v.photo.id == p).map(|v| v.photo.filename.clone()).unwrap_or_default()
+    };
+    let who = |c: &Comment| match c.visitor {
+        None => "you".to_string(),
+        Some(vid) => visitors.iter().find(|v| v.visitor.id == vid).map_or("a visitor".into(), |v| {
+            format!("{} ({})", v.visitor.name.as_deref().unwrap_or("visitor"), v.link)
+        }),
+    };
+    let comments = comments(state, gallery)
+        .await?
+        .into_iter()
+        .map(|c| (name_of(c.photo), who(&c), c))
+        .map(|(f, w, c)| (f, c, w))
+        .collect();
+    let visitors = visitors.into_iter().map(|v| {
+        let lists = v.exported();
+        (v, lists)
+    });
+    Ok(Selections { gallery: g, visitors: visitors.collect(), comments })
+}
+
+/// The selections as CSV: (visitor, link, list, filename) per selected photo.
+pub async fn selections_csv(state: &App, gallery: GalleryId) -> Result<String> {
+    let mut rows: Vec<[String; 4]> = Vec::new();
+    for v in overview(state, gallery).await? {
+        let who = format!("{} {}", v.visitor.name.as_deref().unwrap_or("visitor"), v.visitor.id);
+        for list in v.exported() {
+            rows.extend(
+                list.filenames.into_iter().map(|f| [who.clone(), v.link.clone(), list.name.clone(), f]),
+            );
         }
-        out.sort_by_key(|s| std::cmp::Reverse(s.filenames.len()));
-        Ok(out)
-    })
-    .await
+    }
+    csv(&rows)
 }
 
 /// CSV of selections: a header, then (visitor, link, list, filename) per selected photo.
-pub fn csv(rows: &[[String; 4]]) -> Result<String> {
+fn csv(rows: &[[String; 4]]) -> Result<String> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let internal = |e: csv::Error| AppError::Internal(e.to_string());
     w.write_record(["visitor", "link", "list", "filename"]).map_err(internal)?;
@@ -285,26 +330,13 @@ pub fn csv(rows: &[[String; 4]]) -> Result<String> {
 /// The words on a gallery's cover: its own, else the studio's, else made from its rules.
 pub fn welcome(gallery: &Gallery, studio_default: Option<&str>) -> String {
     let own = gallery.proofing.guide.as_deref().filter(|g| !g.trim().is_empty());
-    own.or(studio_default).map_or_else(|| default_guide(&gallery.proofing), str::to_string)
-}
-
-/// The default welcome text when a gallery has none.
-pub fn default_guide(p: &Proofing) -> String {
-    let count = match (p.min, p.max) {
-        (Some(a), Some(b)) if a == b => format!("choose {a} favourites"),
-        (Some(a), Some(b)) => format!("choose between {a} and {b} favourites"),
-        (Some(a), None) => format!("choose at least {a} favourites"),
-        (None, Some(b)) => format!("choose up to {b} favourites"),
-        (None, None) => "heart your favourites".into(),
-    };
-    format!(
-        "Welcome! Take your time with these photos: {count}, leave a note on any photo you would like retouched, then submit your selection. We will retouch and deliver your finals here."
-    )
+    own.or(studio_default).map_or_else(|| gallery.proofing.default_guide(), str::to_string)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Proofing;
 
     #[test]
     fn welcome_words_come_from_the_gallery_then_the_studio_then_the_rules() {

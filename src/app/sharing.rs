@@ -4,18 +4,17 @@
 use std::net::IpAddr;
 
 use super::{
-    AppError, Result,
+    App, AppError, Result,
     auth::{hash_password, new_short_token, password_matches, token_hash},
-    blocking, clean_text,
+    clean_text,
     limits::Key,
 };
 use crate::{
     domain::{
-        Gallery, GalleryId, MAGIC_LINK_TTL_MS, MagicLink, Permissions, ShareId, ShareLink, ShareRefusal,
-        Visitor, VisitorId, now_ms,
+        Gallery, GalleryId, MAGIC_LINK_TTL_MS, MagicLink, Permissions, ShareId, ShareLink, Visitor,
+        VisitorId, now_ms,
     },
     mail::templates,
-    state::AppState,
 };
 
 /// What the photographer asks for when making a link.
@@ -36,12 +35,14 @@ pub struct NewShare {
 /// A new link with its URL, which exists only now: the token is stored hashed.
 pub struct CreatedShare {
     pub share: ShareLink,
+    /// The gallery it opens.
+    pub gallery: Gallery,
     pub url: String,
     /// Where the invitation went, if one was asked for.
     pub invited: Option<String>,
 }
 
-pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Result<CreatedShare> {
+pub async fn create(state: &App, gallery: GalleryId, new: NewShare) -> Result<CreatedShare> {
     let label = clean_text("the link's name", &new.label, 100)?;
     let password = new.password.filter(|p| !p.is_empty());
     let invite = new.invite.map(|e| e.trim().to_string()).filter(|e| !e.is_empty());
@@ -75,26 +76,26 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
         Some(p) => Some(state.hashing.run(move || hash_password(&p)).await?),
         None => None,
     };
-    let db = state.db.clone();
-    let (share, token) = blocking(move || {
-        let now = now_ms();
-        let share = ShareLink {
-            id: ShareId::new(),
-            gallery,
-            label,
-            token_hash: token_hash(&token),
-            permissions: new.permissions,
-            password_hash,
-            expires_ms: new.expires_in_s.map(|s| now + s * 1000),
-            revoked: false,
-            created_ms: now,
-            ask_identity: new.ask_identity && email.is_none(),
-            email,
-        };
-        db.put_share(&share)?;
-        Ok((share, token))
-    })
-    .await?;
+    let (share, token) = state
+        .with_db(move |db| {
+            let now = now_ms();
+            let share = ShareLink {
+                id: ShareId::new(),
+                gallery,
+                label,
+                token_hash: token_hash(&token),
+                permissions: new.permissions,
+                password_hash,
+                expires_ms: new.expires_in_s.map(|s| now + s * 1000),
+                revoked: false,
+                created_ms: now,
+                ask_identity: new.ask_identity && email.is_none(),
+                email,
+            };
+            db.put_share(&share)?;
+            Ok((share, token))
+        })
+        .await?;
     let url = match share.email {
         Some(_) => format!("{}/g/{}", state.config.base_url, share.id),
         None => format!("{}/g/{}", state.config.base_url, token),
@@ -110,113 +111,31 @@ pub async fn create(state: &AppState, gallery: GalleryId, new: NewShare) -> Resu
         }
         None => None,
     };
-    Ok(CreatedShare { share, url, invited })
+    Ok(CreatedShare { share, url, invited, gallery: gallery_record })
 }
 
-pub async fn list(state: &AppState, gallery: GalleryId) -> Result<Vec<ShareLink>> {
-    let db = state.db.clone();
-    blocking(move || Ok(db.shares(gallery)?)).await
+pub async fn list(state: &App, gallery: GalleryId) -> Result<Vec<ShareLink>> {
+    state.with_db(move |db| Ok(db.shares(gallery)?)).await
 }
 
 /// Revokes a link at once: its visitors' next request is refused.
-pub async fn revoke(state: &AppState, id: ShareId) -> Result<ShareLink> {
-    let db = state.db.clone();
-    blocking(move || {
-        let mut s = db.share(id)?.ok_or_else(|| AppError::NotFound("no such link".into()))?;
-        s.revoked = true;
-        db.put_share(&s)?;
-        Ok(s)
-    })
-    .await
+pub async fn revoke(state: &App, id: ShareId) -> Result<ShareLink> {
+    state
+        .with_db(move |db| {
+            let mut s = db.share(id)?.ok_or_else(|| AppError::NotFound("no such link".into()))?;
+            s.revoked = true;
+            db.put_share(&s)?;
+            Ok(s)
+        })
+        .await
 }
 
 /// Finds the share behind a URL key and its gallery, refusing revoked and expired links
 /// with a message the visitor can act on. The key is a link's secret token, or the id of
 /// an e-mail grant (which opens nothing by itself: its visitors sign in by e-mail).
-pub async fn resolve(state: &AppState, key: &str) -> Result<(ShareLink, Gallery)> {
-    let db = state.db.clone();
-    let h = token_hash(key);
-    let grant: Option<ShareId> = key.parse().ok();
-    blocking(move || {
-        let not_found = || AppError::NotFound("This link does not lead to a gallery. Check that it was copied whole, or ask your photographer for a new one. Invited by e-mail? Get your sign-in link at /access.".into());
-        let share = match grant {
-            Some(id) => db.share(id)?.filter(|s| s.email.is_some()),
-            None => db.share_by_token(&h)?,
-        }
-        .ok_or_else(not_found)?;
-        match share.refusal(now_ms()) {
-            Some(ShareRefusal::Revoked) => {
-                return Err(AppError::Gone("This gallery link has been turned off by the photographer. Ask them for a new one.".into()));
-            }
-            Some(ShareRefusal::Expired) => {
-                return Err(AppError::Gone("This gallery link has expired. Ask your photographer to extend it.".into()));
-            }
-            None => {}
-        }
-        let gallery = db.gallery(share.gallery)?.ok_or_else(not_found)?;
-        Ok((share, gallery))
-    })
-    .await
-}
-
-/// The visitor behind a session cookie, if it belongs to this link.
-pub async fn visitor(state: &AppState, share: &ShareLink, session: Option<&str>) -> Result<Option<Visitor>> {
-    let Some(session) = session else { return Ok(None) };
-    let db = state.db.clone();
-    let h = token_hash(session);
-    let share_id = share.id;
-    blocking(move || Ok(db.visitor_by_session(&h)?.filter(|v| v.share == share_id))).await
-}
-
-/// Whether opening the link starts a visit by itself (no password, not an e-mail grant).
-pub fn opens_freely(share: &ShareLink) -> bool {
-    share.password_hash.is_none() && share.email.is_none()
-}
-
-/// A fresh session token for a browser's first look at a link without a password. Nothing
-/// is stored: the visitor is made on their first action (`visitor_for_action`), so a
-/// crawler opening the link a thousand times writes nothing.
-pub fn new_session() -> String {
-    super::auth::new_token()
-}
-
-/// Whether a cookie value is a session this server could have issued (64 hex digits).
-pub fn well_formed_session(session: &str) -> bool {
-    session.len() == 64 && session.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The visitor for a session that is about to act (heart, comment, submit, identify): the
-/// one it has, or, on a link that opens freely, a new one bound to this session.
-pub async fn visitor_for_action(state: &AppState, share: &ShareLink, session: &str) -> Result<Visitor> {
-    let reload = || AppError::Unauthorized("Open the gallery link again (or sign in) first.".into());
-    // Callers ask only when the session had no visitor; the transaction below returns one
-    // made meanwhile (a second first click) rather than making another.
-    if !opens_freely(share) || !well_formed_session(session) {
-        return Err(reload());
-    }
-    let now = now_ms();
-    let new = Visitor {
-        id: VisitorId::new(),
-        share: share.id,
-        gallery: share.gallery,
-        name: None,
-        email: None,
-        created_ms: now,
-        last_seen_ms: now,
-    };
-    let db = state.db.clone();
-    let h = token_hash(session);
-    let new_id = new.id;
-    let v = blocking(move || Ok(db.visitor_for_session(&h, &new)?)).await?;
-    // A session already bound to another link's visitor is not taken over.
-    if v.share != share.id {
-        return Err(reload());
-    }
-    if v.id == new_id {
-        // Their look at the cover wrote nothing; the gallery was opened all the same.
-        super::activity::log(state, v.gallery, v.id, crate::domain::ActivityKind::View).await;
-    }
-    Ok(v)
+pub async fn resolve(state: &App, key: &str) -> Result<(ShareLink, Gallery)> {
+    let key = key.to_string();
+    state.with_db(move |db| super::visit::resolve_in(db, &key)).await
 }
 
 /// Wrong passwords one address may try on one link, on all links, and all addresses
@@ -229,12 +148,7 @@ const SIGN_IN_MAX_PER_ADDR: usize = 5;
 const SIGN_IN_MAX_PER_EMAIL: usize = 5;
 
 /// Checks a link's password (attempts limited, see the constants) and starts a visit.
-pub async fn unlock(
-    state: &AppState,
-    ip: IpAddr,
-    share: &ShareLink,
-    password: &str,
-) -> Result<(Visitor, String)> {
+pub async fn unlock(state: &App, ip: IpAddr, share: &ShareLink, password: &str) -> Result<(Visitor, String)> {
     if share.email.is_some() {
         return Err(AppError::Unauthorized("This gallery opens with a sign-in link sent by e-mail.".into()));
     }
@@ -257,31 +171,31 @@ pub async fn unlock(
     new_visitor(state, share).await
 }
 
-async fn new_visitor(state: &AppState, share: &ShareLink) -> Result<(Visitor, String)> {
+async fn new_visitor(state: &App, share: &ShareLink) -> Result<(Visitor, String)> {
     let token = super::auth::new_token();
     let h = token_hash(&token);
     let now = now_ms();
-    let db = state.db.clone();
     let share = share.clone();
-    let v = blocking(move || {
-        // An e-mail grant is one person: a second device joins the same visitor.
-        let existing = match share.email {
-            Some(_) => db.visitor_of_share(&share)?,
-            None => None,
-        };
-        let v = existing.unwrap_or_else(|| Visitor {
-            id: VisitorId::new(),
-            share: share.id,
-            gallery: share.gallery,
-            name: share.email.as_ref().map(|_| share.label.clone()),
-            email: share.email.clone(),
-            created_ms: now,
-            last_seen_ms: now,
-        });
-        db.put_visitor(&v, Some(&h))?;
-        Ok(v)
-    })
-    .await?;
+    let v = state
+        .with_db(move |db| {
+            // An e-mail grant is one person: a second device joins the same visitor.
+            let existing = match share.email {
+                Some(_) => db.visitor_of_share(&share)?,
+                None => None,
+            };
+            let v = existing.unwrap_or_else(|| Visitor {
+                id: VisitorId::new(),
+                share: share.id,
+                gallery: share.gallery,
+                name: share.email.as_ref().map(|_| share.label.clone()),
+                email: share.email.clone(),
+                created_ms: now,
+                last_seen_ms: now,
+            });
+            db.put_visitor(&v, Some(&h))?;
+            Ok(v)
+        })
+        .await?;
     Ok((v, token))
 }
 
@@ -290,7 +204,7 @@ async fn new_visitor(state: &AppState, share: &ShareLink) -> Result<(Visitor, St
 /// not the address has access, the answer is the same, so nobody learns who is a client.
 /// Requests are limited per network address and per e-mail address, so the form cannot be
 /// used to flood someone's inbox.
-pub async fn request_sign_in(state: &AppState, ip: IpAddr, email: &str, only: Option<ShareId>) -> Result<()> {
+pub async fn request_sign_in(state: &App, ip: IpAddr, email: &str, only: Option<ShareId>) -> Result<()> {
     let email = email.trim().to_lowercase();
     if email.len() > 254 || !crate::mail::valid_address(&email) {
         return Err(AppError::Invalid(format!("“{email}” does not look like an e-mail address")));
@@ -299,27 +213,27 @@ pub async fn request_sign_in(state: &AppState, ip: IpAddr, email: &str, only: Op
         Key::addr(ip, SIGN_IN_MAX_PER_ADDR),
         Key::new(format!("email {email}"), SIGN_IN_MAX_PER_EMAIL),
     ])?;
-    let db = state.db.clone();
     let base = state.config.base_url.clone();
     let key = email.clone();
-    let links = blocking(move || {
-        let now = now_ms();
-        let mut links = Vec::new();
-        for share in db.grants_for(&key)? {
-            if share.refusal(now).is_some() || only.is_some_and(|o| o != share.id) {
-                continue;
+    let links = state
+        .with_db(move |db| {
+            let now = now_ms();
+            let mut links = Vec::new();
+            for share in db.grants_for(&key)? {
+                if share.refusal(now).is_some() || only.is_some_and(|o| o != share.id) {
+                    continue;
+                }
+                let Some(gallery) = db.gallery(share.gallery)? else { continue };
+                let code = new_short_token();
+                db.put_magic_link(
+                    &token_hash(&code),
+                    &MagicLink { share: share.id, expires_ms: now + MAGIC_LINK_TTL_MS },
+                )?;
+                links.push((gallery.title, format!("{base}/g/{}/enter/{code}", share.id)));
             }
-            let Some(gallery) = db.gallery(share.gallery)? else { continue };
-            let code = new_short_token();
-            db.put_magic_link(
-                &token_hash(&code),
-                &MagicLink { share: share.id, expires_ms: now + MAGIC_LINK_TTL_MS },
-            )?;
-            links.push((gallery.title, format!("{base}/g/{}/enter/{code}", share.id)));
-        }
-        Ok(links)
-    })
-    .await?;
+            Ok(links)
+        })
+        .await?;
     if !links.is_empty() {
         super::notify::sign_in(state, &email, &links).await?;
     }
@@ -327,19 +241,19 @@ pub async fn request_sign_in(state: &AppState, ip: IpAddr, email: &str, only: Op
 }
 
 /// Whether a sign-in link is unused and unexpired, without using it.
-pub async fn magic_link_usable(state: &AppState, share: &ShareLink, code: &str) -> Result<bool> {
-    let db = state.db.clone();
+pub async fn magic_link_usable(state: &App, share: &ShareLink, code: &str) -> Result<bool> {
     let h = token_hash(code);
     let id = share.id;
-    blocking(move || Ok(db.magic_link(&h)?.is_some_and(|m| m.share == id && m.expires_ms > now_ms()))).await
+    state
+        .with_db(move |db| Ok(db.magic_link(&h)?.is_some_and(|m| m.share == id && m.expires_ms > now_ms())))
+        .await
 }
 
 /// Uses a sign-in link (once) and opens a session for the grant's visitor.
-pub async fn enter(state: &AppState, share: &ShareLink, code: &str) -> Result<(Visitor, String)> {
-    let db = state.db.clone();
+pub async fn enter(state: &App, share: &ShareLink, code: &str) -> Result<(Visitor, String)> {
     let h = token_hash(code);
     let id = share.id;
-    let taken = blocking(move || Ok(db.take_magic_link(&h, id)?)).await?;
+    let taken = state.with_db(move |db| Ok(db.take_magic_link(&h, id)?)).await?;
     match taken {
         Some(m) if m.share == share.id && m.expires_ms > now_ms() => new_visitor(state, share).await,
         _ => Err(used_link()),
@@ -354,41 +268,18 @@ pub fn used_link() -> AppError {
     )
 }
 
-/// Whether `set` is the shared gallery or nested inside it (nested galleries inherit access,
-/// unless they are hidden).
-pub async fn covers(state: &AppState, share: &ShareLink, set: GalleryId) -> Result<bool> {
-    let db = state.db.clone();
-    let root = share.gallery;
-    blocking(move || Ok(db.link_reaches(root, set)?)).await
-}
-
-/// The sets a link's visitors see as tabs: the shared gallery and the galleries inside it
-/// that are not hidden.
-pub async fn sets(state: &AppState, shared: &Gallery) -> Result<Vec<Gallery>> {
-    let mut out = vec![shared.clone()];
-    out.extend(super::galleries::children(state, shared.id).await?.into_iter().filter(|g| !g.hidden));
-    Ok(out)
-}
-
-/// Refuses links that do not ask who the visitor is (checked before a visitor is made for
-/// the request, so a refused identify writes nothing).
-pub fn asks_identity(share: &ShareLink) -> Result<()> {
-    match share.ask_identity {
-        true => Ok(()),
-        false => Err(AppError::NotFound("This gallery link does not ask who you are.".into())),
-    }
-}
-
 /// The visitor tells who they are, on links that ask. Other links take no name or address:
 /// an address typed there would be one nobody asked for, and mail could be aimed at it.
-pub async fn identify(
-    state: &AppState,
+pub(super) async fn identify(
+    state: &App,
     share: &ShareLink,
     visitor: &Visitor,
     name: &str,
     email: &str,
 ) -> Result<Visitor> {
-    asks_identity(share)?;
+    if !share.ask_identity {
+        return Err(AppError::NotFound("This gallery link does not ask who you are.".into()));
+    }
     let name = clean_text("your name", name, 100)?;
     let email = email.trim();
     if !email.is_empty() && (email.len() > 254 || !crate::mail::valid_address(email) || email.contains('<')) {
@@ -397,8 +288,7 @@ pub async fn identify(
     let mut v = visitor.clone();
     v.name = Some(name);
     v.email = (!email.is_empty()).then(|| email.to_string());
-    let db = state.db.clone();
     let rec = v.clone();
-    blocking(move || Ok(db.put_visitor(&rec, None)?)).await?;
+    state.with_db(move |db| Ok(db.put_visitor(&rec, None)?)).await?;
     Ok(v)
 }

@@ -2,31 +2,30 @@
 //! for it (the `preview-wm` rendition, made in the background and keyed by the mark, so a
 //! changed mark re-renders and an old one is never shown again).
 
-use super::{AppError, Result, blocking, clean_text, photos::PhotoView};
+use super::{App, AppError, Result, blocking, clean_text, photos::PhotoView};
 use crate::{
+    db::{Db, DbError},
     domain::{Gallery, GalleryId, Hash, MarkPosition, Studio, Watermark},
     media::{self, MediaError},
-    state::AppState,
 };
 
-pub async fn get(state: &AppState) -> Result<Studio> {
+pub async fn get(state: &App) -> Result<Studio> {
     if let Some(s) = state.studio.read().ok().and_then(|s| s.clone()) {
         return Ok(s);
     }
-    let db = state.db.clone();
-    let s = blocking(move || Ok(db.studio()?)).await?;
+    let s = state.with_db(move |db| Ok(db.studio()?)).await?;
     remember(state, &s);
     Ok(s)
 }
 
-fn remember(state: &AppState, s: &Studio) {
+fn remember(state: &App, s: &Studio) {
     if let Ok(mut cached) = state.studio.write() {
         *cached = Some(s.clone());
     }
 }
 
 /// Checks an uploaded image (logo or watermark) and stores it as PNG.
-async fn store_image(state: &AppState, bytes: Vec<u8>) -> Result<Hash> {
+async fn store_image(state: &App, bytes: Vec<u8>) -> Result<Hash> {
     let blobs = state.blobs.clone();
     blocking(move || {
         let png = media::watermark::studio_image(&bytes).map_err(|e| match e {
@@ -39,20 +38,20 @@ async fn store_image(state: &AppState, bytes: Vec<u8>) -> Result<Hash> {
 }
 
 /// Sets (`Some`) or removes the studio's logo.
-pub async fn set_logo(state: &AppState, image: Option<Vec<u8>>) -> Result<Studio> {
+pub async fn set_logo(state: &App, image: Option<Vec<u8>>) -> Result<Studio> {
     let logo = match image {
         Some(bytes) => Some(store_image(state, bytes).await?),
         None => None,
     };
-    let db = state.db.clone();
-    blocking(move || {
-        let mut s = db.studio()?;
-        s.logo = logo;
-        db.put_studio(&s)?;
-        Ok(s)
-    })
-    .await
-    .inspect(|s| remember(state, s))
+    state
+        .with_db(move |db| {
+            let mut s = db.studio()?;
+            s.logo = logo;
+            db.put_studio(&s)?;
+            Ok(s)
+        })
+        .await
+        .inspect(|s| remember(state, s))
 }
 
 /// What the photographer sends from the watermark form.
@@ -68,7 +67,7 @@ pub struct WatermarkForm {
 
 /// Saves the studio's watermark and re-renders the previews of every watermarked gallery
 /// in the background.
-pub async fn set_watermark(state: &AppState, f: WatermarkForm) -> Result<Studio> {
+pub async fn set_watermark(state: &App, f: WatermarkForm) -> Result<Studio> {
     let text = f.text.trim();
     let text = (!text.is_empty()).then(|| clean_text("the watermark text", text, 80)).transpose()?;
     let position = MarkPosition::parse(&f.position)
@@ -83,51 +82,65 @@ pub async fn set_watermark(state: &AppState, f: WatermarkForm) -> Result<Studio>
         Some(bytes) => Some(store_image(state, bytes).await?),
         None => None,
     };
-    let db = state.db.clone();
-    let studio = blocking(move || {
-        let mut s = db.studio()?;
-        let image = if f.remove_image { None } else { new_image.or(s.watermark.image) };
-        s.watermark = Watermark { text, image, position, opacity: f.opacity, scale: f.scale };
-        db.put_studio(&s)?;
-        Ok(s)
-    })
-    .await?;
+    let studio = state
+        .with_db(move |db| {
+            let mut s = db.studio()?;
+            let image = if f.remove_image { None } else { new_image.or(s.watermark.image) };
+            s.watermark = Watermark { text, image, position, opacity: f.opacity, scale: f.scale };
+            db.put_studio(&s)?;
+            Ok(s)
+        })
+        .await?;
     remember(state, &studio);
     rerender(state, None).await?;
     Ok(studio)
 }
 
-/// Whether clients of `gallery` see watermarked previews: it or a gallery it is inside
+/// Whether clients of `gallery` see watermarked previews: it, or a gallery it is inside,
 /// asks for them.
-pub async fn applies(state: &AppState, gallery: &Gallery) -> Result<bool> {
+pub(super) fn watermarked(db: &Db, gallery: &Gallery) -> std::result::Result<bool, DbError> {
+    let mut cur = Some(gallery.clone());
+    // Bounded: a damaged parent chain cannot loop for ever.
+    for _ in 0..100 {
+        match cur {
+            Some(g) if g.watermark => return Ok(true),
+            Some(g) => cur = g.parent.map(|p| db.gallery(p)).transpose()?.flatten(),
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
+}
+
+async fn applies(state: &App, gallery: &Gallery) -> Result<bool> {
     if gallery.watermark {
         return Ok(true);
     }
-    Ok(super::galleries::breadcrumbs(state, gallery.id).await?.iter().any(|g| g.watermark))
+    let g = gallery.clone();
+    state.with_db(move |db| Ok(watermarked(db, &g)?)).await
 }
 
 /// Queues the watermarked previews of every photo under `root` (or in every gallery) that
 /// needs one and lacks it.
-pub(super) async fn rerender(state: &AppState, root: Option<GalleryId>) -> Result<()> {
+pub(super) async fn rerender(state: &App, root: Option<GalleryId>) -> Result<()> {
     let mark = get(state).await?.watermark.effective(&state.config.studio_name).fingerprint();
-    let db = state.db.clone();
-    let queued = blocking(move || {
-        // Walk the tree from the top (or `root`), carrying whether an ancestor asks.
-        let mut stack: Vec<(Gallery, bool)> = match root {
-            Some(id) => db.gallery(id)?.map(|g| vec![(g, true)]).unwrap_or_default(),
-            None => db.children(None)?.into_iter().map(|g| (g, false)).collect(),
-        };
-        let mut pairs = Vec::new();
-        while let Some((g, inherited)) = stack.pop() {
-            let on = inherited || g.watermark;
-            if on {
-                pairs.extend(db.photos(g.id)?.iter().filter_map(|p| p.current()).map(|v| (v.blob, mark)));
+    let queued = state
+        .with_db(move |db| {
+            // Walk the tree from the top (or `root`), carrying whether an ancestor asks.
+            let mut stack: Vec<(Gallery, bool)> = match root {
+                Some(id) => db.gallery(id)?.map(|g| vec![(g, true)]).unwrap_or_default(),
+                None => db.children(None)?.into_iter().map(|g| (g, false)).collect(),
+            };
+            let mut pairs = Vec::new();
+            while let Some((g, inherited)) = stack.pop() {
+                let on = inherited || g.watermark;
+                if on {
+                    pairs.extend(db.photos(g.id)?.iter().filter_map(|p| p.current()).map(|v| (v.blob, mark)));
+                }
+                stack.extend(db.children(Some(g.id))?.into_iter().map(|c| (c, on)));
             }
-            stack.extend(db.children(Some(g.id))?.into_iter().map(|c| (c, on)));
-        }
-        Ok(db.enqueue_watermarks(&pairs)?)
-    })
-    .await?;
+            Ok(db.enqueue_watermarks(&pairs)?)
+        })
+        .await?;
     if queued > 0 {
         state.jobs.wake();
     }
@@ -137,18 +150,13 @@ pub(super) async fn rerender(state: &AppState, root: Option<GalleryId>) -> Resul
 /// The photos of `set` as its clients see them: in a watermarked gallery, each preview is
 /// the watermarked one; until that is made, the small thumb stands in (never the bare
 /// preview), and the missing ones are queued.
-pub async fn for_clients(
-    state: &AppState,
-    set: &Gallery,
-    mut photos: Vec<PhotoView>,
-) -> Result<Vec<PhotoView>> {
+pub async fn for_clients(state: &App, set: &Gallery, mut photos: Vec<PhotoView>) -> Result<Vec<PhotoView>> {
     if !applies(state, set).await? {
         return Ok(photos);
     }
     let mark = get(state).await?.watermark.effective(&state.config.studio_name).fingerprint();
     let sources: Vec<Hash> = photos.iter().filter_map(|p| p.original).collect();
-    let db = state.db.clone();
-    let found = blocking(move || Ok(db.watermarked_many(&sources, mark)?)).await?;
+    let found = state.with_db(move |db| Ok(db.watermarked_many(&sources, mark)?)).await?;
     let mut found = found.into_iter();
     let mut missing = Vec::new();
     for p in photos.iter_mut() {
@@ -163,38 +171,38 @@ pub async fn for_clients(
             }
         }
     }
-    if !missing.is_empty() {
-        let db = state.db.clone();
-        if blocking(move || Ok(db.enqueue_watermarks(&missing)?)).await? > 0 {
-            state.jobs.wake();
-        }
+    if !missing.is_empty() && state.with_db(move |db| Ok(db.enqueue_watermarks(&missing)?)).await? > 0 {
+        state.jobs.wake();
     }
     Ok(photos)
 }
 
 /// The current mark drawn on the newest ready preview (or a plain grey one), as JPEG.
-pub async fn sample(state: &AppState) -> Result<Vec<u8>> {
+pub async fn sample(state: &App) -> Result<Vec<u8>> {
     let studio = get(state).await?;
     let wm = studio.watermark.effective(&state.config.studio_name);
-    let (db, blobs) = (state.db.clone(), state.blobs.clone());
-    blocking(move || {
-        let preview = db.all_media()?.into_iter().rev().find_map(|(_, m)| match m {
-            crate::domain::MediaInfo::Ready { preview, .. } => Some(preview.blob),
-            _ => None,
-        });
-        let base = match preview.map(|h| std::fs::read(blobs.path(&h))).transpose()? {
-            Some(b) => b,
-            None => media::watermark::blank(1200, 800),
-        };
-        let image = wm.image.map(|h| std::fs::read(blobs.path(&h))).transpose()?;
-        let mark = media::watermark::Mark {
-            text: wm.text.as_deref(),
-            image: image.as_deref(),
-            place: wm.position,
-            opacity: wm.opacity,
-            scale: wm.scale,
-        };
-        media::watermark::apply(&base, &mark).map(|e| e.bytes).map_err(|e| AppError::Internal(e.to_string()))
-    })
-    .await
+    let blobs = state.blobs.clone();
+    state
+        .with_db(move |db| {
+            let preview = db.all_media()?.into_iter().rev().find_map(|(_, m)| match m {
+                crate::domain::MediaInfo::Ready { preview, .. } => Some(preview.blob),
+                _ => None,
+            });
+            let base = match preview.map(|h| blobs.read(&h)).transpose()? {
+                Some(b) => b,
+                None => media::watermark::blank(1200, 800),
+            };
+            let image = wm.image.map(|h| blobs.read(&h)).transpose()?;
+            let mark = media::watermark::Mark {
+                text: wm.text.as_deref(),
+                image: image.as_deref(),
+                place: wm.position,
+                opacity: wm.opacity,
+                scale: wm.scale,
+            };
+            media::watermark::apply(&base, &mark)
+                .map(|e| e.bytes)
+                .map_err(|e| AppError::Internal(e.to_string()))
+        })
+        .await
 }

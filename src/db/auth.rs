@@ -1,20 +1,7 @@
 //! Admin sessions and API tokens, stored under the blake3 hash of their secret.
 
-use serde::{Deserialize, Serialize};
-
 use super::{Db, Result, codec, tables::*};
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Session {
-    pub created_ms: u64,
-    pub expires_ms: u64,
-}
-
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct ApiToken {
-    pub name: String,
-    pub created_ms: u64,
-}
+use crate::domain::{ApiToken, Session};
 
 impl Db {
     pub fn put_session(&self, token_hash: &[u8; 32], s: &Session) -> Result<()> {

@@ -2,9 +2,9 @@
 //! leased, so a job whose worker died becomes due again by itself; at start-up every lease is
 //! taken back at once, because no worker survives a restart.
 
+use redb::ReadableTable;
 #[cfg(test)]
 use redb::ReadableTableMetadata;
-use redb::{ReadableTable, Table};
 
 use super::{Db, Result, codec, tables::*};
 use crate::domain::{Hash, Job, JobKind, MediaInfo};
@@ -16,26 +16,46 @@ pub struct ClaimedJob {
     pub job: Job,
 }
 
-pub(super) fn push(table: &mut Table<(u64, u128), &[u8]>, kind: JobKind, run_at: u64) -> Result<()> {
+/// Queues `kind` at `run_at` inside a caller's transaction. With a unique `key`, nothing
+/// is queued while a job with that key waits or runs (one digest per gallery, one
+/// watermark per preview and mark): a lookup in `JOB_KEYS`, not a scan of the queue.
+/// Returns whether a job was queued.
+pub(super) fn push(
+    txn: &redb::WriteTransaction,
+    kind: JobKind,
+    run_at: u64,
+    key: Option<&str>,
+) -> Result<bool> {
+    if let Some(k) = key {
+        let mut keys = txn.open_table(JOB_KEYS)?;
+        if keys.get(k)?.is_some() {
+            return Ok(false);
+        }
+        keys.insert(k, ())?;
+    }
     let id = ulid::Ulid::new().0;
-    let job = Job { id, kind, attempts: 0, leased: false };
-    table.insert((run_at, id), codec::encode(&job)?.as_slice())?;
-    Ok(())
+    let job = Job { id, kind, attempts: 0, leased: false, key: key.map(str::to_string) };
+    txn.open_table(JOBS)?.insert((run_at, id), codec::encode(&job)?.as_slice())?;
+    Ok(true)
 }
 
-/// Removes a finished job inside a caller's transaction.
+/// Removes a finished job (and frees its unique key) inside a caller's transaction.
 pub(super) fn remove(txn: &redb::WriteTransaction, claimed: &ClaimedJob) -> Result<()> {
     txn.open_table(JOBS)?.remove(claimed.key)?;
+    if let Some(k) = &claimed.job.key {
+        txn.open_table(JOB_KEYS)?.remove(k.as_str())?;
+    }
     Ok(())
 }
 
 impl Db {
-    #[cfg(test)]
-    pub fn enqueue(&self, kind: JobKind, run_at: u64) -> Result<()> {
+    /// Queues `kind` at `run_at`; with a unique `key`, only if no job with that key is queued
+    /// (see `push`). Returns whether a job was queued.
+    pub fn enqueue(&self, kind: JobKind, run_at: u64, key: Option<&str>) -> Result<bool> {
         let txn = self.write()?;
-        push(&mut txn.open_table(JOBS)?, kind, run_at)?;
+        let queued = push(&txn, kind, run_at, key)?;
         txn.commit()?;
-        Ok(())
+        Ok(queued)
     }
 
     /// Takes the first job due at `now`, leasing it until `now + lease_ms`.
@@ -68,7 +88,7 @@ impl Db {
     /// Removes a finished job.
     pub fn complete_job(&self, claimed: &ClaimedJob) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(JOBS)?.remove(claimed.key)?;
+        remove(&txn, claimed)?;
         txn.commit()?;
         Ok(())
     }
@@ -78,7 +98,7 @@ impl Db {
     pub fn complete_job_with_media(&self, claimed: &ClaimedJob, blob: Hash, info: &MediaInfo) -> Result<()> {
         let txn = self.write()?;
         txn.open_table(MEDIA)?.insert(&blob.0, codec::encode(info)?.as_slice())?;
-        txn.open_table(JOBS)?.remove(claimed.key)?;
+        remove(&txn, claimed)?;
         txn.commit()?;
         Ok(())
     }
@@ -159,7 +179,7 @@ mod tests {
     fn claimed_jobs_come_back_after_a_crash() {
         let (_dir, db) = super::super::open_temp();
         let blob = Hash([7; 32]);
-        db.enqueue(JobKind::Renditions { blob }, 10).unwrap();
+        db.enqueue(JobKind::Renditions { blob }, 10, None).unwrap();
         assert!(db.claim_job(5, 1000).unwrap().is_none(), "not due yet");
         let c = db.claim_job(10, 1000).unwrap().unwrap();
         assert_eq!(c.job.attempts, 1);
@@ -175,7 +195,7 @@ mod tests {
     #[test]
     fn waiting_for_disk_space_costs_no_attempt() {
         let (_dir, db) = super::super::open_temp();
-        db.enqueue(JobKind::Renditions { blob: Hash([8; 32]) }, 10).unwrap();
+        db.enqueue(JobKind::Renditions { blob: Hash([8; 32]) }, 10, None).unwrap();
         let c = db.claim_job(10, 1000).unwrap().unwrap();
         db.reschedule_job(&c, 20, false).unwrap();
         assert_eq!(
@@ -184,9 +204,22 @@ mod tests {
             "given back, then counted again"
         );
         let (_dir, db) = super::super::open_temp();
-        db.enqueue(JobKind::Renditions { blob: Hash([9; 32]) }, 10).unwrap();
+        db.enqueue(JobKind::Renditions { blob: Hash([9; 32]) }, 10, None).unwrap();
         let c = db.claim_job(10, 1000).unwrap().unwrap();
         db.reschedule_job(&c, 20, true).unwrap();
         assert_eq!(db.claim_job(20, 1000).unwrap().unwrap().job.attempts, 2);
+    }
+
+    #[test]
+    fn a_unique_key_queues_once_until_the_job_is_done() {
+        let (_dir, db) = super::super::open_temp();
+        let kind = || JobKind::Renditions { blob: Hash([3; 32]) };
+        assert!(db.enqueue(kind(), 10, Some("k")).unwrap());
+        assert!(!db.enqueue(kind(), 10, Some("k")).unwrap(), "already queued");
+        assert!(db.enqueue(kind(), 10, Some("other")).unwrap());
+        let c = db.claim_job(10, 1000).unwrap().unwrap();
+        assert!(!db.enqueue(kind(), 10, Some("k")).unwrap(), "still running");
+        db.complete_job(&c).unwrap();
+        assert!(db.enqueue(kind(), 10, Some("k")).unwrap(), "free again once done");
     }
 }

@@ -10,7 +10,7 @@ impl Db {
     pub fn queue_mail(&self, mail: &Mail) -> Result<()> {
         let txn = self.write()?;
         txn.open_table(MAILS)?.insert(mail.id.key(), codec::encode(mail)?.as_slice())?;
-        jobs::push(&mut txn.open_table(JOBS)?, JobKind::SendMail { mail: mail.id }, now_ms())?;
+        jobs::push(&txn, JobKind::SendMail { mail: mail.id }, now_ms(), None)?;
         txn.commit()?;
         Ok(())
     }
@@ -37,28 +37,5 @@ impl Db {
             out.push(codec::decode(row?.1.value())?);
         }
         Ok(out)
-    }
-
-    /// Queues `kind` at `run_at` unless an identical job is already queued (digests).
-    /// Checked and written in one transaction, so two callers cannot both queue it.
-    pub fn enqueue_once(&self, kind: JobKind, run_at: u64) -> Result<bool> {
-        let txn = self.write()?;
-        let queued = {
-            let mut t = txn.open_table(JOBS)?;
-            let mut found = false;
-            for row in t.iter()? {
-                let job: crate::domain::Job = codec::decode(row?.1.value())?;
-                if job.kind == kind {
-                    found = true;
-                    break;
-                }
-            }
-            if !found {
-                jobs::push(&mut t, kind, run_at)?;
-            }
-            !found
-        };
-        txn.commit()?;
-        Ok(queued)
     }
 }

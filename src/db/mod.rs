@@ -22,9 +22,7 @@ use std::{
 
 use redb::{ReadableDatabase, ReadableTable};
 
-pub use auth::{ApiToken, Session};
 pub use jobs::ClaimedJob;
-pub use studio::Watermarked;
 
 /// The schema this build writes. Older stores are migrated on open; newer ones are refused.
 const SCHEMA_VERSION: u64 = 1;

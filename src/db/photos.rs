@@ -122,7 +122,7 @@ impl Db {
             };
             photos.insert(outcome.photo.id.key(), codec::encode(&outcome.photo)?.as_slice())?;
             if txn.open_table(MEDIA)?.get(&blob.0)?.is_none() {
-                jobs::push(&mut txn.open_table(JOBS)?, JobKind::Renditions { blob }, now_ms())?;
+                jobs::push(&txn, JobKind::Renditions { blob }, now_ms(), None)?;
             }
             outcome
         };

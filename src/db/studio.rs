@@ -2,20 +2,11 @@
 //! (source blob, watermark fingerprint).
 
 use redb::ReadableTable;
-use serde::{Deserialize, Serialize};
 
 use super::{Db, Result, codec, jobs, tables::*};
-use crate::domain::{Hash, JobKind, Rendition, Studio, now_ms};
+use crate::domain::{Hash, JobKind, Rendition, Studio, Watermarked, now_ms};
 
 const STUDIO_KEY: &str = "studio";
-
-/// A watermarked preview: which source and which mark it was made from.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Watermarked {
-    pub source: Hash,
-    pub mark: Hash,
-    pub rendition: Rendition,
-}
 
 fn key(source: Hash, mark: Hash) -> [u8; 32] {
     let mut h = blake3::Hasher::new();
@@ -83,26 +74,17 @@ impl Db {
     pub fn enqueue_watermarks(&self, pairs: &[(Hash, Hash)]) -> Result<usize> {
         let txn = self.write()?;
         let mut n = 0;
-        {
-            let done = txn.open_table(WATERMARKED)?;
-            let mut t = txn.open_table(JOBS)?;
-            let mut queued = std::collections::HashSet::new();
-            for row in t.iter()? {
-                if let JobKind::Watermark { blob, mark } =
-                    codec::decode::<crate::domain::Job>(row?.1.value())?.kind
-                {
-                    queued.insert((blob, mark));
-                }
+        let done = txn.open_table(WATERMARKED)?;
+        for &(blob, mark) in pairs {
+            if done.get(&key(blob, mark))?.is_some() {
+                continue;
             }
-            for &(blob, mark) in pairs {
-                if queued.contains(&(blob, mark)) || done.get(&key(blob, mark))?.is_some() {
-                    continue;
-                }
-                jobs::push(&mut t, JobKind::Watermark { blob, mark }, now_ms())?;
-                queued.insert((blob, mark));
+            let unique = format!("watermark:{blob}:{mark}");
+            if jobs::push(&txn, JobKind::Watermark { blob, mark }, now_ms(), Some(&unique))? {
                 n += 1;
             }
         }
+        drop(done);
         txn.commit()?;
         Ok(n)
     }

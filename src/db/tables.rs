@@ -30,6 +30,9 @@ pub const WATERMARKED: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new(
 /// The durable job queue: `(run at ms, job id) → Job`, so the first row is the next due job.
 pub const JOBS: TableDefinition<(u64, u128), &[u8]> = TableDefinition::new("jobs-0");
 
+/// Unique keys of queued jobs (`push` with a key): `key → ()`, so "queue once" is a lookup.
+pub const JOB_KEYS: TableDefinition<&str, ()> = TableDefinition::new("job_keys-0");
+
 /// Admin sessions: `blake3(session token) → Session`. Tokens are never stored in clear.
 pub const SESSIONS: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("sessions-0");
 
@@ -83,6 +86,7 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(MEDIA)?;
     txn.open_table(WATERMARKED)?;
     txn.open_table(JOBS)?;
+    txn.open_table(JOB_KEYS)?;
     txn.open_table(SESSIONS)?;
     txn.open_table(API_TOKENS)?;
     txn.open_table(SHARES)?;

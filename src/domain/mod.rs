@@ -1,23 +1,25 @@
 //! The words of DESIGN.md as types: ids, records and their states. No I/O happens here, so
 //! every other layer can share these without depending on each other.
 
+mod access;
 mod ids;
 mod mail;
 mod records;
 mod sharing;
 mod studio;
 
+pub use access::{Access, Size, Step};
 pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
 pub use mail::{Mail, MailStatus};
 pub use records::{
-    Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState, PhotoStatus, Proofing,
-    Rendition, Spec, Version,
+    ApiToken, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState, PhotoStatus,
+    Proofing, Rendition, Session, Spec, Version,
 };
 pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,
     ShareRefusal, Visitor, lightroom_filter,
 };
-pub use studio::{MarkPosition, Studio, Watermark};
+pub use studio::{MarkPosition, Studio, Watermark, Watermarked};
 
 /// Milliseconds since the Unix epoch; all stored times use it.
 pub fn now_ms() -> u64 {

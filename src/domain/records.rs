@@ -50,6 +50,31 @@ impl Proofing {
 }
 
 impl Proofing {
+    /// The selection goal in a few words for the client's counter ("Choose 3–5").
+    pub fn goal(&self) -> String {
+        match (self.min, self.max) {
+            (Some(a), Some(b)) if a == b => format!("Choose {a}"),
+            (Some(a), Some(b)) => format!("Choose {a}–{b}"),
+            (Some(a), None) => format!("Choose at least {a}"),
+            (None, Some(b)) => format!("Choose up to {b}"),
+            (None, None) => "Heart your favourites".into(),
+        }
+    }
+
+    /// The welcome words when neither the gallery nor the studio has any, from the rules.
+    pub fn default_guide(&self) -> String {
+        let count = match (self.min, self.max) {
+            (Some(a), Some(b)) if a == b => format!("choose {a} favourites"),
+            (Some(a), Some(b)) => format!("choose between {a} and {b} favourites"),
+            (Some(a), None) => format!("choose at least {a} favourites"),
+            (None, Some(b)) => format!("choose up to {b} favourites"),
+            (None, None) => "heart your favourites".into(),
+        };
+        format!(
+            "Welcome! Take your time with these photos: {count}, leave a note on any photo you would like retouched, then submit your selection. We will retouch and deliver your finals here."
+        )
+    }
+
     /// Why a selection of `n` photos cannot be submitted, if it cannot.
     pub fn submit_refusal(&self, n: usize) -> Option<String> {
         match (self.min, self.max) {
@@ -205,6 +230,23 @@ pub struct Job {
     /// back at start-up, so no job is lost to a crash.
     #[serde(default)]
     pub leased: bool,
+    /// The unique key it was queued under, if any (freed when the job ends).
+    #[serde(default)]
+    pub key: Option<String>,
+}
+
+/// A photographer's signed-in browser, stored under the hash of its cookie's token.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Session {
+    pub created_ms: u64,
+    pub expires_ms: u64,
+}
+
+/// A script's key to the JSON API, stored under the hash of the token.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ApiToken {
+    pub name: String,
+    pub created_ms: u64,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

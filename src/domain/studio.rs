@@ -101,3 +101,11 @@ impl Watermark {
         Hash(*blake3::hash(&json).as_bytes())
     }
 }
+
+/// A watermarked preview: which source and which mark it was made from.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Watermarked {
+    pub source: super::Hash,
+    pub mark: super::Hash,
+    pub rendition: super::Rendition,
+}

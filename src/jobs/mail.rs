@@ -18,7 +18,7 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, id: MailId) -> Outcome {
         return done(ctx.db.complete_job(claimed));
     }
     // A logo removed by `gc` since the message was queued: send it without one.
-    let logo = mail.logo.and_then(|h| std::fs::read(ctx.blobs.path(&h)).ok());
+    let logo = mail.logo.and_then(|h| ctx.blobs.read(&h).ok());
     let (status, outcome) = match ctx.mailer.deliver(&mail, logo.as_deref()) {
         Ok(via) => (MailStatus::Sent { at_ms: now_ms(), via: via.into() }, None),
         Err(MailError::Invalid(e)) => (MailStatus::Failed { error: e }, None),

@@ -3,14 +3,10 @@
 //! inside one is caught and ends that job only. Leases left by a killed process are taken
 //! back at start-up (`Db::reclaim_leases`), so acknowledged work is never lost.
 
-mod digest;
 mod lane;
 mod mail;
 mod renditions;
-mod selections;
 mod watermark;
-
-pub use selections::last_notice_key as selection_notice_key;
 
 use std::{sync::Arc, time::Duration};
 
@@ -18,11 +14,18 @@ use tokio::sync::Notify;
 
 use crate::{
     blobs::Blobs,
-    config::Config,
-    db::{ClaimedJob, Db},
-    domain::{JobKind, now_ms},
+    db::{ClaimedJob, Db, DbError},
+    domain::{JobKind, Mail, now_ms},
+    mail::Mailer,
     media::Limits,
 };
+
+/// Writes the messages of gathering jobs when they come due (a digest of a gallery's new
+/// comments, a notice of its new selections): the rules of what they say belong to the app,
+/// which passes one of these to `Jobs::new`. `None` when there is nothing new to tell.
+pub trait Compose: Send + Sync {
+    fn compose(&self, db: &Db, kind: &JobKind) -> Result<Option<Mail>, DbError>;
+}
 
 /// How long a worker may hold a job before another may take it.
 const LEASE_MS: u64 = 10 * 60 * 1000;
@@ -60,35 +63,33 @@ pub struct Jobs {
     ctx: Arc<Ctx>,
 }
 
+/// What the workers use.
+pub struct Workers {
+    pub db: Db,
+    pub blobs: Blobs,
+    /// Decoding limits for renditions.
+    pub limits: Limits,
+    pub mailer: Mailer,
+    /// The studio's name: the watermark's text when the photographer has not set one.
+    pub studio: String,
+    pub compose: Box<dyn Compose>,
+}
+
 /// What job handlers may use.
 struct Ctx {
     db: Db,
     blobs: Blobs,
     limits: Limits,
-    mailer: crate::mail::Mailer,
-    /// For messages the jobs write themselves (digests).
+    mailer: Mailer,
     studio: String,
-    base_url: String,
-    notify: String,
+    compose: Box<dyn Compose>,
     wake: Notify,
 }
 
 impl Jobs {
-    pub fn new(db: Db, blobs: Blobs, config: &Config) -> anyhow::Result<Self> {
-        let limits = Limits::new(config.max_pixels, config.decode_budget);
-        let mailer = crate::mail::Mailer::new(&config.mail, &config.data_dir)?;
-        Ok(Jobs {
-            ctx: Arc::new(Ctx {
-                db,
-                blobs,
-                limits,
-                mailer,
-                studio: config.studio_name.clone(),
-                base_url: config.base_url.clone(),
-                notify: config.mail.notify.clone(),
-                wake: Notify::new(),
-            }),
-        })
+    pub fn new(w: Workers) -> Self {
+        let Workers { db, blobs, limits, mailer, studio, compose } = w;
+        Jobs { ctx: Arc::new(Ctx { db, blobs, limits, mailer, studio, compose, wake: Notify::new() }) }
     }
 
     /// Tells idle workers there is new work.
@@ -133,7 +134,7 @@ async fn worker(ctx: Arc<Ctx>, stop_when_idle: bool) {
         let notified = ctx.wake.notified();
         let c = ctx.clone();
         // Claim, or learn how long until something is due, in one trip off the executor.
-        let claimed = tokio::task::spawn_blocking(move || -> Result<_, crate::db::DbError> {
+        let claimed = tokio::task::spawn_blocking(move || -> Result<_, DbError> {
             let now = now_ms();
             Ok(match c.db.claim_job(now, LEASE_MS)? {
                 Some(job) => Ok(job),
@@ -194,27 +195,9 @@ async fn run(ctx: &Arc<Ctx>, lane: &lane::Lane, claimed: ClaimedJob) {
     }
 }
 
-/// A message for the photographer that a job wrote (a digest, a notice).
-fn to_photographer(ctx: &Ctx, c: crate::mail::templates::Content) -> crate::domain::Mail {
-    crate::domain::Mail {
-        id: crate::domain::MailId::new(),
-        to: ctx.notify.clone(),
-        subject: c.subject,
-        text: c.text,
-        html: c.html,
-        logo: None,
-        created_ms: now_ms(),
-        status: crate::domain::MailStatus::Queued { attempts: 0, last_error: None },
-    }
-}
-
 /// Ends a job that gathers news into one message: queues the message it `built` (if there
 /// was news), then completes the job; a failure on the way retries the whole job.
-fn finish_with_mail(
-    ctx: &Ctx,
-    claimed: &ClaimedJob,
-    built: Result<Option<crate::domain::Mail>, crate::db::DbError>,
-) -> Outcome {
+fn finish_with_mail(ctx: &Ctx, claimed: &ClaimedJob, built: Result<Option<Mail>, DbError>) -> Outcome {
     let queued = built.and_then(|mail| match mail {
         Some(m) => ctx.db.queue_mail(&m),
         None => Ok(()),
@@ -229,7 +212,7 @@ fn finish_with_mail(
 }
 
 /// `Done` when the bookkeeping after a job succeeded, else `Retry` with why.
-fn done(r: Result<(), crate::db::DbError>) -> Outcome {
+fn done(r: Result<(), DbError>) -> Outcome {
     match r {
         Ok(()) => Outcome::Done,
         Err(e) if e.is_disk_full() || e.is_storage_failure() => Outcome::Stalled(e.to_string()),
@@ -241,8 +224,9 @@ fn handle(ctx: &Ctx, claimed: &ClaimedJob) -> Outcome {
     match &claimed.job.kind {
         JobKind::Renditions { blob } => renditions::run(ctx, claimed, *blob),
         JobKind::SendMail { mail } => mail::run(ctx, claimed, *mail),
-        JobKind::CommentDigest { gallery } => digest::run(ctx, claimed, *gallery),
-        JobKind::SelectionNotice { gallery } => selections::run(ctx, claimed, *gallery),
+        kind @ (JobKind::CommentDigest { .. } | JobKind::SelectionNotice { .. }) => {
+            finish_with_mail(ctx, claimed, ctx.compose.compose(&ctx.db, kind))
+        }
         JobKind::Watermark { blob, mark } => watermark::run(ctx, claimed, *blob, *mark),
     }
 }

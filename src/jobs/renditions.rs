@@ -14,8 +14,11 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
         Ok(None) => {}
         Err(e) => return done(Err(e)),
     }
-    let path = ctx.blobs.path(&blob);
-    let info = match media::render(&path, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &ctx.limits) {
+    let source = match ctx.blobs.open(&blob) {
+        Ok(f) => f,
+        Err(e) => return Outcome::Retry(e.to_string()),
+    };
+    let info = match media::render(&source, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &ctx.limits) {
         Ok(r) => {
             let store = |e: &media::Encoded| -> std::io::Result<Rendition> {
                 let s = ctx.blobs.put_bytes(&e.bytes)?;

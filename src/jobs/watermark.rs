@@ -4,8 +4,8 @@
 
 use super::{Ctx, Outcome, done};
 use crate::{
-    db::{ClaimedJob, Watermarked},
-    domain::{Hash, MediaInfo, Rendition},
+    db::ClaimedJob,
+    domain::{Hash, MediaInfo, Rendition, Watermarked},
     media::{
         MediaError,
         watermark::{self, Mark},
@@ -28,7 +28,7 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, source: Hash, mark: Hash) -> 
         Ok(None) => return Outcome::Retry("the preview is not made yet".into()),
         Err(e) => return Outcome::Retry(e.to_string()),
     };
-    let read = |h: &Hash| std::fs::read(ctx.blobs.path(h));
+    let read = |h: &Hash| ctx.blobs.read(h);
     let (bytes, image) = match (read(&preview.blob), wm.image.as_ref().map(read).transpose()) {
         (Ok(b), Ok(i)) => (b, i),
         (Err(e), _) | (_, Err(e)) => return Outcome::Retry(e.to_string()),

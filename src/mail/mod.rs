@@ -13,10 +13,24 @@ use lettre::{
     transport::smtp::authentication::Credentials,
 };
 
-use crate::{
-    config::{MailConfig, SmtpTls},
-    domain::Mail,
-};
+use crate::domain::Mail;
+
+/// An SMTP server to send through (from the configuration).
+#[derive(Debug, Clone)]
+pub struct Smtp {
+    pub host: String,
+    pub port: u16,
+    pub tls: Tls,
+    pub user: Option<String>,
+    pub password: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tls {
+    None,
+    StartTls,
+    Tls,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
@@ -40,15 +54,17 @@ pub struct Mailer {
 }
 
 impl Mailer {
-    pub fn new(cfg: &MailConfig, data_dir: &std::path::Path) -> anyhow::Result<Self> {
-        let from: Mailbox = cfg.from.parse().map_err(|e| anyhow::anyhow!("mail_from {:?}: {e}", cfg.from))?;
-        let smtp = match &cfg.smtp {
+    /// A mailer sending as `from` through `smtp`, or, without one, writing each message to
+    /// `outbox` (a folder, created if missing).
+    pub fn new(from: &str, smtp: Option<&Smtp>, outbox: &std::path::Path) -> anyhow::Result<Self> {
+        let from: Mailbox = from.parse().map_err(|e| anyhow::anyhow!("mail_from {from:?}: {e}"))?;
+        let smtp = match smtp {
             None => None,
             Some(s) => {
                 let mut b = match s.tls {
-                    SmtpTls::Tls => SmtpTransport::relay(&s.host)?,
-                    SmtpTls::StartTls => SmtpTransport::starttls_relay(&s.host)?,
-                    SmtpTls::None => SmtpTransport::builder_dangerous(&s.host),
+                    Tls::Tls => SmtpTransport::relay(&s.host)?,
+                    Tls::StartTls => SmtpTransport::starttls_relay(&s.host)?,
+                    Tls::None => SmtpTransport::builder_dangerous(&s.host),
                 }
                 .port(s.port)
                 .timeout(Some(std::time::Duration::from_secs(20)));
@@ -58,9 +74,8 @@ impl Mailer {
                 Some(b.build())
             }
         };
-        let outbox = data_dir.join("outbox");
-        std::fs::create_dir_all(&outbox)?;
-        Ok(Mailer { smtp, outbox, from })
+        std::fs::create_dir_all(outbox)?;
+        Ok(Mailer { smtp, outbox: outbox.to_path_buf(), from })
     }
 
     /// The message: text and HTML alternatives; with `logo` (PNG bytes), the HTML travels

@@ -5,32 +5,15 @@
 //! memory a decode will need is weighed from the header and taken from the decode budget
 //! before a pixel is allocated.
 
-use std::{fs::File, io::BufReader, path::Path};
+use std::{fs::File, io::BufReader};
 
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, metadata::Orientation};
 
-use super::{Limits, MediaError, budget::Grant, scaled_fit};
-
-/// Working memory of making the renditions from decoded pixels: the preview, its copy for
-/// the thumb, and an oriented copy (a 2048 px preview is 12 MB each).
-pub(super) fn rendition_work(target_edge: u32) -> u64 {
-    3 * 3 * target_edge as u64 * target_edge as u64
-}
-
-pub struct Decoded {
-    pub rgb: Vec<u8>,
-    pub width: u32,
-    pub height: u32,
-    /// The stored (unrotated) size of the source.
-    pub source_width: u32,
-    pub source_height: u32,
-    pub orientation: Orientation,
-    /// True when orientation turns the image by 90° (width and height trade places).
-    pub orientation_swaps: bool,
-    pub content_type: &'static str,
-    /// The decode's share of the memory budget, held until the pixels are dropped.
-    pub _grant: Grant,
-}
+use super::{
+    Limits, MediaError,
+    decoded::{Decoded, check_pixels, corrupt, read_from_start, rendition_work, swaps},
+    scaled_fit,
+};
 
 /// The formats proofroom accepts, recognised by their first bytes; `None` for anything else.
 pub fn sniff(head: &[u8]) -> Option<&'static str> {
@@ -42,51 +25,39 @@ pub fn sniff(head: &[u8]) -> Option<&'static str> {
     }
 }
 
-pub fn decode(path: &Path, target_edge: u32, limits: &Limits) -> Result<Decoded, MediaError> {
-    let reader = ImageReader::open(path)?.with_guessed_format()?;
-    match reader.format() {
+pub fn decode(source: &File, target_edge: u32, limits: &Limits) -> Result<Decoded, MediaError> {
+    // Each attempt reads from the start through its own reader; the handles share one file
+    // position, so no reader is kept across another's use.
+    let reader =
+        || -> Result<_, MediaError> { Ok(ImageReader::new(read_from_start(source)?).with_guessed_format()?) };
+    match reader()?.format() {
         Some(ImageFormat::Jpeg) => {
-            if let Some(d) = decode_jpeg_scaled(path, target_edge, limits)? {
+            if let Some(d) = decode_jpeg_scaled(source, target_edge, limits)? {
                 return Ok(d);
             }
-            decode_with_image(reader, ImageFormat::Jpeg, target_edge, limits)
+            decode_with_image(reader()?, ImageFormat::Jpeg, target_edge, limits)
         }
         Some(ImageFormat::Png) => {
-            if let Some(d) = super::png_stream::decode_shrunk(path, target_edge, limits)? {
+            if let Some(d) = super::png_stream::decode_shrunk(source, target_edge, limits)? {
                 return Ok(d);
             }
-            decode_with_image(reader, ImageFormat::Png, target_edge, limits)
+            decode_with_image(reader()?, ImageFormat::Png, target_edge, limits)
         }
         Some(f @ (ImageFormat::WebP | ImageFormat::Tiff)) => {
-            decode_with_image(reader, f, target_edge, limits)
+            decode_with_image(reader()?, f, target_edge, limits)
         }
         _ => Err(MediaError::Invalid("not a JPEG, PNG, WebP or TIFF image".into())),
     }
 }
 
-pub(super) fn check_pixels(w: u32, h: u32, limits: &Limits) -> Result<(), MediaError> {
-    let px = w as u64 * h as u64;
-    if w == 0 || h == 0 {
-        return Err(MediaError::Invalid("the image has no pixels".into()));
-    }
-    if px > limits.max_pixels {
-        return Err(MediaError::Invalid(format!(
-            "the image is {w}×{h} ({} MP); the limit is {} MP",
-            px / 1_000_000,
-            limits.max_pixels / 1_000_000
-        )));
-    }
-    Ok(())
-}
-
-pub(super) fn corrupt(e: impl std::fmt::Display) -> MediaError {
-    MediaError::Invalid(format!("the image data is corrupt or truncated ({e})"))
-}
-
 /// The scaled JPEG path. `Ok(None)` for colour types it does not handle (CMYK, 16-bit grey),
 /// which the general path then decodes.
-fn decode_jpeg_scaled(path: &Path, target_edge: u32, limits: &Limits) -> Result<Option<Decoded>, MediaError> {
-    let mut dec = jpeg_decoder::Decoder::new(BufReader::new(File::open(path)?));
+fn decode_jpeg_scaled(
+    source: &File,
+    target_edge: u32,
+    limits: &Limits,
+) -> Result<Option<Decoded>, MediaError> {
+    let mut dec = jpeg_decoder::Decoder::new(read_from_start(source)?);
     dec.read_info().map_err(corrupt)?;
     let info = dec.info().ok_or_else(|| corrupt("no header"))?;
     let (sw, sh) = (info.width as u32, info.height as u32);
@@ -179,14 +150,4 @@ fn over_white(mut rgba: Vec<u8>) -> Vec<u8> {
     }
     rgba.truncate(3 * n);
     rgba
-}
-
-pub(super) fn swaps(o: Orientation) -> bool {
-    matches!(
-        o,
-        Orientation::Rotate90
-            | Orientation::Rotate270
-            | Orientation::Rotate90FlipH
-            | Orientation::Rotate270FlipH
-    )
 }

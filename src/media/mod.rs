@@ -5,12 +5,13 @@
 
 mod budget;
 mod decode;
+mod decoded;
 mod encode;
 mod png_stream;
 mod resize;
 pub mod watermark;
 
-use std::{path::Path, sync::Arc};
+use std::{fs::File, sync::Arc};
 
 pub use budget::DecodeBudget;
 pub use decode::sniff;
@@ -61,16 +62,16 @@ pub struct Rendered {
 const QUALITY: u8 = 85;
 
 /// Makes a preview (long edge `preview_edge`) and a thumb (long edge `thumb_edge`) of the
-/// image at `path`, never upscaling. The thumb is resized from the preview: it is cheaper
+/// image in `source`, never upscaling. The thumb is resized from the preview: it is cheaper
 /// and looks the same.
 pub fn render(
-    path: &Path,
+    source: &File,
     preview_edge: u32,
     thumb_edge: u32,
     limits: &Limits,
 ) -> Result<Rendered, MediaError> {
     // The decoded pixels hold their share of the budget until the renditions are made.
-    let decoded = decode::decode(path, preview_edge, limits)?;
+    let decoded = decode::decode(source, preview_edge, limits)?;
     let (src_w, src_h) = (decoded.source_width, decoded.source_height);
     let preview_px =
         resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, preview_edge))?;
@@ -127,7 +128,8 @@ mod tests {
                 rgba
             };
             out.save_with_format(&path, fmt).unwrap();
-            let r = render(&path, 2048, 512, &limits()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let r = render(&File::open(&path).unwrap(), 2048, 512, &limits())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!((r.width, r.height), (900, 600), "{name}");
             assert_eq!((r.preview.width, r.preview.height), (900, 600), "{name}: not upscaled");
             assert_eq!((r.thumb.width, r.thumb.height), (512, 341), "{name}");
@@ -141,11 +143,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let text = dir.path().join("t.jpg");
         std::fs::write(&text, b"just text").unwrap();
-        assert!(matches!(render(&text, 2048, 512, &limits()), Err(MediaError::Invalid(_))));
+        assert!(matches!(
+            render(&File::open(&text).unwrap(), 2048, 512, &limits()),
+            Err(MediaError::Invalid(_))
+        ));
         let big = dir.path().join("b.png");
         image::RgbImage::new(100, 100).save(&big).unwrap();
         let tiny = Limits::new(5_000, 1 << 30);
-        match render(&big, 2048, 512, &tiny) {
+        match render(&File::open(&big).unwrap(), 2048, 512, &tiny) {
             Err(MediaError::Invalid(r)) => assert!(r.contains("limit"), "{r}"),
             _ => panic!("pixel limit not applied"),
         }
@@ -162,12 +167,12 @@ mod tests {
             image::Rgba([9000, 20000, 40000, 65535]),
         );
         image::DynamicImage::ImageRgba16(img).save(&path).unwrap();
-        match render(&path, 2048, 512, &Limits::new(50_000_000, 64 << 20)) {
+        match render(&File::open(&path).unwrap(), 2048, 512, &Limits::new(50_000_000, 64 << 20)) {
             Err(MediaError::Invalid(r)) => assert!(r.contains("decode_memory_mb"), "{r}"),
             Err(e) => panic!("{e}"),
             Ok(_) => panic!("decoded over the budget"),
         }
-        let r = render(&path, 2048, 512, &Limits::new(50_000_000, 256 << 20)).unwrap();
+        let r = render(&File::open(&path).unwrap(), 2048, 512, &Limits::new(50_000_000, 256 << 20)).unwrap();
         assert_eq!((r.preview.width, r.preview.height), (2048, 2048));
     }
 

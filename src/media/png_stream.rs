@@ -5,22 +5,29 @@
 //! resizer then makes the exact preview from that, as it does from a scaled JPEG.
 //! Interlaced PNGs (Adam7 delivers rows out of order) take the whole-image path.
 
-use std::{fs::File, io::BufReader, path::Path};
+use std::fs::File;
 
 use image::metadata::Orientation;
 
-use super::{Limits, MediaError, decode::Decoded};
+use super::{
+    Limits, MediaError,
+    decoded::{Decoded, check_pixels, corrupt, read_from_start, rendition_work, swaps},
+};
 
-/// Decodes `path` shrunk by the largest whole factor that keeps it at least `target_edge`
+/// Decodes `source` shrunk by the largest whole factor that keeps it at least `target_edge`
 /// on its long side; `Ok(None)` when that factor is 1 or the file is interlaced (the
 /// whole-image decoder is then as good).
-pub fn decode_shrunk(path: &Path, target_edge: u32, limits: &Limits) -> Result<Option<Decoded>, MediaError> {
-    let mut decoder = png::Decoder::new(BufReader::new(File::open(path)?));
+pub fn decode_shrunk(
+    source: &File,
+    target_edge: u32,
+    limits: &Limits,
+) -> Result<Option<Decoded>, MediaError> {
+    let mut decoder = png::Decoder::new(read_from_start(source)?);
     decoder.set_transformations(png::Transformations::normalize_to_color8());
-    let mut reader = decoder.read_info().map_err(super::decode::corrupt)?;
+    let mut reader = decoder.read_info().map_err(corrupt)?;
     let info = reader.info();
     let (sw, sh) = (info.width, info.height);
-    super::decode::check_pixels(sw, sh, limits)?;
+    check_pixels(sw, sh, limits)?;
     let factor = sw.max(sh) / target_edge.max(1);
     if factor < 2 || info.interlaced {
         return Ok(None);
@@ -40,7 +47,7 @@ pub fn decode_shrunk(path: &Path, target_edge: u32, limits: &Limits) -> Result<O
     let (ow, oh) = (sw.div_ceil(factor), sh.div_ceil(factor));
     let out_bytes = ow as u64 * oh as u64 * 3;
     let row_bytes = sw as u64 * channels as u64 + ow as u64 * 4 * 3;
-    let grant = limits.budget.take(out_bytes + row_bytes + super::decode::rendition_work(target_edge))?;
+    let grant = limits.budget.take(out_bytes + row_bytes + rendition_work(target_edge))?;
 
     let mut rgb = Vec::with_capacity(out_bytes as usize);
     // Sums of one band of `factor` source rows, per output pixel and channel.
@@ -54,7 +61,7 @@ pub fn decode_shrunk(path: &Path, target_edge: u32, limits: &Limits) -> Result<O
             px.fill(0);
         }
     };
-    while let Some(row) = reader.next_row().map_err(super::decode::corrupt)? {
+    while let Some(row) = reader.next_row().map_err(corrupt)? {
         for (x, p) in row.data().chunks_exact(channels).enumerate() {
             let [r, g, b] = flatten(p);
             let at = (x as u32 / factor) as usize * 3;
@@ -72,7 +79,7 @@ pub fn decode_shrunk(path: &Path, target_edge: u32, limits: &Limits) -> Result<O
         flush(&mut sums, rows_in_band, &mut rgb);
     }
     if rgb.len() != out_bytes as usize {
-        return Err(super::decode::corrupt("the image has fewer rows than its header says"));
+        return Err(corrupt("the image has fewer rows than its header says"));
     }
     Ok(Some(Decoded {
         rgb,
@@ -80,7 +87,7 @@ pub fn decode_shrunk(path: &Path, target_edge: u32, limits: &Limits) -> Result<O
         height: oh,
         source_width: sw,
         source_height: sh,
-        orientation_swaps: super::decode::swaps(orientation),
+        orientation_swaps: swaps(orientation),
         orientation,
         content_type: "image/png",
         _grant: grant,
@@ -117,7 +124,7 @@ mod tests {
         image::DynamicImage::ImageRgba16(img).save(&path).unwrap();
         // 64 MiB would not hold a whole-image decode (98 MB native + 49 MB converted).
         let limits = Limits::new(50_000_000, 64 << 20);
-        let d = decode_shrunk(&path, 2048, &limits).unwrap().expect("shrunk");
+        let d = decode_shrunk(&File::open(&path).unwrap(), 2048, &limits).unwrap().expect("shrunk");
         assert_eq!((d.width, d.height, d.source_width, d.source_height), (2050, 1500, 4100, 3000));
         assert_eq!(&d.rgb[..3], &[255, 0, 0], "red stays red");
         let last = d.rgb.len() - 3;
@@ -125,6 +132,6 @@ mod tests {
         // Small enough PNGs are left to the whole-image decoder.
         let small = dir.path().join("small.png");
         image::RgbImage::new(3000, 2000).save(&small).unwrap();
-        assert!(decode_shrunk(&small, 2048, &limits).unwrap().is_none());
+        assert!(decode_shrunk(&File::open(&small).unwrap(), 2048, &limits).unwrap().is_none());
     }
 }

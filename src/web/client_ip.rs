@@ -14,7 +14,7 @@ pub struct ClientIp(pub IpAddr);
 
 impl<'a> FromRequest<'a> for ClientIp {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let state = super::session::state(req)?;
+        let state = super::extract::app(req)?;
         let peer = peer_ip(req.remote_addr());
         let headers = |name: &str| -> Vec<String> {
             req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()
@@ -23,7 +23,7 @@ impl<'a> FromRequest<'a> for ClientIp {
             f if !f.is_empty() => forwarded_for(&f.join(",")),
             _ => headers("x-forwarded-for").join(",").split(',').map(|s| parse_addr(s.trim())).collect(),
         };
-        Ok(ClientIp(resolve(peer, &state.config.trusted_proxies, &chain)))
+        Ok(ClientIp(resolve(peer, &state.config().trusted_proxies, &chain)))
     }
 }
 

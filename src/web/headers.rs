@@ -10,7 +10,7 @@ use poem::{
     http::{HeaderValue, header},
 };
 
-use crate::state::AppState;
+use crate::app::App;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
                    img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
@@ -20,7 +20,7 @@ const HSTS: &str = "max-age=31536000";
 
 pub async fn secure<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
     let docs = req.uri().path().starts_with("/api/docs");
-    let https = req.data::<AppState>().is_some_and(|s| s.config.secure_cookies);
+    let https = req.data::<App>().is_some_and(|s| s.config().secure_cookies);
     let mut resp = match next.call(req).await {
         Ok(r) => r.into_response(),
         Err(e) => e.into_response(),

@@ -2,26 +2,24 @@
 //! requests for resumable downloads).
 
 use poem::{
-    IntoResponse, Request, Response, handler,
+    Body, Request, Response, handler,
     http::{StatusCode, header},
-    web::{Data, Path, StaticFileRequest},
+    web::{Data, Path},
 };
 
 use crate::{
     app::{
-        AppError,
-        media_urls::{self, MediaKind},
+        App, AppError,
+        media_urls::{self, MediaFile, MediaKind},
     },
     domain::Hash,
-    state::AppState,
 };
 
 #[handler]
 pub async fn serve(
     Path((kind, hash, exp, sig)): Path<(String, String, u64, String)>,
-    Data(state): Data<&AppState>,
+    Data(state): Data<&App>,
     req: &Request,
-    files: StaticFileRequest,
 ) -> poem::Result<Response> {
     let not_found = || AppError::NotFound("no such media".into());
     let kind = MediaKind::parse(&kind).ok_or_else(not_found)?;
@@ -32,56 +30,84 @@ pub async fn serve(
         MediaKind::Rendition => format!("public, max-age={}, immutable", file.max_age),
         MediaKind::Original => format!("private, max-age={}", file.max_age),
     };
+    let builder = Response::builder()
+        .header(header::ETAG, etag.as_str())
+        .header(header::CACHE_CONTROL, cache)
+        .header("x-content-type-options", "nosniff");
     if req.header(header::IF_NONE_MATCH).is_some_and(|v| v.split(',').any(|t| t.trim() == etag)) {
-        return Ok(Response::builder()
-            .status(StatusCode::NOT_MODIFIED)
-            .header(header::ETAG, etag)
-            .header(header::CACHE_CONTROL, cache)
-            .finish());
+        return Ok(builder.status(StatusCode::NOT_MODIFIED).finish());
     }
-    if kind == MediaKind::Original {
-        if let Some(len) = unsatisfiable_range(req, &file.path).await {
-            return Ok(Response::builder()
+    let builder = builder.content_type(file.content_type);
+    // Renditions come whole from memory (browsers do not ask for ranges of images);
+    // originals stream from storage, with Range for resumable downloads.
+    Ok(match kind {
+        MediaKind::Rendition => builder.body(media_urls::read_rendition(state, hash).await?),
+        MediaKind::Original => original(state, req, builder, &file).await?,
+    })
+}
+
+/// The original, whole or the one range asked for.
+async fn original(
+    state: &App,
+    req: &Request,
+    builder: poem::ResponseBuilder,
+    file: &MediaFile,
+) -> poem::Result<Response> {
+    let builder = builder.header(header::ACCEPT_RANGES, "bytes");
+    let (status, start, len) = match req.header(header::RANGE).map(|r| range(r, file.len)) {
+        Some(Range::Unsatisfiable) => {
+            return Ok(builder
                 .status(StatusCode::RANGE_NOT_SATISFIABLE)
-                .header(header::CONTENT_RANGE, format!("bytes */{len}"))
+                .header(header::CONTENT_RANGE, format!("bytes */{}", file.len))
                 .finish());
         }
-    }
-    // Renditions come whole from memory (no ranges: browsers do not ask for them on
-    // images); originals stream from disk with Range support for resumable downloads.
-    let mut resp = match kind {
-        MediaKind::Rendition => Response::builder().body(media_urls::read_rendition(state, hash).await?),
-        MediaKind::Original => match files.create_response(&file.path, false, false) {
-            Ok(r) => r.into_response(),
-            Err(poem::error::StaticFileError::NotFound) => return Err(not_found().into()),
-            Err(e) => return Err(e.into()),
-        },
+        Some(Range::Part(start, end)) => (StatusCode::PARTIAL_CONTENT, start, end - start + 1),
+        Some(Range::Whole) | None => (StatusCode::OK, 0, file.len),
     };
-    let headers = resp.headers_mut();
-    headers.insert(header::CONTENT_TYPE, header::HeaderValue::from_static(file.content_type));
-    headers.insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_str(&cache).map_err(|e| AppError::Internal(e.to_string()))?,
-    );
-    headers.insert(
-        header::ETAG,
-        header::HeaderValue::from_str(&etag).map_err(|e| AppError::Internal(e.to_string()))?,
-    );
-    headers.insert("x-content-type-options", header::HeaderValue::from_static("nosniff"));
-    Ok(resp)
+    let mut builder = builder.status(status).header(header::CONTENT_LENGTH, len);
+    if status == StatusCode::PARTIAL_CONTENT {
+        let last = start + len - 1;
+        builder = builder.header(header::CONTENT_RANGE, format!("bytes {start}-{last}/{}", file.len));
+    }
+    Ok(builder.body(Body::from_async_read(media_urls::stream(state, file, start, len).await?)))
 }
 
-/// The file's length when the request's Range asks only for bytes the file does not have
-/// (`bytes=-0`, or a start past the end), which must be answered 416, not a 206 with an
-/// impossible Content-Range.
-async fn unsatisfiable_range(req: &Request, path: &std::path::Path) -> Option<u64> {
-    let range = req.header(header::RANGE)?;
-    let len = tokio::fs::metadata(path).await.ok()?.len();
-    unsatisfiable(range, len).then_some(len)
+/// What a `Range` header asks of a file of `len` bytes.
+#[derive(Debug, PartialEq, Eq)]
+enum Range {
+    /// No usable single range (another unit, several ranges, nonsense): the whole file, as
+    /// the standard allows.
+    Whole,
+    /// First and last byte, inclusive.
+    Part(u64, u64),
+    /// Only bytes the file does not have (`bytes=-0`, a start past the end): 416, not a
+    /// 206 with an impossible `Content-Range`.
+    Unsatisfiable,
 }
 
-fn unsatisfiable(range: &str, len: u64) -> bool {
-    let Some(specs) = range.trim().strip_prefix("bytes=") else { return false };
+fn range(header: &str, len: u64) -> Range {
+    let Some(specs) = header.trim().strip_prefix("bytes=") else { return Range::Whole };
+    if unsatisfiable(specs, len) {
+        return Range::Unsatisfiable;
+    }
+    let mut all = specs.split(',');
+    let (Some(spec), None) = (all.next(), all.next()) else { return Range::Whole };
+    let num = |s: &str| s.trim().parse::<u64>().ok();
+    match spec.trim().split_once('-') {
+        Some(("", suffix)) => match num(suffix) {
+            Some(n) => Range::Part(len - n.min(len), len - 1),
+            None => Range::Whole,
+        },
+        Some((first, "")) => num(first).map_or(Range::Whole, |s| Range::Part(s, len - 1)),
+        Some((first, last)) => match (num(first), num(last)) {
+            (Some(s), Some(e)) if s <= e => Range::Part(s, e.min(len - 1)),
+            _ => Range::Whole,
+        },
+        None => Range::Whole,
+    }
+}
+
+fn unsatisfiable(specs: &str, len: u64) -> bool {
     specs.split(',').all(|spec| match spec.trim().split_once('-') {
         Some(("", suffix)) => suffix.trim().parse::<u64>().is_ok_and(|n| n == 0) || len == 0,
         Some((start, _)) => start.trim().parse::<u64>().is_ok_and(|s| s >= len),
@@ -91,15 +117,20 @@ fn unsatisfiable(range: &str, len: u64) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::{Range, range};
+
     #[test]
-    fn empty_and_past_the_end_ranges_are_unsatisfiable() {
-        use super::unsatisfiable;
-        assert!(unsatisfiable("bytes=-0", 100));
-        assert!(unsatisfiable("bytes=100-", 100));
-        assert!(unsatisfiable("bytes=200-300, -0", 100));
-        assert!(!unsatisfiable("bytes=0-0", 100));
-        assert!(!unsatisfiable("bytes=-5", 100));
-        assert!(!unsatisfiable("bytes=99-", 100));
-        assert!(!unsatisfiable("items=0-1", 100), "other units are ignored, not refused");
+    fn ranges_are_read_as_the_standard_says() {
+        assert_eq!(range("bytes=-0", 100), Range::Unsatisfiable);
+        assert_eq!(range("bytes=100-", 100), Range::Unsatisfiable);
+        assert_eq!(range("bytes=200-300, -0", 100), Range::Unsatisfiable);
+        assert_eq!(range("bytes=0-0", 100), Range::Part(0, 0));
+        assert_eq!(range("bytes=-5", 100), Range::Part(95, 99));
+        assert_eq!(range("bytes=-500", 100), Range::Part(0, 99));
+        assert_eq!(range("bytes=99-", 100), Range::Part(99, 99));
+        assert_eq!(range("bytes=10-1000", 100), Range::Part(10, 99));
+        assert_eq!(range("bytes=0-1, 5-6", 100), Range::Whole, "several ranges: the whole file");
+        assert_eq!(range("bytes=5-1", 100), Range::Whole);
+        assert_eq!(range("items=0-1", 100), Range::Whole, "other units are ignored, not refused");
     }
 }

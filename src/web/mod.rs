@@ -1,19 +1,18 @@
 //! The only module that imports poem: routes, extractors, views, assets, the JSON API and
-//! the mapping of errors to HTTP. Handlers extract, call one `app` function, and render.
+//! the mapping of errors to HTTP. One folder per audience (`admin/`, `client/`, `api/`),
+//! each with its handlers and views; handlers extract (`extract.rs`), call `app`, and render.
 
 mod admin;
-mod admin_sharing;
-mod admin_studio;
 mod api;
 mod assets;
 mod client;
 mod client_ip;
 mod error;
+mod extract;
 mod headers;
 mod limits;
 mod media;
 mod models;
-mod params;
 mod server;
 mod session;
 mod upload;
@@ -28,10 +27,10 @@ use poem::{
 };
 use poem_openapi::OpenApiService;
 
-use crate::{app, state::AppState};
+use crate::{app, app::App};
 
 /// Every route, in one place, so the access tests can walk them.
-pub fn routes(state: AppState) -> impl poem::Endpoint {
+pub fn routes(state: App) -> impl poem::Endpoint {
     let api = OpenApiService::new(api::Api, "proofroom", env!("CARGO_PKG_VERSION"))
         .description("Galleries, photos and uploads of a proofroom server.")
         .server("/api");
@@ -55,21 +54,21 @@ pub fn routes(state: AppState) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/order", post(admin::reorder))
         .at("/admin/photos/:id", get(admin::photo_page))
         .at("/admin/photos/:id/state", post(admin::set_state))
-        .at("/admin/galleries/:id/shares", post(admin_sharing::create_share))
-        .at("/admin/shares/:id/revoke", post(admin_sharing::revoke_share))
-        .at("/admin/galleries/:id/proofing", post(admin_sharing::set_rules))
-        .at("/admin/galleries/:id/selections", get(admin_sharing::selections))
-        .at("/admin/galleries/:id/selections.csv", get(admin_sharing::selections_csv))
-        .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin_sharing::reopen))
-        .at("/admin/galleries/:id/comments", post(admin_sharing::reply))
-        .at("/admin/outbox", get(admin_sharing::outbox))
-        .at("/admin/studio", get(admin_studio::page))
-        .at("/admin/studio/logo", post(admin_studio::set_logo))
-        .at("/admin/studio/logo.png", get(admin_studio::logo))
-        .at("/admin/studio/watermark", post(admin_studio::set_watermark))
-        .at("/admin/studio/sample.jpg", get(admin_studio::sample))
-        .at("/admin/galleries/:id/activity", get(admin_sharing::activity))
-        .at("/admin/galleries/:id/zip", get(admin_sharing::zip))
+        .at("/admin/galleries/:id/shares", post(admin::create_share))
+        .at("/admin/shares/:id/revoke", post(admin::revoke_share))
+        .at("/admin/galleries/:id/proofing", post(admin::set_rules))
+        .at("/admin/galleries/:id/selections", get(admin::selections))
+        .at("/admin/galleries/:id/selections.csv", get(admin::selections_csv))
+        .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin::reopen))
+        .at("/admin/galleries/:id/comments", post(admin::reply))
+        .at("/admin/outbox", get(admin::outbox))
+        .at("/admin/studio", get(admin::studio_page))
+        .at("/admin/studio/logo", post(admin::set_logo))
+        .at("/admin/studio/logo.png", get(admin::logo))
+        .at("/admin/studio/watermark", post(admin::set_watermark))
+        .at("/admin/studio/sample.jpg", get(admin::sample))
+        .at("/admin/galleries/:id/activity", get(admin::activity))
+        .at("/admin/galleries/:id/zip", get(admin::zip))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))
@@ -104,7 +103,7 @@ fn home() -> Redirect {
 /// 200 "ok" while the server can store what it is given; 503 while the database or the
 /// disk refuses writes, so Docker (or another supervisor) can see it.
 #[handler]
-async fn healthz(Data(state): Data<&AppState>) -> poem::Response {
+async fn healthz(Data(state): Data<&App>) -> poem::Response {
     use poem::IntoResponse;
     match app::maintenance::healthy(state).await {
         true => "ok".into_response(),
@@ -115,21 +114,21 @@ async fn healthz(Data(state): Data<&AppState>) -> poem::Response {
 }
 
 /// Starts the workers, prints how to sign in, and serves until Ctrl-C or SIGTERM.
-pub async fn serve(state: AppState) -> anyhow::Result<()> {
-    state.jobs.start(state.config.workers)?;
-    let listener = tokio::net::TcpListener::bind(state.config.listen)
+pub async fn serve(state: App) -> anyhow::Result<()> {
+    state.start_workers()?;
+    let listener = tokio::net::TcpListener::bind(state.config().listen)
         .await
-        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config.listen))?;
+        .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config().listen))?;
     let local = listener.local_addr()?;
     println!("proofroom listening on http://{local}");
-    println!("data directory: {}", state.config.data_dir.display());
+    println!("data directory: {}", state.config().data_dir.display());
     match app::auth::setup_link(&state).await? {
         Some(link) => {
             println!("\nFirst start: open this one-time link to choose the admin password:\n\n    {link}\n")
         }
-        None => println!("Sign in at {}/admin/login", state.config.base_url),
+        None => println!("Sign in at {}/admin/login", state.config().base_url),
     }
-    let cap = server::connection_cap(state.config.max_connections);
+    let cap = server::connection_cap(state.config().max_connections);
     server::run(listener, routes(state), cap, shutdown_signal()).await?;
     Ok(())
 }

@@ -4,13 +4,13 @@
 use poem_openapi::Object;
 use serde::Serialize;
 
+use crate::app::App;
 use crate::{
     app::{
         media_urls::{self, MediaKind},
         photos::PhotoView,
     },
     domain::Gallery,
-    state::AppState,
 };
 
 /// A gallery.
@@ -77,7 +77,7 @@ pub struct PhotoOut {
 }
 
 impl PhotoOut {
-    pub fn new(state: &AppState, v: &PhotoView) -> Self {
+    pub fn new(state: &App, v: &PhotoView) -> Self {
         let p = &v.photo;
         PhotoOut {
             id: p.id.to_string(),

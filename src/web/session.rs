@@ -3,14 +3,12 @@
 use poem::{
     FromRequest, Request, RequestBody, Response,
     http::StatusCode,
-    web::cookie::{Cookie, SameSite},
+    web::cookie::{Cookie, CookieJar, SameSite},
 };
 
 use super::error;
-use crate::{
-    app::{self, AppError},
-    state::AppState,
-};
+use crate::app::App;
+use crate::app::{self, AppError};
 
 pub const SESSION_COOKIE: &str = "pr_session";
 /// A random value set before login, so the login form has a CSRF token to bind to.
@@ -25,13 +23,9 @@ pub struct Admin {
     pub csrf: String,
 }
 
-pub fn state(req: &Request) -> poem::Result<&AppState> {
-    req.data::<AppState>().ok_or_else(|| AppError::Internal("app state missing from request".into()).into())
-}
-
 impl<'a> FromRequest<'a> for Admin {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let state = state(req)?;
+        let state = super::extract::app(req)?;
         let token = req.cookie().get(SESSION_COOKIE).map(|c| c.value_str().to_string());
         if let Some(token) = token {
             if app::auth::session_valid(state, &token).await? {
@@ -43,19 +37,13 @@ impl<'a> FromRequest<'a> for Admin {
     }
 }
 
-impl Admin {
-    /// Refuses a state-changing request whose CSRF token (form field or `X-CSRF-Token`
-    /// header) does not belong to this session.
-    pub fn check_csrf(&self, state: &AppState, req: &Request, field: Option<&str>) -> poem::Result<()> {
-        let given = field.or_else(|| req.header("x-csrf-token")).unwrap_or_default();
-        if app::auth::csrf_ok(state, &self.token, given) {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(
-                "This form has expired or did not come from this site. Reload the page and try again.".into(),
-            )
-            .into())
-        }
+/// Gives a browser that just signed in its session cookie, and, if it is new, the cookie
+/// that marks it as a device that has signed in before (`app::auth::device_token`).
+pub fn signed_in(state: &App, jar: &CookieJar, token: &str, known_device: bool) {
+    jar.add(cookie(state, SESSION_COOKIE, token, Some(30 * 24 * 3600)));
+    if !known_device {
+        let device = app::auth::device_token(state);
+        jar.add(cookie(state, DEVICE_COOKIE, &device, Some(400 * 24 * 3600)));
     }
 }
 
@@ -97,12 +85,12 @@ pub fn safe_next(next: Option<&str>) -> String {
 }
 
 /// A cookie with the flags every proofroom cookie carries.
-pub fn cookie(state: &AppState, name: &str, value: &str, max_age_s: Option<i64>) -> Cookie {
+pub fn cookie(state: &App, name: &str, value: &str, max_age_s: Option<i64>) -> Cookie {
     let mut c = Cookie::new_with_str(name, value);
     c.set_http_only(true);
     c.set_same_site(SameSite::Lax);
     c.set_path("/");
-    c.set_secure(state.config.secure_cookies);
+    c.set_secure(state.config().secure_cookies);
     if let Some(age) = max_age_s {
         c.set_max_age(std::time::Duration::from_secs(age.max(0) as u64));
     }

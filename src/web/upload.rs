@@ -4,10 +4,10 @@
 use poem::web::Multipart;
 
 use super::models::PhotoOut;
+use crate::app::App;
 use crate::{
     app::{self, AppError},
     domain::GalleryId,
-    state::AppState,
 };
 
 /// One stored file.
@@ -43,7 +43,7 @@ async fn drain(mut mp: Multipart) {
 /// On the first bad file a bounded part of the rest is read and dropped (see `drain`);
 /// files before it stay stored.
 pub async fn receive(
-    state: &AppState,
+    state: &App,
     gallery: GalleryId,
     mut mp: Multipart,
     mut mark_final: bool,

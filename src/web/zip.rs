@@ -3,7 +3,7 @@
 
 use poem::{Body, Response};
 
-use crate::app::downloads::{self, ZipItem};
+use crate::app::downloads::Zip;
 
 /// A file name for `Content-Disposition`: letters, digits, dashes.
 fn attachment_name(title: &str) -> String {
@@ -12,17 +12,19 @@ fn attachment_name(title: &str) -> String {
     if s.is_empty() { "photos".into() } else { s }
 }
 
-pub fn response(items: Vec<ZipItem>, title: &str) -> Response {
+/// The zip as a download, written while the client reads it.
+pub fn response(zip: Zip) -> Response {
+    let name = attachment_name(&zip.title);
     let (reader, writer) = tokio::io::duplex(256 * 1024);
     tokio::spawn(async move {
         // A failure mid-way can only end the stream early; the client sees a short download.
-        if let Err(e) = downloads::write_zip(items, writer).await {
+        if let Err(e) = zip.write(writer).await {
             tracing::warn!("zip download stopped: {e}");
         }
     });
     Response::builder()
         .content_type("application/zip")
-        .header("content-disposition", format!("attachment; filename=\"{}.zip\"", attachment_name(title)))
+        .header("content-disposition", format!("attachment; filename=\"{}.zip\"", name))
         .header("cache-control", "private, no-store")
         .body(Body::from_async_read(reader))
 }

@@ -93,6 +93,53 @@ fn domain_uses_no_other_module() {
     assert!(broken.is_empty(), "domain/ must not use other modules:\n{}", broken.join("\n"));
 }
 
+/// Paths into the project's own modules that a layer must not take (`crate::<module>`).
+#[test]
+fn layers_call_downwards_only() {
+    let rules: [(&str, &[&str]); 5] = [
+        // The web layer reaches data only through the app's use cases.
+        ("web", &["db", "blobs", "jobs", "mail"]),
+        ("app", &["web"]),
+        // Workers run storage work and the app's composers, never use cases.
+        ("jobs", &["app", "web", "config"]),
+        ("mail", &["config", "app", "web", "db"]),
+        ("db", &["app", "web", "blobs", "jobs", "mail", "media", "config"]),
+    ];
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut broken = Vec::new();
+    for (layer, banned) in rules {
+        let mut files = Vec::new();
+        rust_files(&src.join(layer), &mut files);
+        for f in &files {
+            for (n, line) in std::fs::read_to_string(f).unwrap().lines().enumerate() {
+                let c = code(line);
+                for b in banned {
+                    let grouped = c.trim_start().starts_with(&format!("{b}::")) || c.trim_start().starts_with(&format!("{b},"));
+                    if c.contains(&format!("crate::{b}::")) || c.contains(&format!("crate::{b};")) || (grouped && in_crate_use(f, n)) {
+                        broken.push(format!("src/{layer}/ uses {b}: {}:{}: {}", f.display(), n + 1, line.trim()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "layers must call downwards only:\n{}", broken.join("\n"));
+}
+
+/// Whether line `n` of `f` is inside a `use crate::{ … }` group.
+fn in_crate_use(f: &Path, n: usize) -> bool {
+    let text = std::fs::read_to_string(f).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for l in lines[..n].iter().rev() {
+        if l.starts_with("use crate::{") {
+            return true;
+        }
+        if l.starts_with("use ") || l.starts_with("};") || l.is_empty() {
+            return false;
+        }
+    }
+    false
+}
+
 #[test]
 fn the_checker_sees_what_it_looks_for() {
     assert!(uses("let t = redb::TableDefinition::new(\"x\");", "redb"));

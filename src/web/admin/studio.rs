@@ -7,10 +7,10 @@ use poem::{
     web::{Data, Multipart, Redirect},
 };
 
-use super::{session::Admin, views::studio as views};
+use super::views::studio as views;
 use crate::{
-    app::{self, AppError, studio::WatermarkForm},
-    state::AppState,
+    app::{self, App, AppError, studio::WatermarkForm},
+    web::{extract::admin_csrf, session::Admin},
 };
 
 /// A logo or watermark image is small; anything bigger is a mistake.
@@ -61,20 +61,20 @@ impl SmallForm {
 }
 
 #[handler]
-pub async fn page(Data(state): Data<&AppState>, admin: Admin) -> poem::Result<Markup> {
+pub async fn page(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup> {
     let studio = app::studio::get(state).await?;
-    Ok(views::page(&state.config.studio_name, &admin.csrf, &studio))
+    Ok(views::page(&state.config().studio_name, &admin.csrf, &studio))
 }
 
 #[handler]
 pub async fn set_logo(
-    Data(state): Data<&AppState>,
+    Data(state): Data<&App>,
     admin: Admin,
     req: &Request,
     mp: Multipart,
 ) -> poem::Result<Response> {
     let f = SmallForm::read(mp).await?;
-    admin.check_csrf(state, req, Some(f.get("csrf")))?;
+    admin_csrf(req, &admin, f.get("csrf"))?;
     let image = match (f.get("remove") == "on", f.file) {
         (true, _) => None,
         (false, Some(bytes)) => Some(bytes),
@@ -86,13 +86,13 @@ pub async fn set_logo(
 
 #[handler]
 pub async fn set_watermark(
-    Data(state): Data<&AppState>,
+    Data(state): Data<&App>,
     admin: Admin,
     req: &Request,
     mp: Multipart,
 ) -> poem::Result<Response> {
     let f = SmallForm::read(mp).await?;
-    admin.check_csrf(state, req, Some(f.get("csrf")))?;
+    admin_csrf(req, &admin, f.get("csrf"))?;
     let percent = |name: &str| {
         f.get(name)
             .trim()
@@ -113,14 +113,14 @@ pub async fn set_watermark(
 
 /// The current watermark on a sample photo, so the photographer sees it before clients do.
 #[handler]
-pub async fn sample(Data(state): Data<&AppState>, _admin: Admin) -> poem::Result<Response> {
+pub async fn sample(Data(state): Data<&App>, _admin: Admin) -> poem::Result<Response> {
     let jpeg = app::studio::sample(state).await?;
     Ok(Response::builder().content_type("image/jpeg").header("cache-control", "no-store").body(jpeg))
 }
 
 /// The logo for the studio page (clients get it through a signed media URL).
 #[handler]
-pub async fn logo(Data(state): Data<&AppState>, _admin: Admin) -> poem::Result<Response> {
+pub async fn logo(Data(state): Data<&App>, _admin: Admin) -> poem::Result<Response> {
     let studio = app::studio::get(state).await?;
     let hash = studio.logo.ok_or_else(|| AppError::NotFound("no logo yet".into()))?;
     Ok(Redirect::see_other(app::media_urls::url(state, app::media_urls::MediaKind::Original, &hash))

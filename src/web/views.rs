@@ -2,11 +2,6 @@
 //! function per page. maud escapes every interpolated string, so titles and filenames
 //! typed by anyone are shown as text, never run.
 
-pub mod admin;
-pub mod client;
-pub mod proofing;
-pub mod studio;
-
 use maud::{DOCTYPE, Markup, html};
 use poem::http::StatusCode;
 

@@ -2,7 +2,10 @@
 
 use maud::{Markup, html};
 
-use super::{Chrome, count, human_size, human_time, layout};
+pub mod proofing;
+pub mod studio;
+
+use crate::web::views::{Chrome, count, human_size, human_time, layout};
 use crate::{
     domain::PhotoState,
     web::models::{GalleryOut, PhotoOut},

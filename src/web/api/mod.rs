@@ -12,15 +12,15 @@ use poem_openapi::{
     registry::{MetaSchema, MetaSchemaRef},
 };
 
-use super::{
+use crate::web::{
     error::{public_message, status_of},
+    extract,
     models::{GalleryOut, PhotoOut},
     upload,
 };
 use crate::{
-    app::{self, AppError},
+    app::{self, App, AppError},
     domain::{GalleryId, PhotoId, PhotoState},
-    state::AppState,
 };
 
 /// An API token from `proofroom token create`.
@@ -29,7 +29,7 @@ use crate::{
 pub struct Token(#[allow(dead_code)] String);
 
 async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<String> {
-    let state = super::session::state(req)?;
+    let state = extract::app(req)?;
     match app::auth::check_api_token(state, &bearer.token).await {
         Ok(t) => Ok(t.name),
         Err(e) => Err(ApiError::from(e).into()),
@@ -101,11 +101,11 @@ impl From<AppError> for ApiError {
 type ApiResult<T> = Result<Json<T>, ApiError>;
 
 fn gallery_id(s: &str) -> Result<GalleryId, ApiError> {
-    Ok(super::params::gallery_id(s)?)
+    Ok(extract::gallery_id(s)?)
 }
 
 fn photo_id(s: &str) -> Result<PhotoId, ApiError> {
-    Ok(super::params::photo_id(s)?)
+    Ok(extract::photo_id(s)?)
 }
 
 #[derive(Object)]
@@ -164,6 +164,25 @@ pub struct SelectionOut {
     lightroom: String,
     /// The gallery's extra lists ("Album", "Prints") as this visitor filled them.
     lists: Vec<ListOut>,
+}
+
+impl From<app::proofing::VisitorSelection> for SelectionOut {
+    fn from(v: app::proofing::VisitorSelection) -> Self {
+        let mut lists = v.exported().into_iter();
+        let favourites = lists.next();
+        SelectionOut {
+            visitor: v.visitor.id.to_string(),
+            name: v.visitor.name,
+            email: v.visitor.email,
+            link: v.link,
+            submitted_ms: v.selection.submitted_ms,
+            lightroom: favourites.map(|f| f.lightroom).unwrap_or_default(),
+            filenames: v.filenames,
+            lists: lists
+                .map(|l| ListOut { name: l.name, filenames: l.filenames, lightroom: l.lightroom })
+                .collect(),
+        }
+    }
 }
 
 #[derive(Object)]
@@ -243,11 +262,7 @@ pub struct Api;
 impl Api {
     /// List every gallery.
     #[oai(path = "/galleries", method = "get")]
-    async fn list_galleries(
-        &self,
-        state: poem::web::Data<&AppState>,
-        _auth: Token,
-    ) -> ApiResult<Vec<GalleryOut>> {
+    async fn list_galleries(&self, state: poem::web::Data<&App>, _auth: Token) -> ApiResult<Vec<GalleryOut>> {
         let tree = app::galleries::tree(&state).await?;
         Ok(Json(tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect()))
     }
@@ -256,7 +271,7 @@ impl Api {
     #[oai(path = "/galleries", method = "post")]
     async fn create_gallery(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         body: Json<NewGallery>,
     ) -> ApiResult<GalleryOut> {
@@ -274,7 +289,7 @@ impl Api {
     #[oai(path = "/galleries/:id", method = "get")]
     async fn get_gallery(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
     ) -> ApiResult<GalleryOut> {
@@ -286,7 +301,7 @@ impl Api {
     #[oai(path = "/galleries/:id/photos", method = "get")]
     async fn list_photos(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
     ) -> ApiResult<Vec<PhotoOut>> {
@@ -302,7 +317,7 @@ impl Api {
     #[oai(path = "/galleries/:id/photos", method = "post")]
     async fn upload_photos(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
         #[oai(name = "final")] mark_final: Query<Option<bool>>,
@@ -322,7 +337,7 @@ impl Api {
     #[oai(path = "/galleries/:id/shares", method = "post")]
     async fn create_share(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
         body: Json<NewShareLink>,
@@ -350,34 +365,13 @@ impl Api {
     #[oai(path = "/galleries/:id/selections", method = "get")]
     async fn selections(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
     ) -> ApiResult<Vec<SelectionOut>> {
         let id = gallery_id(&id)?;
         app::galleries::get(&state, id).await?;
-        let out = app::proofing::overview(&state, id)
-            .await?
-            .into_iter()
-            .map(|v| SelectionOut {
-                visitor: v.visitor.id.to_string(),
-                name: v.visitor.name,
-                email: v.visitor.email,
-                link: v.link,
-                submitted_ms: v.selection.submitted_ms,
-                lightroom: crate::domain::lightroom_filter(&v.filenames),
-                filenames: v.filenames,
-                lists: v
-                    .lists
-                    .into_iter()
-                    .map(|(name, filenames)| ListOut {
-                        name,
-                        lightroom: crate::domain::lightroom_filter(&filenames),
-                        filenames,
-                    })
-                    .collect(),
-            })
-            .collect();
+        let out = app::proofing::overview(&state, id).await?.into_iter().map(SelectionOut::from).collect();
         Ok(Json(out))
     }
 
@@ -385,7 +379,7 @@ impl Api {
     #[oai(path = "/photos/:id", method = "get")]
     async fn get_photo(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
     ) -> ApiResult<PhotoOut> {
@@ -397,7 +391,7 @@ impl Api {
     #[oai(path = "/photos/:id/state", method = "put")]
     async fn set_state(
         &self,
-        state: poem::web::Data<&AppState>,
+        state: poem::web::Data<&App>,
         _auth: Token,
         id: Path<String>,
         body: Json<StateChange>,

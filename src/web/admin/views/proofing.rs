@@ -5,7 +5,7 @@ use maud::{Markup, html};
 
 use super::{Chrome, count, human_time, layout};
 use crate::{
-    app::proofing::VisitorSelection,
+    app::proofing::{ExportedList, VisitorSelection},
     domain::{Comment, Proofing, ShareLink},
     web::models::GalleryOut,
 };
@@ -145,16 +145,13 @@ pub fn link_created(
     )
 }
 
-/// One list of one visitor: (list name, filenames, Lightroom filter).
-pub type ListExport = (String, Vec<String>, String);
-
 /// Everything the selections page shows.
 pub struct SelectionsPage<'a> {
     pub studio: &'a str,
     pub csrf: &'a str,
     pub gallery: GalleryOut,
     /// Each visitor, with their favourites and each extra list.
-    pub visitors: Vec<(VisitorSelection, Vec<ListExport>)>,
+    pub visitors: Vec<(VisitorSelection, Vec<ExportedList>)>,
     /// (photo filename, comment, who)
     pub comments: Vec<(String, Comment, String)>,
 }
@@ -190,7 +187,7 @@ pub fn selections(m: &SelectionsPage) -> Markup {
                             }
                         }
                     }
-                    @for (i, (name, files, lightroom)) in lists.iter().enumerate() {
+                    @for (i, ExportedList { name, filenames: files, lightroom }) in lists.iter().enumerate() {
                         @if !files.is_empty() {
                             h3.list-name { (name) " · " (files.len()) }
                             label for={ "lr-" (vs.visitor.id) "-" (i) } { "Lightroom filter (Library → Text → Filename → Contains)" }

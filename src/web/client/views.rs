@@ -4,9 +4,12 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{assets, count, human_time};
 use crate::web::models::PhotoOut;
 use crate::web::session::urlencode;
+use crate::web::{
+    assets,
+    views::{count, human_time},
+};
 
 /// The journey's steps, in order; the client is at one of them.
 pub const STEPS: [(&str, &str); 4] = [
@@ -15,15 +18,6 @@ pub const STEPS: [(&str, &str); 4] = [
     ("Choose a package", "Pick the prints or package that suits you."),
     ("We retouch and deliver", "Your retouched finals appear here to download."),
 ];
-
-/// Where a visitor stands: 0 = hearting, 1 = ready to submit, 3 = submitted (we retouch).
-pub fn step_of(hearted: usize, submitted: bool) -> usize {
-    match (hearted, submitted) {
-        (_, true) => 3,
-        (0, false) => 0,
-        _ => 1,
-    }
-}
 
 fn page(studio: &str, title: &str, csrf: Option<&str>, body: Markup) -> Markup {
     html! {
@@ -214,6 +208,10 @@ pub struct Gallery<'a> {
     /// The gallery's extra lists with the photos this visitor put in each.
     pub lists: Vec<(String, Vec<String>)>,
     pub submitted: bool,
+    /// Where the client stands in the journey (`domain::Step`).
+    pub step: usize,
+    /// The selection goal in words ("Choose 3–5").
+    pub goal: String,
     pub min: Option<u32>,
     pub max: Option<u32>,
     pub can_favourite: bool,
@@ -225,14 +223,7 @@ pub struct Gallery<'a> {
 
 pub fn gallery(m: &Gallery) -> Markup {
     let n = m.hearted.len();
-    let step = step_of(n, m.submitted);
-    let goal = match (m.min, m.max) {
-        (Some(a), Some(b)) if a == b => format!("Choose {a}"),
-        (Some(a), Some(b)) => format!("Choose {a}–{b}"),
-        (Some(a), None) => format!("Choose at least {a}"),
-        (None, Some(b)) => format!("Choose up to {b}"),
-        (None, None) => "Heart your favourites".into(),
-    };
+    let (step, goal) = (m.step, &m.goal);
     page(
         m.studio,
         m.title,
@@ -341,18 +332,18 @@ fn lists_json(lists: &[(String, Vec<String>)]) -> String {
 
 /// The photo grid, without anything of one visitor (their hearts are set by the script from
 /// `data-hearted`), so it can be rendered once and served to many. `download` gives a
-/// photo's download URL when this link may download it.
+/// photo's download URL for the photos (marked `true`) this link may download.
 pub fn tiles(
-    photos: &[PhotoOut],
-    download: impl Fn(&PhotoOut) -> Option<String>,
+    photos: &[(PhotoOut, bool)],
+    download: impl Fn(&PhotoOut) -> String,
     can_favourite: bool,
 ) -> Markup {
     html! {
         ul.justified #photos {
-            @for p in photos {
+            @for (p, downloadable) in photos {
                 @let w = p.thumb_width.unwrap_or(4);
                 @let h = p.thumb_height.unwrap_or(3);
-                li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-preview=[p.preview_url.as_deref()] data-download=[download(p)] {
+                li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-preview=[p.preview_url.as_deref()] data-download=[downloadable.then(|| download(p))] {
                     button.open {
                         @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading="lazy" width=(w) height=(h); }
                     }

@@ -1,0 +1,152 @@
+//! What a client does in a gallery, each use case on an open `Visit` (see `visit.rs`), which
+//! has already answered who they are and what their link allows: the cover, the grid, hearts
+//! and lists, submitting, notes, downloads.
+
+use super::{
+    App, AppError, Result,
+    downloads::{self, Zip},
+    photos::PhotoView,
+    visit::{List, Visit},
+};
+use crate::domain::{ActivityKind, Comment, Hash, PhotoId, Selection, Size, Step, Visitor};
+
+/// What the cover page shows.
+pub struct Cover {
+    pub photos: usize,
+    /// The preview of the first photo that has one (watermarked where the set is).
+    pub cover: Option<Hash>,
+    pub logo: Option<Hash>,
+    /// The welcome words.
+    pub guide: String,
+    pub step: Step,
+}
+
+/// The cover of the shared gallery; opening it counts as a view.
+pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
+    v.log(app, v.gallery().id, ActivityKind::View).await;
+    let photos = photos(app, v).await?;
+    Ok(Cover {
+        photos: photos.len(),
+        cover: photos.iter().find_map(|p| p.preview.as_ref()).map(|r| r.blob),
+        logo: super::studio::get(app).await?.logo,
+        guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
+        step: Step::of(&v.selection(app).await?),
+    })
+}
+
+/// The set's photos as this visitor sees them: in a watermarked set, every preview is the
+/// watermarked one (or the thumb until it is made).
+async fn photos(app: &App, v: &Visit) -> Result<Vec<PhotoView>> {
+    super::studio::for_clients(app, v.set(), super::photos::list(app, v.set().id).await?).await
+}
+
+/// One photo of the grid, with whether this link may download it.
+pub struct Tile {
+    pub photo: PhotoView,
+    pub downloadable: bool,
+}
+
+/// The set's grid: the same for every visitor of one link (no one's hearts in it), so the
+/// web layer may render it once for many.
+pub async fn grid(app: &App, v: &Visit) -> Result<Vec<Tile>> {
+    Ok(photos(app, v)
+        .await?
+        .into_iter()
+        .filter(|p| p.thumb.is_some())
+        .map(|p| Tile { downloadable: v.may_download(p.photo.state, Size::Original), photo: p })
+        .collect())
+}
+
+/// The rest of the gallery page: the tabs, this visitor's selection, the studio's logo.
+pub struct Page {
+    pub sets: Vec<crate::domain::Gallery>,
+    pub selection: Selection,
+    pub logo: Option<Hash>,
+}
+
+pub async fn page(app: &App, v: &Visit) -> Result<Page> {
+    Ok(Page {
+        sets: v.sets(app).await?,
+        selection: v.selection(app).await?,
+        logo: super::studio::get(app).await?.logo,
+    })
+}
+
+/// The visitor tells who they are, on links that ask.
+pub async fn identify(app: &App, v: &Visit, name: &str, email: &str) -> Result<Visitor> {
+    v.asks_identity()?;
+    let visitor = v.actor(app).await?;
+    super::sharing::identify(app, v.share(), &visitor, name, email).await
+}
+
+/// Hearts (`on`) or un-hearts a photo of the set, or puts it in or takes it out of a list.
+pub async fn favourite(
+    app: &App,
+    v: &Visit,
+    photo: PhotoId,
+    on: bool,
+    list: Option<&str>,
+) -> Result<Selection> {
+    v.may_favourite()?;
+    let list = v.list(list)?;
+    let visitor = v.actor(app).await?;
+    super::proofing::favourite(app, visitor.id, v.set(), photo, on, &list).await
+}
+
+/// Submits the visitor's selection in the set; it is locked from then on.
+pub async fn submit(app: &App, v: &Visit) -> Result<Selection> {
+    let visitor = v.actor(app).await?;
+    super::proofing::submit(app, visitor.id, v.set()).await
+}
+
+/// A note (or a retouch request) on a photo of the set.
+pub async fn comment(app: &App, v: &Visit, photo: PhotoId, text: &str, retouch: bool) -> Result<Comment> {
+    v.may_comment()?;
+    let visitor = v.actor(app).await?;
+    super::proofing::comment(app, Some(visitor.id), v.set().id, photo, text, retouch).await
+}
+
+/// The notes on one photo of the set this visitor sees (their own and the photographer's
+/// replies), each with whether it is theirs.
+pub async fn comments(app: &App, v: &Visit, photo: PhotoId) -> Result<Vec<(Comment, bool)>> {
+    v.photo(app, photo).await?;
+    Ok(super::proofing::comments(app, v.set().id)
+        .await?
+        .into_iter()
+        .filter(|c| c.photo == photo && v.sees(c))
+        .map(|c| {
+            let mine = c.visitor.is_some();
+            (c, mine)
+        })
+        .collect())
+}
+
+/// The original of a photo, when the link and the photo's state allow it.
+pub async fn download(app: &App, v: &Visit, photo: PhotoId) -> Result<Hash> {
+    let p = v.reachable_photo(app, photo).await?;
+    if !v.may_download(p.photo.state, Size::Original) {
+        return Err(AppError::Forbidden("This photo is not available to download yet.".into()));
+    }
+    let blob = p.original.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+    v.log(app, p.photo.gallery, ActivityKind::Download { photo: Some(p.photo.id), count: 1 }).await;
+    Ok(blob)
+}
+
+/// "Download all", or one list, as a zip of originals or web-size previews, within what
+/// the link allows.
+pub async fn zip(app: &App, v: &Visit, list: Option<&str>, size: downloads::Size) -> Result<Zip> {
+    let photos = photos(app, v).await?;
+    let only = match list.filter(|l| !l.is_empty()) {
+        None => None,
+        Some(l) => {
+            let mut sel = v.selection(app).await?;
+            Some(match v.list(Some(l))? {
+                List::Favourites => sel.photos,
+                List::Named(name) => sel.lists.remove(&name).unwrap_or_default(),
+            })
+        }
+    };
+    let zip = downloads::plan(app, &v.set().title, &photos, Some(v.access()), only.as_deref(), size)?;
+    v.log(app, v.set().id, ActivityKind::Download { photo: None, count: zip.files() }).await;
+    Ok(zip)
+}

@@ -1,0 +1,242 @@
+//! Galleries and photos: the dashboard, a gallery's page (photos, nesting, sharing),
+//! creating, editing, deleting, uploading, ordering, a photo's page and its state.
+
+use maud::Markup;
+use poem::{
+    Response, handler,
+    http::StatusCode,
+    web::{Data, Json, Multipart, Path, Query},
+};
+use serde::Deserialize;
+
+use super::{login::Nothing, see_other, views};
+use crate::{
+    app::{
+        self, App, AppError,
+        galleries::GallerySummary,
+        media_urls::{self, MediaKind},
+    },
+    domain::{GalleryId, PhotoState},
+    web::{
+        error,
+        extract::{AdminForm, AdminScript, GalleryPath, JsonAnswer, gallery_id, photo_id},
+        models::{GalleryOut, PhotoOut},
+        session::Admin,
+        upload,
+    },
+};
+
+/// A gallery as a list row, with its cover's URL.
+fn row(state: &App, s: &GallerySummary) -> views::GalleryRow {
+    views::GalleryRow {
+        gallery: GalleryOut::from(&s.gallery),
+        depth: s.depth,
+        photos: s.photo_count,
+        cover_url: s.cover.map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
+    }
+}
+
+#[handler]
+pub async fn dashboard(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup> {
+    let d = app::maintenance::dashboard(state).await?;
+    let rows: Vec<_> = d.galleries.iter().map(|s| row(state, s)).collect();
+    let recent = views::proofing::activity_list(&d.recent, true);
+    Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &rows, recent, &d.storage))
+}
+
+#[derive(Deserialize)]
+pub struct GalleryForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    parent: String,
+    /// Only on the settings form; creating a gallery leaves it listed and unmarked.
+    hidden: Option<String>,
+    watermark: Option<String>,
+}
+
+fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
+    match p {
+        "" => Ok(None),
+        p => {
+            gallery_id(p).map(Some).map_err(|_| AppError::Invalid("the parent gallery does not exist".into()))
+        }
+    }
+}
+
+#[handler]
+pub async fn create_gallery(
+    Data(state): Data<&App>,
+    AdminForm(_, f): AdminForm<GalleryForm>,
+) -> poem::Result<Response> {
+    let g = app::galleries::create(state, &f.title, parse_parent(&f.parent)?).await?;
+    Ok(see_other(&format!("/admin/galleries/{}", g.id)))
+}
+
+#[handler]
+pub async fn gallery_page(
+    Data(state): Data<&App>,
+    admin: Admin,
+    GalleryPath(id): GalleryPath,
+) -> poem::Result<Markup> {
+    let p = app::galleries::page(state, id).await?;
+    let gallery = GalleryOut::from(p.gallery());
+    Ok(views::gallery(&views::GalleryPage {
+        studio: &state.config().studio_name,
+        csrf: &admin.csrf,
+        crumbs: p.crumbs.iter().map(GalleryOut::from).collect(),
+        children: p.children.iter().map(|s| row(state, s)).collect(),
+        photos: p.photos.iter().map(|v| PhotoOut::new(state, v)).collect(),
+        move_targets: p
+            .move_targets
+            .iter()
+            .map(|s| (s.gallery.id.to_string(), s.gallery.title.clone(), s.depth))
+            .collect(),
+        sharing: views::proofing::section(
+            &gallery,
+            &admin.csrf,
+            &p.shares,
+            &p.gallery().proofing,
+            crate::domain::now_ms(),
+        ),
+        gallery,
+    }))
+}
+
+#[handler]
+pub async fn edit_gallery(
+    Data(state): Data<&App>,
+    GalleryPath(id): GalleryPath,
+    AdminForm(_, f): AdminForm<GalleryForm>,
+) -> poem::Result<Response> {
+    let (hidden, watermark) = (Some(f.hidden.is_some()), Some(f.watermark.is_some()));
+    app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?), hidden, watermark)
+        .await?;
+    Ok(see_other(&format!("/admin/galleries/{id}")))
+}
+
+#[handler]
+pub async fn delete_form(
+    Data(state): Data<&App>,
+    admin: Admin,
+    GalleryPath(id): GalleryPath,
+) -> poem::Result<Markup> {
+    let (g, photos, children) = app::galleries::deletion(state, id).await?;
+    Ok(views::confirm_delete(
+        &state.config().studio_name,
+        &admin.csrf,
+        &GalleryOut::from(&g),
+        photos,
+        children,
+    ))
+}
+
+#[handler]
+pub async fn delete_gallery(
+    Data(state): Data<&App>,
+    GalleryPath(id): GalleryPath,
+    AdminForm(_, _): AdminForm<Nothing>,
+) -> poem::Result<Response> {
+    let parent = app::galleries::delete(state, id).await?;
+    Ok(see_other(&parent.map_or("/admin".into(), |p| format!("/admin/galleries/{p}"))))
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    #[serde(default, rename = "final")]
+    mark_final: bool,
+}
+
+/// Upload from the gallery page's script: one or more files, JSON answer.
+#[handler]
+pub async fn upload_photos(
+    Data(state): Data<&App>,
+    _: AdminScript,
+    Path(id): Path<String>,
+    Query(q): Query<UploadQuery>,
+    mp: Multipart,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            let received = upload::receive(state, gallery_id(&id)?, mp, q.mark_final).await?;
+            let body: Vec<_> = received
+                .into_iter()
+                .map(|r| serde_json::json!({ "photo": r.photo, "replaced": r.replaced }))
+                .collect();
+            Ok(serde_json::json!({ "uploaded": body }))
+        }
+        .await,
+    )
+}
+
+/// The gallery's photos for the page's live status updates.
+#[handler]
+pub async fn photos_json(
+    Data(state): Data<&App>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            let photos = app::photos::list(state, gallery_id(&id)?).await?;
+            let out: Vec<PhotoOut> = photos.iter().map(|p| PhotoOut::new(state, p)).collect();
+            Ok(serde_json::json!({ "photos": out }))
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct OrderBody {
+    order: Vec<String>,
+}
+
+#[handler]
+pub async fn reorder(
+    Data(state): Data<&App>,
+    _: AdminScript,
+    Path(id): Path<String>,
+    Json(body): Json<OrderBody>,
+) -> poem::Result<StatusCode> {
+    let run = async {
+        let order = body.order.iter().map(|s| photo_id(s)).collect::<Result<Vec<_>, _>>()?;
+        app::photos::reorder(state, gallery_id(&id)?, order).await
+    };
+    run.await.map_err(error::json)?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[handler]
+pub async fn photo_page(
+    Data(state): Data<&App>,
+    admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Markup> {
+    let p = app::photos::page(state, photo_id(&id)?).await?;
+    Ok(views::photo(&views::PhotoPage {
+        studio: &state.config().studio_name,
+        csrf: &admin.csrf,
+        gallery: GalleryOut::from(&p.gallery),
+        photo: PhotoOut::new(state, &p.photo),
+        prev: p.prev.map(|id| id.to_string()),
+        next: p.next.map(|id| id.to_string()),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct StateForm {
+    #[serde(default)]
+    state: String,
+}
+
+#[handler]
+pub async fn set_state(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, f): AdminForm<StateForm>,
+) -> poem::Result<Response> {
+    let new_state = PhotoState::parse(&f.state)
+        .ok_or_else(|| AppError::Invalid("state must be proof, final or undefined".into()))?;
+    let p = app::photos::set_state(state, photo_id(&id)?, new_state).await?;
+    Ok(see_other(&format!("/admin/photos/{}", p.id)))
+}

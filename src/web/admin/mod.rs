@@ -1,0 +1,26 @@
+//! The photographer's pages: sign-in and setup, galleries and photos, sharing and proofing,
+//! the studio's look, API tokens. Handlers here, their views in `views/`.
+
+mod galleries;
+mod login;
+mod sharing;
+mod studio;
+mod tokens;
+pub(super) mod views;
+
+pub use galleries::{
+    create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
+    photos_json, reorder, set_state, upload_photos,
+};
+pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
+pub use sharing::{
+    activity, create_share, outbox, reopen, reply, revoke_share, selections, selections_csv, set_rules, zip,
+};
+pub use studio::{logo, page as studio_page, sample, set_logo, set_watermark};
+pub use tokens::{create_token, revoke_token, tokens_page};
+
+use poem::{IntoResponse, Response, web::Redirect};
+
+fn see_other(to: &str) -> Response {
+    Redirect::see_other(to).into_response()
+}

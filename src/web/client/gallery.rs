@@ -1,0 +1,236 @@
+//! The gallery as a client works in it: the cover, the grid with hearts and lists, notes,
+//! submitting, downloads. Each handler: extract the visit, one app call, render.
+
+use std::sync::Arc;
+
+use maud::Markup;
+use poem::{
+    IntoResponse, Response, handler,
+    web::{Data, Query, Redirect, cookie::CookieJar},
+};
+use serde::Deserialize;
+
+use super::{entry::door, tiles::TileCache, views};
+use crate::{
+    app::{
+        self, App,
+        downloads::Size,
+        media_urls::{self, MediaKind},
+        visit::Opened,
+    },
+    web::extract::{ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer, photo_id},
+};
+
+fn url(state: &App, kind: MediaKind, blob: Option<crate::domain::Hash>) -> Option<String> {
+    blob.map(|h| media_urls::url(state, kind, &h))
+}
+
+#[handler]
+pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) -> poem::Result<Markup> {
+    let studio = &state.config().studio_name;
+    let v = match door_.open(state, jar).await? {
+        Opened::Open(v) => v,
+        Opened::Closed(c) if c.by_email() => {
+            return Ok(door(state, &c.gallery.title, &door_.key, None, None));
+        }
+        Opened::Closed(c) => {
+            let action = format!("{}/unlock", door_.base());
+            return Ok(views::password(studio, &c.gallery.title, &action, None));
+        }
+    };
+    let cover = app::client::cover(state, &v).await?;
+    Ok(views::cover(&views::Cover {
+        studio,
+        logo_url: url(state, MediaKind::Original, cover.logo),
+        title: &v.gallery().title,
+        date_ms: v.gallery().created_ms,
+        cover_url: url(state, MediaKind::Rendition, cover.cover),
+        guide: cover.guide,
+        step: cover.step.index(),
+        photos: cover.photos,
+        photos_href: format!("{}/photos", door_.base()),
+        identify: v.needs_identity().then(|| (format!("{}/identify", door_.base()), v.csrf().to_string())),
+    }))
+}
+
+#[derive(Deserialize)]
+pub struct IdentifyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+}
+
+#[handler]
+pub async fn identify(
+    Data(state): Data<&App>,
+    ClientForm(door, v, f): ClientForm<IdentifyForm>,
+) -> poem::Result<Response> {
+    app::client::identify(state, &v, &f.name, &f.email).await?;
+    Ok(Redirect::see_other(format!("{}/photos", door.base())).into_response())
+}
+
+#[handler]
+pub async fn photos_page(
+    Data(state): Data<&App>,
+    Data(cache): Data<&Arc<TileCache>>,
+    jar: &CookieJar,
+    door: ClientDoor,
+) -> poem::Result<Response> {
+    let v = match door.open(state, jar).await? {
+        Opened::Open(v) if !v.needs_identity() => v,
+        _ => return Ok(Redirect::see_other(door.base()).into_response()),
+    };
+    // A view is logged on the cover (where every visit starts), not on every grid load: a
+    // write per grid load would serialise a crowd of visitors on the database writer.
+    let (b, set) = (door.base(), v.set());
+    let grid = cache.get(state, &v, &b).await?;
+    let page = app::client::page(state, &v).await?;
+    let sel = &page.selection;
+    Ok(views::gallery(&views::Gallery {
+        studio: &state.config().studio_name,
+        logo_url: url(state, MediaKind::Original, page.logo),
+        csrf: v.csrf(),
+        title: &set.title,
+        sets: page
+            .sets
+            .iter()
+            .map(|g| (format!("{b}/photos?set={}", g.id), g.title.clone(), g.id == set.id))
+            .collect(),
+        tiles: maud::PreEscaped(grid.as_str()),
+        hearted: sel.photos.iter().map(|p| p.to_string()).collect(),
+        lists: set
+            .proofing
+            .lists
+            .iter()
+            .map(|n| {
+                (
+                    n.clone(),
+                    sel.lists.get(n).map_or_else(Vec::new, |l| l.iter().map(|p| p.to_string()).collect()),
+                )
+            })
+            .collect(),
+        submitted: app::visit::Visit::locked(sel),
+        step: app::visit::Visit::step(sel).index(),
+        goal: set.proofing.goal(),
+        max: set.proofing.max,
+        min: set.proofing.min,
+        can_favourite: v.access().may_favourite(),
+        can_comment: v.access().may_comment(),
+        set_id: set.id.to_string(),
+        zip_href: v.access().may_download_any().then(|| format!("{b}/zip?set={}", set.id)),
+        base: b,
+    })
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct HeartBody {
+    photo: String,
+    on: bool,
+    /// An extra list ("Album") instead of the favourites.
+    list: Option<String>,
+}
+
+#[handler]
+pub async fn favourite(
+    Data(state): Data<&App>,
+    ClientJson(v, b): ClientJson<HeartBody>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            let sel = app::client::favourite(state, &v, photo_id(&b.photo)?, b.on, b.list.as_deref()).await?;
+            Ok(serde_json::json!({ "count": sel.photos.len(), "photos": sel.photos, "lists": sel.lists }))
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SubmitForm {}
+
+#[handler]
+pub async fn submit(
+    Data(state): Data<&App>,
+    ClientForm(door, v, _): ClientForm<SubmitForm>,
+) -> poem::Result<Response> {
+    app::client::submit(state, &v).await?;
+    Ok(Redirect::see_other(format!("{}/photos?set={}", door.base(), v.set().id)).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct CommentBody {
+    photo: String,
+    text: String,
+    #[serde(default)]
+    retouch: bool,
+}
+
+#[handler]
+pub async fn add_comment(
+    Data(state): Data<&App>,
+    ClientJson(v, b): ClientJson<CommentBody>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            let c = app::client::comment(state, &v, photo_id(&b.photo)?, &b.text, b.retouch).await?;
+            Ok(serde_json::json!({ "id": c.id.to_string(), "text": c.text, "retouch": c.retouch }))
+        }
+        .await,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct CommentsQuery {
+    photo: String,
+}
+
+/// The visitor's own notes and the photographer's replies on one photo.
+#[handler]
+pub async fn comments_json(
+    Data(state): Data<&App>,
+    ClientJson(v, ()): ClientJson<()>,
+    Query(q): Query<CommentsQuery>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            let list: Vec<_> = app::client::comments(state, &v, photo_id(&q.photo)?)
+                .await?
+                .into_iter()
+                .map(|(c, mine)| serde_json::json!({ "text": c.text, "retouch": c.retouch, "by": if mine { "You" } else { "Your photographer" } }))
+                .collect();
+            Ok(serde_json::json!({ "comments": list }))
+        }
+        .await,
+    )
+}
+
+/// Sends the visitor to the signed original when the link and the photo's state allow it.
+#[handler]
+pub async fn download(
+    Data(state): Data<&App>,
+    ClientVisit(v): ClientVisit,
+    poem::web::Path((_, photo)): poem::web::Path<(String, String)>,
+) -> poem::Result<Redirect> {
+    let blob = app::client::download(state, &v, photo_id(&photo)?).await?;
+    Ok(Redirect::see_other(media_urls::url(state, MediaKind::Original, &blob)))
+}
+
+#[derive(Deserialize)]
+pub struct ZipQuery {
+    /// `favourites` for the visitor's hearts only, or the name of an extra list.
+    list: Option<String>,
+    /// `web` for the 2048 px previews.
+    size: Option<String>,
+}
+
+/// "Download all" / "download my favourites" as one zip, within the link's permissions.
+#[handler]
+pub async fn zip(
+    Data(state): Data<&App>,
+    ClientVisit(v): ClientVisit,
+    Query(q): Query<ZipQuery>,
+) -> poem::Result<Response> {
+    let zip = app::client::zip(state, &v, q.list.as_deref(), Size::parse(q.size.as_deref())).await?;
+    Ok(crate::web::zip::response(zip))
+}

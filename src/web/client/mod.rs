@@ -1,0 +1,15 @@
+//! The client side of a gallery link: the door (password, e-mail sign-in), the cover, the
+//! gallery with hearts, lists, notes and submit, and downloads. Every handler opens the
+//! visit through `extract::ClientVisit` (or `ClientForm`, `ClientJson`), makes one app call
+//! and renders.
+
+mod entry;
+mod gallery;
+mod tiles;
+mod views;
+
+pub use entry::{access_page, access_request, enter, enter_page, sign_in, unlock};
+pub use gallery::{
+    add_comment, comments_json, cover, download, favourite, identify, photos_page, submit, zip,
+};
+pub use tiles::TileCache;
