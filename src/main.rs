@@ -149,7 +149,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             );
         }
         Command::Import { dir, gallery, mark_final } => {
-            let (n, skipped) = app::photos::import_dir(&state, &dir, &gallery, mark_final).await?;
+            let (n, skipped) = app::maintenance::import_dir(&state, &dir, &gallery, mark_final).await?;
             for s in &skipped {
                 eprintln!("skipped {s}");
             }

@@ -19,7 +19,7 @@ pub async fn recent(state: &App, gallery: Option<GalleryId>, limit: usize) -> Re
 
 /// A gallery and its newest events in words, for its activity page.
 pub async fn of_gallery(state: &App, gallery: GalleryId) -> Result<(crate::domain::Gallery, Vec<Line>)> {
-    let g = super::galleries::get(state, gallery).await?;
+    let g = state.gallery(gallery).await?;
     let events = recent(state, Some(gallery), 500).await?;
     Ok((g, describe(state, events).await?))
 }

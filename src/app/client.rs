@@ -5,10 +5,9 @@
 use super::{
     App, AppError, Result,
     downloads::{self, Zip},
-    photos::PhotoView,
     visit::{List, Visit},
 };
-use crate::domain::{ActivityKind, Comment, Hash, PhotoId, Selection, Size, Step, Visitor};
+use crate::domain::{ActivityKind, Comment, Hash, PhotoId, PhotoView, Selection, Size, Step, Visitor};
 
 /// What the cover page shows.
 pub struct Cover {
@@ -37,7 +36,7 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
 /// The set's photos as this visitor sees them: in a watermarked set, every preview is the
 /// watermarked one (or the thumb until it is made).
 async fn photos(app: &App, v: &Visit) -> Result<Vec<PhotoView>> {
-    super::studio::for_clients(app, v.set(), super::photos::list(app, v.set().id).await?).await
+    super::studio::for_clients(app, v.set(), app.photos(v.set().id).await?).await
 }
 
 /// One photo of the grid, with whether this link may download it.

@@ -8,10 +8,10 @@ use async_zip::{Compression, ZipEntryBuilder, tokio::write::ZipFileWriter};
 use tokio::io::AsyncWrite;
 use tokio_util::compat::TokioAsyncReadCompatExt;
 
-use super::{App, AppError, Result, photos::PhotoView};
+use super::{App, AppError, Result};
 use crate::{
     blobs::Blobs,
-    domain::{self, Access, Hash, PhotoId},
+    domain::{self, Access, Hash, PhotoId, PhotoView},
 };
 
 /// Which size goes into a download.
@@ -97,8 +97,8 @@ pub fn plan(
 
 /// Every photo of a gallery, for the photographer.
 pub async fn everything(state: &App, gallery: crate::domain::GalleryId, size: Size) -> Result<Zip> {
-    let g = super::galleries::get(state, gallery).await?;
-    let photos = super::photos::list(state, gallery).await?;
+    let g = state.gallery(gallery).await?;
+    let photos = state.photos(gallery).await?;
     plan(state, &g.title, &photos, None, None, size)
 }
 

@@ -1,7 +1,7 @@
 //! Creating, nesting, renaming and deleting galleries.
 
 use super::{App, AppError, Result, clean_text};
-use crate::domain::{Gallery, GalleryId, Hash, MediaInfo, now_ms};
+use crate::domain::{Gallery, GalleryId, Hash, LIST_NAME_MAX, MAX_LISTS, MediaInfo, PhotoView, now_ms};
 
 /// A gallery as the galleries list shows it.
 #[derive(Clone)]
@@ -15,10 +15,6 @@ pub struct GallerySummary {
 }
 
 const TITLE_MAX: usize = 200;
-
-pub async fn get(state: &App, id: GalleryId) -> Result<Gallery> {
-    state.with_db(move |db| db.gallery(id)?.ok_or_else(not_found)).await
-}
 
 fn not_found() -> AppError {
     AppError::NotFound("gallery not found".into())
@@ -164,7 +160,7 @@ pub async fn set_proofing(state: &App, id: GalleryId, mut rules: crate::domain::
         ));
     }
     rules.guide = rules.guide.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
-    rules.lists = super::proofing::clean_lists(&rules.lists)?;
+    rules.lists = clean_lists(&rules.lists)?;
     if rules.guide.as_ref().is_some_and(|g| g.chars().count() > 2000) {
         return Err(AppError::Invalid("the welcome words must be at most 2000 characters".into()));
     }
@@ -182,7 +178,7 @@ pub async fn set_proofing(state: &App, id: GalleryId, mut rules: crate::domain::
 pub struct GalleryPage {
     /// From the top level down to the gallery itself.
     pub crumbs: Vec<Gallery>,
-    pub photos: Vec<super::photos::PhotoView>,
+    pub photos: Vec<PhotoView>,
     /// The galleries inside it, with counts and covers.
     pub children: Vec<GallerySummary>,
     /// Every gallery it may move under: all but itself and its own subtree.
@@ -202,7 +198,7 @@ pub async fn page(state: &App, id: GalleryId) -> Result<GalleryPage> {
     if crumbs.is_empty() {
         return Err(not_found());
     }
-    let photos = super::photos::list(state, id).await?;
+    let photos = state.photos(id).await?;
     let mut children = Vec::new();
     let mut move_targets = Vec::new();
     let mut skip_below: Option<usize> = None;
@@ -234,4 +230,35 @@ pub async fn deletion(state: &App, id: GalleryId) -> Result<(Gallery, usize, usi
             Ok((g, db.photos(id)?.len(), db.children(Some(id))?.len()))
         })
         .await
+}
+
+/// Checks and tidies the names of a gallery's extra lists.
+fn clean_lists(names: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
+        let n = clean_text("a list's name", n, LIST_NAME_MAX)?;
+        if n.eq_ignore_ascii_case("favourites") || out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
+            return Err(AppError::Invalid(format!("the list “{n}” is named twice")));
+        }
+        out.push(n);
+    }
+    if out.len() > MAX_LISTS {
+        return Err(AppError::Invalid(format!("a gallery can have at most {MAX_LISTS} extra lists")));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_names_are_tidied_and_checked() {
+        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(clean_lists(&names(&[" Album ", "", "Prints"])).unwrap(), names(&["Album", "Prints"]));
+        assert!(clean_lists(&names(&["Album", "album"])).is_err());
+        assert!(clean_lists(&names(&["Favourites"])).is_err());
+        assert!(clean_lists(&names(&["a", "b", "c", "d", "e", "f"])).is_err());
+        assert!(clean_lists(&names(&[&"x".repeat(31)])).is_err());
+    }
 }

@@ -46,11 +46,6 @@ pub async fn storage(state: &App) -> Result<Storage> {
     blocking(move || Ok(Storage { free: blobs.free_space()?, reserve: blobs.reserve() })).await
 }
 
-/// The last answer of `healthy`, kept for `HEALTH_TTL` so that a stranger calling
-/// `/healthz` in a loop costs no write and no fsync per request.
-#[derive(Default)]
-pub struct HealthCache(std::sync::Mutex<Option<(std::time::Instant, bool)>>);
-
 const HEALTH_TTL: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Whether the server can store what it is given right now: the database takes a write
@@ -218,4 +213,37 @@ pub fn render_file(config: &Config, file: &Path, out: &Path, watermark: Option<&
         parts.push(format!("preview-wm {}x{}", e.width, e.height));
     }
     Ok(parts.join(" | "))
+}
+
+/// Imports every image file directly in `dir` (sorted by name) into the gallery titled
+/// `title` (created at the top level if none has that title). Returns (imported, skipped
+/// with reasons).
+pub async fn import_dir(
+    state: &App,
+    dir: &Path,
+    title: &str,
+    mark_final: bool,
+) -> Result<(usize, Vec<String>)> {
+    let existing = super::galleries::tree(state)
+        .await?
+        .into_iter()
+        .find(|s| s.depth == 0 && s.gallery.title == title.trim());
+    let gallery = match existing {
+        Some(s) => s.gallery,
+        None => super::galleries::create(state, title, None).await?,
+    };
+    let mut entries: Vec<_> =
+        std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
+    entries.sort();
+    let (mut imported, mut skipped) = (0, Vec::new());
+    for path in entries {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let file = tokio::fs::File::open(&path).await?;
+        match super::photos::upload(state, gallery.id, &name, file, mark_final).await {
+            Ok(_) => imported += 1,
+            Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
+            Err(e) => skipped.push(format!("{name}: {e}")),
+        }
+    }
+    Ok((imported, skipped))
 }

@@ -62,25 +62,6 @@ pub struct MediaFile {
     pub max_age: u64,
 }
 
-/// Renditions kept in memory, weighed by their size.
-pub type RenditionCache = quick_cache::sync::Cache<Hash, bytes::Bytes, ByteWeight>;
-
-#[derive(Clone)]
-pub struct ByteWeight;
-
-impl quick_cache::Weighter<Hash, bytes::Bytes> for ByteWeight {
-    fn weight(&self, _: &Hash, v: &bytes::Bytes) -> u64 {
-        v.len() as u64
-    }
-}
-
-/// A cache of at most `bytes` of renditions (64 MiB, the default, holds a thousand grid
-/// thumbs and some previews). Its estimated item count sizes the table for ~50 KiB thumbs.
-pub fn rendition_cache(bytes: u64) -> RenditionCache {
-    let items = (bytes / (32 << 10)).clamp(16, 100_000) as usize;
-    quick_cache::sync::Cache::with_weighter(items, bytes, ByteWeight)
-}
-
 /// A rendition's bytes, from memory when hot, else read whole on a blocking thread (they
 /// are small, and one read beats streaming in many hops between threads).
 pub async fn read_rendition(state: &App, blob: Hash) -> Result<bytes::Bytes> {

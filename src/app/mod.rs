@@ -13,6 +13,7 @@ pub mod media_urls;
 pub mod notify;
 pub mod photos;
 pub mod proofing;
+mod records;
 pub mod sharing;
 mod state;
 pub mod studio;

@@ -7,46 +7,12 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 
 use super::{App, AppError, Result};
 use crate::{
-    domain::{
-        GalleryId, Hash, MediaInfo, Photo, PhotoId, PhotoState, PhotoStatus, Rendition, Version, now_ms,
-    },
+    domain::{GalleryId, Photo, PhotoId, PhotoState, PhotoView, Version, now_ms},
     media,
 };
 
 /// The extensions accepted on upload; the content is checked too.
 const EXTENSIONS: [&str; 6] = ["jpg", "jpeg", "png", "webp", "tif", "tiff"];
-
-/// A photo with what processing made of its current version.
-#[derive(Clone, Debug)]
-pub struct PhotoView {
-    pub photo: Photo,
-    pub status: PhotoStatus,
-    pub error: Option<String>,
-    /// Displayed size after orientation, once ready.
-    pub size: Option<(u32, u32)>,
-    pub thumb: Option<Rendition>,
-    pub preview: Option<Rendition>,
-    pub original: Option<Hash>,
-}
-
-impl PhotoView {
-    fn new(photo: Photo, info: Option<MediaInfo>) -> Self {
-        let status = PhotoStatus::of(info.as_ref());
-        let original = photo.current().map(|v| v.blob);
-        let mut view =
-            PhotoView { photo, status, error: None, size: None, thumb: None, preview: None, original };
-        match info {
-            Some(MediaInfo::Ready { width, height, thumb, preview, .. }) => {
-                view.size = Some((width, height));
-                view.thumb = Some(thumb);
-                view.preview = Some(preview);
-            }
-            Some(MediaInfo::Failed { reason }) => view.error = Some(reason),
-            None => {}
-        }
-        view
-    }
-}
 
 /// What an upload did, for the uploader.
 #[derive(Clone, Debug)]
@@ -87,7 +53,7 @@ pub async fn upload(
     mark_final: bool,
 ) -> Result<Uploaded> {
     let filename = clean_filename(raw_filename)?;
-    super::galleries::get(state, gallery).await?;
+    state.gallery(gallery).await?;
     // Look at the first bytes before storing anything: a text file named .jpg is refused
     // here, and nothing is written.
     let mut head = vec![0u8; 64];
@@ -123,32 +89,6 @@ pub async fn upload(
     Ok(Uploaded { photo: outcome.photo, replaced: outcome.replaced })
 }
 
-/// A gallery's photos in order, with their processing status.
-pub async fn list(state: &App, gallery: GalleryId) -> Result<Vec<PhotoView>> {
-    state
-        .with_db(move |db| {
-            let photos = db.photos(gallery)?;
-            let blobs: Vec<Hash> =
-                photos.iter().map(|p| p.current().map_or(Hash([0; 32]), |v| v.blob)).collect();
-            let infos = db.media_many(&blobs)?;
-            Ok(photos.into_iter().zip(infos).map(|(p, i)| PhotoView::new(p, i)).collect())
-        })
-        .await
-}
-
-pub async fn get(state: &App, id: PhotoId) -> Result<PhotoView> {
-    state
-        .with_db(move |db| {
-            let p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
-            let info = match p.current() {
-                Some(v) => db.media(v.blob)?,
-                None => None,
-            };
-            Ok(PhotoView::new(p, info))
-        })
-        .await
-}
-
 /// A photo's page for the photographer: the photo, its gallery, its neighbours in order.
 pub struct PhotoPage {
     pub photo: PhotoView,
@@ -158,9 +98,9 @@ pub struct PhotoPage {
 }
 
 pub async fn page(state: &App, id: PhotoId) -> Result<PhotoPage> {
-    let photo = get(state, id).await?;
-    let gallery = super::galleries::get(state, photo.photo.gallery).await?;
-    let siblings = list(state, gallery.id).await?;
+    let photo = state.photo(id).await?;
+    let gallery = state.gallery(photo.photo.gallery).await?;
+    let siblings = state.photos(gallery.id).await?;
     let pos = siblings.iter().position(|p| p.photo.id == id);
     let at = |i: Option<usize>| i.and_then(|i| siblings.get(i)).map(|p| p.photo.id);
     Ok(PhotoPage {
@@ -183,41 +123,8 @@ pub async fn set_state(state: &App, id: PhotoId, new_state: PhotoState) -> Resul
 }
 
 pub async fn reorder(state: &App, gallery: GalleryId, order: Vec<PhotoId>) -> Result<()> {
-    super::galleries::get(state, gallery).await?;
+    state.gallery(gallery).await?;
     state.with_db(move |db| Ok(db.reorder(gallery, &order)?)).await
-}
-
-/// Imports every image file directly in `dir` (sorted by name) into the gallery titled
-/// `title` (created at the top level if none has that title). Returns (imported, skipped
-/// with reasons).
-pub async fn import_dir(
-    state: &App,
-    dir: &Path,
-    title: &str,
-    mark_final: bool,
-) -> Result<(usize, Vec<String>)> {
-    let existing = super::galleries::tree(state)
-        .await?
-        .into_iter()
-        .find(|s| s.depth == 0 && s.gallery.title == title.trim());
-    let gallery = match existing {
-        Some(s) => s.gallery,
-        None => super::galleries::create(state, title, None).await?,
-    };
-    let mut entries: Vec<_> =
-        std::fs::read_dir(dir)?.filter_map(|e| e.ok()).map(|e| e.path()).filter(|p| p.is_file()).collect();
-    entries.sort();
-    let (mut imported, mut skipped) = (0, Vec::new());
-    for path in entries {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let file = tokio::fs::File::open(&path).await?;
-        match upload(state, gallery.id, &name, file, mark_final).await {
-            Ok(_) => imported += 1,
-            Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
-            Err(e) => skipped.push(format!("{name}: {e}")),
-        }
-    }
-    Ok((imported, skipped))
 }
 
 #[cfg(test)]

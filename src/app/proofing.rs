@@ -4,8 +4,8 @@
 
 use super::{App, AppError, Result, clean_text, limits::Key, visit::List};
 use crate::domain::{
-    ActivityKind, Comment, CommentId, Gallery, GalleryId, LIST_NAME_MAX, MAX_LISTS, PhotoId, Selection,
-    Visitor, VisitorId, lightroom_filter, now_ms,
+    ActivityKind, Comment, CommentId, Gallery, GalleryId, PhotoId, Selection, Visitor, VisitorId,
+    lightroom_filter, now_ms,
 };
 
 const COMMENT_MAX: usize = 2000;
@@ -63,22 +63,6 @@ pub(super) async fn favourite(
         super::activity::log(state, gid, visitor, ActivityKind::Heart { photo, on }).await;
     }
     Ok(sel)
-}
-
-/// Checks and tidies the names of a gallery's extra lists.
-pub fn clean_lists(names: &[String]) -> Result<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for n in names.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        let n = clean_text("a list's name", n, LIST_NAME_MAX)?;
-        if n.eq_ignore_ascii_case("favourites") || out.iter().any(|o| o.eq_ignore_ascii_case(&n)) {
-            return Err(AppError::Invalid(format!("the list “{n}” is named twice")));
-        }
-        out.push(n);
-    }
-    if out.len() > MAX_LISTS {
-        return Err(AppError::Invalid(format!("a gallery can have at most {MAX_LISTS} extra lists")));
-    }
-    Ok(out)
 }
 
 /// Confirmations one typed address may receive per hour, and one link may cause.
@@ -273,9 +257,9 @@ pub struct Selections {
 }
 
 pub async fn selections(state: &App, gallery: GalleryId) -> Result<Selections> {
-    let g = super::galleries::get(state, gallery).await?;
+    let g = state.gallery(gallery).await?;
     let visitors = overview(state, gallery).await?;
-    let photos = super::photos::list(state, gallery).await?;
+    let photos = state.photos(gallery).await?;
     let name_of = |p: PhotoId| {
         photos.iter().find(|v| v.photo.id == p).map(|v| v.photo.filename.clone()).unwrap_or_default()
     };
@@ -359,15 +343,5 @@ mod tests {
     fn csv_quotes_and_defuses_formulas() {
         let out = csv(&[["Ann \"A\"".into(), "link".into(), "Album".into(), "=cmd.jpg".into()]]).unwrap();
         assert_eq!(out, "visitor,link,list,filename\n\"Ann \"\"A\"\"\",link,Album,'=cmd.jpg\n");
-    }
-
-    #[test]
-    fn list_names_are_tidied_and_checked() {
-        let names = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        assert_eq!(clean_lists(&names(&[" Album ", "", "Prints"])).unwrap(), names(&["Album", "Prints"]));
-        assert!(clean_lists(&names(&["Album", "album"])).is_err());
-        assert!(clean_lists(&names(&["Favourites"])).is_err());
-        assert!(clean_lists(&names(&["a", "b", "c", "d", "e", "f"])).is_err());
-        assert!(clean_lists(&names(&[&"x".repeat(31)])).is_err());
     }
 }

@@ -61,7 +61,7 @@ pub async fn create(state: &App, gallery: GalleryId, new: NewShare) -> Result<Cr
                 .into(),
         ));
     }
-    let gallery_record = super::galleries::get(state, gallery).await?;
+    let gallery_record = state.gallery(gallery).await?;
     if let Some(s) = new.expires_in_s {
         if s == 0 || s > 3650 * 86_400 {
             return Err(AppError::Invalid("a link can expire from 1 second to 10 years from now".into()));

@@ -43,9 +43,9 @@ pub struct App {
     /// saved, because every client page needs them.
     pub(super) studio: Arc<std::sync::RwLock<Option<crate::domain::Studio>>>,
     /// The last storage health check, reused for a second (`/healthz`).
-    pub(super) health: Arc<super::maintenance::HealthCache>,
+    pub(super) health: Arc<HealthCache>,
     /// Hot renditions in memory. They never change (named by hash), so nothing goes stale.
-    pub(super) rendition_cache: Arc<super::media_urls::RenditionCache>,
+    pub(super) rendition_cache: Arc<RenditionCache>,
 }
 
 impl App {
@@ -74,7 +74,7 @@ impl App {
                 notify: config.mail.notify.clone(),
             }),
         });
-        let rendition_cache = super::media_urls::rendition_cache(config.rendition_cache_bytes);
+        let rendition_cache = rendition_cache(config.rendition_cache_bytes);
         Ok(App {
             config: Arc::new(config),
             db,
@@ -118,4 +118,28 @@ impl App {
             .await
             .map_err(|e| AppError::Internal(format!("blocking task: {e}")))?
     }
+}
+
+/// The last answer of `healthy`, kept for `HEALTH_TTL` so that a stranger calling
+/// `/healthz` in a loop costs no write and no fsync per request.
+#[derive(Default)]
+pub struct HealthCache(pub(super) std::sync::Mutex<Option<(std::time::Instant, bool)>>);
+
+/// Renditions kept in memory, weighed by their size.
+pub(super) type RenditionCache = quick_cache::sync::Cache<crate::domain::Hash, bytes::Bytes, ByteWeight>;
+
+#[derive(Clone)]
+pub(super) struct ByteWeight;
+
+impl quick_cache::Weighter<crate::domain::Hash, bytes::Bytes> for ByteWeight {
+    fn weight(&self, _: &crate::domain::Hash, v: &bytes::Bytes) -> u64 {
+        v.len() as u64
+    }
+}
+
+/// A cache of at most `bytes` of renditions (64 MiB, the default, holds a thousand grid
+/// thumbs and some previews). Its estimated item count sizes the table for ~50 KiB thumbs.
+fn rendition_cache(bytes: u64) -> RenditionCache {
+    let items = (bytes / (32 << 10)).clamp(16, 100_000) as usize;
+    quick_cache::sync::Cache::with_weighter(items, bytes, ByteWeight)
 }

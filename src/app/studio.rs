@@ -2,10 +2,10 @@
 //! for it (the `preview-wm` rendition, made in the background and keyed by the mark, so a
 //! changed mark re-renders and an old one is never shown again).
 
-use super::{App, AppError, Result, blocking, clean_text, photos::PhotoView};
+use super::{App, AppError, Result, blocking, clean_text};
 use crate::{
     db::{Db, DbError},
-    domain::{Gallery, GalleryId, Hash, MarkPosition, Studio, Watermark},
+    domain::{Gallery, GalleryId, Hash, MarkPosition, PhotoView, Studio, Watermark},
     media::{self, MediaError},
 };
 

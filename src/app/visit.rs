@@ -10,13 +10,12 @@
 use super::{
     App, AppError, Result,
     auth::{csrf_token, token_hash},
-    photos::PhotoView,
 };
 use crate::{
     db::Db,
     domain::{
-        Access, ActivityKind, Comment, Gallery, GalleryId, PhotoId, PhotoState, Selection, ShareId,
-        ShareLink, ShareRefusal, Size, Step, Visitor, VisitorId, now_ms,
+        Access, ActivityKind, Comment, Gallery, GalleryId, PhotoId, PhotoState, PhotoView, Selection,
+        ShareId, ShareLink, ShareRefusal, Size, Step, Visitor, VisitorId, now_ms,
     },
 };
 
@@ -300,7 +299,7 @@ impl Visit {
 
     /// A photo of the set being looked at; any other is "not found".
     pub async fn photo(&self, app: &App, id: PhotoId) -> Result<PhotoView> {
-        let p = super::photos::get(app, id).await.map_err(|_| photo_not_found())?;
+        let p = app.photo(id).await.map_err(|_| photo_not_found())?;
         match p.photo.gallery == self.set.id {
             true => Ok(p),
             false => Err(photo_not_found()),
@@ -309,7 +308,7 @@ impl Visit {
 
     /// A photo of any set the link reaches (a download link names no set).
     pub async fn reachable_photo(&self, app: &App, id: PhotoId) -> Result<PhotoView> {
-        let p = super::photos::get(app, id).await.map_err(|_| photo_not_found())?;
+        let p = app.photo(id).await.map_err(|_| photo_not_found())?;
         let (root, gallery) = (self.gallery.id, p.photo.gallery);
         match app.with_db(move |db| Ok(db.link_reaches(root, gallery)?)).await? {
             true => Ok(p),

@@ -13,7 +13,7 @@ pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
 pub use mail::{Mail, MailStatus};
 pub use records::{
     ApiToken, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState, PhotoStatus,
-    Proofing, Rendition, Session, Spec, Version,
+    PhotoView, Proofing, Rendition, Session, Spec, Version,
 };
 pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,

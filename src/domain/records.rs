@@ -23,6 +23,38 @@ pub struct Gallery {
     pub watermark: bool,
 }
 
+/// A photo with what processing made of its current version.
+#[derive(Clone, Debug)]
+pub struct PhotoView {
+    pub photo: Photo,
+    pub status: PhotoStatus,
+    pub error: Option<String>,
+    /// Displayed size after orientation, once ready.
+    pub size: Option<(u32, u32)>,
+    pub thumb: Option<Rendition>,
+    pub preview: Option<Rendition>,
+    pub original: Option<Hash>,
+}
+
+impl PhotoView {
+    pub fn new(photo: Photo, info: Option<MediaInfo>) -> Self {
+        let status = PhotoStatus::of(info.as_ref());
+        let original = photo.current().map(|v| v.blob);
+        let mut view =
+            PhotoView { photo, status, error: None, size: None, thumb: None, preview: None, original };
+        match info {
+            Some(MediaInfo::Ready { width, height, thumb, preview, .. }) => {
+                view.size = Some((width, height));
+                view.thumb = Some(thumb);
+                view.preview = Some(preview);
+            }
+            Some(MediaInfo::Failed { reason }) => view.error = Some(reason),
+            None => {}
+        }
+        view
+    }
+}
+
 /// A gallery's selection rules and the welcome text clients read first.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Proofing {

@@ -27,18 +27,17 @@ pub fn url(name: &str) -> String {
 }
 
 #[handler]
-pub fn serve(Path(name): Path<String>, req: &Request) -> Response {
-    let Some(file) = Assets::get(&name) else {
-        return super::error::not_found_page();
-    };
+pub fn serve(Path(name): Path<String>, req: &Request) -> poem::Result<Response> {
+    // Unknown names fall to the router's not-found page.
+    let Some(file) = Assets::get(&name) else { return Err(poem::error::NotFoundError.into()) };
     let etag = format!("\"{}\"", etag_of(&file));
     if req.header(header::IF_NONE_MATCH).is_some_and(|v| v == etag) {
-        return StatusCode::NOT_MODIFIED.into_response();
+        return Ok(StatusCode::NOT_MODIFIED.into_response());
     }
     let mime = mime_guess::from_path(&name).first_or_octet_stream();
-    Response::builder()
+    Ok(Response::builder()
         .header(header::CONTENT_TYPE, mime.as_ref())
         .header(header::ETAG, etag)
         .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
-        .body(file.data.into_owned())
+        .body(file.data.into_owned()))
 }

@@ -14,7 +14,7 @@ pub struct ClientIp(pub IpAddr);
 
 impl<'a> FromRequest<'a> for ClientIp {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let state = super::extract::app(req)?;
+        let state = super::app_of(req)?;
         let peer = peer_ip(req.remote_addr());
         let headers = |name: &str| -> Vec<String> {
             req.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect()

@@ -25,10 +25,7 @@ use crate::{
 /// The visitor cookie of a gallery link (scoped to the link's path).
 pub const VISITOR_COOKIE: &str = "pr_v";
 
-/// The app, from the request's data (set once in `routes`).
-pub fn app(req: &Request) -> Result<&App, AppError> {
-    req.data::<App>().ok_or_else(|| AppError::Internal("app state missing from request".into()))
-}
+pub use super::app_of as app;
 
 /// The one CSRF check: the token from a form field, else from the `X-CSRF-Token` header,
 /// must be the one `expected` accepts.

@@ -95,6 +95,11 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .into_endpoint()
 }
 
+/// The app, from the request's data (set once in `routes`), for extractors.
+pub fn app_of(req: &poem::Request) -> Result<&App, app::AppError> {
+    req.data::<App>().ok_or_else(|| app::AppError::Internal("app state missing from request".into()))
+}
+
 #[handler]
 fn home() -> Redirect {
     Redirect::see_other("/admin")

@@ -6,11 +6,8 @@ use serde::Serialize;
 
 use crate::app::App;
 use crate::{
-    app::{
-        media_urls::{self, MediaKind},
-        photos::PhotoView,
-    },
-    domain::Gallery,
+    app::media_urls::{self, MediaKind},
+    domain::{Gallery, PhotoView},
 };
 
 /// A gallery.

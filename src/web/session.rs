@@ -25,7 +25,7 @@ pub struct Admin {
 
 impl<'a> FromRequest<'a> for Admin {
     async fn from_request(req: &'a Request, _body: &mut RequestBody) -> poem::Result<Self> {
-        let state = super::extract::app(req)?;
+        let state = super::app_of(req)?;
         let token = req.cookie().get(SESSION_COOKIE).map(|c| c.value_str().to_string());
         if let Some(token) = token {
             if app::auth::session_valid(state, &token).await? {

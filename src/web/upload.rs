@@ -68,7 +68,7 @@ pub async fn receive(
             .await
         {
             Ok(u) => {
-                let view = app::photos::get(state, u.photo.id).await?;
+                let view = state.photo(u.photo.id).await?;
                 out.push(Received { photo: PhotoOut::new(state, &view), replaced: u.replaced });
             }
             Err(e) => {

@@ -114,9 +114,18 @@ fn layers_call_downwards_only() {
             for (n, line) in std::fs::read_to_string(f).unwrap().lines().enumerate() {
                 let c = code(line);
                 for b in banned {
-                    let grouped = c.trim_start().starts_with(&format!("{b}::")) || c.trim_start().starts_with(&format!("{b},"));
-                    if c.contains(&format!("crate::{b}::")) || c.contains(&format!("crate::{b};")) || (grouped && in_crate_use(f, n)) {
-                        broken.push(format!("src/{layer}/ uses {b}: {}:{}: {}", f.display(), n + 1, line.trim()));
+                    let grouped = c.trim_start().starts_with(&format!("{b}::"))
+                        || c.trim_start().starts_with(&format!("{b},"));
+                    if c.contains(&format!("crate::{b}::"))
+                        || c.contains(&format!("crate::{b};"))
+                        || (grouped && in_crate_use(f, n))
+                    {
+                        broken.push(format!(
+                            "src/{layer}/ uses {b}: {}:{}: {}",
+                            f.display(),
+                            n + 1,
+                            line.trim()
+                        ));
                     }
                 }
             }

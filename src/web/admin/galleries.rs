@@ -80,8 +80,17 @@ pub async fn gallery_page(
     GalleryPath(id): GalleryPath,
 ) -> poem::Result<Markup> {
     let p = app::galleries::page(state, id).await?;
+    Ok(views::gallery(&gallery_model(state, &admin, &p)))
+}
+
+/// The gallery page's view model.
+fn gallery_model<'a>(
+    state: &'a App,
+    admin: &'a Admin,
+    p: &app::galleries::GalleryPage,
+) -> views::GalleryPage<'a> {
     let gallery = GalleryOut::from(p.gallery());
-    Ok(views::gallery(&views::GalleryPage {
+    views::GalleryPage {
         studio: &state.config().studio_name,
         csrf: &admin.csrf,
         crumbs: p.crumbs.iter().map(GalleryOut::from).collect(),
@@ -100,7 +109,7 @@ pub async fn gallery_page(
             crate::domain::now_ms(),
         ),
         gallery,
-    }))
+    }
 }
 
 #[handler]
@@ -178,7 +187,7 @@ pub async fn photos_json(
 ) -> JsonAnswer<serde_json::Value> {
     JsonAnswer(
         async {
-            let photos = app::photos::list(state, gallery_id(&id)?).await?;
+            let photos = state.photos(gallery_id(&id)?).await?;
             let out: Vec<PhotoOut> = photos.iter().map(|p| PhotoOut::new(state, p)).collect();
             Ok(serde_json::json!({ "photos": out }))
         }

@@ -29,7 +29,7 @@ use crate::{
 pub struct Token(#[allow(dead_code)] String);
 
 async fn check_token(req: &Request, bearer: Bearer) -> poem::Result<String> {
-    let state = extract::app(req)?;
+    let state = crate::web::app_of(req)?;
     match app::auth::check_api_token(state, &bearer.token).await {
         Ok(t) => Ok(t.name),
         Err(e) => Err(ApiError::from(e).into()),
@@ -293,7 +293,7 @@ impl Api {
         _auth: Token,
         id: Path<String>,
     ) -> ApiResult<GalleryOut> {
-        let g = app::galleries::get(&state, gallery_id(&id)?).await?;
+        let g = state.gallery(gallery_id(&id)?).await?;
         Ok(Json(GalleryOut::from(&g)))
     }
 
@@ -306,8 +306,8 @@ impl Api {
         id: Path<String>,
     ) -> ApiResult<Vec<PhotoOut>> {
         let id = gallery_id(&id)?;
-        app::galleries::get(&state, id).await?;
-        let photos = app::photos::list(&state, id).await?;
+        state.gallery(id).await?;
+        let photos = state.photos(id).await?;
         Ok(Json(photos.iter().map(|p| PhotoOut::new(&state, p)).collect()))
     }
 
@@ -370,7 +370,7 @@ impl Api {
         id: Path<String>,
     ) -> ApiResult<Vec<SelectionOut>> {
         let id = gallery_id(&id)?;
-        app::galleries::get(&state, id).await?;
+        state.gallery(id).await?;
         let out = app::proofing::overview(&state, id).await?.into_iter().map(SelectionOut::from).collect();
         Ok(Json(out))
     }
@@ -383,7 +383,7 @@ impl Api {
         _auth: Token,
         id: Path<String>,
     ) -> ApiResult<PhotoOut> {
-        let view = app::photos::get(&state, photo_id(&id)?).await?;
+        let view = state.photo(photo_id(&id)?).await?;
         Ok(Json(PhotoOut::new(&state, &view)))
     }
 
@@ -400,7 +400,7 @@ impl Api {
             ApiError::from(AppError::Invalid("state must be proof, final or undefined".into()))
         })?;
         let p = app::photos::set_state(&state, photo_id(&id)?, new_state).await?;
-        let view = app::photos::get(&state, p.id).await?;
+        let view = state.photo(p.id).await?;
         Ok(Json(PhotoOut::new(&state, &view)))
     }
 }

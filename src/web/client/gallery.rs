@@ -16,7 +16,7 @@ use crate::{
         self, App,
         downloads::Size,
         media_urls::{self, MediaKind},
-        visit::Opened,
+        visit::{Closed, Opened, Visit},
     },
     web::extract::{ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer, photo_id},
 };
@@ -30,13 +30,7 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
     let studio = &state.config().studio_name;
     let v = match door_.open(state, jar).await? {
         Opened::Open(v) => v,
-        Opened::Closed(c) if c.by_email() => {
-            return Ok(door(state, &c.gallery.title, &door_.key, None, None));
-        }
-        Opened::Closed(c) => {
-            let action = format!("{}/unlock", door_.base());
-            return Ok(views::password(studio, &c.gallery.title, &action, None));
-        }
+        Opened::Closed(c) => return Ok(closed_door(state, &door_, &c)),
     };
     let cover = app::client::cover(state, &v).await?;
     Ok(views::cover(&views::Cover {
@@ -51,6 +45,20 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         photos_href: format!("{}/photos", door_.base()),
         identify: v.needs_identity().then(|| (format!("{}/identify", door_.base()), v.csrf().to_string())),
     }))
+}
+
+/// The door of a link that does not open by itself: its password page, or an e-mail
+/// grant's sign-in form.
+fn closed_door(state: &App, d: &ClientDoor, c: &Closed) -> Markup {
+    match c.by_email() {
+        true => door(state, &c.gallery.title, &d.key, None, None),
+        false => views::password(
+            &state.config().studio_name,
+            &c.gallery.title,
+            &format!("{}/unlock", d.base()),
+            None,
+        ),
+    }
 }
 
 #[derive(Deserialize)]
@@ -83,11 +91,22 @@ pub async fn photos_page(
     };
     // A view is logged on the cover (where every visit starts), not on every grid load: a
     // write per grid load would serialise a crowd of visitors on the database writer.
-    let (b, set) = (door.base(), v.set());
-    let grid = cache.get(state, &v, &b).await?;
+    let grid = cache.get(state, &v, &door.base()).await?;
     let page = app::client::page(state, &v).await?;
-    let sel = &page.selection;
-    Ok(views::gallery(&views::Gallery {
+    Ok(views::gallery(&gallery_model(state, &v, &door.base(), &grid, &page)).into_response())
+}
+
+/// The gallery page's view model: the visit's set, its grid, this visitor's selection.
+fn gallery_model<'a>(
+    state: &'a App,
+    v: &'a Visit,
+    b: &str,
+    grid: &'a str,
+    page: &app::client::Page,
+) -> views::Gallery<'a> {
+    let (set, sel) = (v.set(), &page.selection);
+    let ids = |l: &[crate::domain::PhotoId]| l.iter().map(|p| p.to_string()).collect::<Vec<_>>();
+    views::Gallery {
         studio: &state.config().studio_name,
         logo_url: url(state, MediaKind::Original, page.logo),
         csrf: v.csrf(),
@@ -97,21 +116,16 @@ pub async fn photos_page(
             .iter()
             .map(|g| (format!("{b}/photos?set={}", g.id), g.title.clone(), g.id == set.id))
             .collect(),
-        tiles: maud::PreEscaped(grid.as_str()),
-        hearted: sel.photos.iter().map(|p| p.to_string()).collect(),
+        tiles: maud::PreEscaped(grid),
+        hearted: ids(&sel.photos),
         lists: set
             .proofing
             .lists
             .iter()
-            .map(|n| {
-                (
-                    n.clone(),
-                    sel.lists.get(n).map_or_else(Vec::new, |l| l.iter().map(|p| p.to_string()).collect()),
-                )
-            })
+            .map(|n| (n.clone(), sel.lists.get(n).map_or_else(Vec::new, |l| ids(l))))
             .collect(),
-        submitted: app::visit::Visit::locked(sel),
-        step: app::visit::Visit::step(sel).index(),
+        submitted: Visit::locked(sel),
+        step: Visit::step(sel).index(),
         goal: set.proofing.goal(),
         max: set.proofing.max,
         min: set.proofing.min,
@@ -119,9 +133,8 @@ pub async fn photos_page(
         can_comment: v.access().may_comment(),
         set_id: set.id.to_string(),
         zip_href: v.access().may_download_any().then(|| format!("{b}/zip?set={}", set.id)),
-        base: b,
-    })
-    .into_response())
+        base: b.to_string(),
+    }
 }
 
 #[derive(Deserialize)]
