@@ -279,17 +279,17 @@ async fn every_client_route_answers_every_kind_of_visitor() {
     // The revoke buttons are listed oldest first: right, revoked, exp.
     let share_ids: Vec<&str> =
         gpage.split("action=\"/admin/shares/").skip(1).map(|s| s.split('/').next().unwrap()).collect();
-    admin_http
-        .post(server.url(&format!("/admin/shares/{}/revoke", share_ids[1])))
-        .form(&[("csrf", acsrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    post_form(
+        &admin_http,
+        server.url(&format!("/admin/shares/{}/revoke", share_ids[1])),
+        &[("csrf", acsrf.as_str())],
+    )
+    .await;
 
     let unlock = |c: reqwest::Client, l: String, pw: &'static str| {
         let url = server.url(&format!("{l}/unlock"));
         async move {
-            c.post(url).form(&[("password", pw)]).send().await.unwrap();
+            post_form(&c, url, &[("password", pw)]).await;
             c
         }
     };
@@ -361,7 +361,6 @@ async fn every_client_route_answers_every_kind_of_visitor() {
 /// without a sign-in link; a used link and a revoked grant open nothing.
 #[tokio::test]
 async fn every_client_route_answers_every_visitor_of_an_email_grant() {
-    use crate::email_access::{ask, enter, grant};
     let server = Server::start().await;
     let api = server.api();
     let (a, photos) = gallery_with_photos(&api, "A", 1).await;
@@ -395,12 +394,12 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
     let (other, _) = sign_in(other_door.clone(), "other@example.com").await;
     let other_csrf = meta_csrf(&get_text(&other, server.url(&format!("{other_door}/photos"))).await);
     let (was_in, _) = sign_in(revoked.clone(), "gone@example.com").await;
-    admin_http
-        .post(server.url(&format!("/admin/shares/{revoked_id}/revoke")))
-        .form(&[("csrf", acsrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    post_form(
+        &admin_http,
+        server.url(&format!("/admin/shares/{revoked_id}/revoke")),
+        &[("csrf", acsrf.as_str())],
+    )
+    .await;
     // Someone who replays the right client's used link.
     let replayer = browser_client();
     assert_eq!(enter(&server, &replayer, &used_link).await, 410);

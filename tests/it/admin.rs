@@ -23,19 +23,9 @@ async fn setup_link_works_once_and_sets_the_password() {
         .unwrap();
     let page = get_text(&http, server.url(&path)).await;
     let csrf = hidden_field(&page, "csrf");
-    let r = http
-        .post(server.url(&path))
-        .form(&[("csrf", csrf.as_str()), ("password", "short")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, server.url(&path), &[("csrf", csrf.as_str()), ("password", "short")]).await;
     assert_eq!(r.status(), 400, "too-short password refused");
-    let r = http
-        .post(server.url(&path))
-        .form(&[("csrf", csrf.as_str()), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, server.url(&path), &[("csrf", csrf.as_str()), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), 303);
     let r = http.get(server.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), 200, "signed in by the setup");
@@ -58,29 +48,20 @@ async fn login_csrf_and_rate_limit() {
     let page = get_text(&http, server.url("/admin/login")).await;
     let csrf = hidden_field(&page, "csrf");
     // Without the CSRF token the login form is refused.
-    let r = http
-        .post(server.url("/admin/login"))
-        .form(&[("csrf", "forged"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, server.url("/admin/login"), &[("csrf", "forged"), ("password", PASSWORD)]).await;
     assert_eq!(r.status(), 403);
     for _ in 0..5 {
-        let r = http
-            .post(server.url("/admin/login"))
-            .form(&[("csrf", csrf.as_str()), ("password", "wrong password")])
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &http,
+            server.url("/admin/login"),
+            &[("csrf", csrf.as_str()), ("password", "wrong password")],
+        )
+        .await;
         assert_eq!(r.status(), 401);
         assert!(r.text().await.unwrap().contains("not right"));
     }
-    let r = http
-        .post(server.url("/admin/login"))
-        .form(&[("csrf", csrf.as_str()), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&http, server.url("/admin/login"), &[("csrf", csrf.as_str()), ("password", PASSWORD)])
+        .await;
     assert_eq!(r.status(), 429, "even the right password waits after 5 failures");
     assert!(r.text().await.unwrap().contains("Too many failed attempts"));
 }
@@ -94,19 +75,19 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     let csrf = hidden_field(&page, "csrf");
 
     // A form post without the token changes nothing.
-    let r = http
-        .post(server.url("/admin/galleries"))
-        .form(&[("csrf", "nope"), ("title", "Forged"), ("parent", "")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        server.url("/admin/galleries"),
+        &[("csrf", "nope"), ("title", "Forged"), ("parent", "")],
+    )
+    .await;
     assert_eq!(r.status(), 403);
-    let r = http
-        .post(server.url("/admin/galleries"))
-        .form(&[("csrf", csrf.as_str()), ("title", "<script>alert(1)</script> Wedding"), ("parent", "")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        server.url("/admin/galleries"),
+        &[("csrf", csrf.as_str()), ("title", "<script>alert(1)</script> Wedding"), ("parent", "")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let gallery_path = r.headers()["location"].to_str().unwrap().to_string();
     let gid = gallery_path.rsplit('/').next().unwrap().to_string();
@@ -117,26 +98,26 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     assert_eq!(list.as_array().unwrap().len(), 1, "the forged post created nothing");
 
     // Nest a child, then try to move the parent inside its child: refused.
-    let r = http
-        .post(server.url("/admin/galleries"))
-        .form(&[("csrf", csrf.as_str()), ("title", "Ceremony"), ("parent", gid.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        server.url("/admin/galleries"),
+        &[("csrf", csrf.as_str()), ("title", "Ceremony"), ("parent", gid.as_str())],
+    )
+    .await;
     let child = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
-    let r = http
-        .post(server.url(&format!("/admin/galleries/{gid}/edit")))
-        .form(&[("csrf", csrf.as_str()), ("title", "Wedding"), ("parent", child.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        server.url(&format!("/admin/galleries/{gid}/edit")),
+        &[("csrf", csrf.as_str()), ("title", "Wedding"), ("parent", child.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 400);
-    let r = http
-        .post(server.url(&format!("/admin/galleries/{gid}/edit")))
-        .form(&[("csrf", csrf.as_str()), ("title", "Anna & Tom"), ("parent", "")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        server.url(&format!("/admin/galleries/{gid}/edit")),
+        &[("csrf", csrf.as_str()), ("title", "Anna & Tom"), ("parent", "")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let (_, g) = server.api().get(&format!("/galleries/{gid}")).await;
     assert_eq!(g["title"], "Anna & Tom");
@@ -144,18 +125,15 @@ async fn galleries_are_managed_through_forms_with_csrf() {
     // Delete asks first, then removes the subtree.
     let confirm = get_text(&http, server.url(&format!("/admin/galleries/{gid}/delete"))).await;
     assert!(confirm.contains("cannot be undone") && confirm.contains("1 gallery inside it"));
-    let r = http
-        .post(server.url(&format!("/admin/galleries/{gid}/delete")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r =
+        post_form(&http, server.url(&format!("/admin/galleries/{gid}/delete")), &[("csrf", csrf.as_str())])
+            .await;
     assert_eq!(r.status(), 303);
     let (_, list) = server.api().get("/galleries").await;
     assert_eq!(list.as_array().unwrap().len(), 0);
 
     // Sign out ends the session.
-    let r = http.post(server.url("/admin/logout")).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let r = post_form(&http, server.url("/admin/logout"), &[("csrf", csrf.as_str())]).await;
     assert_eq!(r.status(), 303);
     let r = http.get(server.url("/admin")).send().await.unwrap();
     assert_eq!(r.status(), 303);
@@ -190,12 +168,12 @@ async fn admin_reorders_photos_and_sets_states() {
         api.photos(&g).await.iter().map(|p| p["filename"].as_str().unwrap().to_string()).collect();
     assert_eq!(names, ["2.jpg", "0.jpg", "1.jpg"]);
 
-    let r = http
-        .post(server.url(&format!("/admin/photos/{}/state", ids[1])))
-        .form(&[("csrf", csrf.as_str()), ("state", "undefined")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &http,
+        server.url(&format!("/admin/photos/{}/state", ids[1])),
+        &[("csrf", csrf.as_str()), ("state", "undefined")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let (_, p) = api.get(&format!("/photos/{}", ids[1])).await;
     assert_eq!(p["state"], "undefined");
@@ -210,15 +188,15 @@ async fn api_tokens_are_made_and_revoked_from_the_admin_page_while_serving() {
     let page = get_text(&http, server.url("/admin/tokens")).await;
     let csrf = hidden_field(&page, "csrf");
     assert!(page.contains("tests"), "the CLI-made token is listed by name");
-    let page = http
-        .post(server.url("/admin/tokens"))
-        .form(&[("csrf", csrf.as_str()), ("name", "Lightroom export")])
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = post_form(
+        &http,
+        server.url("/admin/tokens"),
+        &[("csrf", csrf.as_str()), ("name", "Lightroom export")],
+    )
+    .await
+    .text()
+    .await
+    .unwrap();
     let token = page.split("id=\"new-token\">").nth(1).unwrap().split('<').next().unwrap().to_string();
     assert!(token.starts_with("pr_"), "{token}");
     let api = Api { token: token.clone(), ..server.api() };
@@ -227,12 +205,8 @@ async fn api_tokens_are_made_and_revoked_from_the_admin_page_while_serving() {
     assert!(!listed.contains(&token), "the secret is shown only once");
     // Revoke the new one (the last revoke form on the page).
     let action = listed.rsplit("action=\"/admin/tokens/").next().unwrap().split('"').next().unwrap();
-    let r = http
-        .post(server.url(&format!("/admin/tokens/{action}")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r =
+        post_form(&http, server.url(&format!("/admin/tokens/{action}")), &[("csrf", csrf.as_str())]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(api.get("/galleries").await.0, 401, "a revoked token stops working at once");
     assert_eq!(server.api().get("/galleries").await.0, 200, "other tokens keep working");

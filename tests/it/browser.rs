@@ -159,18 +159,12 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     let admin = admin_client(&server).await;
     let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
     let csrf = meta_csrf(&page);
-    admin
-        .post(server.url(&format!("/admin/galleries/{g}/proofing")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("min", ""),
-            ("max", "3"),
-            ("guide", ""),
-            ("lists", "Album, Prints"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    post_form(
+        &admin,
+        server.url(&format!("/admin/galleries/{g}/proofing")),
+        &[("csrf", csrf.as_str()), ("min", ""), ("max", "3"), ("guide", ""), ("lists", "Album, Prints")],
+    )
+    .await;
     let link =
         share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true, "comment": true }))
             .await;

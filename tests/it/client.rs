@@ -14,12 +14,12 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     let admin = admin_client(&server).await;
     let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
     let csrf = meta_csrf(&page);
-    let r = admin
-        .post(server.url(&format!("/admin/galleries/{g}/proofing")))
-        .form(&[("csrf", csrf.as_str()), ("min", "2"), ("max", "2"), ("guide", "Hello <b>you</b>")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &admin,
+        server.url(&format!("/admin/galleries/{g}/proofing")),
+        &[("csrf", csrf.as_str()), ("min", "2"), ("max", "2"), ("guide", "Hello <b>you</b>")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let link = share_link(
         &api,
@@ -47,12 +47,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     };
     let id = |i: usize| photos[i]["id"].as_str().unwrap().to_string();
     // Submitting nothing is refused with a reason.
-    let r = client
-        .post(server.url(&format!("{link}/submit")))
-        .form(&[("csrf", vcsrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&client, server.url(&format!("{link}/submit")), &[("csrf", vcsrf.as_str())]).await;
     assert_eq!(r.status(), 400);
     assert_eq!(heart(&id(0), true).await.unwrap().status(), 200);
     let r = client
@@ -75,12 +70,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let r = client
-        .post(server.url(&format!("{link}/submit")))
-        .form(&[("csrf", vcsrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&client, server.url(&format!("{link}/submit")), &[("csrf", vcsrf.as_str())]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(heart(&id(0), false).await.unwrap().status(), 403, "locked after submit");
     let page = get_text(&client, server.url(&format!("{link}/photos"))).await;
@@ -102,12 +92,12 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     let csv = get_text(&admin, server.url(&format!("/admin/galleries/{g}/selections.csv"))).await;
     assert!(csv.starts_with("visitor,link,list,filename\n") && csv.contains("IMG_0001.jpg"));
     let visitor = s["visitor"].as_str().unwrap();
-    let r = admin
-        .post(server.url(&format!("/admin/galleries/{g}/selections/{visitor}/reopen")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &admin,
+        server.url(&format!("/admin/galleries/{g}/selections/{visitor}/reopen")),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     assert_eq!(heart(&id(0), false).await.unwrap().status(), 200, "reopened");
 
@@ -141,15 +131,9 @@ async fn passwords_revocation_and_expiry_keep_visitors_out() {
     assert!(page.contains("Gallery password") && !page.contains(&thumb), "no photo before the password");
     let r = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap();
     assert_eq!(r.status(), 303, "back to the password page");
-    let r =
-        c.post(server.url(&format!("{locked}/unlock"))).form(&[("password", "wrong")]).send().await.unwrap();
+    let r = post_form(&c, server.url(&format!("{locked}/unlock")), &[("password", "wrong")]).await;
     assert_eq!(r.status(), 401);
-    let r = c
-        .post(server.url(&format!("{locked}/unlock")))
-        .form(&[("password", "s3cret-pass")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(&c, server.url(&format!("{locked}/unlock")), &[("password", "s3cret-pass")]).await;
     assert_eq!(r.status(), 303);
     let page = get_text(&c, server.url(&format!("{locked}/photos"))).await;
     assert!(page.contains("IMG_0000.jpg"));
@@ -160,12 +144,12 @@ async fn passwords_revocation_and_expiry_keep_visitors_out() {
     let csrf = meta_csrf(&gpage);
     let share_id =
         gpage.split("action=\"/admin/shares/").nth(1).unwrap().split('/').next().unwrap().to_string();
-    let r = admin
-        .post(server.url(&format!("/admin/shares/{share_id}/revoke")))
-        .form(&[("csrf", csrf.as_str())])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &admin,
+        server.url(&format!("/admin/shares/{share_id}/revoke")),
+        &[("csrf", csrf.as_str())],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let r = c.get(server.url(&format!("{locked}/photos"))).send().await.unwrap();
     assert_eq!(r.status(), 410);
@@ -189,12 +173,8 @@ async fn passwords_revocation_and_expiry_keep_visitors_out() {
     let c3 = browser_client();
     let mut last = 0;
     for _ in 0..6 {
-        last = c3
-            .post(server.url(&format!("{again}/unlock")))
-            .form(&[("password", "nope")])
-            .send()
+        last = post_form(&c3, server.url(&format!("{again}/unlock")), &[("password", "nope")])
             .await
-            .unwrap()
             .status()
             .as_u16();
     }
@@ -309,17 +289,12 @@ async fn a_hidden_set_is_neither_listed_nor_opened_by_the_parents_link() {
     // The photographer hides "Family only" in its settings.
     let admin = admin_client(&server).await;
     let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{hidden}"))).await);
-    let r = admin
-        .post(server.url(&format!("/admin/galleries/{hidden}/edit")))
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("title", "Family only"),
-            ("parent", parent.as_str()),
-            ("hidden", "on"),
-        ])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &admin,
+        server.url(&format!("/admin/galleries/{hidden}/edit")),
+        &[("csrf", csrf.as_str()), ("title", "Family only"), ("parent", parent.as_str()), ("hidden", "on")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     assert_eq!(api.get(&format!("/galleries/{hidden}")).await.1["hidden"], true);
     let page = get_text(&admin, server.url(&format!("/admin/galleries/{parent}"))).await;
@@ -417,8 +392,7 @@ async fn extra_lists_hold_photos_apart_from_favourites_and_export_by_name() {
     assert_eq!(c.get(server.url(&format!("{link}/zip?list=Nope"))).send().await.unwrap().status(), 404);
 
     // Submitting locks the lists with the favourites.
-    let r =
-        c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let r = post_form(&c, server.url(&format!("{link}/submit")), &[("csrf", csrf.as_str())]).await;
     assert_eq!(r.status(), 303);
     assert_eq!(put(id(0), Some("Prints")).await.0, 403);
 }

@@ -6,37 +6,10 @@ use serde_json::json;
 
 use crate::support::*;
 
-/// Grants `email` access to `gallery` and returns the door's path (`/g/<share id>`).
-pub async fn grant(api: &Api, gallery: &str, email: &str) -> String {
-    share_link(
-        api,
-        gallery,
-        json!({ "label": "Anna", "favourite": true, "comment": true, "email": email, "email_only": true }),
-    )
-    .await
-}
-
-/// Asks for a sign-in link at `door` and returns the page.
-pub async fn ask(server: &Server, c: &reqwest::Client, door: &str, email: &str) -> (u16, String) {
-    let r = c.post(server.url(&format!("{door}/sign-in"))).form(&[("email", email)]).send().await.unwrap();
-    (r.status().as_u16(), r.text().await.unwrap())
-}
-
-/// Uses a sign-in link in `c` (the confirmation page, then its button).
-pub async fn enter(server: &Server, c: &reqwest::Client, link: &str) -> u16 {
-    c.post(server.url(link)).send().await.unwrap().status().as_u16()
-}
-
 #[tokio::test]
 async fn a_granted_address_signs_in_by_a_one_time_link_over_real_smtp() {
     let sink = SmtpSink::start(SmtpSink::free_port()).await;
-    let port = sink.port.to_string();
-    let server = Server::start_with(&[
-        ("PROOFROOM_SMTP_HOST", "127.0.0.1"),
-        ("PROOFROOM_SMTP_PORT", &port),
-        ("PROOFROOM_SMTP_TLS", "none"),
-    ])
-    .await;
+    let server = start_with(smtp_env(sink.port)).await;
     let api = server.api();
     let (g, photos) = gallery_with_photos(&api, "Private wedding", 2).await;
     let door = grant(&api, &g, "Anna@Example.com").await;
@@ -83,7 +56,7 @@ async fn a_granted_address_signs_in_by_a_one_time_link_over_real_smtp() {
 
     // The studio-wide page sends a fresh link; the laptop joins the same visitor, so the
     // heart given on the phone is there.
-    let r = laptop.post(server.url("/access")).form(&[("email", "anna@example.com")]).send().await.unwrap();
+    let r = post_form(&laptop, server.url("/access"), &[("email", "anna@example.com")]).await;
     assert_eq!(r.status(), 200);
     let mails = sink.wait_for_messages(3).await;
     let fresh: Vec<String> = mails.iter().flat_map(|m| sign_in_links(m)).filter(|l| *l != link).collect();
@@ -121,7 +94,7 @@ async fn sign_in_refuses_bad_addresses_made_up_codes_and_floods() {
     // A normal link's token does not work as a door, nor a grant's id with a password.
     let plain = share_link(&api, &g, json!({ "label": "plain" })).await;
     assert_eq!(ask(&server, &c, &plain, "anna@example.com").await.0, 404);
-    let r = c.post(server.url(&format!("{door}/unlock"))).form(&[("password", "x")]).send().await.unwrap();
+    let r = post_form(&c, server.url(&format!("{door}/unlock")), &[("password", "x")]).await;
     assert_eq!(r.status(), 401);
     // Five requests from one address, then it has to wait.
     for _ in 0..5 {

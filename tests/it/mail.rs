@@ -4,22 +4,6 @@ use serde_json::json;
 
 use crate::support::*;
 
-fn smtp_env(port: u16) -> Vec<(String, String)> {
-    vec![
-        ("PROOFROOM_SMTP_HOST".into(), "127.0.0.1".into()),
-        ("PROOFROOM_SMTP_PORT".into(), port.to_string()),
-        ("PROOFROOM_SMTP_TLS".into(), "none".into()),
-        ("PROOFROOM_MAIL_FROM".into(), "Lumen Studio <studio@example.com>".into()),
-        ("PROOFROOM_NOTIFY_EMAIL".into(), "photographer@example.com".into()),
-        ("PROOFROOM_DIGEST_DELAY_S".into(), "1".into()),
-    ]
-}
-
-async fn start_with(env: Vec<(String, String)>) -> Server {
-    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    Server::start_with(&pairs).await
-}
-
 #[tokio::test]
 async fn without_smtp_mail_lands_in_the_outbox_folder_and_page() {
     let server = Server::start().await;
@@ -87,8 +71,7 @@ async fn invitation_selection_and_comment_digest_go_through_a_real_smtp_server()
             .unwrap();
         assert_eq!(r.status(), 200);
     }
-    let r =
-        c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let r = post_form(&c, server.url(&format!("{link}/submit")), &[("csrf", csrf.as_str())]).await;
     assert_eq!(r.status(), 303);
     let mails = sink.wait_for_messages(3).await;
     let all = mails.join("\n");
@@ -136,33 +119,32 @@ async fn a_link_that_asks_who_you_are_confirms_the_selection_to_the_client() {
     let csrf = hidden_field(&cover, "csrf");
     let r = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap();
     assert_eq!(r.status(), 303, "names first");
-    let r = c
-        .post(server.url(&format!("{link}/identify")))
-        .form(&[("csrf", csrf.as_str()), ("name", "Ann <b>"), ("email", "not-mail")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &c,
+        server.url(&format!("{link}/identify")),
+        &[("csrf", csrf.as_str()), ("name", "Ann <b>"), ("email", "not-mail")],
+    )
+    .await;
     assert_eq!(r.status(), 400, "a bad address is refused");
-    let r = c
-        .post(server.url(&format!("{link}/identify")))
-        .form(&[("csrf", csrf.as_str()), ("name", ""), ("email", "")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &c,
+        server.url(&format!("{link}/identify")),
+        &[("csrf", csrf.as_str()), ("name", ""), ("email", "")],
+    )
+    .await;
     assert_eq!(r.status(), 400, "a name is needed");
-    let r = c
-        .post(server.url(&format!("{link}/identify")))
-        .form(&[("csrf", csrf.as_str()), ("name", "Ann <b>"), ("email", "ann@example.com")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &c,
+        server.url(&format!("{link}/identify")),
+        &[("csrf", csrf.as_str()), ("name", "Ann <b>"), ("email", "ann@example.com")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     let vcsrf = meta_csrf(&page);
     let pid = photos[0]["id"].as_str().unwrap();
     heart(&server, &c, &link, &vcsrf, pid).await;
-    let r =
-        c.post(server.url(&format!("{link}/submit"))).form(&[("csrf", vcsrf.as_str())]).send().await.unwrap();
+    let r = post_form(&c, server.url(&format!("{link}/submit")), &[("csrf", vcsrf.as_str())]).await;
     assert_eq!(r.status(), 303);
     let mails = sink.wait_for_messages(2).await;
     let to_client =

@@ -243,12 +243,12 @@ async fn strangers_address_gets_one_mail_and_the_photographer_one_notice() {
     let plain = share_link(&api, &g, json!({ "label": "plain", "favourite": true })).await;
     let c = browser_client();
     let csrf = meta_csrf(&get_text(&c, server.url(&format!("{plain}/photos"))).await);
-    let r = c
-        .post(server.url(&format!("{plain}/identify")))
-        .form(&[("csrf", csrf.as_str()), ("name", "X"), ("email", "stranger@example.com")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &c,
+        server.url(&format!("{plain}/identify")),
+        &[("csrf", csrf.as_str()), ("name", "X"), ("email", "stranger@example.com")],
+    )
+    .await;
     assert_eq!(r.status(), 404);
     let (_, sel) = api.get(&format!("/galleries/{g}/selections")).await;
     assert_eq!(sel.as_array().map(Vec::len), Some(0), "a refused identify makes no visitor: {sel}");
@@ -256,24 +256,15 @@ async fn strangers_address_gets_one_mail_and_the_photographer_one_notice() {
         let c = browser_client();
         let cover = get_text(&c, server.url(&link)).await;
         let csrf = hidden_field(&cover, "csrf");
-        let r = c
-            .post(server.url(&format!("{link}/identify")))
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("name", &format!("Visitor {i}")),
-                ("email", "Stranger@Example.com"),
-            ])
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(
+            &c,
+            server.url(&format!("{link}/identify")),
+            &[("csrf", csrf.as_str()), ("name", &format!("Visitor {i}")), ("email", "Stranger@Example.com")],
+        )
+        .await;
         assert_eq!(r.status(), 303);
         assert_eq!(heart(&server, &c, &link, &csrf, &pid).await, 200);
-        let r = c
-            .post(server.url(&format!("{link}/submit")))
-            .form(&[("csrf", csrf.as_str())])
-            .send()
-            .await
-            .unwrap();
+        let r = post_form(&c, server.url(&format!("{link}/submit")), &[("csrf", csrf.as_str())]).await;
         assert_eq!(r.status(), 303);
     }
     // Every confirmation that will ever be queued was queued by the submits themselves.

@@ -578,3 +578,49 @@ pub async fn heart(server: &Server, client: &reqwest::Client, link: &str, csrf: 
         .unwrap();
     r.status().as_u16()
 }
+
+/// Posts a url-encoded form (a browser's form submit) and returns the answer.
+pub async fn post_form(c: &reqwest::Client, url: String, fields: &[(&str, &str)]) -> reqwest::Response {
+    c.post(url).form(fields).send().await.unwrap()
+}
+
+// E-mail: a server sending through the local SMTP sink, per-email grants and sign-in.
+
+/// The settings that send mail through an SMTP server on `port` of this machine.
+pub fn smtp_env(port: u16) -> Vec<(String, String)> {
+    vec![
+        ("PROOFROOM_SMTP_HOST".into(), "127.0.0.1".into()),
+        ("PROOFROOM_SMTP_PORT".into(), port.to_string()),
+        ("PROOFROOM_SMTP_TLS".into(), "none".into()),
+        ("PROOFROOM_MAIL_FROM".into(), "Lumen Studio <studio@example.com>".into()),
+        ("PROOFROOM_NOTIFY_EMAIL".into(), "photographer@example.com".into()),
+        ("PROOFROOM_DIGEST_DELAY_S".into(), "1".into()),
+    ]
+}
+
+/// A server started with owned settings (`smtp_env`).
+pub async fn start_with(env: Vec<(String, String)>) -> Server {
+    let pairs: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    Server::start_with(&pairs).await
+}
+
+/// Grants `email` access to `gallery` and returns the door's path (`/g/<share id>`).
+pub async fn grant(api: &Api, gallery: &str, email: &str) -> String {
+    share_link(
+        api,
+        gallery,
+        serde_json::json!({ "label": "Anna", "favourite": true, "comment": true, "email": email, "email_only": true }),
+    )
+    .await
+}
+
+/// Asks for a sign-in link at `door` and returns the page.
+pub async fn ask(server: &Server, c: &reqwest::Client, door: &str, email: &str) -> (u16, String) {
+    let r = c.post(server.url(&format!("{door}/sign-in"))).form(&[("email", email)]).send().await.unwrap();
+    (r.status().as_u16(), r.text().await.unwrap())
+}
+
+/// Uses a sign-in link in `c` (the confirmation page, then its button).
+pub async fn enter(server: &Server, c: &reqwest::Client, link: &str) -> u16 {
+    c.post(server.url(link)).send().await.unwrap().status().as_u16()
+}

@@ -22,7 +22,8 @@ fn png(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-async fn post_form(
+/// Posts a multipart form (the studio's forms carry files).
+async fn post_multipart(
     admin: &reqwest::Client,
     server: &Server,
     path: &str,
@@ -56,22 +57,22 @@ async fn a_watermarked_gallery_shows_clients_marked_previews_and_redraws_on_chan
     let admin = admin_client(&server).await;
     let csrf = meta_csrf(&get_text(&admin, server.url("/admin/studio")).await);
     let wm = [("text", "PROOF"), ("position", "center"), ("opacity", "80"), ("scale", "60")];
-    assert_eq!(post_form(&admin, &server, "/admin/studio/watermark", &csrf, &wm, None).await, 303);
+    assert_eq!(post_multipart(&admin, &server, "/admin/studio/watermark", &csrf, &wm, None).await, 303);
     // Bad values change nothing.
     let bad = [("text", "x"), ("position", "middle"), ("opacity", "80"), ("scale", "60")];
-    assert_eq!(post_form(&admin, &server, "/admin/studio/watermark", &csrf, &bad, None).await, 400);
+    assert_eq!(post_multipart(&admin, &server, "/admin/studio/watermark", &csrf, &bad, None).await, 400);
     let bad = [("text", "x"), ("position", "center"), ("opacity", "0"), ("scale", "60")];
-    assert_eq!(post_form(&admin, &server, "/admin/studio/watermark", &csrf, &bad, None).await, 400);
+    assert_eq!(post_multipart(&admin, &server, "/admin/studio/watermark", &csrf, &bad, None).await, 400);
     let sample = admin.get(server.url("/admin/studio/sample.jpg")).send().await.unwrap();
     assert_eq!(sample.headers()["content-type"], "image/jpeg");
 
     // The photographer turns the watermark on in the gallery's settings.
-    let r = admin
-        .post(server.url(&format!("/admin/galleries/{g}/edit")))
-        .form(&[("csrf", csrf.as_str()), ("title", "Proofs"), ("parent", ""), ("watermark", "on")])
-        .send()
-        .await
-        .unwrap();
+    let r = post_form(
+        &admin,
+        server.url(&format!("/admin/galleries/{g}/edit")),
+        &[("csrf", csrf.as_str()), ("title", "Proofs"), ("parent", ""), ("watermark", "on")],
+    )
+    .await;
     assert_eq!(r.status(), 303);
     let all_marked = |urls: &[String]| {
         urls.len() == 2
@@ -121,7 +122,7 @@ async fn a_watermarked_gallery_shows_clients_marked_previews_and_redraws_on_chan
     // A new mark (an image this time) is drawn again in the background.
     let wm = [("text", ""), ("position", "bottom-right"), ("opacity", "90"), ("scale", "30")];
     assert_eq!(
-        post_form(&admin, &server, "/admin/studio/watermark", &csrf, &wm, Some(png(200, 100))).await,
+        post_multipart(&admin, &server, "/admin/studio/watermark", &csrf, &wm, Some(png(200, 100))).await,
         303
     );
     wait_for("re-drawn previews", Duration::from_secs(30), || async {
@@ -142,15 +143,28 @@ async fn the_studio_logo_shows_on_covers_and_bad_images_are_refused() {
     let admin = admin_client(&server).await;
     let csrf = meta_csrf(&get_text(&admin, server.url("/admin/studio")).await);
     assert_eq!(
-        post_form(&admin, &server, "/admin/studio/logo", &csrf, &[], Some(b"<svg onload=alert(1)>".to_vec()))
-            .await,
+        post_multipart(
+            &admin,
+            &server,
+            "/admin/studio/logo",
+            &csrf,
+            &[],
+            Some(b"<svg onload=alert(1)>".to_vec())
+        )
+        .await,
         415
     );
-    assert_eq!(post_form(&admin, &server, "/admin/studio/logo", &csrf, &[], None).await, 400);
-    assert_eq!(post_form(&admin, &server, "/admin/studio/logo", "forged", &[], Some(png(10, 10))).await, 403);
+    assert_eq!(post_multipart(&admin, &server, "/admin/studio/logo", &csrf, &[], None).await, 400);
+    assert_eq!(
+        post_multipart(&admin, &server, "/admin/studio/logo", "forged", &[], Some(png(10, 10))).await,
+        403
+    );
     assert!(!get_text(&browser_client(), server.url(&link)).await.contains("studio-logo"), "nothing changed");
 
-    assert_eq!(post_form(&admin, &server, "/admin/studio/logo", &csrf, &[], Some(png(3000, 500))).await, 303);
+    assert_eq!(
+        post_multipart(&admin, &server, "/admin/studio/logo", &csrf, &[], Some(png(3000, 500))).await,
+        303
+    );
     let cover = get_text(&browser_client(), server.url(&link)).await;
     let src = cover
         .split("class=\"studio-logo\" src=\"")
@@ -171,6 +185,9 @@ async fn the_studio_logo_shows_on_covers_and_bad_images_are_refused() {
     assert!(mail.contains("cid:logo") && mail.contains("--- image/png"), "{mail}");
     assert!(mail.contains("--- text/plain"), "the text part stays");
     // Removing it takes it off.
-    assert_eq!(post_form(&admin, &server, "/admin/studio/logo", &csrf, &[("remove", "on")], None).await, 303);
+    assert_eq!(
+        post_multipart(&admin, &server, "/admin/studio/logo", &csrf, &[("remove", "on")], None).await,
+        303
+    );
     assert!(!get_text(&browser_client(), server.url(&link)).await.contains("studio-logo"));
 }
