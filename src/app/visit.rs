@@ -363,3 +363,127 @@ impl Visit {
 fn not_allowed(what: &str) -> AppError {
     AppError::Forbidden(format!("This gallery link does not allow {what}."))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        app::{client, downloads, galleries, photos, sharing},
+        config::{Config, Settings},
+        domain::{
+            Permissions,
+            table::{STATES, TABLE, permissions},
+        },
+    };
+
+    /// An app on a temp data dir, with one gallery (`watermarked` or not) holding a photo
+    /// in each state, processed so it has its renditions.
+    async fn gallery(watermarked: bool) -> (tempfile::TempDir, App, Gallery, Vec<PhotoId>) {
+        let dir = tempfile::tempdir().unwrap();
+        let settings =
+            Settings { data_dir: Some(dir.path().to_path_buf()), min_free_mb: Some(0), ..Default::default() };
+        let app = App::open(Config::resolve(settings, None).unwrap()).unwrap();
+        let g = galleries::create(&app, "Access", None).await.unwrap();
+        let g = galleries::update(&app, g.id, None, None, None, Some(watermarked)).await.unwrap();
+        let mut ids = Vec::new();
+        for (i, state) in STATES.into_iter().enumerate() {
+            let jpeg = crate::media::watermark::blank(64 + i as u32, 48);
+            let up = photos::upload(&app, g.id, &format!("p{i}.jpg"), &jpeg[..], false).await.unwrap();
+            photos::set_state(&app, up.photo.id, state).await.unwrap();
+            ids.push(up.photo.id);
+        }
+        app.finish_work(1).await.unwrap();
+        (dir, app, g, ids)
+    }
+
+    /// The visit a fresh browser opens through a new link with `perms`.
+    async fn visit(app: &App, g: &Gallery, perms: Permissions) -> Visit {
+        let new = sharing::NewShare {
+            label: "table".into(),
+            permissions: perms,
+            password: None,
+            expires_in_s: None,
+            ask_identity: false,
+            invite: None,
+            email_only: false,
+        };
+        let url = sharing::create(app, g.id, new).await.unwrap().url;
+        let key = url.rsplit('/').next().unwrap();
+        require(app, Door { key, session: None, set: None }).await.unwrap()
+    }
+
+    /// Every row of the access table, asked of a `Visit` opened through a real link on a
+    /// real gallery: its answers, and what the client use cases then hand out.
+    #[tokio::test]
+    async fn a_visit_answers_every_permission_state_and_size_as_the_table_says() {
+        for watermarked in [false, true] {
+            let (_dir, app, g, ids) = gallery(watermarked).await;
+            for set in ["view", "proof", "proofs", "finals", "all"] {
+                let v = visit(&app, &g, permissions(set)).await;
+                assert_eq!(v.access().watermarked, watermarked, "the door read the gallery's watermark");
+                for &(_, _, size, see, download) in TABLE.iter().filter(|r| r.0 == set && r.1 == watermarked)
+                {
+                    for (i, state) in STATES.into_iter().enumerate() {
+                        let row = format!("{set}, watermarked {watermarked}, {size:?}, {state:?}");
+                        assert_eq!(v.may_see(state, size), see.as_bytes()[i] == b'y', "see: {row}");
+                        assert_eq!(
+                            v.may_download(state, size),
+                            download.as_bytes()[i] == b'y',
+                            "download: {row}"
+                        );
+                    }
+                }
+                // The use cases follow the same answers: one original per allowed state, and
+                // a zip of exactly those.
+                let original =
+                    TABLE.iter().find(|r| r.0 == set && r.1 == watermarked && r.2 == Size::Original);
+                let allowed = original.map(|r| r.4).unwrap_or("...");
+                for (i, id) in ids.iter().enumerate() {
+                    let got = client::download(&app, &v, *id).await;
+                    assert_eq!(got.is_ok(), allowed.as_bytes()[i] == b'y', "{set}: download of photo {i}");
+                }
+                let n = allowed.matches('y').count();
+                match client::zip(&app, &v, None, downloads::Size::Original).await {
+                    Ok(zip) => assert_eq!(zip.files(), n, "{set}: the zip holds what may be downloaded"),
+                    Err(e) => assert_eq!(n, 0, "{set}: {e}"),
+                }
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn a_set_outside_the_link_and_a_photo_outside_the_set_are_not_found() {
+        let (_dir, app, g, ids) = gallery(false).await;
+        let other = galleries::create(&app, "Other", None).await.unwrap();
+        let v = visit(&app, &g, permissions("all")).await;
+        let key = v.share().id.to_string();
+        let token = sharing::create(
+            &app,
+            other.id,
+            sharing::NewShare {
+                label: "other".into(),
+                permissions: permissions("all"),
+                password: None,
+                expires_in_s: None,
+                ask_identity: false,
+                invite: None,
+                email_only: false,
+            },
+        )
+        .await
+        .unwrap()
+        .url;
+        let other_key = token.rsplit('/').next().unwrap();
+        let set = g.id.to_string();
+        let door = Door { key: other_key, session: None, set: Some(&set) };
+        assert!(matches!(open(&app, door).await, Err(AppError::NotFound(_))), "another gallery as a set");
+        let o = require(&app, Door { key: other_key, session: None, set: None }).await.unwrap();
+        assert!(matches!(client::download(&app, &o, ids[0]).await, Err(AppError::NotFound(_))));
+        assert!(matches!(o.photo(&app, ids[0]).await, Err(AppError::NotFound(_))));
+        // A grant's id is no key to a token link.
+        assert!(matches!(
+            open(&app, Door { key: &key, session: None, set: None }).await,
+            Err(AppError::NotFound(_))
+        ));
+    }
+}

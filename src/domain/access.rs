@@ -97,15 +97,17 @@ impl Step {
     }
 }
 
+/// The access rules written out by hand, row by row: the judge of `Access` here and of
+/// `app::visit::Visit`, which must answer the same through a real link.
 #[cfg(test)]
-mod tests {
+pub(crate) mod table {
     use super::*;
 
     /// Every permission set × photo state × size, with what a visitor may see and download,
     /// written out by hand: one row per (link, set, size), one letter per state in the
     /// order proof, final, undefined (`y` allowed, `.` refused), first for seeing, then
     /// for downloading.
-    const TABLE: &[(&str, bool, Size, &str, &str)] = &[
+    pub const TABLE: &[(&str, bool, Size, &str, &str)] = &[
         // link: view only
         ("view", false, Size::Thumb, "yyy", "..."),
         ("view", false, Size::Preview, "yyy", "..."),
@@ -153,7 +155,7 @@ mod tests {
         ("all", true, Size::Original, "yyy", "yyy"),
     ];
 
-    fn permissions(name: &str) -> Permissions {
+    pub fn permissions(name: &str) -> Permissions {
         let p = |favourite, comment, download_proofs, download_finals| Permissions {
             favourite,
             comment,
@@ -170,7 +172,12 @@ mod tests {
         }
     }
 
-    const STATES: [PhotoState; 3] = [PhotoState::Proof, PhotoState::Final, PhotoState::Undefined];
+    pub const STATES: [PhotoState; 3] = [PhotoState::Proof, PhotoState::Final, PhotoState::Undefined];
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{table::*, *};
 
     #[test]
     fn every_permission_state_and_size_answers_as_the_table_says() {

@@ -8,6 +8,8 @@ mod records;
 mod sharing;
 mod studio;
 
+#[cfg(test)]
+pub(crate) use access::table;
 pub use access::{Access, Size, Step};
 pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
 pub use mail::{Mail, MailStatus};
