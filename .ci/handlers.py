@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Lengths of web handlers (functions after #[handler] or #[oai(...)]), longest first."""
+"""Lengths of web handlers (functions after #[handler] or #[oai(...)]), longest first, and how\nmany app calls each makes."""
 import os, re, sys
 root = sys.argv[1] if len(sys.argv) > 1 else "src/web"
 out = []
@@ -19,10 +19,14 @@ for d, _, fs in os.walk(root):
                     if "{" in lines[k]: started = True
                     if started and depth <= 0: break
                     k += 1
-                out.append((k - j + 1, f"{os.path.relpath(p, root)}::{name}"))
+                body = "\n".join(lines[j:k + 1])
+                calls = len(re.findall(r"\bapp::\w+::\w+\(|\bstate\.(?:gallery|photos?)\(", body))
+                out.append((k - j + 1, f"{os.path.relpath(p, root)}::{name}", calls))
                 i = k
             i += 1
 out.sort(reverse=True)
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-print(f"{len(out)} handlers; over 25 lines: {sum(1 for l,_ in out if l > 25)}")
-for l, name in out[:n]: print(f"  {l:4} {name}")
+most = max(out, key=lambda o: o[2])
+print(f"{len(out)} handlers; over 25 lines: {sum(1 for o in out if o[0] > 25)}; "
+      f"most app calls in one: {most[2]} ({most[1]}); over two: {sum(1 for o in out if o[2] > 2)}")
+for l, name, calls in out[:n]: print(f"  {l:4} lines {calls} app calls  {name}")

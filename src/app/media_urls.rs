@@ -55,7 +55,8 @@ pub fn url(state: &App, kind: MediaKind, blob: &Hash) -> String {
 /// A served media file.
 pub struct MediaFile {
     pub blob: Hash,
-    /// Its size in bytes.
+    /// Its size in bytes: known for originals (served in ranges); renditions come whole
+    /// from memory (`read_rendition`) without a look at the disk.
     pub len: u64,
     pub content_type: &'static str,
     /// Seconds until the URL expires: how long caches may keep the answer.
@@ -87,14 +88,14 @@ pub async fn open(state: &App, kind: MediaKind, blob: Hash, exp: u64, sig: &str)
         return Err(AppError::Forbidden("this media link has expired; reload the page".into()));
     }
     let gone = |_| AppError::NotFound("no such media".into());
-    let len = state.blobs.len(&blob).await.map_err(gone)?;
-    let content_type = match kind {
-        MediaKind::Rendition => "image/jpeg",
+    let (content_type, len) = match kind {
+        MediaKind::Rendition => ("image/jpeg", 0),
         MediaKind::Original => {
             use tokio::io::AsyncReadExt;
             let mut head = Vec::with_capacity(64);
             state.blobs.range(&blob, 0, 64).await.map_err(gone)?.read_to_end(&mut head).await?;
-            media::sniff(&head).unwrap_or("application/octet-stream")
+            let len = state.blobs.len(&blob).await.map_err(gone)?;
+            (media::sniff(&head).unwrap_or("application/octet-stream"), len)
         }
     };
     Ok(MediaFile { blob, len, content_type, max_age: exp - now })
