@@ -42,43 +42,106 @@
   }
 
   // The set travels in the query, where the server's door reads it for every request.
+  // Sent with high priority, so a heart never waits behind the thumbnails still loading.
   async function post(path, body) {
     const r = await fetch(`${base}${path}?set=${encodeURIComponent(set)}`, {
       method: "POST",
+      priority: "high",
       headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf, Accept: "application/json" },
       body: JSON.stringify(body),
     });
     let data = null;
     try { data = await r.json(); } catch (_) { /* shown below */ }
-    if (!r.ok) throw new Error((data && data.error) || `Something went wrong (HTTP ${r.status}).`);
+    if (!r.ok) {
+      const e = new Error((data && data.error) || `Something went wrong (HTTP ${r.status}).`);
+      e.refused = r.status < 500;
+      throw e;
+    }
     return data;
   }
+
+  const min = counter && counter.dataset.min ? Number(counter.dataset.min) : null;
+  const max = counter && counter.dataset.max ? Number(counter.dataset.max) : null;
+  const goalEl = document.getElementById("goal");
+  // The same words as the server's first render (views::progress).
+  function progress(n) {
+    if (min !== null && n < min) return `${min - n} more to reach ${min}`;
+    if (max !== null && n >= max) return "Maximum reached";
+    if (max !== null && n > 0 && max - n <= 2) return `${max - n} left`;
+    return goalEl ? goalEl.dataset.goal : "";
+  }
+  function ready(n) { return n > 0 && (min === null || n >= min) && (max === null || n <= max); }
 
   function updateCount(n) {
     if (!countEl) return;
     countEl.textContent = n;
-    const max = counter.dataset.max ? Number(counter.dataset.max) : null;
     counter.classList.toggle("full", max !== null && n >= max);
-    if (submitBtn) submitBtn.disabled = n === 0;
-    const where = document.querySelector(".client-bar .where .muted");
-    if (where && !locked) where.textContent = n > 0 ? "Step 2 of 4: Submit your selection" : "Step 1 of 4: Heart your favourites";
+    if (goalEl) goalEl.textContent = progress(n);
+    if (submitBtn) submitBtn.disabled = !ready(n);
+    const where = document.getElementById("where-step");
+    if (where && !locked) where.textContent = n > 0 ? "Step 2 of 3: Submit your selection" : "Step 1 of 3: Heart your favourites";
   }
+  function heartCount() { return tiles.filter((t) => t.querySelector(".heart")?.getAttribute("aria-pressed") === "true").length; }
 
   function heartsFor(id) {
     return document.querySelectorAll(`.tile[data-id="${id}"] .heart, #viewer-heart[data-id="${id}"]`);
   }
 
+  function setHeart(id, on) {
+    heartsFor(id).forEach((b) => b.setAttribute("aria-pressed", String(on)));
+    updateCount(heartCount());
+  }
+
+  // Optimistic: the heart changes at once; the server is told with priority, once more on a
+  // network failure, and a refusal puts the heart back with the reason.
   async function toggleHeart(id) {
     if (locked) { say("Your selection is submitted. Ask your photographer to reopen it to make changes."); return; }
     const btn = document.querySelector(`.tile[data-id="${id}"] .heart`);
     const on = btn.getAttribute("aria-pressed") !== "true";
-    try {
-      const r = await post("/favourite", { photo: id, on });
-      heartsFor(id).forEach((b) => b.setAttribute("aria-pressed", String(on)));
-      updateCount(r.count);
-    } catch (e) {
-      say(e.message);
+    if (on && max !== null && heartCount() >= max) {
+      say(`You can choose up to ${max} photos. Remove one to add another.`);
+      return;
     }
+    setHeart(id, on);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const r = await post("/favourite", { photo: id, on });
+        if (r.count !== heartCount()) updateCount(r.count);
+        return;
+      } catch (e) {
+        if (e.refused || attempt === 1) {
+          setHeart(id, !on);
+          say(e.refused ? e.message : "Your heart could not be saved: check your connection and try again.");
+          return;
+        }
+        await new Promise((ok) => setTimeout(ok, 800));
+      }
+    }
+  }
+
+  // ---- the review sheet before submitting ----
+  const submitForm = document.getElementById("submit-form");
+  const review = document.getElementById("review");
+  let confirmed = false;
+  if (submitForm && review && review.showModal) {
+    submitForm.addEventListener("submit", (e) => {
+      if (confirmed) return;
+      e.preventDefault();
+      const chosen = tiles.filter((t) => t.querySelector(".heart")?.getAttribute("aria-pressed") === "true");
+      document.getElementById("review-count").textContent =
+        `${chosen.length} ${chosen.length === 1 ? "photo" : "photos"} will be sent to your photographer.`;
+      const list = document.getElementById("review-photos");
+      list.replaceChildren(...chosen.map((t) => {
+        const li = document.createElement("li");
+        const im = t.querySelector("img");
+        if (im) { const c = document.createElement("img"); c.src = im.currentSrc || im.src; c.alt = t.dataset.name; li.append(c); }
+        const cap = document.createElement("span"); cap.textContent = t.dataset.name; li.append(cap);
+        return li;
+      }));
+      review.showModal();
+    });
+    document.getElementById("review-send").addEventListener("click", () => { confirmed = true; });
+    document.getElementById("review-back").addEventListener("click", () => review.close());
   }
 
   const listToggles = [...document.querySelectorAll(".list-toggle")];
@@ -161,22 +224,37 @@
     if (t.dataset.download) { vDownload.hidden = false; vDownload.href = t.dataset.download; } else { vDownload.hidden = true; }
     preload(index + 1); preload(index - 1);
     loadComments(t.dataset.id);
+    if (!viewer.hidden && pushed) history.replaceState({ viewer: true }, "", photoUrl());
   }
 
-  function openViewer(i) {
+  // An open photo has its own URL (#photo=<id>), so the phone's Back closes the viewer
+  // instead of leaving the gallery, and a photo can be linked to.
+  let pushed = false;
+  function photoUrl() { return `#photo=${encodeURIComponent(shown[index].dataset.id)}`; }
+  function openViewer(i, fromHistory) {
     opener = document.activeElement;
     viewer.hidden = false;
     document.body.style.overflow = "hidden";
     show(i);
+    if (!fromHistory) { history.pushState({ viewer: true }, "", photoUrl()); pushed = true; }
     document.getElementById("viewer-close").focus();
   }
 
-  function closeViewer() {
+  function hideViewer() {
     stopShow();
     viewer.hidden = true;
     document.body.style.overflow = "";
     if (opener) opener.focus();
   }
+  function closeViewer() {
+    if (pushed) { pushed = false; history.back(); return; } // popstate hides it
+    hideViewer();
+    history.replaceState(null, "", location.pathname + location.search);
+  }
+  window.addEventListener("popstate", () => {
+    pushed = false;
+    if (!viewer.hidden) hideViewer();
+  });
 
   function stopShow() { clearInterval(playTimer); playTimer = null; vPlay.setAttribute("aria-pressed", "false"); vPlay.textContent = "▶"; }
   vPlay.addEventListener("click", () => {
@@ -211,10 +289,26 @@
     touchX = null;
   });
 
-  // ---- notes per photo ----
+  // ---- notes per photo, behind a button with their count: the photo comes first ----
+  const notesBtn = document.getElementById("viewer-notes");
+  const notesPanel = document.getElementById("viewer-comments");
+  function noteCount() {
+    if (!notesBtn) return;
+    const n = commentList.children.length;
+    notesBtn.querySelector(".n").textContent = n ? ` (${n})` : "";
+  }
+  if (notesBtn) {
+    notesBtn.addEventListener("click", () => {
+      const open = notesPanel.hidden;
+      notesPanel.hidden = !open;
+      notesBtn.setAttribute("aria-expanded", String(open));
+      if (open) document.getElementById("comment-text").focus();
+    });
+  }
   async function loadComments(id) {
     if (!commentList) return;
     commentList.replaceChildren();
+    noteCount();
     try {
       const r = await fetch(`${base}/comments?photo=${encodeURIComponent(id)}&set=${encodeURIComponent(set)}`, { headers: { Accept: "application/json" } });
       const data = await r.json();
@@ -228,6 +322,7 @@
     const text = document.createElement("span"); text.textContent = c.text + (c.retouch ? " (retouch request)" : "");
     li.append(by, text);
     commentList.append(li);
+    noteCount();
   }
   if (commentForm) {
     commentForm.addEventListener("submit", async (e) => {
@@ -243,5 +338,12 @@
         say(err.message);
       }
     });
+  }
+
+  // A link to one photo opens it.
+  const linked = /^#photo=(.+)$/.exec(location.hash);
+  if (linked) {
+    const i = shown.findIndex((t) => t.dataset.id === decodeURIComponent(linked[1]));
+    if (i >= 0) { history.replaceState(null, "", location.pathname + location.search); openViewer(i); }
   }
 })();

@@ -92,10 +92,11 @@ pub async fn favourite(
     super::proofing::favourite(app, visitor.id, v.set(), photo, on, &list).await
 }
 
-/// Submits the visitor's selection in the set; it is locked from then on.
-pub async fn submit(app: &App, v: &Visit) -> Result<Selection> {
+/// Submits the visitor's selection in the set, with an optional message to the
+/// photographer; it is locked from then on.
+pub async fn submit(app: &App, v: &Visit, message: Option<&str>) -> Result<Selection> {
     let visitor = v.actor(app).await?;
-    super::proofing::submit(app, visitor.id, v.set()).await
+    super::proofing::submit(app, visitor.id, v.set(), message).await
 }
 
 /// A note (or a retouch request) on a photo of the set.
@@ -135,17 +136,28 @@ pub async fn download(app: &App, v: &Visit, photo: PhotoId) -> Result<Hash> {
 /// the link allows.
 pub async fn zip(app: &App, v: &Visit, list: Option<&str>, size: downloads::Size) -> Result<Zip> {
     let photos = photos(app, v).await?;
+    // The archive's name says what it holds: "Anna & Tom favourites web".
+    let mut name = v.set().title.clone();
     let only = match list.filter(|l| !l.is_empty()) {
         None => None,
         Some(l) => {
             let mut sel = v.selection(app).await?;
             Some(match v.list(Some(l))? {
-                List::Favourites => sel.photos,
-                List::Named(name) => sel.lists.remove(&name).unwrap_or_default(),
+                List::Favourites => {
+                    name.push_str(" favourites");
+                    sel.photos
+                }
+                List::Named(list) => {
+                    name = format!("{name} {list}");
+                    sel.lists.remove(&list).unwrap_or_default()
+                }
             })
         }
     };
-    let zip = downloads::plan(app, &v.set().title, &photos, Some(v.access()), only.as_deref(), size)?;
+    if size == downloads::Size::Web {
+        name.push_str(" web");
+    }
+    let zip = downloads::plan(app, &name, &photos, Some(v.access()), only.as_deref(), size)?;
     v.log(app, v.set().id, ActivityKind::Download { photo: None, count: zip.files() }).await;
     Ok(zip)
 }

@@ -88,6 +88,7 @@ impl Composer {
                 who,
                 count: filenames.len(),
                 lightroom: lightroom_filter(&filenames),
+                message: sel.message.clone(),
             });
         }
         if entries.is_empty() {

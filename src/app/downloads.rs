@@ -99,7 +99,8 @@ pub fn plan(
 pub async fn everything(state: &App, gallery: crate::domain::GalleryId, size: Size) -> Result<Zip> {
     let g = state.gallery(gallery).await?;
     let photos = state.photos(gallery).await?;
-    plan(state, &g.title, &photos, None, None, size)
+    let name = if size == Size::Web { format!("{} web", g.title) } else { g.title };
+    plan(state, &name, &photos, None, None, size)
 }
 
 /// `name`, or `name (2)`, `name (3)`… before the extension, whichever is still free

@@ -73,7 +73,16 @@ const CONFIRMATIONS_PER_LINK: usize = 20;
 /// (see `notify::selection_submitted`), and the client gets a copy when their address is
 /// one they proved (an e-mail grant) or one the link asked for, within per-address and
 /// per-link limits: a stranger's address typed into an open link gets nothing.
-pub async fn submit(state: &App, visitor: VisitorId, gallery: &Gallery) -> Result<Selection> {
+pub async fn submit(
+    state: &App,
+    visitor: VisitorId,
+    gallery: &Gallery,
+    message: Option<&str>,
+) -> Result<Selection> {
+    let message = match message.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(m) => Some(clean_multiline("your message", m, COMMENT_MAX)?),
+        None => None,
+    };
     let (gid, rules) = (gallery.id, gallery.proofing.clone());
     let (sel, filenames, copy_to) = state
         .with_db(move |db| {
@@ -85,6 +94,7 @@ pub async fn submit(state: &App, visitor: VisitorId, gallery: &Gallery) -> Resul
                     return Err(AppError::Invalid(why));
                 }
                 sel.submitted_ms = Some(now_ms());
+                sel.message = message.clone();
                 Ok(())
             })??;
             let filenames: Vec<String> = db

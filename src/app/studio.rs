@@ -18,6 +18,19 @@ pub async fn get(state: &App) -> Result<Studio> {
     Ok(s)
 }
 
+/// The studio's logo, if it has one. A failed read counts as none: an error page that
+/// shows it must not fail itself.
+pub async fn logo(state: &App) -> Option<Hash> {
+    get(state).await.ok().and_then(|s| s.logo)
+}
+
+/// The photographer's address for clients to write to, when a real one is configured.
+pub fn contact(state: &App) -> Option<String> {
+    let n = &state.config.mail.notify;
+    let addr = n.rsplit_once('<').map_or(n.as_str(), |(_, a)| a.trim_end_matches('>')).trim();
+    (addr.contains('@') && !addr.ends_with("@localhost")).then(|| addr.to_string())
+}
+
 fn remember(state: &App, s: &Studio) {
     if let Ok(mut cached) = state.studio.write() {
         *cached = Some(s.clone());

@@ -72,13 +72,13 @@ impl Access {
     }
 }
 
-/// Where a client stands in the journey (heart → submit → choose a package → finals).
+/// Where a client stands in the journey (heart → submit → finals). A step for packages
+/// and prints joins when ordering exists: a step nothing backs is not shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Step {
     Heart = 0,
     Submit = 1,
-    Package = 2,
-    Finals = 3,
+    Finals = 2,
 }
 
 impl Step {

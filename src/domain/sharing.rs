@@ -105,6 +105,9 @@ pub struct Selection {
     pub lists: std::collections::BTreeMap<String, Vec<PhotoId>>,
     /// Set when submitted: the selection is then locked until the photographer reopens it.
     pub submitted_ms: Option<u64>,
+    /// What the client wrote to the photographer when submitting, if anything.
+    #[serde(default)]
+    pub message: Option<String>,
 }
 
 /// Something a visitor did, for the photographer's activity pages.

@@ -124,6 +124,8 @@ pub struct Submitted {
     pub count: usize,
     /// The Lightroom filter string of the favourites.
     pub lightroom: String,
+    /// What the client wrote with their selection.
+    pub message: Option<String>,
 }
 
 /// Tells the photographer that one or more selections came in since the last notice.
@@ -138,6 +140,9 @@ pub fn selections_submitted(studio: &str, gallery: &str, entries: &[Submitted], 
             "{} submitted their selection of {} photos in \"{gallery}\".\nLightroom filter (Library > Text > Filename > Contains):\n{}\n\n",
             e.who, e.count, e.lightroom
         ));
+        if let Some(m) = &e.message {
+            text.push_str(&format!("Their message:\n{m}\n\n"));
+        }
     }
     text.push_str(&format!("See them: {admin_url}\n"));
     Content {
@@ -153,6 +158,10 @@ pub fn selections_submitted(studio: &str, gallery: &str, entries: &[Submitted], 
                     p { strong { (e.who) } " submitted " (e.count) " favourites in " strong { (gallery) } "." }
                     p style="font-size:13px;color:#6d675f" { "Lightroom filter (Library → Text → Filename → Contains):" }
                     pre style="white-space:pre-wrap;background:#f5f2ed;padding:12px;border-radius:8px;font-size:13px" { (e.lightroom) }
+                    @if let Some(m) = &e.message {
+                        p style="font-size:13px;color:#6d675f" { "Their message:" }
+                        blockquote style="white-space:pre-wrap;margin:0 0 12px;padding:8px 12px;border-left:3px solid #c2410c" { (m) }
+                    }
                 }
                 (button(admin_url, if entries.len() == 1 { "See the selection" } else { "See the selections" }))
             },

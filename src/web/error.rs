@@ -2,10 +2,10 @@
 //! browsers, a JSON body for scripts. Internal errors are logged with their detail and
 //! shown only as a generic message.
 
-use poem::{IntoResponse, Response, http::StatusCode, web::Json};
+use poem::{Endpoint, IntoResponse, Request, Response, http::StatusCode, web::Json};
 
 use super::views;
-use crate::app::AppError;
+use crate::app::{self, App, AppError, media_urls::MediaKind};
 
 pub fn status_of(e: &AppError) -> StatusCode {
     match e {
@@ -41,13 +41,67 @@ pub fn json(e: AppError) -> poem::Error {
     poem::Error::from_response(Json(body).with_status(status).into_response())
 }
 
-/// Errors from pages become a styled page with the status and what to do.
+/// Errors from pages keep their `AppError`, so `branded` can draw the studio's page.
 impl From<AppError> for poem::Error {
     fn from(e: AppError) -> Self {
         let status = status_of(&e);
-        let page = views::error_page(status, &public_message(&e));
-        poem::Error::from_response(page.with_status(status).into_response())
+        poem::Error::new(e, status)
     }
+}
+
+/// Draws page errors (an `AppError`, or a route that does not exist) as the studio's
+/// page: its name and logo, what happened, what to do (ask for a new link, request a
+/// reopening), and a way back. JSON errors pass as they are.
+pub async fn branded<E: Endpoint>(next: E, req: Request) -> poem::Result<Response> {
+    let path = req.uri().path();
+    // Media and assets are fetched by pages, not read: their errors stay plain.
+    if path.starts_with("/media/") || path.starts_with("/assets/") {
+        return next.call(req).await.map(IntoResponse::into_response);
+    }
+    let path = path.to_string();
+    let app = req.data::<App>().cloned();
+    let err = match next.call(req).await {
+        Ok(r) => return Ok(r.into_response()),
+        Err(err) => err,
+    };
+    let (status, message) = match err.downcast_ref::<AppError>() {
+        Some(e) => (status_of(e), public_message(e)),
+        None if err.is::<poem::error::NotFoundError>() => (
+            StatusCode::NOT_FOUND,
+            "There is no page at this address. Check that the link was copied whole.".into(),
+        ),
+        None => return Err(err),
+    };
+    let Some(app) = app else { return Err(err) };
+    Ok(page(&app, &path, status, &message).await)
+}
+
+async fn page(app: &App, path: &str, status: StatusCode, message: &str) -> Response {
+    let gallery = path.strip_prefix("/g/").and_then(|rest| rest.split('/').next()).filter(|k| !k.is_empty());
+    let back = match gallery {
+        // A dead link has no gallery to go back to.
+        Some(_)
+            if matches!(status, StatusCode::GONE | StatusCode::NOT_FOUND)
+                && path.matches('/').count() == 2 =>
+        {
+            None
+        }
+        Some(key) => Some((format!("/g/{key}/photos"), "Back to the photos")),
+        None if path.starts_with("/admin") => Some(("/admin".to_string(), "Back to your galleries")),
+        None => None,
+    };
+    let link_ended = gallery.is_some() && matches!(status, StatusCode::GONE | StatusCode::NOT_FOUND);
+    let logo = app::studio::logo(app).await.map(|h| app::media_urls::url(app, MediaKind::Original, &h));
+    let m = views::ErrorPage {
+        studio: &app.config().studio_name,
+        logo_url: logo,
+        status,
+        message,
+        back,
+        contact: app::studio::contact(app),
+        link_ended,
+    };
+    views::error_page(&m).with_status(status).into_response()
 }
 
 /// Turns any error poem itself raises under `/api` (bad JSON, missing auth, unknown route)
@@ -67,11 +121,4 @@ pub async fn api_catch_all(err: poem::Error) -> Response {
     let message =
         if text.is_empty() { status.canonical_reason().unwrap_or("error").to_string() } else { text };
     Json(serde_json::json!({ "error": message })).with_status(status).into_response()
-}
-
-/// A response for a route the router does not know, for browsers.
-pub fn not_found_page() -> Response {
-    views::error_page(StatusCode::NOT_FOUND, "There is no page at this address.")
-        .with_status(StatusCode::NOT_FOUND)
-        .into_response()
 }

@@ -7,6 +7,7 @@ mod api;
 mod assets;
 mod client;
 mod client_ip;
+mod compress;
 mod error;
 mod extract;
 mod headers;
@@ -86,7 +87,8 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .nest("/api/openapi.json", spec)
         .nest("/api/docs", docs)
         .nest("/api", api.into_endpoint().catch_all_error(error::api_catch_all))
-        .catch_error(|_: poem::error::NotFoundError| async { error::not_found_page() })
+        .around(error::branded)
+        .around(compress::text)
         .around(limits::cap_bodies)
         .with(CookieJarManager::new())
         .around(headers::secure)

@@ -51,17 +51,60 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
     }
 }
 
-pub fn error_page(status: StatusCode, message: &str) -> Markup {
-    let chrome = Chrome { studio: "proofroom", csrf: None };
-    let title = status.canonical_reason().unwrap_or("Error");
+/// An error, as the studio's page: what happened, what to do, and a way on.
+pub struct ErrorPage<'a> {
+    pub studio: &'a str,
+    pub logo_url: Option<String>,
+    pub status: StatusCode,
+    pub message: &'a str,
+    /// (href, label) of the way back.
+    pub back: Option<(String, &'a str)>,
+    /// The photographer's address, to ask for a new link or a reopening.
+    pub contact: Option<String>,
+    /// A gallery link that no longer opens: offer to ask for a new one.
+    pub link_ended: bool,
+}
+
+/// A headline a client understands, per status.
+fn error_title(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        400 => "That did not work",
+        401 => "Please sign in first",
+        403 => "This is not open to you",
+        404 => "This page is not here",
+        410 => "This link has ended",
+        413 => "That file is too large",
+        429 => "Too many tries",
+        507 => "The server is full",
+        s if s >= 500 => "Something went wrong",
+        _ => "That did not work",
+    }
+}
+
+pub fn error_page(m: &ErrorPage) -> Markup {
+    let chrome = Chrome { studio: m.studio, csrf: None };
+    let title = error_title(m.status);
     layout(
         &chrome,
         title,
         html! {
-            section.card.narrow.center {
-                p.eyebrow { (status.as_u16()) }
+            section.card.narrow.center.error-card {
+                @if let Some(u) = &m.logo_url { img.error-logo src=(u) alt=(m.studio); } @else { p.eyebrow { (m.studio) } }
                 h1 { (title) }
-                p.lead { (message) }
+                p.lead { (m.message) }
+                div.actions {
+                    @if m.link_ended {
+                        @if let Some(c) = &m.contact {
+                            a.button.primary href={ "mailto:" (c) "?subject=" (super::session::urlencode("A new link to my gallery, please")) } { "Ask for a new link" }
+                        }
+                        a.button href="/access" { "Invited by e-mail? Get a sign-in link" }
+                    }
+                    @if let Some((href, label)) = &m.back { a.button href=(href) { "← " (label) } }
+                }
+                @if let Some(c) = &m.contact {
+                    p.muted { "Questions? Write to " a href={ "mailto:" (c) } { (c) } "." }
+                }
+                p.muted.small { "Error " (m.status.as_u16()) }
             }
         },
     )
@@ -87,6 +130,15 @@ pub fn human_size(bytes: u64) -> String {
 /// A date like "2026-11-21 14:05 UTC".
 pub fn human_time(ms: u64) -> String {
     let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
+        .ok()
+        .and_then(|t| t.format(&fmt).ok())
+        .unwrap_or_default()
+}
+
+/// A day in words ("21 November 2026").
+pub fn human_date(ms: u64) -> String {
+    let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
     time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
         .ok()
         .and_then(|t| t.format(&fmt).ok())

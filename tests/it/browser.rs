@@ -135,6 +135,13 @@ async fn photographer_signs_in_creates_a_gallery_and_uploads_through_the_page() 
     screenshot(&c, "admin-gallery-phone.png").await;
     c.goto(&server.url("/admin")).await.unwrap();
     screenshot(&c, "admin-galleries-phone.png").await;
+    // The navigation fits a 390 px phone: nothing sticks out sideways.
+    c.set_window_size(390, 844).await.unwrap();
+    let wide = c.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    assert!(wide.as_u64().unwrap() <= 390, "the admin page is {wide} px wide on a 390 px screen");
+    let signout = "const b = document.querySelector('.topnav button').getBoundingClientRect(); return b.right <= window.innerWidth + 1 || document.querySelector('.topnav').scrollWidth > document.querySelector('.topnav').clientWidth";
+    assert_eq!(c.execute(signout, vec![]).await.unwrap(), serde_json::json!(true), "Sign out is reachable");
+    screenshot(&c, "admin-nav-phone.png").await;
 
     // The studio page shows the watermark on one of the photos just uploaded.
     c.set_window_size(1360, 900).await.unwrap();
@@ -199,9 +206,29 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     assert_eq!(hearts[3].attr("aria-pressed").await.unwrap().as_deref(), Some("false"));
     screenshot(&c, "client-grid.png").await;
 
-    // Open the viewer, leave a note with hostile text.
+    // The viewer has a URL of its own: the phone's Back closes it and stays in the gallery.
+    let grid_url = c.current_url().await.unwrap();
     c.find(Locator::Css("#photos .tile .open")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("#viewer:not([hidden]) #viewer-img")).await.unwrap();
+    assert!(c.current_url().await.unwrap().fragment().unwrap_or_default().starts_with("photo="));
+    c.back().await.unwrap();
+    wait_for("Back to close the viewer", Duration::from_secs(10), || async {
+        c.execute("return document.getElementById('viewer').hidden", vec![])
+            .await
+            .is_ok_and(|v| v == serde_json::json!(true))
+    })
+    .await;
+    assert_eq!(c.current_url().await.unwrap().path(), grid_url.path(), "still in the gallery");
+
+    // Open the viewer again; the photo comes first, the notes open from their button.
+    c.find(Locator::Css("#photos .tile .open")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#viewer:not([hidden]) #viewer-img")).await.unwrap();
+    assert_eq!(
+        c.execute("return document.getElementById('viewer-comments').hidden", vec![]).await.unwrap(),
+        serde_json::json!(true),
+        "notes start closed"
+    );
+    c.find(Locator::Css("#viewer-notes")).await.unwrap().click().await.unwrap();
     let note = "Please remove the stray hair <img src=x onerror=alert(1)>";
     c.find(Locator::Css("#comment-text")).await.unwrap().send_keys(note).await.unwrap();
     c.find(Locator::Css("#comment-retouch")).await.unwrap().click().await.unwrap();
@@ -237,8 +264,25 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     c.find(Locator::Css(".filter[data-filter='']")).await.unwrap().click().await.unwrap();
     assert_eq!(c.execute(visible, vec![]).await.unwrap(), serde_json::json!(5));
 
+    // Submit opens the review sheet: the three photos, and a message for the photographer.
     c.find(Locator::Css("#submit")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#review[open]")).await.unwrap();
+    let listed = c.find_all(Locator::Css("#review-photos li")).await.unwrap().len();
+    assert_eq!(listed, 3, "the sheet shows what will be sent");
+    let count = c.find(Locator::Css("#review-count")).await.unwrap().text().await.unwrap();
+    assert!(count.starts_with("3 photos"), "{count}");
+    c.find(Locator::Css("#review-message"))
+        .await
+        .unwrap()
+        .send_keys("The one by the lake is our favourite!")
+        .await
+        .unwrap();
+    screenshot(&c, "client-review.png").await;
+    c.find(Locator::Css("#review-send")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css(".submitted")).await.unwrap();
+    // Sent: the chosen photos stay fully visible, marked with their hearts.
+    let faded = "return [...document.querySelectorAll('#photos .tile .heart[aria-pressed=true]')].map(h => getComputedStyle(h).opacity)";
+    assert_eq!(c.execute(faded, vec![]).await.unwrap(), serde_json::json!(["1", "1", "1"]));
     screenshot(&c, "client-submitted.png").await;
 
     // The photographer sees the selection and the Lightroom string.
@@ -262,6 +306,46 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     );
     let text = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
     assert!(text.contains("retouch request") && text.contains("onerror=alert(1)"));
+    assert!(
+        text.contains("The one by the lake is our favourite!"),
+        "the client's message reached the photographer"
+    );
     screenshot(&c, "admin-selections.png").await;
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn below_the_minimum_submit_waits_and_says_how_many_more() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Minimum", 4).await;
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await);
+    let rules = [("csrf", csrf.as_str()), ("min", "3"), ("max", "4"), ("guide", ""), ("lists", "")];
+    post_form(&admin, server.url(&format!("/admin/galleries/{g}/proofing")), &rules).await;
+    let link = share_link(&api, &g, serde_json::json!({ "label": "Min", "favourite": true })).await;
+
+    let (_driver, c) = browser(390, 844).await;
+    c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
+    c.wait().for_element(Locator::Css("#photos .tile")).await.unwrap();
+    let submit = c.find(Locator::Css("#submit")).await.unwrap();
+    assert_eq!(submit.attr("disabled").await.unwrap().as_deref(), Some("true"));
+    c.find(Locator::Css("#photos .tile .heart")).await.unwrap().click().await.unwrap();
+    // The heart shows at once; the counter says how many more, and submit still waits.
+    let goal = c.find(Locator::Css("#goal")).await.unwrap().text().await.unwrap();
+    assert!(goal.contains("2 more to reach 3"), "{goal}");
+    assert_eq!(c.find(Locator::Css("#count")).await.unwrap().text().await.unwrap(), "1");
+    assert!(submit.attr("disabled").await.unwrap().is_some(), "one of three cannot be sent");
+    // The one-row bar on a phone.
+    let bar = "return document.querySelector('.client-bar').getBoundingClientRect().height";
+    let h = c.execute(bar, vec![]).await.unwrap().as_f64().unwrap();
+    assert!(h < 80.0, "the bar is {h} px high on a phone");
+    screenshot(&c, "client-minimum-phone.png").await;
+    // The heart reached the server.
+    wait_for("the heart to be stored", Duration::from_secs(10), || async {
+        let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}/selections"))).await;
+        page.contains("1 favourite")
+    })
+    .await;
     c.close().await.unwrap();
 }

@@ -74,7 +74,7 @@ async fn a_client_hearts_within_the_limit_submits_and_the_photographer_sees_it()
     assert_eq!(r.status(), 303);
     assert_eq!(heart(&id(0), false).await.unwrap().status(), 403, "locked after submit");
     let page = get_text(&client, server.url(&format!("{link}/photos"))).await;
-    assert!(page.contains("Selection submitted"));
+    assert!(page.contains("Selection sent"));
 
     // Downloads follow permissions: proofs are not downloadable on this link.
     let r = client.get(server.url(&format!("{link}/download/{}", id(0)))).send().await.unwrap();

@@ -13,6 +13,7 @@ mod disk_full;
 pub mod email_access;
 mod layers;
 mod mail;
+mod polish;
 mod pressure;
 mod renditions;
 mod support;

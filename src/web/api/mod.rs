@@ -159,6 +159,8 @@ pub struct SelectionOut {
     /// The label of the link the visitor came through.
     link: String,
     submitted_ms: Option<u64>,
+    /// What the client wrote to the photographer when submitting.
+    message: Option<String>,
     filenames: Vec<String>,
     /// The filenames for Lightroom's Library filter (Text → Filename → Contains).
     lightroom: String,
@@ -176,6 +178,7 @@ impl From<app::proofing::VisitorSelection> for SelectionOut {
             email: v.visitor.email,
             link: v.link,
             submitted_ms: v.selection.submitted_ms,
+            message: v.selection.message.clone(),
             lightroom: favourites.map(|f| f.lightroom).unwrap_or_default(),
             filenames: v.filenames,
             lists: lists

@@ -44,6 +44,7 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         photos: cover.photos,
         photos_href: format!("{}/photos", door_.base()),
         identify: v.needs_identity().then(|| (format!("{}/identify", door_.base()), v.csrf().to_string())),
+        chooses: v.access().may_favourite(),
     }))
 }
 
@@ -160,14 +161,17 @@ pub async fn favourite(
 }
 
 #[derive(Deserialize)]
-pub struct SubmitForm {}
+pub struct SubmitForm {
+    /// A message to the photographer, from the review sheet.
+    message: Option<String>,
+}
 
 #[handler]
 pub async fn submit(
     Data(state): Data<&App>,
-    ClientForm(door, v, _): ClientForm<SubmitForm>,
+    ClientForm(door, v, f): ClientForm<SubmitForm>,
 ) -> poem::Result<Response> {
-    app::client::submit(state, &v).await?;
+    app::client::submit(state, &v, f.message.as_deref()).await?;
     Ok(Redirect::see_other(format!("{}/photos?set={}", door.base(), v.set().id)).into_response())
 }
 

@@ -8,14 +8,14 @@ use crate::web::models::PhotoOut;
 use crate::web::session::urlencode;
 use crate::web::{
     assets,
-    views::{count, human_time},
+    views::{count, human_date},
 };
 
-/// The journey's steps, in order; the client is at one of them.
-pub const STEPS: [(&str, &str); 4] = [
+/// The journey's steps, in order (`domain::Step`); the client is at one of them. Only what
+/// the gallery really offers is a step: packages join when ordering exists.
+pub const STEPS: [(&str, &str); 3] = [
     ("Heart your favourites", "Tap the heart on the photos you love."),
     ("Submit your selection", "When you are happy with your choice, send it to us."),
-    ("Choose a package", "Pick the prints or package that suits you."),
     ("We retouch and deliver", "Your retouched finals appear here to download."),
 ];
 
@@ -65,6 +65,9 @@ pub struct Cover<'a> {
     pub photos_href: String,
     /// (form action, CSRF token) when the link asks who the visitor is first.
     pub identify: Option<(String, String)>,
+    /// The link lets the client choose (otherwise the gallery is for looking and
+    /// downloading, with no selection steps).
+    pub chooses: bool,
 }
 
 pub fn cover(m: &Cover) -> Markup {
@@ -78,16 +81,22 @@ pub fn cover(m: &Cover) -> Markup {
                 div.hero-text {
                     @if let Some(u) = &m.logo_url { img.studio-logo src=(u) alt=(m.studio); } @else { p.eyebrow.light { (m.studio) } }
                     h1 { (m.title) }
-                    p { (human_time(m.date_ms).split(' ').next().unwrap_or_default()) " · " (count(m.photos, "photo", "photos")) }
+                    p { (human_date(m.date_ms)) " · " (count(m.photos, "photo", "photos")) }
+                    // The call to action on the first screen, also on a phone.
+                    @if m.identify.is_some() {
+                        a.button.primary.big #start href="#identify" { "Start choosing ↓" }
+                    } @else {
+                        a.button.primary.big #start href=(m.photos_href) { (cta(m)) " →" }
+                    }
                 }
             }
             main.page.cover-body {
                 section.guide.card {
                     h2 { "What happens next" }
                     p.lead { (m.guide) }
-                    (steps(m.step))
+                    @if m.chooses { (steps(m.step)) }
                     @if let Some((action, csrf)) = &m.identify {
-                        form.identify method="post" action=(action) {
+                        form.identify #identify method="post" action=(action) {
                             h3 { "Before you start: who are you?" }
                             p.muted { "So your photographer knows whose choice this is, and can send you a confirmation." }
                             input type="hidden" name="csrf" value=(csrf);
@@ -95,15 +104,24 @@ pub fn cover(m: &Cover) -> Markup {
                             input #id-name type="text" name="name" maxlength="100" required autocomplete="name";
                             label for="id-email" { "Your e-mail" }
                             input #id-email type="email" name="email" maxlength="254" autocomplete="email";
-                            button.button.primary.big #start type="submit" { "Start choosing →" }
+                            button.button.primary.big type="submit" { "Start choosing →" }
                         }
                     } @else {
-                        a.button.primary.big #start href=(m.photos_href) { @if m.step == 0 { "Start choosing" } @else { "Continue to the photos" } " →" }
+                        a.button.big href=(m.photos_href) { (cta(m)) " →" }
                     }
                 }
             }
         },
     )
+}
+
+/// The cover's call to action: where this client goes next.
+fn cta(m: &Cover) -> &'static str {
+    match (m.chooses, m.step) {
+        (false, _) => "See the photos",
+        (true, 0) => "Start choosing",
+        (true, _) => "Continue to the photos",
+    }
 }
 
 /// A small card page before the gallery (password, sign-in): the studio, the title, then
@@ -235,23 +253,33 @@ pub fn gallery(m: &Gallery) -> Markup {
                 }
                 div.where {
                     strong { (m.title) }
-                    span.muted { "Step " (step + 1) " of 4: " (STEPS[step].0) }
+                    @if m.can_favourite { span.muted #where-step { "Step " (step + 1) " of " (STEPS.len()) ": " (STEPS[step].0) } }
                 }
                 @if m.can_favourite {
                     div.counter #counter data-min=[m.min] data-max=[m.max] aria-live="polite" {
                         span.heart-icon aria-hidden="true" { "♥" }
                         span #count { (n) } @if let Some(max) = m.max { " / " (max) }
-                        span.goal.muted { " · " (goal) }
-                        @for (name, ids) in &m.lists {
-                            span.list-count.muted data-list=(name) { " · " (name) " " span.n { (ids.len()) } }
-                        }
+                        span.goal.muted #goal data-goal=(goal) { (progress(n, m.min, m.max, goal)) }
                     }
                     @if m.submitted {
-                        span.submitted { "Selection submitted ✓" }
+                        span.submitted { "Selection sent ✓" }
                     } @else {
                         form #submit-form method="post" action={ (m.base) "/submit?set=" (m.set_id) } {
                             input type="hidden" name="csrf" value=(m.csrf);
-                            button.button.primary #submit type="submit" disabled[n == 0] { "Submit selection" }
+                            button.button.primary #submit type="submit" disabled[!ready(n, m.min, m.max)] aria-describedby="goal" { "Submit" }
+                            // The review sheet: what will be sent, and a word to the photographer.
+                            dialog #review aria-labelledby="review-title" {
+                                h2 #review-title { "Send your selection?" }
+                                p.muted #review-count {}
+                                ul.review-photos #review-photos {}
+                                label for="review-message" { "A message to your photographer (optional)" }
+                                textarea #review-message name="message" maxlength="2000" rows="3" placeholder="e.g. the one by the lake is our favourite" {}
+                                p.muted { "Once sent, your selection is locked; your photographer can reopen it if you change your mind." }
+                                div.review-actions {
+                                    button.button #review-back type="button" { "Keep choosing" }
+                                    button.button.primary #review-send type="submit" { "Send my selection" }
+                                }
+                            }
                         }
                     }
                 }
@@ -281,8 +309,11 @@ pub fn gallery(m: &Gallery) -> Markup {
                     nav.filters #filters aria-label="Show" {
                         button.filter type="button" data-filter="" aria-pressed="true" { "All" }
                         button.filter type="button" data-filter="♥" aria-pressed="false" { "♥ Favourites" }
-                        @for (name, _) in &m.lists {
-                            button.filter type="button" data-filter=(name) aria-pressed="false" { (name) }
+                        // Each list with its count, kept current by the script.
+                        @for (name, ids) in &m.lists {
+                            button.filter type="button" data-filter=(name) aria-pressed="false" {
+                                (name) " " span.list-count data-list=(name) { span.n { (ids.len()) } }
+                            }
                         }
                     }
                 }
@@ -299,6 +330,9 @@ pub fn gallery(m: &Gallery) -> Markup {
                             }
                             button.heart.big #viewer-heart type="button" aria-pressed="false" aria-label="Favourite" { "♥" }
                         }
+                        @if m.can_comment {
+                            button.button.ghost #viewer-notes type="button" aria-expanded="false" aria-controls="viewer-comments" { "Notes" span.n {} }
+                        }
                         a.button.ghost #viewer-download hidden download aria-label="Download" { "↓" }
                         button.button.ghost #viewer-play type="button" aria-pressed="false" aria-label="Slideshow" { "▶" }
                         button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }
@@ -308,7 +342,7 @@ pub fn gallery(m: &Gallery) -> Markup {
                 img #viewer-img alt="";
                 button.nav.next #viewer-next type="button" aria-label="Next photo" { "›" }
                 @if m.can_comment {
-                    aside.comments #viewer-comments {
+                    aside.comments #viewer-comments hidden {
                         ul #comment-list {}
                         form #comment-form {
                             label for="comment-text" { "A note on this photo" }
@@ -321,6 +355,27 @@ pub fn gallery(m: &Gallery) -> Markup {
             }
         },
     )
+}
+
+/// Tiles loaded at once (the first screen on most devices); the rest load as they near the
+/// screen. The first is the page's largest paint, fetched first.
+const EAGER_TILES: usize = 12;
+
+/// Whether a selection of `n` may be sent: at least one, within the gallery's limits.
+fn ready(n: usize, min: Option<u32>, max: Option<u32>) -> bool {
+    n > 0 && min.is_none_or(|m| n >= m as usize) && max.is_none_or(|m| n <= m as usize)
+}
+
+/// The counter's words: how far to the minimum, how close to the maximum, else the goal.
+/// `client.js` says the same as hearts change.
+fn progress(n: usize, min: Option<u32>, max: Option<u32>, goal: &str) -> String {
+    let (min, max) = (min.map(|m| m as usize), max.map(|m| m as usize));
+    match (min, max) {
+        (Some(m), _) if n < m => format!("{} more to reach {m}", m - n),
+        (_, Some(m)) if n >= m => "Maximum reached".into(),
+        (_, Some(m)) if n > 0 && m - n <= 2 => format!("{} left", m - n),
+        _ => goal.to_string(),
+    }
 }
 
 /// `{"Album": ["photo id", …]}` for the script.
@@ -340,12 +395,12 @@ pub fn tiles(
 ) -> Markup {
     html! {
         ul.justified #photos {
-            @for (p, downloadable) in photos {
+            @for (i, (p, downloadable)) in photos.iter().enumerate() {
                 @let w = p.thumb_width.unwrap_or(4);
                 @let h = p.thumb_height.unwrap_or(3);
                 li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-preview=[p.preview_url.as_deref()] data-download=[downloadable.then(|| download(p))] {
                     button.open {
-                        @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading="lazy" width=(w) height=(h); }
+                        @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading=[(i >= EAGER_TILES).then_some("lazy")] fetchpriority=[(i == 0).then_some("high")] width=(w) height=(h); }
                     }
                     // Type, pressed state and label are set by the script (this visitor's hearts).
                     @if can_favourite { button.heart { "♥" } }

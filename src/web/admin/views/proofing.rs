@@ -179,6 +179,9 @@ pub fn selections(m: &SelectionsPage) -> Markup {
                                 @if let Some(t) = vs.selection.submitted_ms { " · submitted " (human_time(t)) } @else { " · not submitted yet" }
                                 " · first visit " (human_time(vs.visitor.created_ms))
                             }
+                            @if let Some(msg) = &vs.selection.message {
+                                blockquote.client-message { (msg) }
+                            }
                         }
                         @if vs.selection.submitted_ms.is_some() {
                             form method="post" action={ "/admin/galleries/" (g.id) "/selections/" (vs.visitor.id) "/reopen" } {

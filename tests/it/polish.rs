@@ -1,0 +1,99 @@
+//! The client's gallery polished: no dead ends (the studio's own error pages with a way on),
+//! compressed pages, downloads named for what they hold, a message with the selection.
+
+use serde_json::json;
+
+use crate::support::*;
+
+#[tokio::test]
+async fn errors_are_the_studios_pages_with_a_way_on() {
+    let server = Server::start_with(&[
+        ("PROOFROOM_STUDIO_NAME", "Lumen Studio"),
+        ("PROOFROOM_NOTIFY_EMAIL", "Lumen <hello@lumen.example>"),
+    ])
+    .await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Wedding", 2).await;
+    let c = browser_client();
+
+    // A link that has ended: the studio's page, asking for a new link by mail.
+    let link =
+        share_link(&api, &g, json!({ "label": "Anna", "favourite": true, "expires_in_seconds": 1 })).await;
+    wait_for("the link to expire", std::time::Duration::from_secs(5), || async {
+        c.get(server.url(&link)).send().await.unwrap().status() == 410
+    })
+    .await;
+    let page = get_text(&c, server.url(&link)).await;
+    assert!(page.contains("Lumen Studio"), "the studio's name");
+    assert!(page.contains("This link has ended") && page.contains("expired"), "what happened");
+    assert!(page.contains("mailto:hello@lumen.example?subject="), "ask for a new link");
+    assert!(page.contains("href=\"/access\""), "or sign in by e-mail");
+    assert!(!page.contains("proofroom</span>"), "not the software's name");
+
+    // An unknown address, too.
+    let r = c.get(server.url("/no/such/page")).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Lumen Studio") && page.contains("This page is not here"));
+
+    // A submit below the minimum is refused with the reason and a way back to the photos.
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await);
+    let rules = [("csrf", csrf.as_str()), ("min", "2"), ("max", ""), ("guide", ""), ("lists", "")];
+    post_form(&admin, server.url(&format!("/admin/galleries/{g}/proofing")), &rules).await;
+    let open = share_link(&api, &g, json!({ "label": "Tom", "favourite": true })).await;
+    let vcsrf = meta_csrf(&get_text(&c, server.url(&format!("{open}/photos"))).await);
+    let photo = api.photos(&g).await[0]["id"].as_str().unwrap().to_string();
+    assert_eq!(heart(&server, &c, &open, &vcsrf, &photo).await, 200);
+    let r = post_form(&c, server.url(&format!("{open}/submit")), &[("csrf", vcsrf.as_str())]).await;
+    assert_eq!(r.status(), 400);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("at least 2"), "why");
+    assert!(page.contains(&format!("href=\"{open}/photos\"")), "a way back to the photos");
+}
+
+#[tokio::test]
+async fn pages_scripts_and_json_are_compressed_photos_are_not() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Big", 3).await;
+    let link = share_link(&api, &g, json!({ "label": "A", "favourite": true })).await;
+    let c = browser_client();
+    let plain = c.get(server.url(&format!("{link}/photos"))).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none(), "no coding unless asked");
+    let plain = plain.bytes().await.unwrap().len();
+    for coding in ["br", "gzip"] {
+        let r = c
+            .get(server.url(&format!("{link}/photos")))
+            .header("accept-encoding", format!("{coding}, deflate"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["content-encoding"], coding);
+        assert!(r.headers()["vary"].to_str().unwrap().contains("accept-encoding"));
+        let packed = r.bytes().await.unwrap().len();
+        assert!(packed * 2 < plain, "{coding}: {packed} bytes of {plain}");
+    }
+    let css = c.get(server.url("/assets/client.css")).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(css.headers()["content-encoding"], "gzip");
+    let thumb = photos[0]["thumb_url"].as_str().unwrap();
+    let r = c.get(server.url(thumb)).header("accept-encoding", "br, gzip").send().await.unwrap();
+    assert!(r.headers().get("content-encoding").is_none(), "JPEGs pass as they are");
+}
+
+#[tokio::test]
+async fn zips_are_named_for_what_they_hold() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Anna & Tom — Wedding", 2).await;
+    let link =
+        share_link(&api, &g, json!({ "label": "A", "favourite": true, "download_proofs": true })).await;
+    let c = browser_client();
+    let csrf = meta_csrf(&get_text(&c, server.url(&format!("{link}/photos"))).await);
+    heart(&server, &c, &link, &csrf, photos[0]["id"].as_str().unwrap()).await;
+    let name = |r: &reqwest::Response| r.headers()["content-disposition"].to_str().unwrap().to_string();
+    let all = c.get(server.url(&format!("{link}/zip"))).send().await.unwrap();
+    assert!(name(&all).contains("\"Anna-Tom-Wedding.zip\""), "{}", name(&all));
+    let favs = c.get(server.url(&format!("{link}/zip?list=favourites&size=web"))).send().await.unwrap();
+    assert!(name(&favs).contains("\"Anna-Tom-Wedding-favourites-web.zip\""), "{}", name(&favs));
+}
