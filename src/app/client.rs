@@ -61,12 +61,15 @@ pub struct Page {
     pub sets: Vec<crate::domain::Gallery>,
     pub selection: Selection,
     pub logo: Option<Hash>,
+    pub downloads: Vec<DownloadChoice>,
 }
 
 pub async fn page(app: &App, v: &Visit) -> Result<Page> {
+    let selection = v.selection(app).await?;
     Ok(Page {
         sets: v.sets(app).await?,
-        selection: v.selection(app).await?,
+        downloads: download_choices(app, v, &selection).await?,
+        selection,
         logo: super::studio::get(app).await?.logo,
     })
 }
@@ -136,28 +139,70 @@ pub async fn download(app: &App, v: &Visit, photo: PhotoId) -> Result<Hash> {
 /// the link allows.
 pub async fn zip(app: &App, v: &Visit, list: Option<&str>, size: downloads::Size) -> Result<Zip> {
     let photos = photos(app, v).await?;
+    let sel = v.selection(app).await?;
+    let zip = plan(app, v, &photos, sel, list, size)?;
+    v.log(app, v.set().id, ActivityKind::Download { photo: None, count: zip.files() }).await;
+    Ok(zip)
+}
+
+/// One choice of the download sheet: what it holds, how many files, how large.
+pub struct DownloadChoice {
+    /// `None` for everything, else `favourites` or a list's name (the zip's `list`).
+    pub list: Option<String>,
+    pub label: String,
+    pub files: usize,
+    /// The zip of the originals, in bytes (its exact Content-Length).
+    pub bytes: u64,
+}
+
+/// What this visitor may download here, as the sheet offers it: everything, their
+/// favourites, each list, with file counts and the originals' zip size. Empty when the
+/// link allows no downloads.
+pub async fn download_choices(app: &App, v: &Visit, sel: &Selection) -> Result<Vec<DownloadChoice>> {
+    if !v.access().may_download_any() {
+        return Ok(Vec::new());
+    }
+    let photos = photos(app, v).await?;
+    let mut wanted =
+        vec![(None, "All photos".to_string()), (Some("favourites".to_string()), "Your favourites".into())];
+    wanted.extend(v.set().proofing.lists.iter().map(|l| (Some(l.clone()), format!("“{l}”"))));
+    let mut out = Vec::new();
+    for (list, label) in wanted {
+        // Nothing allowed in a list (or an empty one) is simply not offered.
+        let Ok(zip) = plan(app, v, &photos, sel.clone(), list.as_deref(), downloads::Size::Original) else {
+            continue;
+        };
+        out.push(DownloadChoice { files: zip.files(), bytes: zip.content_length().await?, list, label });
+    }
+    Ok(out)
+}
+
+/// The zip of `list` (everything when `None`) in `size`, named for what it holds.
+fn plan(
+    app: &App,
+    v: &Visit,
+    photos: &[PhotoView],
+    mut sel: Selection,
+    list: Option<&str>,
+    size: downloads::Size,
+) -> Result<Zip> {
     // The archive's name says what it holds: "Anna & Tom favourites web".
     let mut name = v.set().title.clone();
     let only = match list.filter(|l| !l.is_empty()) {
         None => None,
-        Some(l) => {
-            let mut sel = v.selection(app).await?;
-            Some(match v.list(Some(l))? {
-                List::Favourites => {
-                    name.push_str(" favourites");
-                    sel.photos
-                }
-                List::Named(list) => {
-                    name = format!("{name} {list}");
-                    sel.lists.remove(&list).unwrap_or_default()
-                }
-            })
-        }
+        Some(l) => Some(match v.list(Some(l))? {
+            List::Favourites => {
+                name.push_str(" favourites");
+                sel.photos
+            }
+            List::Named(list) => {
+                name = format!("{name} {list}");
+                sel.lists.remove(&list).unwrap_or_default()
+            }
+        }),
     };
     if size == downloads::Size::Web {
         name.push_str(" web");
     }
-    let zip = downloads::plan(app, &name, &photos, Some(v.access()), only.as_deref(), size)?;
-    v.log(app, v.set().id, ActivityKind::Download { photo: None, count: zip.files() }).await;
-    Ok(zip)
+    downloads::plan(app, &name, photos, Some(v.access()), only.as_deref(), size)
 }

@@ -65,7 +65,7 @@ fn not_signed_in(req: &Request) -> poem::Error {
 }
 
 /// Percent-encodes everything but unreserved characters and `/` (for query values).
-pub(super) fn urlencode(s: &str) -> String {
+pub(crate) fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {

@@ -12,9 +12,11 @@ fn attachment_name(title: &str) -> String {
     if s.is_empty() { "photos".into() } else { s }
 }
 
-/// The zip as a download, written while the client reads it.
-pub fn response(zip: Zip) -> Response {
+/// The zip as a download, written while the client reads it, with its length told first
+/// (`Zip::content_length`) so the browser shows progress and time left.
+pub async fn response(zip: Zip) -> poem::Result<Response> {
     let name = attachment_name(&zip.title);
+    let length = zip.content_length().await?;
     let (reader, writer) = tokio::io::duplex(256 * 1024);
     tokio::spawn(async move {
         // A failure mid-way can only end the stream early; the client sees a short download.
@@ -22,11 +24,12 @@ pub fn response(zip: Zip) -> Response {
             tracing::warn!("zip download stopped: {e}");
         }
     });
-    Response::builder()
+    Ok(Response::builder()
         .content_type("application/zip")
         .header("content-disposition", format!("attachment; filename=\"{}.zip\"", name))
+        .header("content-length", length)
         .header("cache-control", "private, no-store")
-        .body(Body::from_async_read(reader))
+        .body(Body::from_async_read(reader)))
 }
 
 #[cfg(test)]

@@ -86,6 +86,9 @@ async fn zips_are_named_for_what_they_hold() {
     let server = Server::start().await;
     let api = server.api();
     let (g, photos) = gallery_with_photos(&api, "Anna & Tom — Wedding", 2).await;
+    // A name with accents, so the archive carries a unicode entry too.
+    api.upload(&g, vec![("Zoë à la plage.jpg".to_string(), corpus_file(5).1)], false).await;
+    api.wait_processed(&g, 3).await;
     let link =
         share_link(&api, &g, json!({ "label": "A", "favourite": true, "download_proofs": true })).await;
     let c = browser_client();
@@ -96,4 +99,29 @@ async fn zips_are_named_for_what_they_hold() {
     assert!(name(&all).contains("\"Anna-Tom-Wedding.zip\""), "{}", name(&all));
     let favs = c.get(server.url(&format!("{link}/zip?list=favourites&size=web"))).send().await.unwrap();
     assert!(name(&favs).contains("\"Anna-Tom-Wedding-favourites-web.zip\""), "{}", name(&favs));
+    // Each zip says its length ahead, and it is the length sent.
+    for r in [all, favs] {
+        let said: u64 = r.headers()["content-length"].to_str().unwrap().parse().unwrap();
+        assert_eq!(r.bytes().await.unwrap().len() as u64, said);
+    }
+    // The download sheet offers everything and the favourites, with the sizes the zips have.
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
+    let choices: Vec<(String, u64)> = page
+        .split("<a class=\"button primary\" href=\"")
+        .skip(1)
+        .filter_map(|rest| {
+            let href = rest.split('"').next()?.replace("&amp;", "&");
+            let bytes = rest.split("data-bytes=\"").nth(1)?.split('"').next()?.parse().ok()?;
+            Some((href, bytes))
+        })
+        .collect();
+    assert_eq!(choices.len(), 2, "all and favourites: {choices:?}");
+    for (href, bytes) in choices {
+        let r = c.get(server.url(&href)).send().await.unwrap();
+        assert_eq!(r.headers()["content-length"].to_str().unwrap(), bytes.to_string(), "{href}");
+    }
+    assert!(
+        page.contains("All photos</strong> · 3 photos")
+            && page.contains("Your favourites</strong> · 1 photo")
+    );
 }

@@ -46,7 +46,10 @@ async fn a_client_zip_holds_exactly_the_allowed_files_byte_for_byte() {
         share_link(&api, &g, json!({ "label": "finals", "favourite": true, "download_finals": true })).await;
     let c = browser_client();
     let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
-    assert!(page.contains("Download all"));
+    assert!(
+        page.contains("All photos</strong> · 2 photos"),
+        "the download sheet counts what may be downloaded"
+    );
     let r = c.get(server.url(&format!("{link}/zip"))).send().await.unwrap();
     assert_eq!(r.status(), 200);
     assert_eq!(r.headers()["content-type"], "application/zip");

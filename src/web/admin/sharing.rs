@@ -191,7 +191,7 @@ pub async fn zip(
     poem::web::Query(q): poem::web::Query<ZipQuery>,
 ) -> poem::Result<Response> {
     let zip = app::downloads::everything(state, gid, Size::parse(q.size.as_deref())).await?;
-    Ok(crate::web::zip::response(zip))
+    crate::web::zip::response(zip).await
 }
 
 #[handler]

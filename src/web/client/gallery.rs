@@ -18,7 +18,10 @@ use crate::{
         media_urls::{self, MediaKind},
         visit::{Closed, Opened, Visit},
     },
-    web::extract::{ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer, photo_id},
+    web::{
+        extract::{ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer, photo_id},
+        session::urlencode,
+    },
 };
 
 fn url(state: &App, kind: MediaKind, blob: Option<crate::domain::Hash>) -> Option<String> {
@@ -134,6 +137,14 @@ fn gallery_model<'a>(
         can_comment: v.access().may_comment(),
         set_id: set.id.to_string(),
         zip_href: v.access().may_download_any().then(|| format!("{b}/zip?set={}", set.id)),
+        downloads: page
+            .downloads
+            .iter()
+            .map(|d| {
+                let query = d.list.as_ref().map_or_else(String::new, |l| format!("&list={}", urlencode(l)));
+                (query, d.label.clone(), d.files, d.bytes)
+            })
+            .collect(),
         base: b.to_string(),
     }
 }
@@ -249,5 +260,5 @@ pub async fn zip(
     Query(q): Query<ZipQuery>,
 ) -> poem::Result<Response> {
     let zip = app::client::zip(state, &v, q.list.as_deref(), Size::parse(q.size.as_deref())).await?;
-    Ok(crate::web::zip::response(zip))
+    crate::web::zip::response(zip).await
 }

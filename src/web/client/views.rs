@@ -5,10 +5,9 @@
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::web::models::PhotoOut;
-use crate::web::session::urlencode;
 use crate::web::{
     assets,
-    views::{count, human_date},
+    views::{count, human_date, human_size},
 };
 
 /// The journey's steps, in order (`domain::Step`); the client is at one of them. Only what
@@ -237,6 +236,8 @@ pub struct Gallery<'a> {
     pub set_id: String,
     /// The zip of everything this visitor may download here, if anything.
     pub zip_href: Option<String>,
+    /// The download sheet's choices: (zip query, label, files, bytes of the originals' zip).
+    pub downloads: Vec<(String, String, usize, u64)>,
 }
 
 pub fn gallery(m: &Gallery) -> Markup {
@@ -284,14 +285,25 @@ pub fn gallery(m: &Gallery) -> Markup {
                     }
                 }
             }
-            @if let Some(z) = &m.zip_href {
-                nav.downloads aria-label="Downloads" {
-                    a.button href=(z) download { "Download all" }
-                    @if n > 0 { a.button href={ (z) "&list=favourites" } download { "Download my favourites" } }
-                    @for (name, ids) in &m.lists {
-                        @if !ids.is_empty() { a.button href={ (z) "&list=" (urlencode(name)) } download { "Download “" (name) "”" } }
+            @if let (Some(z), false) = (&m.zip_href, m.downloads.is_empty()) {
+                // One sheet: what (everything, favourites, a list) and which size, each with
+                // its file count and size. A `details`, so it opens without the script.
+                details.download-sheet {
+                    summary.button { "Download" }
+                    div.sheet {
+                        p.muted { "Originals are the full files. Web size is 2048 px, for sharing online." }
+                        ul {
+                            @for (query, label, files, bytes) in &m.downloads {
+                                li {
+                                    span.what { strong { (label) } " · " (count(*files, "photo", "photos")) }
+                                    span.sizes {
+                                        a.button.primary href={ (z) (query) } download data-bytes=(bytes) { "Originals · " (human_size(*bytes)) }
+                                        a.button href={ (z) (query) "&size=web" } download { "Web size" }
+                                    }
+                                }
+                            }
+                        }
                     }
-                    a.button href={ (z) "&size=web" } download { "Web size" }
                 }
             }
             main.page.client-page data-base=(m.base) data-set=(m.set_id) data-locked=(m.submitted) data-can-comment=(m.can_comment) data-hearted=(m.hearted.join(" ")) data-lists=(lists_json(&m.lists)) {
