@@ -3,6 +3,23 @@
 // is set with textContent so nothing a user typed can run as code.
 (function () {
   "use strict";
+  // Photo page: a click on the photo marks the cover's focus point (what stays in view
+  // when the cover is cropped to a screen).
+  const stageImg = document.getElementById("stage-img");
+  const mark = document.getElementById("focus-mark");
+  if (stageImg && mark && document.getElementById("cover-form")) {
+    stageImg.style.cursor = "crosshair";
+    stageImg.addEventListener("click", (e) => {
+      const r = stageImg.getBoundingClientRect();
+      const x = Math.round(Math.min(100, Math.max(0, ((e.clientX - r.left) / r.width) * 100)));
+      const y = Math.round(Math.min(100, Math.max(0, ((e.clientY - r.top) / r.height) * 100)));
+      document.getElementById("focus-x").value = x;
+      document.getElementById("focus-y").value = y;
+      mark.hidden = false;
+      mark.style.left = `${e.clientX - stageImg.parentElement.getBoundingClientRect().left}px`;
+      mark.style.top = `${e.clientY - stageImg.parentElement.getBoundingClientRect().top}px`;
+    });
+  }
   // Photo page: the arrow keys step through the gallery.
   document.addEventListener("keydown", (e) => {
     if (e.target.closest("input, select, textarea") || e.altKey || e.ctrlKey || e.metaKey) return;

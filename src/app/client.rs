@@ -12,8 +12,11 @@ use crate::domain::{ActivityKind, Comment, Hash, PhotoId, PhotoView, Selection, 
 /// What the cover page shows.
 pub struct Cover {
     pub photos: usize,
-    /// The preview of the first photo that has one (watermarked where the set is).
+    /// The photographer's chosen cover, shown clean (they chose it for the cover), else the
+    /// preview of the first photo that has one (watermarked where the set is).
     pub cover: Option<Hash>,
+    /// The point of the cover that stays in view when it is cropped (percent x, y).
+    pub focus: (u8, u8),
     pub logo: Option<Hash>,
     /// The welcome words.
     pub guide: String,
@@ -24,9 +27,16 @@ pub struct Cover {
 pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
     v.log(app, v.gallery().id, ActivityKind::View).await;
     let photos = photos(app, v).await?;
+    let g = v.gallery();
+    let chosen = match g.cover.photo {
+        Some(id) => app.photo(id).await.ok().filter(|p| p.photo.gallery == g.id).and_then(|p| p.preview),
+        None => None,
+    };
+    let focus = if chosen.is_some() { (g.cover.focus_x, g.cover.focus_y) } else { (50, 50) };
     Ok(Cover {
         photos: photos.len(),
-        cover: photos.iter().find_map(|p| p.preview.as_ref()).map(|r| r.blob),
+        focus,
+        cover: chosen.or_else(|| photos.iter().find_map(|p| p.preview.clone())).map(|r| r.blob),
         logo: super::studio::get(app).await?.logo,
         guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
         step: Step::of(&v.selection(app).await?),

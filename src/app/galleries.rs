@@ -83,6 +83,8 @@ pub async fn create(state: &App, title: &str, parent: Option<GalleryId>) -> Resu
                 proofing: Default::default(),
                 hidden: false,
                 watermark: false,
+                cover: Default::default(),
+                event_date: None,
             };
             db.put_gallery(&g)?;
             Ok(g)
@@ -132,6 +134,33 @@ pub async fn update(
         super::studio::rerender(state, Some(id)).await?;
     }
     Ok(g)
+}
+
+/// Sets (or, with an empty text, clears) the day of the shoot: `YYYY-MM-DD`.
+pub async fn set_event_date(state: &App, id: GalleryId, day: &str) -> Result<Gallery> {
+    let day = day.trim();
+    let valid = |d: &str| {
+        let p: Vec<&str> = d.split('-').collect();
+        let num = |s: &str, len: usize, range: std::ops::RangeInclusive<u32>| {
+            s.len() == len
+                && s.bytes().all(|b| b.is_ascii_digit())
+                && s.parse().is_ok_and(|n| range.contains(&n))
+        };
+        p.len() == 3 && num(p[0], 4, 1900..=2999) && num(p[1], 2, 1..=12) && num(p[2], 2, 1..=31)
+    };
+    let day = match day {
+        "" => None,
+        d if valid(d) => Some(d.to_string()),
+        d => return Err(AppError::Invalid(format!("“{d}” is not a day (YYYY-MM-DD)"))),
+    };
+    state
+        .with_db(move |db| {
+            let mut g = db.gallery(id)?.ok_or_else(not_found)?;
+            g.event_date = day;
+            db.put_gallery(&g)?;
+            Ok(g)
+        })
+        .await
 }
 
 /// Deletes a gallery with everything nested in it. Returns the gallery it was inside.

@@ -111,6 +111,24 @@ pub async fn page(state: &App, id: PhotoId) -> Result<PhotoPage> {
     })
 }
 
+/// Makes `id` its gallery's cover, with the point (percent from left, from top) that must
+/// stay in view when the cover is cropped to a screen.
+pub async fn use_as_cover(state: &App, id: PhotoId, focus_x: u8, focus_y: u8) -> Result<Photo> {
+    if focus_x > 100 || focus_y > 100 {
+        return Err(AppError::Invalid("the focus point is a percentage from 0 to 100".into()));
+    }
+    state
+        .with_db(move |db| {
+            let p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
+            let mut g =
+                db.gallery(p.gallery)?.ok_or_else(|| AppError::NotFound("gallery not found".into()))?;
+            g.cover = crate::domain::Cover { photo: Some(id), focus_x, focus_y };
+            db.put_gallery(&g)?;
+            Ok(p)
+        })
+        .await
+}
+
 pub async fn set_state(state: &App, id: PhotoId, new_state: PhotoState) -> Result<Photo> {
     state
         .with_db(move |db| {

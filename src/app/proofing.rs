@@ -342,6 +342,8 @@ mod tests {
             proofing: Proofing { min: None, max: Some(3), guide: None, lists: vec![] },
             hidden: false,
             watermark: false,
+            cover: Default::default(),
+            event_date: None,
         };
         assert!(welcome(&g, None).contains("choose up to 3 favourites"));
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");

@@ -147,6 +147,8 @@ mod tests {
             proofing: Default::default(),
             hidden: false,
             watermark: false,
+            cover: Default::default(),
+            event_date: None,
         }
     }
 

@@ -183,6 +183,8 @@ mod tests {
             proofing: Default::default(),
             hidden: false,
             watermark: false,
+            cover: Default::default(),
+            event_date: None,
         };
         db.put_gallery(&g).unwrap();
         let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };

@@ -290,6 +290,8 @@ mod tests {
             proofing: Default::default(),
             hidden: false,
             watermark: false,
+            cover: Default::default(),
+            event_date: None,
         };
         db.put_gallery(&g).unwrap();
         let share = ShareLink {

@@ -14,8 +14,8 @@ pub use access::{Access, Size, Step};
 pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
 pub use mail::{Mail, MailStatus};
 pub use records::{
-    ApiToken, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState, PhotoStatus,
-    PhotoView, Proofing, Rendition, Session, Spec, Version,
+    ApiToken, Cover, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState,
+    PhotoStatus, PhotoView, Proofing, Rendition, Session, Spec, Version,
 };
 pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,

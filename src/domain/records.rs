@@ -21,6 +21,28 @@ pub struct Gallery {
     /// Clients see previews with the studio's watermark.
     #[serde(default)]
     pub watermark: bool,
+    /// The photo on the cover, chosen by the photographer (else the first one).
+    #[serde(default)]
+    pub cover: Cover,
+    /// The day of the shoot ("2026-06-14"), shown on the cover instead of the day the
+    /// gallery was made.
+    #[serde(default)]
+    pub event_date: Option<String>,
+}
+
+/// The cover photo and the point of it that must stay in view when the cover is cropped
+/// to the screen (percent from the left and from the top).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cover {
+    pub photo: Option<super::PhotoId>,
+    pub focus_x: u8,
+    pub focus_y: u8,
+}
+
+impl Default for Cover {
+    fn default() -> Self {
+        Cover { photo: None, focus_x: 50, focus_y: 50 }
+    }
 }
 
 /// A photo with what processing made of its current version.

@@ -55,6 +55,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/order", post(admin::reorder))
         .at("/admin/photos/:id", get(admin::photo_page))
         .at("/admin/photos/:id/state", post(admin::set_state))
+        .at("/admin/photos/:id/cover", post(admin::set_cover))
         .at("/admin/galleries/:id/shares", post(admin::create_share))
         .at("/admin/shares/:id/revoke", post(admin::revoke_share))
         .at("/admin/galleries/:id/proofing", post(admin::set_rules))

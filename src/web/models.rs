@@ -23,6 +23,10 @@ pub struct GalleryOut {
     pub hidden: bool,
     /// Clients see previews with the studio's watermark.
     pub watermark: bool,
+    /// The day of the shoot (YYYY-MM-DD), if given.
+    pub event_date: Option<String>,
+    /// The photo chosen for the cover, if one was.
+    pub cover: Option<String>,
 }
 
 impl From<&Gallery> for GalleryOut {
@@ -34,6 +38,8 @@ impl From<&Gallery> for GalleryOut {
             created_ms: g.created_ms,
             hidden: g.hidden,
             watermark: g.watermark,
+            event_date: g.event_date.clone(),
+            cover: g.cover.photo.map(|p| p.to_string()),
         }
     }
 }

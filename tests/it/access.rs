@@ -95,6 +95,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ),
         ("GET", "/admin/photos/:id", format!("/admin/photos/{pid}"), [303, 303, 303, 200, 200]),
         ("POST", "/admin/photos/:id/state", format!("/admin/photos/{pid}/state"), [303, 303, 303, 403, 400]),
+        ("POST", "/admin/photos/:id/cover", format!("/admin/photos/{pid}/cover"), [303, 303, 303, 403, 400]),
         (
             "POST",
             "/admin/galleries/:id/shares",

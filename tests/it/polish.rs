@@ -125,3 +125,50 @@ async fn zips_are_named_for_what_they_hold() {
             && page.contains("Your favourites</strong> · 1 photo")
     );
 }
+
+#[tokio::test]
+async fn the_photographer_chooses_the_cover_its_focus_and_the_day() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Lake wedding", 3).await;
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await);
+    // The gallery is watermarked, and its day is the shoot's.
+    let settings = [
+        ("csrf", csrf.as_str()),
+        ("title", "Lake wedding"),
+        ("parent", ""),
+        ("watermark", "on"),
+        ("event_date", "2026-06-14"),
+    ];
+    assert_eq!(
+        post_form(&admin, server.url(&format!("/admin/galleries/{g}/edit")), &settings).await.status(),
+        303
+    );
+    let bad =
+        [("csrf", csrf.as_str()), ("title", "Lake wedding"), ("parent", ""), ("event_date", "14/06/2026")];
+    assert_eq!(
+        post_form(&admin, server.url(&format!("/admin/galleries/{g}/edit")), &bad).await.status(),
+        400
+    );
+    let third = photos[2]["id"].as_str().unwrap();
+    let cover = [("csrf", csrf.as_str()), ("x", "30"), ("y", "70")];
+    assert_eq!(
+        post_form(&admin, server.url(&format!("/admin/photos/{third}/cover")), &cover).await.status(),
+        303
+    );
+    let off = [("csrf", csrf.as_str()), ("x", "130"), ("y", "70")];
+    assert_eq!(
+        post_form(&admin, server.url(&format!("/admin/photos/{third}/cover")), &off).await.status(),
+        400
+    );
+
+    let link = share_link(&api, &g, json!({ "label": "A", "favourite": true })).await;
+    let page = get_text(&browser_client(), server.url(&link)).await;
+    // The chosen photo, clean (the photographer chose it for the cover), kept in view at
+    // its focus point, with the day of the shoot.
+    let clean = api.photos(&g).await[2]["preview_url"].as_str().unwrap().to_string();
+    assert!(page.contains(&format!("src=\"{clean}\"")), "the chosen photo's clean preview");
+    assert!(page.contains("object-position:30% 70%"));
+    assert!(page.contains("14 June 2026"));
+}

@@ -53,6 +53,8 @@ pub struct GalleryForm {
     /// Only on the settings form; creating a gallery leaves it listed and unmarked.
     hidden: Option<String>,
     watermark: Option<String>,
+    /// The day of the shoot, from the settings form (empty clears it).
+    event_date: Option<String>,
 }
 
 fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
@@ -121,6 +123,9 @@ pub async fn edit_gallery(
     let (hidden, watermark) = (Some(f.hidden.is_some()), Some(f.watermark.is_some()));
     app::galleries::update(state, id, Some(&f.title), Some(parse_parent(&f.parent)?), hidden, watermark)
         .await?;
+    if let Some(day) = &f.event_date {
+        app::galleries::set_event_date(state, id, day).await?;
+    }
     Ok(see_other(&format!("/admin/galleries/{id}")))
 }
 
@@ -230,6 +235,28 @@ pub async fn photo_page(
         prev: p.prev.map(|id| id.to_string()),
         next: p.next.map(|id| id.to_string()),
     }))
+}
+
+#[derive(Deserialize)]
+pub struct CoverForm {
+    #[serde(default)]
+    x: String,
+    #[serde(default)]
+    y: String,
+}
+
+/// Makes this photo its gallery's cover, with the point that must stay in view.
+#[handler]
+pub async fn set_cover(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, f): AdminForm<CoverForm>,
+) -> poem::Result<Response> {
+    let percent = |v: &str| {
+        v.trim().parse::<u8>().map_err(|_| AppError::Invalid("the focus point is a percentage".into()))
+    };
+    let p = app::photos::use_as_cover(state, photo_id(&id)?, percent(&f.x)?, percent(&f.y)?).await?;
+    Ok(see_other(&format!("/admin/photos/{}", p.id)))
 }
 
 #[derive(Deserialize)]

@@ -10,7 +10,7 @@ pub(super) mod views;
 
 pub use galleries::{
     create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
-    photos_json, reorder, set_state, upload_photos,
+    photos_json, reorder, set_cover, set_state, upload_photos,
 };
 pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
 pub use sharing::{

@@ -42,6 +42,8 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         title: &v.gallery().title,
         date_ms: v.gallery().created_ms,
         cover_url: url(state, MediaKind::Rendition, cover.cover),
+        focus: cover.focus,
+        event_date: v.gallery().event_date.clone(),
         guide: cover.guide,
         step: cover.step.index(),
         photos: cover.photos,

@@ -58,6 +58,10 @@ pub struct Cover<'a> {
     pub title: &'a str,
     pub date_ms: u64,
     pub cover_url: Option<String>,
+    /// What must stay in view when the cover is cropped (percent x, y).
+    pub focus: (u8, u8),
+    /// The day of the shoot (YYYY-MM-DD), else the gallery's day is shown.
+    pub event_date: Option<String>,
     pub guide: String,
     pub step: usize,
     pub photos: usize,
@@ -76,11 +80,13 @@ pub fn cover(m: &Cover) -> Markup {
         None,
         html! {
             header.hero {
-                @if let Some(u) = &m.cover_url { img.hero-img src=(u) alt=""; }
+                @if let Some(u) = &m.cover_url {
+                    img.hero-img src=(u) alt="" fetchpriority="high" style={ "object-position:" (m.focus.0) "% " (m.focus.1) "%" };
+                }
                 div.hero-text {
                     @if let Some(u) = &m.logo_url { img.studio-logo src=(u) alt=(m.studio); } @else { p.eyebrow.light { (m.studio) } }
                     h1 { (m.title) }
-                    p { (human_date(m.date_ms)) " · " (count(m.photos, "photo", "photos")) }
+                    p { (m.event_date.as_deref().map_or_else(|| human_date(m.date_ms), event_day)) " · " (count(m.photos, "photo", "photos")) }
                     // The call to action on the first screen, also on a phone.
                     @if m.identify.is_some() {
                         a.button.primary.big #start href="#identify" { "Start choosing ↓" }
@@ -112,6 +118,29 @@ pub fn cover(m: &Cover) -> Markup {
             }
         },
     )
+}
+
+/// "2026-06-14" as "14 June 2026".
+fn event_day(day: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let mut p = day.split('-').map(|n| n.parse::<usize>().unwrap_or(0));
+    match (p.next(), p.next().and_then(|m| MONTHS.get(m.wrapping_sub(1))), p.next()) {
+        (Some(y), Some(month), Some(d)) => format!("{d} {month} {y}"),
+        _ => day.to_string(),
+    }
 }
 
 /// The cover's call to action: where this client goes next.

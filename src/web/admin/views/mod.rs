@@ -191,6 +191,8 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                             input type="hidden" name="csrf" value=(m.csrf);
                             label for="title" { "Title" }
                             input #title type="text" name="title" value=(g.title) maxlength="200" required;
+                            label for="event-date" { "Day of the shoot (shown on the cover)" }
+                            input #event-date type="date" name="event_date" value=[g.event_date.as_deref()];
                             label for="parent" { "Inside" }
                             select #parent name="parent" {
                                 option value="" selected[g.parent.is_none()] { "At the top level" }
@@ -328,7 +330,8 @@ pub fn photo(m: &PhotoPage) -> Markup {
             div.viewer {
                 figure.stage {
                     @if let Some(u) = &p.preview_url {
-                        img src=(u) alt=(p.filename);
+                        img #stage-img src=(u) alt=(p.filename);
+                        span.focus-mark #focus-mark hidden {}
                     } @else {
                         div.placeholder.big { span { (status_text(p)) } }
                     }
@@ -348,6 +351,16 @@ pub fn photo(m: &PhotoPage) -> Markup {
                                 }
                             }
                             button.button type="submit" { "Save" }
+                        }
+                    }
+                    @if p.preview_url.is_some() {
+                        form #cover-form method="post" action={ "/admin/photos/" (p.id) "/cover" } {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            input #focus-x type="hidden" name="x" value="50";
+                            input #focus-y type="hidden" name="y" value="50";
+                            @if m.gallery.cover.as_deref() == Some(p.id.as_str()) { p.muted { "This photo is the gallery's cover." } }
+                            p.muted { "Click the photo to mark what must stay in view when the cover is cropped to a screen." @if m.gallery.watermark { " The cover shows it without the watermark." } }
+                            button.button.wide type="submit" { "Use as the cover" }
                         }
                     }
                     @if let Some(u) = &p.original_url { p { a.button.wide href=(u) download=(p.filename) { "Download original" } } }
