@@ -212,6 +212,7 @@
     if (!shown.length) return;
     index = (i + shown.length) % shown.length;
     const t = shown[index];
+    img.classList.remove("zoomed");
     img.src = t.dataset.preview || "";
     img.alt = t.dataset.name;
     nameEl.textContent = `${t.dataset.name} · ${index + 1} of ${shown.length}`;
@@ -280,11 +281,22 @@
       else if (!e.shiftKey && document.activeElement === last) { e.preventDefault(); first.focus(); }
     }
   });
-  let touchX = null;
-  img.addEventListener("touchstart", (e) => { touchX = e.touches[0].clientX; }, { passive: true });
+  // Double tap or double click: look closer at the point tapped; again to see it whole.
+  function zoom(x, y) {
+    const r = img.getBoundingClientRect();
+    if (img.classList.contains("zoomed")) { img.classList.remove("zoomed"); return; }
+    img.style.transformOrigin = `${((x - r.left) / r.width) * 100}% ${((y - r.top) / r.height) * 100}%`;
+    img.classList.add("zoomed");
+  }
+  img.addEventListener("dblclick", (e) => zoom(e.clientX, e.clientY));
+  let touchX = null, lastTap = 0;
+  img.addEventListener("touchstart", (e) => { touchX = e.touches.length === 1 ? e.touches[0].clientX : null; }, { passive: true });
   img.addEventListener("touchend", (e) => {
-    if (touchX === null) return;
-    const dx = e.changedTouches[0].clientX - touchX;
+    const t = e.changedTouches[0];
+    if (Date.now() - lastTap < 300) { e.preventDefault(); zoom(t.clientX, t.clientY); lastTap = 0; touchX = null; return; }
+    lastTap = Date.now();
+    if (touchX === null || img.classList.contains("zoomed")) return;
+    const dx = t.clientX - touchX;
     if (Math.abs(dx) > 40) show(index + (dx < 0 ? 1 : -1));
     touchX = null;
   });

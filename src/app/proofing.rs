@@ -261,6 +261,8 @@ impl VisitorSelection {
 /// who wrote it.
 pub struct Selections {
     pub gallery: Gallery,
+    /// Each filename's thumbnail.
+    pub thumbs: std::collections::HashMap<String, crate::domain::Hash>,
     pub visitors: Vec<(VisitorSelection, Vec<ExportedList>)>,
     /// (filename, comment, who).
     pub comments: Vec<(String, Comment, String)>,
@@ -289,7 +291,9 @@ pub async fn selections(state: &App, gallery: GalleryId) -> Result<Selections> {
         let lists = v.exported();
         (v, lists)
     });
-    Ok(Selections { gallery: g, visitors: visitors.collect(), comments })
+    let thumbs =
+        photos.iter().filter_map(|p| Some((p.photo.filename.clone(), p.thumb.as_ref()?.blob))).collect();
+    Ok(Selections { gallery: g, visitors: visitors.collect(), comments, thumbs })
 }
 
 /// The selections as CSV: (visitor, link, list, filename) per selected photo.

@@ -130,6 +130,11 @@ pub async fn selections(
         gallery: GalleryOut::from(&s.gallery),
         visitors: s.visitors,
         comments: s.comments,
+        thumbs: s
+            .thumbs
+            .iter()
+            .map(|(f, h)| (f.clone(), app::media_urls::url(state, app::media_urls::MediaKind::Rendition, h)))
+            .collect(),
     }))
 }
 

@@ -154,6 +154,8 @@ pub struct SelectionsPage<'a> {
     pub visitors: Vec<(VisitorSelection, Vec<ExportedList>)>,
     /// (photo filename, comment, who)
     pub comments: Vec<(String, Comment, String)>,
+    /// Each filename's thumbnail URL, so the photographer sees what was chosen.
+    pub thumbs: std::collections::HashMap<String, String>,
 }
 
 pub fn selections(m: &SelectionsPage) -> Markup {
@@ -195,7 +197,14 @@ pub fn selections(m: &SelectionsPage) -> Markup {
                             h3.list-name { (name) " · " (files.len()) }
                             label for={ "lr-" (vs.visitor.id) "-" (i) } { "Lightroom filter (Library → Text → Filename → Contains)" }
                             textarea.lightroom id={ "lr-" (vs.visitor.id) "-" (i) } data-list=(name) readonly rows="2" { (lightroom) }
-                            ul.filenames { @for f in files { li { (f) } } }
+                            ul.chosen {
+                                @for f in files {
+                                    li {
+                                        @if let Some(u) = m.thumbs.get(f) { img src=(u) alt="" loading="lazy"; }
+                                        span { (f) }
+                                    }
+                                }
+                            }
                         }
                     }
                 }
