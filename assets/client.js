@@ -3,6 +3,13 @@
 // always set with textContent.
 (function () {
   "use strict";
+  // The cover: its thumb painted first, the sharp preview swapped in once it has loaded.
+  const hero = document.querySelector(".hero-img[data-full]");
+  if (hero && hero.getAttribute("src") !== hero.dataset.full) {
+    const full = new Image();
+    full.onload = () => { hero.src = full.src; };
+    full.src = hero.dataset.full;
+  }
   const main = document.querySelector(".client-page");
   if (!main) return;
   const base = main.dataset.base;

@@ -15,6 +15,8 @@ pub struct Cover {
     /// The photographer's chosen cover, shown clean (they chose it for the cover), else the
     /// preview of the first photo that has one (watermarked where the set is).
     pub cover: Option<Hash>,
+    /// The same photo's small thumb, painted first while the cover loads.
+    pub cover_thumb: Option<Hash>,
     /// The point of the cover that stays in view when it is cropped (percent x, y).
     pub focus: (u8, u8),
     pub logo: Option<Hash>,
@@ -29,14 +31,19 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
     let photos = photos(app, v).await?;
     let g = v.gallery();
     let chosen = match g.cover.photo {
-        Some(id) => app.photo(id).await.ok().filter(|p| p.photo.gallery == g.id).and_then(|p| p.preview),
+        Some(id) => app.photo(id).await.ok().filter(|p| p.photo.gallery == g.id && p.preview.is_some()),
         None => None,
     };
     let focus = if chosen.is_some() { (g.cover.focus_x, g.cover.focus_y) } else { (50, 50) };
+    // In a watermarked set the automatic cover is the marked preview with no clean thumb
+    // before it (a small photo's thumb is its whole preview).
+    let placeholder = chosen.is_some() || !v.access().watermarked;
+    let shown = chosen.as_ref().or_else(|| photos.iter().find(|p| p.preview.is_some()));
     Ok(Cover {
         photos: photos.len(),
         focus,
-        cover: chosen.or_else(|| photos.iter().find_map(|p| p.preview.clone())).map(|r| r.blob),
+        cover: shown.and_then(|p| p.preview.as_ref()).map(|r| r.blob),
+        cover_thumb: shown.filter(|_| placeholder).and_then(|p| p.thumb.as_ref()).map(|r| r.blob),
         logo: super::studio::get(app).await?.logo,
         guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
         step: Step::of(&v.selection(app).await?),

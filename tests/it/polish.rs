@@ -168,7 +168,9 @@ async fn the_photographer_chooses_the_cover_its_focus_and_the_day() {
     // The chosen photo, clean (the photographer chose it for the cover), kept in view at
     // its focus point, with the day of the shoot.
     let clean = api.photos(&g).await[2]["preview_url"].as_str().unwrap().to_string();
-    assert!(page.contains(&format!("src=\"{clean}\"")), "the chosen photo's clean preview");
+    assert!(page.contains(&format!("data-full=\"{clean}\"")), "the chosen photo's clean preview");
+    let thumb = api.photos(&g).await[2]["thumb_url"].as_str().unwrap().to_string();
+    assert!(page.contains(&format!("src=\"{thumb}\"")), "its thumb painted first");
     assert!(page.contains("object-position:30% 70%"));
     assert!(page.contains("14 June 2026"));
 }

@@ -110,7 +110,7 @@ async fn a_watermarked_gallery_shows_clients_marked_previews_and_redraws_on_chan
     assert_eq!(api_previews, plain);
     // The cover's big photo is marked too, and web-size zips carry the mark.
     let cover = get_text(&browser_client(), server.url(&link)).await;
-    assert!(!plain.iter().any(|p| cover.contains(p.as_str())), "the cover shows no bare preview");
+    assert!(!plain.iter().any(|p| cover.contains(p.as_str())), "the cover shows no bare preview: {cover}");
     let zip = browser_client().get(server.url(&format!("{link}/zip?size=web"))).send().await.unwrap();
     let bytes = zip.bytes().await.unwrap();
     let (dir, names) = crate::zip::unzip(&bytes);

@@ -42,6 +42,7 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         title: &v.gallery().title,
         date_ms: v.gallery().created_ms,
         cover_url: url(state, MediaKind::Rendition, cover.cover),
+        cover_thumb_url: url(state, MediaKind::Rendition, cover.cover_thumb),
         focus: cover.focus,
         event_date: v.gallery().event_date.clone(),
         guide: cover.guide,

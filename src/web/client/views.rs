@@ -58,6 +58,8 @@ pub struct Cover<'a> {
     pub title: &'a str,
     pub date_ms: u64,
     pub cover_url: Option<String>,
+    /// The cover's small thumb: painted at once, then replaced by `cover_url` once loaded.
+    pub cover_thumb_url: Option<String>,
     /// What must stay in view when the cover is cropped (percent x, y).
     pub focus: (u8, u8),
     /// The day of the shoot (YYYY-MM-DD), else the gallery's day is shown.
@@ -81,7 +83,9 @@ pub fn cover(m: &Cover) -> Markup {
         html! {
             header.hero {
                 @if let Some(u) = &m.cover_url {
-                    img.hero-img src=(u) alt="" fetchpriority="high" style={ "object-position:" (m.focus.0) "% " (m.focus.1) "%" };
+                    // The thumb paints at once (a phone on a slow line sees the gallery in
+                    // a second); the script swaps in the sharp preview when it has loaded.
+                    img.hero-img src=(m.cover_thumb_url.as_deref().unwrap_or(u)) data-full=(u) alt="" fetchpriority="high" style={ "object-position:" (m.focus.0) "% " (m.focus.1) "%" };
                 }
                 div.hero-text {
                     @if let Some(u) = &m.logo_url { img.studio-logo src=(u) alt=(m.studio); } @else { p.eyebrow.light { (m.studio) } }
