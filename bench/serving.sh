@@ -64,3 +64,8 @@ size=$(curl -s -H "Cookie: pr_v=$cookie" "http://127.0.0.1:$port$path/photos" | 
 echo "page size: $size bytes"
 wrk -t2 -c50 -d"${secs}s" --latency -H "Cookie: pr_v=$cookie" "http://127.0.0.1:$port$path/photos" | sed -n '/Latency Distribution/,/99%/p;/Requests\/sec/p'
 echo "(goal: p99 under 20 ms)"
+
+echo "== (c) the same page as a phone asks for it (Accept-Encoding: br, gzip), wrk -t2 -c50 -d${secs}s --latency"
+size=$(curl -s -H "Cookie: pr_v=$cookie" -H "Accept-Encoding: br, gzip" "http://127.0.0.1:$port$path/photos" | wc -c)
+echo "page size on the wire: $size bytes"
+wrk -t2 -c50 -d"${secs}s" --latency -H "Cookie: pr_v=$cookie" -H "Accept-Encoding: br, gzip" "http://127.0.0.1:$port$path/photos" | sed -n '/Latency Distribution/,/99%/p;/Requests\/sec/p'

@@ -285,8 +285,23 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     assert_eq!(c.execute(faded, vec![]).await.unwrap(), serde_json::json!(["1", "1", "1"]));
     screenshot(&c, "client-submitted.png").await;
 
-    // The photographer sees the selection and the Lightroom string.
+    // The same gallery on a laptop: cover, grid, viewer.
     c.set_window_size(1360, 900).await.unwrap();
+    c.goto(&server.url(&link)).await.unwrap();
+    screenshot(&c, "client-cover-desktop.png").await;
+    c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
+    c.wait().for_element(Locator::Css("#photos .tile")).await.unwrap();
+    screenshot(&c, "client-grid-desktop.png").await;
+    c.find(Locator::Css("#photos .tile .open")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#viewer:not([hidden]) #viewer-img")).await.unwrap();
+    wait_for("the preview to load", Duration::from_secs(10), || async {
+        let js = "const i = document.getElementById('viewer-img'); return i.complete && i.naturalWidth > 0;";
+        c.execute(js, vec![]).await.is_ok_and(|v| v == serde_json::json!(true))
+    })
+    .await;
+    screenshot(&c, "client-viewer-desktop.png").await;
+
+    // The photographer sees the selection and the Lightroom string.
     c.goto(&server.url("/admin/login")).await.unwrap();
     c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
