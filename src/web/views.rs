@@ -65,6 +65,9 @@ pub struct ErrorPage<'a> {
     pub link_ended: bool,
 }
 
+/// The subject of a client's request for a new link, percent-encoded for a `mailto:`.
+const NEW_LINK_SUBJECT: &str = "A%20new%20link%20to%20my%20gallery%2C%20please";
+
 /// A headline a client understands, per status.
 fn error_title(status: StatusCode) -> &'static str {
     match status.as_u16() {
@@ -95,7 +98,7 @@ pub fn error_page(m: &ErrorPage) -> Markup {
                 div.actions {
                     @if m.link_ended {
                         @if let Some(c) = &m.contact {
-                            a.button.primary href={ "mailto:" (c) "?subject=" (super::session::urlencode("A new link to my gallery, please")) } { "Ask for a new link" }
+                            a.button.primary href={ "mailto:" (c) "?subject=" (NEW_LINK_SUBJECT) } { "Ask for a new link" }
                         }
                         a.button href="/access" { "Invited by e-mail? Get a sign-in link" }
                     }
