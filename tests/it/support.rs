@@ -96,27 +96,52 @@ impl Server {
     }
 
     async fn spawn(&mut self) {
-        let mut cmd = Command::new(BIN);
-        cmd.arg("--data").arg(self.dir.path()).arg("--listen").arg(format!("127.0.0.1:{}", self.port));
-        cmd.env("PROOFROOM_LOG", "warn");
-        for (k, v) in &self.extra_env {
-            cmd.env(k, v);
-        }
-        cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
-        let mut child = cmd.spawn().expect("spawn server");
-        let out = child.stdout.take().unwrap();
-        let lines = self.stdout.clone();
-        std::thread::spawn(move || {
-            for line in BufReader::new(out).lines().map_while(Result::ok) {
-                lines.lock().unwrap().push(line);
+        // A port picked by `free_port` can be taken by another test's server before ours
+        // binds it; then `/healthz` would answer from the wrong server. So wait for our own
+        // server to say it listens, and pick another port if it could not bind.
+        for _ in 0..10 {
+            let mut cmd = Command::new(BIN);
+            cmd.arg("--data").arg(self.dir.path()).arg("--listen").arg(format!("127.0.0.1:{}", self.port));
+            cmd.env("PROOFROOM_LOG", "warn");
+            for (k, v) in &self.extra_env {
+                cmd.env(k, v);
             }
-        });
-        self.child = Some(child);
-        let url = self.url("/healthz");
-        wait_for("server to answer /healthz", Duration::from_secs(30), || async {
-            reqwest::get(&url).await.is_ok_and(|r| r.status() == 200)
-        })
-        .await;
+            cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+            let mut child = cmd.spawn().expect("spawn server");
+            let out = child.stdout.take().unwrap();
+            let lines = self.stdout.clone();
+            lines.lock().unwrap().clear();
+            std::thread::spawn(move || {
+                for line in BufReader::new(out).lines().map_while(Result::ok) {
+                    lines.lock().unwrap().push(line);
+                }
+            });
+            let listening = format!("proofroom listening on http://127.0.0.1:{}", self.port);
+            let start = std::time::Instant::now();
+            let bound = loop {
+                if self.stdout.lock().unwrap().iter().any(|l| l.contains(&listening)) {
+                    break true;
+                }
+                if child.try_wait().ok().flatten().is_some() || start.elapsed() > Duration::from_secs(30) {
+                    break false;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            };
+            if !bound {
+                let _ = child.kill();
+                let _ = child.wait();
+                self.port = free_port();
+                continue;
+            }
+            self.child = Some(child);
+            let url = self.url("/healthz");
+            wait_for("server to answer /healthz", Duration::from_secs(30), || async {
+                reqwest::get(&url).await.is_ok_and(|r| r.status() == 200)
+            })
+            .await;
+            return;
+        }
+        panic!("the server did not start on any of ten ports");
     }
 
     pub fn url(&self, path: &str) -> String {
