@@ -139,13 +139,24 @@ pub fn human_time(ms: u64) -> String {
         .unwrap_or_default()
 }
 
+const DAY_IN_WORDS: &[time::format_description::BorrowedFormatItem] =
+    time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+
 /// A day in words ("21 November 2026").
 pub fn human_date(ms: u64) -> String {
-    let fmt = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
     time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
         .ok()
-        .and_then(|t| t.format(&fmt).ok())
+        .and_then(|t| t.format(DAY_IN_WORDS).ok())
         .unwrap_or_default()
+}
+
+/// A stored day ("2026-06-14") in words ("14 June 2026"); as it is if it does not parse.
+pub fn human_day(ymd: &str) -> String {
+    let parse = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(ymd, parse)
+        .ok()
+        .and_then(|d| d.format(DAY_IN_WORDS).ok())
+        .unwrap_or_else(|| ymd.to_string())
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use maud::Markup;
 use poem::{
-    IntoResponse, Request, Response, handler,
+    FromRequest, IntoResponse, Request, RequestBody, Response, handler,
     web::{Data, Multipart, Redirect},
 };
 
@@ -21,6 +21,19 @@ const IMAGE_MAX: u64 = 20 << 20;
 struct SmallForm {
     fields: std::collections::HashMap<String, String>,
     file: Option<Vec<u8>>,
+}
+
+/// A signed-in photographer's small multipart form, read whole and CSRF-checked (its token
+/// is a field of the form, so it can only be checked once the form is read).
+struct StudioForm(SmallForm);
+
+impl<'a> FromRequest<'a> for StudioForm {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let admin = Admin::from_request(req, body).await?;
+        let f = SmallForm::read(Multipart::from_request(req, body).await?).await?;
+        admin_csrf(req, &admin, f.get("csrf"))?;
+        Ok(StudioForm(f))
+    }
 }
 
 impl SmallForm {
@@ -67,14 +80,7 @@ pub async fn page(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup>
 }
 
 #[handler]
-pub async fn set_logo(
-    Data(state): Data<&App>,
-    admin: Admin,
-    req: &Request,
-    mp: Multipart,
-) -> poem::Result<Response> {
-    let f = SmallForm::read(mp).await?;
-    admin_csrf(req, &admin, f.get("csrf"))?;
+pub async fn set_logo(Data(state): Data<&App>, StudioForm(f): StudioForm) -> poem::Result<Response> {
     let image = match (f.get("remove") == "on", f.file) {
         (true, _) => None,
         (false, Some(bytes)) => Some(bytes),
@@ -85,14 +91,7 @@ pub async fn set_logo(
 }
 
 #[handler]
-pub async fn set_watermark(
-    Data(state): Data<&App>,
-    admin: Admin,
-    req: &Request,
-    mp: Multipart,
-) -> poem::Result<Response> {
-    let f = SmallForm::read(mp).await?;
-    admin_csrf(req, &admin, f.get("csrf"))?;
+pub async fn set_watermark(Data(state): Data<&App>, StudioForm(f): StudioForm) -> poem::Result<Response> {
     let percent = |name: &str| {
         f.get(name)
             .trim()

@@ -7,7 +7,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::web::models::PhotoOut;
 use crate::web::{
     assets,
-    views::{count, human_date, human_size},
+    views::{count, human_date, human_day, human_size},
 };
 
 /// The journey's steps, in order (`domain::Step`); the client is at one of them. Only what
@@ -90,7 +90,7 @@ pub fn cover(m: &Cover) -> Markup {
                 div.hero-text {
                     @if let Some(u) = &m.logo_url { img.studio-logo src=(u) alt=(m.studio); } @else { p.eyebrow.light { (m.studio) } }
                     h1 { (m.title) }
-                    p { (m.event_date.as_deref().map_or_else(|| human_date(m.date_ms), event_day)) " · " (count(m.photos, "photo", "photos")) }
+                    p { (m.event_date.as_deref().map_or_else(|| human_date(m.date_ms), human_day)) " · " (count(m.photos, "photo", "photos")) }
                     // The call to action on the first screen, also on a phone.
                     @if m.identify.is_some() {
                         a.button.primary.big #start href="#identify" { "Start choosing ↓" }
@@ -122,29 +122,6 @@ pub fn cover(m: &Cover) -> Markup {
             }
         },
     )
-}
-
-/// "2026-06-14" as "14 June 2026".
-fn event_day(day: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ];
-    let mut p = day.split('-').map(|n| n.parse::<usize>().unwrap_or(0));
-    match (p.next(), p.next().and_then(|m| MONTHS.get(m.wrapping_sub(1))), p.next()) {
-        (Some(y), Some(month), Some(d)) => format!("{d} {month} {y}"),
-        _ => day.to_string(),
-    }
 }
 
 /// The cover's call to action: where this client goes next.
