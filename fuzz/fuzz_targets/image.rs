@@ -15,5 +15,6 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let limits = media::Limits::new(4_000_000, 96 << 20);
-    let _ = media::render(file.path(), 256, 64, &limits);
+    let edges = media::Edges { preview: 256, medium: 128, thumb: 64 };
+    let _ = media::render(file.as_file(), edges, &limits);
 });

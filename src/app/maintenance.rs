@@ -6,7 +6,7 @@ use std::{collections::HashSet, path::Path};
 use super::{App, AppError, Result, blocking};
 use crate::{
     config::Config,
-    domain::{Hash, JobKind, MediaInfo, Spec},
+    domain::{Hash, JobKind},
     media::{self, MediaError},
 };
 
@@ -105,14 +105,10 @@ pub async fn check(state: &App) -> Result<CheckReport> {
                 }
             }
             for (src, info) in db.all_media()? {
-                if let MediaInfo::Ready { thumb, preview, .. } = info {
-                    for (spec, rend) in [("thumb", thumb), ("preview", preview)] {
-                        if !on_disk.contains(&rend.blob) {
-                            r.problems.push(format!(
-                                "{spec} of blob {src}: rendition blob {} is missing",
-                                rend.blob
-                            ));
-                        }
+                for (spec, rend) in info.renditions() {
+                    if !on_disk.contains(&rend.blob) {
+                        r.problems
+                            .push(format!("{spec:?} of blob {src}: rendition blob {} is missing", rend.blob));
                     }
                 }
             }
@@ -141,10 +137,7 @@ pub async fn gc(state: &App) -> Result<GcReport> {
                     stale_media.push(src);
                     continue;
                 }
-                if let MediaInfo::Ready { thumb, preview, .. } = info {
-                    keep.insert(thumb.blob);
-                    keep.insert(preview.blob);
-                }
+                keep.extend(info.renditions().into_iter().map(|(_, r)| r.blob));
             }
             keep.extend(db.queued_jobs()?.into_iter().filter_map(|k| match k {
                 JobKind::Renditions { blob } => Some(blob),
@@ -177,24 +170,19 @@ pub async fn gc(state: &App) -> Result<GcReport> {
         .await
 }
 
-/// Renders one file's `thumb` and `preview` into `out` with the server's pipeline and
+/// Renders one file's `thumb`, `medium` and `preview` into `out` with the server's pipeline and
 /// limits, hashing each like the blob store does, and with `watermark` text also the
 /// watermarked preview as the watermark job makes it. Returns a one-line summary.
 pub fn render_file(config: &Config, file: &Path, out: &Path, watermark: Option<&str>) -> Result<String> {
     let limits = media::Limits::new(config.max_pixels, config.decode_budget);
-    let r = media::render(
-        &std::fs::File::open(file)?,
-        Spec::Preview.long_edge(),
-        Spec::Thumb.long_edge(),
-        &limits,
-    )
-    .map_err(|e| match e {
-        MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
-        MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
-    })?;
+    let r =
+        media::render(&std::fs::File::open(file)?, media::Edges::served(), &limits).map_err(|e| match e {
+            MediaError::Invalid(reason) => AppError::Invalid(format!("{}: {reason}", file.display())),
+            MediaError::Io(e) => AppError::Internal(format!("{}: {e}", file.display())),
+        })?;
     std::fs::create_dir_all(out)?;
     let mut parts = vec![format!("{} {}x{}", r.content_type, r.width, r.height)];
-    for (name, e) in [("thumb", &r.thumb), ("preview", &r.preview)] {
+    for (name, e) in [("thumb", &r.thumb), ("medium", &r.medium), ("preview", &r.preview)] {
         std::fs::write(out.join(format!("{name}.jpg")), &e.bytes)?;
         parts.push(format!("{name} {}x{} {}", e.width, e.height, &blake3::hash(&e.bytes).to_hex()[..16]));
     }

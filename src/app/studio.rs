@@ -162,7 +162,7 @@ pub(super) async fn rerender(state: &App, root: Option<GalleryId>) -> Result<()>
 
 /// The photos of `set` as its clients see them: in a watermarked gallery, each preview is
 /// the watermarked one; until that is made, the small thumb stands in (never the bare
-/// preview), and the missing ones are queued.
+/// preview), and the missing ones are queued. There is no medium size there.
 pub async fn for_clients(state: &App, set: &Gallery, mut photos: Vec<PhotoView>) -> Result<Vec<PhotoView>> {
     if !applies(state, set).await? {
         return Ok(photos);
@@ -173,6 +173,8 @@ pub async fn for_clients(state: &App, set: &Gallery, mut photos: Vec<PhotoView>)
     let mut found = found.into_iter();
     let mut missing = Vec::new();
     for p in photos.iter_mut() {
+        // The medium size has no mark; in a watermarked set it is never handed out.
+        p.medium = None;
         let Some(source) = p.original else { continue };
         match found.next().flatten() {
             Some(r) => p.preview = Some(r),

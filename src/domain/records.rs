@@ -54,6 +54,8 @@ pub struct PhotoView {
     /// Displayed size after orientation, once ready.
     pub size: Option<(u32, u32)>,
     pub thumb: Option<Rendition>,
+    /// Absent for media made before there was a medium size, and in watermarked sets.
+    pub medium: Option<Rendition>,
     pub preview: Option<Rendition>,
     pub original: Option<Hash>,
 }
@@ -62,12 +64,21 @@ impl PhotoView {
     pub fn new(photo: Photo, info: Option<MediaInfo>) -> Self {
         let status = PhotoStatus::of(info.as_ref());
         let original = photo.current().map(|v| v.blob);
-        let mut view =
-            PhotoView { photo, status, error: None, size: None, thumb: None, preview: None, original };
+        let mut view = PhotoView {
+            photo,
+            status,
+            error: None,
+            size: None,
+            thumb: None,
+            medium: None,
+            preview: None,
+            original,
+        };
         match info {
-            Some(MediaInfo::Ready { width, height, thumb, preview, .. }) => {
+            Some(MediaInfo::Ready { width, height, thumb, medium, preview, .. }) => {
                 view.size = Some((width, height));
                 view.thumb = Some(thumb);
+                view.medium = medium;
                 view.preview = Some(preview);
             }
             Some(MediaInfo::Failed { reason }) => view.error = Some(reason),
@@ -208,6 +219,8 @@ impl Photo {
 pub enum Spec {
     /// For grids: about 512 px on the long edge.
     Thumb,
+    /// For grids on dense screens and covers on phones: about 1024 px.
+    Medium,
     /// For the viewer: about 2048 px on the long edge.
     Preview,
 }
@@ -217,6 +230,7 @@ impl Spec {
     pub fn long_edge(self) -> u32 {
         match self {
             Spec::Thumb => 512,
+            Spec::Medium => 1024,
             Spec::Preview => 2048,
         }
     }
@@ -240,11 +254,29 @@ pub enum MediaInfo {
         height: u32,
         content_type: String,
         thumb: Rendition,
+        /// Media made before the medium size existed have none; pages then do without.
+        #[serde(default)]
+        medium: Option<Rendition>,
         preview: Rendition,
     },
     Failed {
         reason: String,
     },
+}
+
+impl MediaInfo {
+    /// Every rendition blob this record names, with its spec: what `check` expects on disk
+    /// and `gc` keeps.
+    pub fn renditions(&self) -> Vec<(Spec, &Rendition)> {
+        match self {
+            MediaInfo::Ready { thumb, medium, preview, .. } => {
+                let mut all = vec![(Spec::Thumb, thumb), (Spec::Preview, preview)];
+                all.extend(medium.as_ref().map(|m| (Spec::Medium, m)));
+                all
+            }
+            MediaInfo::Failed { .. } => Vec::new(),
+        }
+    }
 }
 
 /// A photo's processing status as clients of the API see it.

@@ -1,10 +1,10 @@
-//! The renditions job: `thumb` and `preview` of one source blob, stored as blobs, recorded in
+//! The renditions job: `thumb`, `medium` and `preview` of one source blob, stored as blobs, recorded in
 //! the media table under the source's hash (so an identical file is processed once).
 
 use super::{Ctx, Outcome, done};
 use crate::{
     db::ClaimedJob,
-    domain::{Hash, MediaInfo, Rendition, Spec},
+    domain::{Hash, MediaInfo, Rendition},
     media::{self, MediaError},
 };
 
@@ -18,21 +18,22 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, blob: Hash) -> Outcome {
         Ok(f) => f,
         Err(e) => return Outcome::Retry(e.to_string()),
     };
-    let info = match media::render(&source, Spec::Preview.long_edge(), Spec::Thumb.long_edge(), &ctx.limits) {
+    let info = match media::render(&source, media::Edges::served(), &ctx.limits) {
         Ok(r) => {
             let store = |e: &media::Encoded| -> std::io::Result<Rendition> {
                 let s = ctx.blobs.put_bytes(&e.bytes)?;
                 Ok(Rendition { blob: s.hash, width: e.width, height: e.height })
             };
-            let (thumb, preview) = match (store(&r.thumb), store(&r.preview)) {
-                (Ok(t), Ok(p)) => (t, p),
-                (Err(e), _) | (_, Err(e)) => return super::retry_io(&e),
+            let (thumb, medium, preview) = match (store(&r.thumb), store(&r.medium), store(&r.preview)) {
+                (Ok(t), Ok(m), Ok(p)) => (t, m, p),
+                (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return super::retry_io(&e),
             };
             MediaInfo::Ready {
                 width: r.width,
                 height: r.height,
                 content_type: r.content_type.to_string(),
                 thumb,
+                medium: Some(medium),
                 preview,
             }
         }

@@ -55,36 +55,54 @@ pub struct Rendered {
     pub height: u32,
     pub content_type: &'static str,
     pub thumb: Encoded,
+    /// The middle size: sharp grid tiles on dense (2×, 3×) screens and covers on phones.
+    pub medium: Encoded,
     pub preview: Encoded,
+}
+
+/// The long edges of the three renditions, largest first.
+#[derive(Clone, Copy, Debug)]
+pub struct Edges {
+    pub preview: u32,
+    pub medium: u32,
+    pub thumb: u32,
+}
+
+impl Edges {
+    /// The sizes the server keeps (`domain::Spec`).
+    pub fn served() -> Self {
+        use crate::domain::Spec;
+        Edges {
+            preview: Spec::Preview.long_edge(),
+            medium: Spec::Medium.long_edge(),
+            thumb: Spec::Thumb.long_edge(),
+        }
+    }
 }
 
 /// JPEG quality of renditions: visually clean at a third of the size of q95.
 const QUALITY: u8 = 85;
 
-/// Makes a preview (long edge `preview_edge`) and a thumb (long edge `thumb_edge`) of the
-/// image in `source`, never upscaling. The thumb is resized from the preview: it is cheaper
-/// and looks the same.
-pub fn render(
-    source: &File,
-    preview_edge: u32,
-    thumb_edge: u32,
-    limits: &Limits,
-) -> Result<Rendered, MediaError> {
+/// Makes a preview, a medium and a thumb of the image in `source` (long edges from
+/// `edges`), never upscaling. Each is resized from the one above it: cheaper than from the
+/// source, and it looks the same.
+pub fn render(source: &File, edges: Edges, limits: &Limits) -> Result<Rendered, MediaError> {
     // The decoded pixels hold their share of the budget until the renditions are made.
-    let decoded = decode::decode(source, preview_edge, limits)?;
+    let decoded = decode::decode(source, edges.preview, limits)?;
     let (src_w, src_h) = (decoded.source_width, decoded.source_height);
     let preview_px =
-        resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, preview_edge))?;
-    let thumb_px = resize::fit(
-        preview_px.rgb.clone(),
-        preview_px.width,
-        preview_px.height,
-        scaled_fit(src_w, src_h, thumb_edge),
-    )?;
-    let preview = encode::jpeg(resize::orient(preview_px, decoded.orientation)?, QUALITY)?;
-    let thumb = encode::jpeg(resize::orient(thumb_px, decoded.orientation)?, QUALITY)?;
+        resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, edges.preview))?;
+    let smaller = |from: &resize::Pixels, edge: u32| {
+        resize::fit(from.rgb.clone(), from.width, from.height, scaled_fit(src_w, src_h, edge))
+    };
+    let medium_px = smaller(&preview_px, edges.medium)?;
+    let thumb_px = smaller(&medium_px, edges.thumb)?;
+    let encode = |px| -> Result<Encoded, MediaError> {
+        encode::jpeg(resize::orient(px, decoded.orientation)?, QUALITY)
+    };
+    let (preview, medium, thumb) = (encode(preview_px)?, encode(medium_px)?, encode(thumb_px)?);
     let (width, height) = if decoded.orientation_swaps { (src_h, src_w) } else { (src_w, src_h) };
-    Ok(Rendered { width, height, content_type: decoded.content_type, thumb, preview })
+    Ok(Rendered { width, height, content_type: decoded.content_type, thumb, medium, preview })
 }
 
 /// The size of a `long_edge` rendition of a `w`×`h` source, never larger than the source.
@@ -128,11 +146,12 @@ mod tests {
                 rgba
             };
             out.save_with_format(&path, fmt).unwrap();
-            let r = render(&File::open(&path).unwrap(), 2048, 512, &limits())
+            let r = render(&File::open(&path).unwrap(), Edges::served(), &limits())
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
             assert_eq!((r.width, r.height), (900, 600), "{name}");
             assert_eq!((r.preview.width, r.preview.height), (900, 600), "{name}: not upscaled");
             assert_eq!((r.thumb.width, r.thumb.height), (512, 341), "{name}");
+            assert_eq!((r.medium.width, r.medium.height), (900, 600), "{name}: medium not upscaled");
             let thumb = image::load_from_memory(&r.thumb.bytes).unwrap();
             assert_eq!((thumb.width(), thumb.height()), (512, 341));
         }
@@ -144,13 +163,13 @@ mod tests {
         let text = dir.path().join("t.jpg");
         std::fs::write(&text, b"just text").unwrap();
         assert!(matches!(
-            render(&File::open(&text).unwrap(), 2048, 512, &limits()),
+            render(&File::open(&text).unwrap(), Edges::served(), &limits()),
             Err(MediaError::Invalid(_))
         ));
         let big = dir.path().join("b.png");
         image::RgbImage::new(100, 100).save(&big).unwrap();
         let tiny = Limits::new(5_000, 1 << 30);
-        match render(&File::open(&big).unwrap(), 2048, 512, &tiny) {
+        match render(&File::open(&big).unwrap(), Edges::served(), &tiny) {
             Err(MediaError::Invalid(r)) => assert!(r.contains("limit"), "{r}"),
             _ => panic!("pixel limit not applied"),
         }
@@ -167,13 +186,16 @@ mod tests {
             image::Rgba([9000, 20000, 40000, 65535]),
         );
         image::DynamicImage::ImageRgba16(img).save(&path).unwrap();
-        match render(&File::open(&path).unwrap(), 2048, 512, &Limits::new(50_000_000, 64 << 20)) {
+        match render(&File::open(&path).unwrap(), Edges::served(), &Limits::new(50_000_000, 64 << 20)) {
             Err(MediaError::Invalid(r)) => assert!(r.contains("decode_memory_mb"), "{r}"),
             Err(e) => panic!("{e}"),
             Ok(_) => panic!("decoded over the budget"),
         }
-        let r = render(&File::open(&path).unwrap(), 2048, 512, &Limits::new(50_000_000, 256 << 20)).unwrap();
+        let r = render(&File::open(&path).unwrap(), Edges::served(), &Limits::new(50_000_000, 256 << 20))
+            .unwrap();
         assert_eq!((r.preview.width, r.preview.height), (2048, 2048));
+        assert_eq!((r.medium.width, r.medium.height), (1024, 1024));
+        assert_eq!((r.thumb.width, r.thumb.height), (512, 512));
     }
 
     #[test]

@@ -54,7 +54,7 @@ pub struct VersionOut {
 }
 
 /// A photo with its processing status and signed, expiring media URLs.
-#[derive(Object, Serialize, Clone)]
+#[derive(Object, Serialize, Clone, Default)]
 pub struct PhotoOut {
     pub id: String,
     pub gallery: String,
@@ -72,6 +72,10 @@ pub struct PhotoOut {
     pub thumb_url: Option<String>,
     pub thumb_width: Option<u32>,
     pub thumb_height: Option<u32>,
+    /// About 1024 px on the long edge: for dense screens. Absent in watermarked sets and
+    /// for photos processed before this size existed.
+    pub medium_url: Option<String>,
+    pub medium_width: Option<u32>,
     /// About 2048 px on the long edge.
     pub preview_url: Option<String>,
     /// The uploaded file of the current version.
@@ -94,6 +98,8 @@ impl PhotoOut {
             thumb_url: v.thumb.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
             thumb_width: v.thumb.as_ref().map(|r| r.width),
             thumb_height: v.thumb.as_ref().map(|r| r.height),
+            medium_url: v.medium.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
+            medium_width: v.medium.as_ref().map(|r| r.width),
             preview_url: v.preview.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
             original_url: v.original.map(|h| media_urls::url(state, MediaKind::Original, &h)),
             versions: p

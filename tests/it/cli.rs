@@ -19,7 +19,7 @@ async fn import_check_and_gc_work_on_a_data_dir() {
 
     let (ok, out, _) = cli(data.path(), &["check"], None);
     assert!(ok, "{out}");
-    assert!(out.contains("checked 3 photos and 9 blobs: 0 problem(s)"), "{out}");
+    assert!(out.contains("checked 3 photos and 12 blobs: 0 problem(s)"), "{out}");
 
     // An orphan blob is removed by gc; referenced ones stay.
     let orphan_dir = data.path().join("blobs/00/00");

@@ -17,6 +17,10 @@ async fn exif_orientation_6_makes_a_portrait_preview() {
     assert_eq!(dims(&preview), (800, 1200), "the stored landscape is shown portrait");
     let (_, _, thumb) = fetch(&server, p["thumb_url"].as_str().unwrap()).await;
     assert_eq!(dims(&thumb), (341, 512));
+    // The medium size, for dense screens, sits between them.
+    let (_, _, medium) = fetch(&server, p["medium_url"].as_str().unwrap()).await;
+    assert_eq!(dims(&medium), (683, 1024));
+    assert_eq!(p["medium_width"], 683);
     // Renditions carry no EXIF (no GPS, no orientation to apply twice).
     assert!(!preview.windows(6).any(|w| w == b"Exif\0\0"), "no EXIF in renditions");
 }
@@ -58,7 +62,7 @@ async fn identical_files_in_two_galleries_are_processed_once() {
     assert_ne!(pa["id"], pb["id"]);
     assert_eq!(pa["thumb_url"], pb["thumb_url"], "same rendition blob, same URL");
     let blobs = walk(&server.data().join("blobs"));
-    assert_eq!(blobs, 3, "one original and two renditions on disk");
+    assert_eq!(blobs, 4, "one original and three renditions on disk");
 }
 
 fn walk(dir: &std::path::Path) -> usize {

@@ -462,8 +462,19 @@ pub fn meta_csrf(page: &str) -> String {
 
 /// A gallery with `n` small photos, processed.
 pub async fn gallery_with_photos(api: &Api, title: &str, n: usize) -> (String, Vec<Value>) {
+    gallery_with_sized_photos(api, title, n, (160, 120)).await
+}
+
+/// Like `gallery_with_photos`, with photos of `w`×`h` (over 512 px wide, they have a
+/// medium size apart from their thumb).
+pub async fn gallery_with_sized_photos(
+    api: &Api,
+    title: &str,
+    n: usize,
+    (w, h): (u16, u16),
+) -> (String, Vec<Value>) {
     let g = api.create_gallery(title).await;
-    let files = (0..n).map(|i| (format!("IMG_{i:04}.jpg"), jpeg_with_orientation(160, 120, 1))).collect();
+    let files = (0..n).map(|i| (format!("IMG_{i:04}.jpg"), jpeg_with_orientation(w, h, 1))).collect();
     let (status, body) = api.upload(&g, files, false).await;
     assert_eq!(status, 200, "{body}");
     let photos = api.wait_processed(&g, n).await;

@@ -49,10 +49,13 @@ async fn grid(server: &Server, link: &str) -> Vec<String> {
 async fn a_watermarked_gallery_shows_clients_marked_previews_and_redraws_on_change() {
     let server = Server::start().await;
     let api = server.api();
-    let (g, photos) = gallery_with_photos(&api, "Proofs", 2).await;
+    let (g, photos) = gallery_with_sized_photos(&api, "Proofs", 2, (1200, 800)).await;
     let plain: Vec<String> = photos.iter().map(|p| p["preview_url"].as_str().unwrap().to_string()).collect();
     let link = share_link(&api, &g, json!({ "label": "c", "download_proofs": true })).await;
     assert_eq!(grid(&server, &link).await, plain, "without a watermark clients see the previews");
+    let page = get_text(&browser_client(), server.url(&format!("{link}/photos"))).await;
+    let medium = photos[0]["medium_url"].as_str().unwrap();
+    assert!(page.contains(&format!("{medium} 1024w")), "an unmarked grid offers the medium size");
 
     let admin = admin_client(&server).await;
     let csrf = meta_csrf(&get_text(&admin, server.url("/admin/studio")).await);
@@ -88,6 +91,12 @@ async fn a_watermarked_gallery_shows_clients_marked_previews_and_redraws_on_chan
     .await;
     let marked = grid(&server, &link).await;
     assert!(all_marked(&marked));
+    // The medium size has no mark: a watermarked grid never offers it.
+    let page = get_text(&browser_client(), server.url(&format!("{link}/photos"))).await;
+    assert!(
+        !page.contains("srcset") && !page.contains(medium),
+        "no unmarked medium size in a watermarked grid"
+    );
     for (m, p) in marked.iter().zip(&plain) {
         let (status, _, marked_bytes) = fetch(&server, m).await;
         assert_eq!(status, 200);
