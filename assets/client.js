@@ -3,11 +3,18 @@
 // always set with textContent.
 (function () {
   "use strict";
-  // The cover: its thumb painted first, the sharp preview swapped in once it has loaded.
+  // The cover: its thumb painted first, the size that fits the screen swapped in once it
+  // has loaded (the 1,024 px one on most phones, the 2,048 px preview on large screens).
   const hero = document.querySelector(".hero-img[data-full]");
   if (hero && hero.getAttribute("src") !== hero.dataset.full) {
     const full = new Image();
-    full.onload = () => { hero.src = full.src; };
+    if (hero.dataset.srcset) {
+      full.sizes = hero.dataset.sizes;
+      full.srcset = hero.dataset.srcset;
+      full.onload = () => { hero.sizes = full.sizes; hero.srcset = full.srcset; };
+    } else {
+      full.onload = () => { hero.src = full.src; };
+    }
     full.src = hero.dataset.full;
   }
   const main = document.querySelector(".client-page");
@@ -195,6 +202,8 @@
     filters.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.filter === f)));
     shown = tiles.filter((t) => inFilter(t, f));
     tiles.forEach((t) => { t.hidden = !shown.includes(t); });
+    // A filtered grid is one run of photos: chapter heads and the jump list step aside.
+    main.classList.toggle("filtered", Boolean(f));
     if (f && !shown.length) say("Nothing here yet.");
   }
   filters.forEach((b) => b.addEventListener("click", () => applyFilter(b.dataset.filter)));

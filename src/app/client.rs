@@ -7,14 +7,18 @@ use super::{
     downloads::{self, Zip},
     visit::{List, Visit},
 };
-use crate::domain::{ActivityKind, Comment, Hash, PhotoId, PhotoView, Selection, Size, Step, Visitor};
+use crate::domain::{
+    ActivityKind, Comment, Hash, PhotoId, PhotoView, Rendition, Selection, Size, Step, Visitor,
+};
 
 /// What the cover page shows.
 pub struct Cover {
     pub photos: usize,
     /// The photographer's chosen cover, shown clean (they chose it for the cover), else the
     /// preview of the first photo that has one (watermarked where the set is).
-    pub cover: Option<Hash>,
+    pub cover: Option<Rendition>,
+    /// Its 1,024 px size, for phones (absent where the set is watermarked).
+    pub cover_medium: Option<Rendition>,
     /// The same photo's small thumb, painted first while the cover loads.
     pub cover_thumb: Option<Hash>,
     /// The point of the cover that stays in view when it is cropped (percent x, y).
@@ -42,7 +46,8 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
     Ok(Cover {
         photos: photos.len(),
         focus,
-        cover: shown.and_then(|p| p.preview.as_ref()).map(|r| r.blob),
+        cover: shown.and_then(|p| p.preview.clone()),
+        cover_medium: shown.and_then(|p| p.medium.clone()),
         cover_thumb: shown.filter(|_| placeholder).and_then(|p| p.thumb.as_ref()).map(|r| r.blob),
         logo: super::studio::get(app).await?.logo,
         guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
@@ -170,11 +175,13 @@ pub struct DownloadChoice {
     pub files: usize,
     /// The zip of the originals, in bytes (its exact Content-Length).
     pub bytes: u64,
+    /// The zip of the web-size previews, in bytes, when this link may have them.
+    pub web_bytes: Option<u64>,
 }
 
 /// What this visitor may download here, as the sheet offers it: everything, their
-/// favourites, each list, with file counts and the originals' zip size. Empty when the
-/// link allows no downloads.
+/// favourites, each list, with file counts and the zips' sizes (originals and web size).
+/// Empty when the link allows no downloads.
 pub async fn download_choices(app: &App, v: &Visit, sel: &Selection) -> Result<Vec<DownloadChoice>> {
     if !v.access().may_download_any() {
         return Ok(Vec::new());
@@ -189,7 +196,18 @@ pub async fn download_choices(app: &App, v: &Visit, sel: &Selection) -> Result<V
         let Ok(zip) = plan(app, v, &photos, sel.clone(), list.as_deref(), downloads::Size::Original) else {
             continue;
         };
-        out.push(DownloadChoice { files: zip.files(), bytes: zip.content_length().await?, list, label });
+        let web = plan(app, v, &photos, sel.clone(), list.as_deref(), downloads::Size::Web).ok();
+        let web_bytes = match web {
+            Some(w) => Some(w.content_length().await?),
+            None => None,
+        };
+        out.push(DownloadChoice {
+            files: zip.files(),
+            bytes: zip.content_length().await?,
+            web_bytes,
+            list,
+            label,
+        });
     }
     Ok(out)
 }

@@ -41,7 +41,8 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         logo_url: url(state, MediaKind::Original, cover.logo),
         title: &v.gallery().title,
         date_ms: v.gallery().created_ms,
-        cover_url: url(state, MediaKind::Rendition, cover.cover),
+        cover_url: url(state, MediaKind::Rendition, cover.cover.as_ref().map(|r| r.blob)),
+        cover_srcset: hero_srcset(state, &cover),
         cover_thumb_url: url(state, MediaKind::Rendition, cover.cover_thumb),
         focus: cover.focus,
         event_date: v.gallery().event_date.clone(),
@@ -52,6 +53,16 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         identify: v.needs_identity().then(|| (format!("{}/identify", door_.base()), v.csrf().to_string())),
         chooses: v.access().may_favourite(),
     }))
+}
+
+/// The cover's medium and full sizes, when it has both.
+fn hero_srcset(state: &App, c: &app::client::Cover) -> Option<views::Srcset> {
+    let (full, medium) = (c.cover.as_ref()?, c.cover_medium.as_ref()?);
+    let at = |r: &crate::domain::Rendition| media_urls::url(state, MediaKind::Rendition, &r.blob);
+    Some(views::Srcset {
+        set: format!("{} {}w, {} {}w", at(medium), medium.width, at(full), full.width),
+        aspect: full.width as f64 / full.height.max(1) as f64,
+    })
 }
 
 /// The door of a link that does not open by itself: its password page, or an e-mail
@@ -143,9 +154,12 @@ fn gallery_model<'a>(
         downloads: page
             .downloads
             .iter()
-            .map(|d| {
-                let query = d.list.as_ref().map_or_else(String::new, |l| format!("&list={}", urlencode(l)));
-                (query, d.label.clone(), d.files, d.bytes)
+            .map(|d| views::DownloadRow {
+                query: d.list.as_ref().map_or_else(String::new, |l| format!("&list={}", urlencode(l))),
+                label: d.label.clone(),
+                files: d.files,
+                bytes: d.bytes,
+                web_bytes: d.web_bytes,
             })
             .collect(),
         base: b.to_string(),

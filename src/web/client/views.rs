@@ -58,8 +58,10 @@ pub struct Cover<'a> {
     pub title: &'a str,
     pub date_ms: u64,
     pub cover_url: Option<String>,
-    /// The cover's small thumb: painted at once, then replaced by `cover_url` once loaded.
+    /// The cover's small thumb: painted at once, then replaced by `cover_url` (or the size
+    /// of `cover_srcset` that fits the screen) once loaded.
     pub cover_thumb_url: Option<String>,
+    pub cover_srcset: Option<Srcset>,
     /// What must stay in view when the cover is cropped (percent x, y).
     pub focus: (u8, u8),
     /// The day of the shoot (YYYY-MM-DD), else the gallery's day is shown.
@@ -75,6 +77,20 @@ pub struct Cover<'a> {
     pub chooses: bool,
 }
 
+/// The sizes of one image as a `srcset`, and its aspect ratio (width / height).
+pub struct Srcset {
+    pub set: String,
+    pub aspect: f64,
+}
+
+impl Srcset {
+    /// `sizes` for an image that covers the hero: as wide as the screen, or wider where the
+    /// hero's height (at most 90 % of the screen's) crops a landscape photo's sides.
+    fn hero_sizes(&self) -> String {
+        format!("max(100vw, {:.0}vh)", 90.0 * self.aspect)
+    }
+}
+
 pub fn cover(m: &Cover) -> Markup {
     page(
         m.studio,
@@ -85,7 +101,7 @@ pub fn cover(m: &Cover) -> Markup {
                 @if let Some(u) = &m.cover_url {
                     // The thumb paints at once (a phone on a slow line sees the gallery in
                     // a second); the script swaps in the sharp preview when it has loaded.
-                    img.hero-img src=(m.cover_thumb_url.as_deref().unwrap_or(u)) data-full=(u) alt="" fetchpriority="high" style={ "object-position:" (m.focus.0) "% " (m.focus.1) "%" };
+                    img.hero-img src=(m.cover_thumb_url.as_deref().unwrap_or(u)) data-full=(u) data-srcset=[m.cover_srcset.as_ref().map(|s| s.set.as_str())] data-sizes=[m.cover_srcset.as_ref().map(Srcset::hero_sizes)] alt="" fetchpriority="high" style={ "object-position:" (m.focus.0) "% " (m.focus.1) "%" };
                 }
                 div.hero-text {
                     @if let Some(u) = &m.logo_url { img.studio-logo src=(u) alt=(m.studio); } @else { p.eyebrow.light { (m.studio) } }
@@ -246,8 +262,20 @@ pub struct Gallery<'a> {
     pub set_id: String,
     /// The zip of everything this visitor may download here, if anything.
     pub zip_href: Option<String>,
-    /// The download sheet's choices: (zip query, label, files, bytes of the originals' zip).
-    pub downloads: Vec<(String, String, usize, u64)>,
+    /// The download sheet's choices.
+    pub downloads: Vec<DownloadRow>,
+}
+
+/// One choice of the download sheet.
+pub struct DownloadRow {
+    /// Appended to the zip's URL (`&list=…`).
+    pub query: String,
+    pub label: String,
+    pub files: usize,
+    /// The originals' zip, in bytes.
+    pub bytes: u64,
+    /// The web-size zip, in bytes, when there is one.
+    pub web_bytes: Option<u64>,
 }
 
 pub fn gallery(m: &Gallery) -> Markup {
@@ -303,12 +331,14 @@ pub fn gallery(m: &Gallery) -> Markup {
                     div.sheet {
                         p.muted { "Originals are the full files. Web size is 2048 px, for sharing online." }
                         ul {
-                            @for (query, label, files, bytes) in &m.downloads {
+                            @for d in &m.downloads {
                                 li {
-                                    span.what { strong { (label) } " · " (count(*files, "photo", "photos")) }
+                                    span.what { strong { (d.label) } " · " (count(d.files, "photo", "photos")) }
                                     span.sizes {
-                                        a.button.primary href={ (z) (query) } download data-bytes=(bytes) { "Originals · " (human_size(*bytes)) }
-                                        a.button href={ (z) (query) "&size=web" } download { "Web size" }
+                                        a.button.primary href={ (z) (d.query) } download data-bytes=(d.bytes) { "Originals · " (human_size(d.bytes)) }
+                                        @if let Some(w) = d.web_bytes {
+                                            a.button href={ (z) (d.query) "&size=web" } download data-bytes=(w) { "Web size · " (human_size(w)) }
+                                        }
                                     }
                                 }
                             }
@@ -357,8 +387,8 @@ pub fn gallery(m: &Gallery) -> Markup {
                         }
                         a.button.ghost #viewer-download hidden download aria-label="Download" { "↓" }
                         button.button.ghost #viewer-play type="button" aria-pressed="false" aria-label="Slideshow" { "▶" }
-                        button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }
                     }
+                    button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }
                 }
                 button.nav.prev #viewer-prev type="button" aria-label="Previous photo" { "‹" }
                 img #viewer-img alt="";
@@ -409,25 +439,123 @@ fn lists_json(lists: &[(String, Vec<String>)]) -> String {
 
 /// The photo grid, without anything of one visitor (their hearts are set by the script from
 /// `data-hearted`), so it can be rendered once and served to many. `download` gives a
-/// photo's download URL for the photos (marked `true`) this link may download.
+/// photo's download URL for the photos (marked `true`) this link may download. A long set
+/// comes in chapters of `CHAPTER` photos with a jump list above them, so a client can reach
+/// photo 800 without scrolling 90,000 pixels.
 pub fn tiles(
     photos: &[(PhotoOut, bool)],
     download: impl Fn(&PhotoOut) -> String,
     can_favourite: bool,
 ) -> Markup {
+    let chapters: Vec<&[(PhotoOut, bool)]> =
+        if photos.len() > CHAPTERS_FROM { photos.chunks(CHAPTER).collect() } else { vec![photos] };
+    let range = |n: usize| format!("{}–{}", n * CHAPTER + 1, (n * CHAPTER + chapters[n].len()));
     html! {
-        ul.justified #photos {
-            @for (i, (p, downloadable)) in photos.iter().enumerate() {
-                @let w = p.thumb_width.unwrap_or(4);
-                @let h = p.thumb_height.unwrap_or(3);
-                li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-preview=[p.preview_url.as_deref()] data-download=[downloadable.then(|| download(p))] {
-                    button.open {
-                        @if let Some(u) = &p.thumb_url { img src=(u) alt=(p.filename) loading=[(i >= EAGER_TILES).then_some("lazy")] fetchpriority=[(i == 0).then_some("high")] width=(w) height=(h); }
+        div #photos {
+            @if chapters.len() > 1 {
+                nav.jump aria-label="Jump to photos" {
+                    span { "Jump to" }
+                    @for n in 0..chapters.len() { a href={ "#part-" (n + 1) } { (range(n)) } }
+                }
+            }
+            @for (n, chapter) in chapters.iter().enumerate() {
+                @if chapters.len() > 1 {
+                    h2.chapter #{ "part-" (n + 1) } {
+                        "Photos " (range(n))
+                        @if let (Some((first, _)), Some((last, _))) = (chapter.first(), chapter.last()) {
+                            span.files { (first.filename) " – " (last.filename) }
+                        }
                     }
-                    // Type, pressed state and label are set by the script (this visitor's hearts).
-                    @if can_favourite { button.heart { "♥" } }
+                }
+                ul.justified {
+                    @for (i, (p, downloadable)) in chapter.iter().enumerate() {
+                        (tile(p, n * CHAPTER + i, downloadable.then(|| download(p)), can_favourite))
+                    }
                 }
             }
         }
+    }
+}
+
+/// Sets longer than this come in chapters of `CHAPTER` photos.
+const CHAPTERS_FROM: usize = 150;
+const CHAPTER: usize = 100;
+
+/// One photo of the grid: its thumb (with the medium size for dense screens), the photo
+/// number `i` deciding whether it loads at once.
+fn tile(p: &PhotoOut, i: usize, download: Option<String>, can_favourite: bool) -> Markup {
+    let w = p.thumb_width.unwrap_or(4);
+    let h = p.thumb_height.unwrap_or(3);
+    // The tile's shown width is its aspect ratio times the row height (120 px on phones and
+    // 210 px elsewhere, grown by up to about half to fill the row): with it, a 2× or 3×
+    // screen takes the 1,024 px size, a plain one the 512 px thumb.
+    let aspect = w as f64 / h.max(1) as f64;
+    let sizes = format!("(max-width: 640px) {:.0}px, {:.0}px", aspect * 180.0, aspect * 300.0);
+    let srcset = match (&p.thumb_url, &p.medium_url, p.medium_width) {
+        // A small photo's medium is its thumb: one size, no choice to offer.
+        (Some(t), Some(m), Some(mw)) if t != m => Some(format!("{t} {w}w, {m} {mw}w")),
+        _ => None,
+    };
+    html! {
+        li.tile style={ "--w:" (w) ";--h:" (h) } data-id=(p.id) data-preview=[p.preview_url.as_deref()] data-download=[download] {
+            button.open {
+                @if let Some(u) = &p.thumb_url {
+                    img src=(u) srcset=[srcset.as_deref()] sizes=[srcset.is_some().then_some(sizes.as_str())] alt=(p.filename) loading=[(i >= EAGER_TILES).then_some("lazy")] fetchpriority=[(i == 0).then_some("high")] width=(w) height=(h);
+                }
+            }
+            // Type, pressed state and label are set by the script (this visitor's hearts).
+            @if can_favourite { button.heart { "♥" } }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn photo(i: usize) -> (PhotoOut, bool) {
+        let p = PhotoOut {
+            id: format!("p{i}"),
+            filename: format!("IMG_{i:04}.jpg"),
+            thumb_url: Some(format!("/t{i}")),
+            thumb_width: Some(512),
+            thumb_height: Some(341),
+            medium_url: Some(format!("/m{i}")),
+            medium_width: Some(1024),
+            ..Default::default()
+        };
+        (p, false)
+    }
+
+    fn grid(n: usize) -> String {
+        let photos: Vec<_> = (0..n).map(photo).collect();
+        tiles(&photos, |_| String::new(), true).into_string()
+    }
+
+    #[test]
+    fn a_long_set_comes_in_chapters_with_a_jump_list() {
+        let short = grid(CHAPTERS_FROM);
+        assert!(!short.contains("class=\"jump\"") && !short.contains("part-1"), "{short:.300}");
+        let long = grid(250);
+        assert_eq!(long.matches("<ul class=\"justified\">").count(), 3);
+        assert_eq!(long.matches("class=\"tile\"").count(), 250, "every photo once");
+        for (n, range) in [(1, "1–100"), (2, "101–200"), (3, "201–250")] {
+            assert!(long.contains(&format!("href=\"#part-{n}\">{range}</a>")), "{range}");
+            assert!(long.contains(&format!("id=\"part-{n}\">Photos {range}")), "{range}");
+        }
+        assert!(long.contains("IMG_0200.jpg – IMG_0249.jpg"), "the last chapter names its files");
+        // Photo numbers run on across chapters: only the first twelve load eagerly.
+        assert_eq!(long.matches("loading=\"lazy\"").count(), 250 - EAGER_TILES);
+    }
+
+    #[test]
+    fn tiles_offer_the_medium_size_to_dense_screens() {
+        let html = grid(1);
+        assert!(html.contains("srcset=\"/t0 512w, /m0 1024w\""), "{html}");
+        assert!(html.contains("sizes=\"(max-width: 640px) 270px, 450px\""), "{html}");
+        let (mut small, _) = photo(0);
+        small.medium_url = small.thumb_url.clone();
+        let html = tiles(&[(small, false)], |_| String::new(), true).into_string();
+        assert!(!html.contains("srcset"), "a small photo has one size: {html}");
     }
 }
