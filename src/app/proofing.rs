@@ -189,7 +189,7 @@ pub async fn comments(state: &App, gallery: GalleryId) -> Result<Vec<Comment>> {
 }
 
 /// Like `clean_text`, but newlines and tabs are allowed (a comment has paragraphs).
-fn clean_multiline(field: &str, value: &str, max: usize) -> Result<String> {
+pub(super) fn clean_multiline(field: &str, value: &str, max: usize) -> Result<String> {
     let flat: String =
         value.chars().map(|c| if c == '\n' || c == '\t' || c == '\r' { ' ' } else { c }).collect();
     clean_text(field, &flat, max)?;

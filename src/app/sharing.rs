@@ -292,3 +292,63 @@ pub(super) async fn identify(
     state.with_db(move |db| Ok(db.put_visitor(&rec, None)?)).await?;
     Ok(v)
 }
+
+/// Requests to reopen an ended link per 15 minutes: per requesting address, and per link.
+const REOPEN_MAX_PER_ADDR: usize = 5;
+const REOPEN_MAX_PER_LINK: usize = 3;
+
+/// A client whose link has ended (expired, or turned off) asks the photographer to open it
+/// again: the photographer gets a message with the client's address to answer and a link to
+/// the gallery's sharing page. Only an ended link can ask, and the asking is limited per
+/// address and per link, so the form cannot be used to flood the photographer's inbox.
+pub async fn ask_to_reopen(state: &App, ip: IpAddr, key: &str, email: &str, note: &str) -> Result<()> {
+    let email = email.trim().to_lowercase();
+    if email.len() > 254 || !crate::mail::valid_address(&email) {
+        return Err(AppError::Invalid(format!(
+            "“{email}” does not look like an e-mail address; your photographer needs it to answer you"
+        )));
+    }
+    let note = match note.trim() {
+        "" => None,
+        n => Some(super::proofing::clean_multiline("your message", n, 2000)?),
+    };
+    let k = key.to_string();
+    let (share, gallery) = state
+        .with_db(move |db| match super::visit::resolve_in(db, &k) {
+            // An open link has nothing to reopen.
+            Ok(_) => Err(AppError::Invalid("This link is open: there is nothing to reopen.".into())),
+            Err(AppError::Gone(_)) => {
+                let share = match k.parse::<ShareId>() {
+                    Ok(id) => db.share(id)?,
+                    Err(_) => db.share_by_token(&token_hash(&k))?,
+                };
+                let share = share.ok_or_else(|| AppError::NotFound("no such link".into()))?;
+                let gallery =
+                    db.gallery(share.gallery)?.ok_or_else(|| AppError::NotFound("no such gallery".into()))?;
+                Ok((share, gallery))
+            }
+            Err(e) => Err(e),
+        })
+        .await?;
+    state.sign_in_limiter.record(&[
+        Key::new(format!("reopen {}", Key::addr(ip, 0).name()), REOPEN_MAX_PER_ADDR),
+        Key::new(format!("reopen {}", share.id), REOPEN_MAX_PER_LINK),
+    ])?;
+    let ended = match share.refusal(now_ms()) {
+        Some(crate::domain::ShareRefusal::Revoked) => templates::Ended::TurnedOff,
+        _ => templates::Ended::Expired { at_ms: share.expires_ms.unwrap_or_default() },
+    };
+    let admin_url = format!("{}/admin/galleries/{}#sharing", state.config.base_url, gallery.id);
+    let who = share.email.clone().unwrap_or_else(|| share.label.clone());
+    let asked = templates::ReopenAsked {
+        gallery: &gallery.title,
+        link: &who,
+        ended,
+        from: &email,
+        note: note.as_deref(),
+    };
+    let content = templates::reopen_asked(&state.config.studio_name, &asked, &admin_url);
+    super::notify::queue(state, &state.config.mail.notify, content, None).await?;
+    tracing::info!(share = %share.id, "a client asked to reopen an ended link");
+    Ok(())
+}

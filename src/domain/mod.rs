@@ -30,3 +30,15 @@ pub fn now_ms() -> u64 {
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
 }
+
+/// The format of a day in words, for pages and messages alike.
+pub const DAY_IN_WORDS: &[time::format_description::BorrowedFormatItem] =
+    time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+
+/// A stored time's day in words ("21 November 2026", UTC).
+pub fn day_in_words(ms: u64) -> String {
+    time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
+        .ok()
+        .and_then(|t| t.format(DAY_IN_WORDS).ok())
+        .unwrap_or_default()
+}

@@ -236,3 +236,57 @@ mod tests {
         assert!(c.text.contains("[retouch request]"));
     }
 }
+
+/// How a client's link ended.
+#[derive(Clone, Copy, Debug)]
+pub enum Ended {
+    Expired { at_ms: u64 },
+    TurnedOff,
+}
+
+/// A client's request to reopen their ended link.
+pub struct ReopenAsked<'a> {
+    pub gallery: &'a str,
+    /// The link's label, or the address of an e-mail grant.
+    pub link: &'a str,
+    pub ended: Ended,
+    /// The client's address, to answer.
+    pub from: &'a str,
+    pub note: Option<&'a str>,
+}
+
+/// Tells the photographer that a client asks to reopen an ended link.
+pub fn reopen_asked(studio: &str, r: &ReopenAsked, admin_url: &str) -> Content {
+    let gallery = r.gallery;
+    let how = match r.ended {
+        Ended::Expired { at_ms } => format!("expired on {}", crate::domain::day_in_words(at_ms)),
+        Ended::TurnedOff => "was turned off".to_string(),
+    };
+    let subject = format!("{} asks you to reopen {gallery}", r.from);
+    let mut text =
+        format!("{} asks you to reopen \"{gallery}\". Their link (\"{}\") {how}.\n\n", r.from, r.link);
+    if let Some(n) = r.note {
+        text.push_str(&format!("Their message:\n{n}\n\n"));
+    }
+    text.push_str(&format!(
+        "Extend the link or make a new one: {admin_url}\nThen answer them at {}.\n",
+        r.from
+    ));
+    Content {
+        subject,
+        text,
+        html: frame(
+            &Brand { studio, logo: false },
+            html! {
+                h1 style="font-size:24px;margin:0 0 12px" { "A client asks to reopen a gallery" }
+                p { a href={ "mailto:" (r.from) } { (r.from) } " asks you to reopen " strong { (gallery) } ". Their link (“" (r.link) "”) " (how) "." }
+                @if let Some(n) = r.note {
+                    p style="font-size:13px;color:#6d675f" { "Their message:" }
+                    blockquote style="white-space:pre-wrap;margin:0 0 12px;padding:8px 12px;border-left:3px solid #c2410c" { (n) }
+                }
+                (button(admin_url, "Extend or make a new link"))
+                p style="font-size:13px;color:#6d675f" { "Then answer them at " (r.from) "." }
+            },
+        ),
+    }
+}

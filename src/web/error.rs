@@ -76,6 +76,11 @@ pub async fn branded<E: Endpoint>(next: E, req: Request) -> poem::Result<Respons
     Ok(page(&app, &path, status, &message).await)
 }
 
+/// The studio's logo for pages outside a gallery (errors, notices), if it has one.
+pub async fn logo_url(app: &App) -> Option<String> {
+    app::studio::logo(app).await.map(|h| app::media_urls::url(app, MediaKind::Original, &h))
+}
+
 async fn page(app: &App, path: &str, status: StatusCode, message: &str) -> Response {
     let gallery = path.strip_prefix("/g/").and_then(|rest| rest.split('/').next()).filter(|k| !k.is_empty());
     let back = match gallery {
@@ -91,7 +96,9 @@ async fn page(app: &App, path: &str, status: StatusCode, message: &str) -> Respo
         None => None,
     };
     let link_ended = gallery.is_some() && matches!(status, StatusCode::GONE | StatusCode::NOT_FOUND);
-    let logo = app::studio::logo(app).await.map(|h| app::media_urls::url(app, MediaKind::Original, &h));
+    // A link that expired or was turned off can ask the photographer to open it again.
+    let reopen = gallery.filter(|_| status == StatusCode::GONE).map(|key| format!("/g/{key}/reopen"));
+    let logo = logo_url(app).await;
     let m = views::ErrorPage {
         studio: &app.config().studio_name,
         logo_url: logo,
@@ -100,6 +107,7 @@ async fn page(app: &App, path: &str, status: StatusCode, message: &str) -> Respo
         back,
         contact: app::studio::contact(app),
         link_ended,
+        reopen,
     };
     views::error_page(&m).with_status(status).into_response()
 }

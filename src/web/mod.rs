@@ -75,6 +75,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))
         .at("/g/:token/unlock", post(client::unlock))
+        .at("/g/:token/reopen", post(client::ask_to_reopen))
         .at("/g/:token/identify", post(client::identify))
         .at("/g/:token/sign-in", post(client::sign_in))
         .at("/g/:token/enter/:code", get(client::enter_page).post(client::enter))

@@ -63,6 +63,8 @@ pub struct ErrorPage<'a> {
     pub contact: Option<String>,
     /// A gallery link that no longer opens: offer to ask for a new one.
     pub link_ended: bool,
+    /// Where an ended link's client asks the photographer to reopen it.
+    pub reopen: Option<String>,
 }
 
 /// The subject of a client's request for a new link, percent-encoded for a `mailto:`.
@@ -95,9 +97,19 @@ pub fn error_page(m: &ErrorPage) -> Markup {
                 @if let Some(u) = &m.logo_url { img.error-logo src=(u) alt=(m.studio); } @else { p.eyebrow { (m.studio) } }
                 h1 { (title) }
                 p.lead { (m.message) }
+                @if let Some(action) = &m.reopen {
+                    form.reopen method="post" action=(action) {
+                        h2 { "Ask " (m.studio) " to reopen it" }
+                        label for="reopen-email" { "Your e-mail address, for the answer" }
+                        input #reopen-email type="email" name="email" required autocomplete="email";
+                        label for="reopen-note" { "A message (optional)" }
+                        textarea #reopen-note name="note" rows="3" maxlength="2000" {}
+                        button.button.primary type="submit" { "Ask to reopen" }
+                    }
+                }
                 div.actions {
                     @if m.link_ended {
-                        @if let Some(c) = &m.contact {
+                        @if let (Some(c), None) = (&m.contact, &m.reopen) {
                             a.button.primary href={ "mailto:" (c) "?subject=" (NEW_LINK_SUBJECT) } { "Ask for a new link" }
                         }
                         a.button href="/access" { "Invited by e-mail? Get a sign-in link" }
@@ -108,6 +120,23 @@ pub fn error_page(m: &ErrorPage) -> Markup {
                     p.muted { "Questions? Write to " a href={ "mailto:" (c) } { (c) } "." }
                 }
                 p.muted.small { "Error " (m.status.as_u16()) }
+            }
+        },
+    )
+}
+
+/// The answer to a client who asked to reopen their link.
+pub fn reopen_asked(studio: &str, logo_url: Option<&str>, email: &str) -> Markup {
+    let chrome = Chrome { studio, csrf: None };
+    layout(
+        &chrome,
+        "Your request is on its way",
+        html! {
+            section.card.narrow.center.error-card {
+                @if let Some(u) = logo_url { img.error-logo src=(u) alt=(studio); } @else { p.eyebrow { (studio) } }
+                h1 { "Your request is on its way" }
+                p.lead { (studio) " now knows you would like this gallery reopened, and will answer you at " strong { (email) } "." }
+                p.muted { "You can close this page." }
             }
         },
     )
@@ -139,16 +168,8 @@ pub fn human_time(ms: u64) -> String {
         .unwrap_or_default()
 }
 
-const DAY_IN_WORDS: &[time::format_description::BorrowedFormatItem] =
-    time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-
-/// A day in words ("21 November 2026").
-pub fn human_date(ms: u64) -> String {
-    time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
-        .ok()
-        .and_then(|t| t.format(DAY_IN_WORDS).ok())
-        .unwrap_or_default()
-}
+use crate::domain::DAY_IN_WORDS;
+pub use crate::domain::day_in_words as human_date;
 
 /// A stored day ("2026-06-14") in words ("14 June 2026"); as it is if it does not parse.
 pub fn human_day(ymd: &str) -> String {

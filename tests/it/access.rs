@@ -142,6 +142,8 @@ async fn every_route_answers_every_visitor_as_it_should() {
         // a visitor; without the visitor's CSRF token nothing changes.
         ("GET", "/g/:token", link.clone(), [200; 5]),
         ("POST", "/g/:token/unlock", format!("{link}/unlock"), [303; 5]),
+        // Only an ended link asks to be reopened; this one is open (and the body is empty).
+        ("POST", "/g/:token/reopen", format!("{link}/reopen"), [400; 5]),
         ("POST", "/g/:token/identify", format!("{link}/identify"), [403; 5]),
         // A link (not an e-mail grant) cannot be signed into by e-mail.
         ("POST", "/g/:token/sign-in", format!("{link}/sign-in"), [404; 5]),
@@ -334,6 +336,9 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("POST", "/sign-in", [404, 404, 410, 410, 404, 404, 404, 404]),
         ("GET", "/enter/CODE", [410, 404, 410, 410, 410, 410, 410, 410]),
         ("POST", "/enter/CODE", [410, 404, 410, 410, 410, 410, 410, 410]),
+        // Anyone may ask to reopen an ended link (the photographer decides); an open link
+        // has nothing to reopen.
+        ("POST", "/reopen", [400, 404, 200, 200, 400, 400, 400, 400]),
     ];
     let declared = [
         "/g/:token",
@@ -347,6 +352,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/identify",
         "/g/:token/sign-in",
         "/g/:token/enter/:code",
+        "/g/:token/reopen",
     ];
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
@@ -428,6 +434,7 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
         ("POST", "/unlock", [401, 404, 410, 401, 401, 401, 401]),
         ("GET", "/enter/USED", [410, 404, 410, 410, 410, 410, 410]),
         ("POST", "/enter/USED", [410, 404, 410, 410, 410, 410, 410]),
+        ("POST", "/reopen", [400, 404, 200, 400, 400, 400, 400]),
         // Last: asking for a link answers alike whoever asks (the limit is per address, and
         // these are the first requests of this kind here after the three sign-ins).
         ("POST", "/sign-in", [200, 404, 410, 200, 429, 429, 429]),
@@ -456,6 +463,9 @@ async fn client_rows<const N: usize>(
                 ("GET", _) => client.get(url),
                 ("POST", "/unlock") => client.post(url).form(&[("password", "not it")]),
                 ("POST", "/sign-in") => client.post(url).form(&[("email", "right@example.com")]),
+                ("POST", "/reopen") => {
+                    client.post(url).form(&[("email", "ann@example.com"), ("note", "Please")])
+                }
                 ("POST", s) if s.starts_with("/enter/") => client.post(url),
                 ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
                 ("POST", "/identify") => {

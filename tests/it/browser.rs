@@ -29,6 +29,11 @@ fn artifacts() -> PathBuf {
 
 /// Starts chromedriver and a headless Chromium session with a `w`×`h` window.
 async fn browser(w: u32, h: u32) -> (Driver, Client) {
+    browser_scaled(w, h, 1.0).await
+}
+
+/// Like `browser`, on a screen of `scale` device pixels per CSS pixel (3 for most phones).
+async fn browser_scaled(w: u32, h: u32, scale: f32) -> (Driver, Client) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let child = Command::new("chromedriver")
         .arg(format!("--port={port}"))
@@ -43,7 +48,8 @@ async fn browser(w: u32, h: u32) -> (Driver, Client) {
             "binary": "/usr/bin/chromium",
             "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                      "--disable-dev-shm-usage", "--no-first-run", "--disable-sync", "--disable-component-update",
-                     format!("--window-size={w},{h}"), format!("--user-data-dir={}", profile.display())]
+                     format!("--window-size={w},{h}"), format!("--force-device-scale-factor={scale}"),
+                     format!("--user-data-dir={}", profile.display())]
         }
     }))
     .unwrap();
@@ -60,6 +66,9 @@ async fn browser(w: u32, h: u32) -> (Driver, Client) {
             Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
         }
     };
+    // Headless Chromium starts no narrower than 500 px whatever --window-size says; a
+    // resize afterwards gives the phone's real width.
+    client.set_window_size(w, h).await.unwrap();
     (driver, client)
 }
 
@@ -243,15 +252,23 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     // Put the photo in the "Album" list too (lists have no limit).
     c.find(Locator::Css(".list-toggle[data-list=Album]")).await.unwrap().click().await.unwrap();
     wait_for("the album counter to follow", Duration::from_secs(10), || async {
-        c.find(Locator::Css(".list-count[data-list=Album] .n")).await.unwrap().text().await.unwrap() == "1"
+        // Read as content: the count sits behind the open viewer, where WebDriver's visible
+        // text is empty on a narrow screen.
+        let n = "return document.querySelector('.list-count[data-list=Album] .n').textContent";
+        c.execute(n, vec![]).await.unwrap() == "1"
     })
     .await;
     let toggle = c.find(Locator::Css(".list-toggle[data-list=Album]")).await.unwrap();
     assert_eq!(toggle.attr("aria-pressed").await.unwrap().as_deref(), Some("true"));
     screenshot(&c, "client-viewer.png").await;
+    // Every control of the viewer is on the phone's screen.
+    let off = "return [...document.querySelectorAll('#viewer .viewer-top button, #viewer .viewer-top a:not([hidden])')].filter(b => b.getBoundingClientRect().right > window.innerWidth).map(b => b.textContent)";
+    assert_eq!(c.execute(off, vec![]).await.unwrap(), serde_json::json!([]), "viewer controls off-screen");
     c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
 
     // "Album" shows just the one photo put in it, and the viewer steps through that one.
+    // (From the top: WebDriver would click the filters where the sticky bar covers them.)
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     c.find(Locator::Css(".filter[data-filter=Album]")).await.unwrap().click().await.unwrap();
     let visible = "return [...document.querySelectorAll('#photos .tile')].filter(t => !t.hidden).length";
     assert_eq!(c.execute(visible, vec![]).await.unwrap(), serde_json::json!(1));
@@ -362,5 +379,173 @@ async fn below_the_minimum_submit_waits_and_says_how_many_more() {
         page.contains("1 favourite")
     })
     .await;
+    c.close().await.unwrap();
+}
+
+/// Runs `body` (a script's body that may `await`) in the page and returns its result.
+async fn run_async(c: &Client, body: &str) -> serde_json::Value {
+    c.execute(&format!("return (async () => {{ {body} }})()"), vec![]).await.unwrap()
+}
+
+/// The text of the page's first `h1`.
+async fn h1(c: &Client) -> String {
+    c.find(Locator::Css("h1")).await.unwrap().text().await.unwrap()
+}
+
+#[tokio::test]
+async fn an_ended_link_is_the_studios_page_and_asks_the_photographer_to_reopen() {
+    let server = Server::start_with(&[
+        ("PROOFROOM_STUDIO_NAME", "Lumen Studio"),
+        ("PROOFROOM_NOTIFY_EMAIL", "hello@lumen.example"),
+    ])
+    .await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Anna & Tom", 2).await;
+    let link = share_link(&api, &g, serde_json::json!({ "label": "Anna", "expires_in_seconds": 1 })).await;
+    wait_for("the link to expire", Duration::from_secs(5), || async {
+        browser_client().get(server.url(&link)).send().await.unwrap().status() == 410
+    })
+    .await;
+
+    let (_driver, c) = browser(390, 844).await;
+    c.goto(&server.url(&link)).await.unwrap();
+    assert_eq!(h1(&c).await, "This link has ended");
+    let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    assert!(body.contains("Lumen Studio") && body.contains("expired"), "{body}");
+    screenshot(&c, "client-link-ended-phone.png").await;
+    let widest = "return [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 390).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right).slice(0, 5)";
+    let wide = c.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    let culprits = c.execute(widest, vec![]).await.unwrap();
+    assert!(wide.as_u64().unwrap() <= 390, "the page fits the phone ({wide} px): {culprits}");
+
+    c.find(Locator::Css("#reopen-email")).await.unwrap().send_keys("anna@example.com").await.unwrap();
+    c.find(Locator::Css("#reopen-note"))
+        .await
+        .unwrap()
+        .send_keys("We would love to order prints.")
+        .await
+        .unwrap();
+    c.find(Locator::Css(".reopen button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for("the answer page", Duration::from_secs(10), || async {
+        c.find(Locator::Css("h1")).await.ok().is_some_and(|_| true)
+            && h1(&c).await == "Your request is on its way"
+    })
+    .await;
+    let body = c.find(Locator::Css("body")).await.unwrap().text().await.unwrap();
+    assert!(body.contains("anna@example.com"), "says where the answer goes: {body}");
+    screenshot(&c, "client-reopen-asked-phone.png").await;
+    let mails = wait_for_outbox(&server, 1).await;
+    assert!(mails[0].contains("We would love to order prints.") && mails[0].contains("anna@example.com"));
+    c.close().await.unwrap();
+}
+
+/// "14.2 MB", as the sheet writes sizes.
+fn shown_size(bytes: u64) -> String {
+    let units = ["B", "KB", "MB", "GB"];
+    let (mut v, mut i) = (bytes as f64, 0);
+    while v >= 1000.0 && i < units.len() - 1 {
+        v /= 1000.0;
+        i += 1;
+    }
+    if i == 0 { format!("{bytes} B") } else { format!("{v:.1} {}", units[i]) }
+}
+
+#[tokio::test]
+async fn a_dense_phone_gets_sharp_tiles_and_the_download_sheet_weighs_each_zip() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_sized_photos(&api, "Anna & Tom", 3, (1200, 800)).await;
+    let link = share_link(
+        &api,
+        &g,
+        serde_json::json!({ "label": "Anna", "favourite": true, "download_proofs": true }),
+    )
+    .await;
+    let (_driver, c) = browser_scaled(390, 844, 3.0).await;
+    c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
+    c.wait().for_element(Locator::Css("#photos .tile img")).await.unwrap();
+    // A 3× screen takes the 1,024 px size for its tiles.
+    let loaded =
+        "return [...document.querySelectorAll('#photos .tile img')].every(i => i.complete && i.currentSrc)";
+    wait_for("the tiles to load", Duration::from_secs(20), || async {
+        c.execute(loaded, vec![]).await.ok().and_then(|v| v.as_bool()).unwrap_or(false)
+    })
+    .await;
+    let src =
+        c.execute("return document.querySelector('#photos .tile img').currentSrc", vec![]).await.unwrap();
+    let medium = photos[0]["medium_url"].as_str().unwrap();
+    assert!(src.as_str().unwrap().ends_with(medium), "{src} is not the medium size {medium}");
+
+    // A favourite, so the sheet offers it too.
+    c.find(Locator::Css("#photos .tile .heart")).await.unwrap().click().await.unwrap();
+    wait_for("the heart to be stored", Duration::from_secs(10), || async {
+        c.find(Locator::Css("#photos .tile .heart"))
+            .await
+            .unwrap()
+            .attr("aria-pressed")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("true")
+            && browser_client().get(server.url("/healthz")).send().await.is_ok()
+    })
+    .await;
+    c.refresh().await.unwrap();
+    c.find(Locator::Css(".download-sheet summary")).await.unwrap().click().await.unwrap();
+    screenshot(&c, "client-download-sheet-phone.png").await;
+    let weighed = run_async(
+        &c,
+        "const out = [];
+         for (const a of document.querySelectorAll('.download-sheet a[data-bytes]')) {
+           const r = await fetch(a.href);
+           const got = (await r.arrayBuffer()).byteLength;
+           out.push([a.textContent, Number(a.dataset.bytes), Number(r.headers.get('content-length')), got]);
+         }
+         return out;",
+    )
+    .await;
+    let rows = weighed.as_array().unwrap();
+    // All photos and the favourites, each as originals and web size.
+    assert_eq!(rows.len(), 4, "{weighed}");
+    for row in rows {
+        let (text, shown, header, body) = (
+            row[0].as_str().unwrap(),
+            row[1].as_u64().unwrap(),
+            row[2].as_u64().unwrap(),
+            row[3].as_u64().unwrap(),
+        );
+        assert_eq!(shown, header, "{text}: the sheet's size is the zip's Content-Length");
+        assert_eq!(header, body, "{text}: and the bytes that came");
+        assert!(text.ends_with(&shown_size(shown)), "{text} says {}", shown_size(shown));
+    }
+    c.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_long_gallery_comes_in_chapters_to_jump_between() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Long day", 160).await;
+    let link = share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true })).await;
+    let (_driver, c) = browser(1280, 900).await;
+    c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
+    let jumps = c.find_all(Locator::Css(".jump a")).await.unwrap();
+    assert_eq!(jumps.len(), 2);
+    assert_eq!(jumps[1].text().await.unwrap(), "101–160");
+    jumps[1].click().await.unwrap();
+    let top = "return [window.scrollY, document.getElementById('part-2').getBoundingClientRect().top]";
+    wait_for("the second chapter in view", Duration::from_secs(5), || async {
+        let v = c.execute(top, vec![]).await.unwrap();
+        let (y, t) = (v[0].as_f64().unwrap(), v[1].as_f64().unwrap());
+        // Below the sticky bar, at the top of the screen.
+        y > 500.0 && (40.0..200.0).contains(&t)
+    })
+    .await;
+    screenshot(&c, "client-chapters.png").await;
+    // Filtered to the favourites, the grid is one run: no chapter heads.
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
+    c.find(Locator::Css(".filter[data-filter='♥']")).await.unwrap().click().await.unwrap();
+    let heads = "return getComputedStyle(document.querySelector('.chapter')).display";
+    assert_eq!(c.execute(heads, vec![]).await.unwrap(), "none");
     c.close().await.unwrap();
 }

@@ -26,9 +26,34 @@ async fn errors_are_the_studios_pages_with_a_way_on() {
     let page = get_text(&c, server.url(&link)).await;
     assert!(page.contains("Lumen Studio"), "the studio's name");
     assert!(page.contains("This link has ended") && page.contains("expired"), "what happened");
-    assert!(page.contains("mailto:hello@lumen.example?subject="), "ask for a new link");
+    assert!(page.contains(&format!("action=\"{link}/reopen\"")), "ask to reopen it");
+    assert!(page.contains("mailto:hello@lumen.example"), "or write to the studio");
     assert!(page.contains("href=\"/access\""), "or sign in by e-mail");
     assert!(!page.contains("proofroom</span>"), "not the software's name");
+
+    // The request reaches the photographer with the client's address and words; a bad
+    // address is refused and sends nothing; a flood is limited per link.
+    let reopen = server.url(&format!("{link}/reopen"));
+    let r = post_form(&c, reopen.clone(), &[("email", "not an address"), ("note", "x")]).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("e-mail address"), "why");
+    let r =
+        post_form(&c, reopen.clone(), &[("email", "anna@example.com"), ("note", "For the album,\nplease")])
+            .await;
+    assert_eq!(r.status(), 200);
+    let page = r.text().await.unwrap();
+    assert!(page.contains("Lumen Studio") && page.contains("anna@example.com"), "who answers whom");
+    let mails = wait_for_outbox(&server, 1).await;
+    assert_eq!(mails.len(), 1, "a refused request sends nothing");
+    let m = &mails[0];
+    assert!(m.contains("To: Lumen <hello@lumen.example>") || m.contains("hello@lumen.example"), "{m}");
+    assert!(m.contains("anna@example.com asks you to reopen Wedding"), "{m}");
+    assert!(m.contains("For the album,") && m.contains("expired on"), "{m}");
+    assert!(m.contains(&format!("/admin/galleries/{g}#sharing")), "where to extend it: {m}");
+    for _ in 0..2 {
+        assert_eq!(post_form(&c, reopen.clone(), &[("email", "anna@example.com")]).await.status(), 200);
+    }
+    assert_eq!(post_form(&c, reopen.clone(), &[("email", "anna@example.com")]).await.status(), 429);
 
     // An unknown address, too.
     let r = c.get(server.url("/no/such/page")).send().await.unwrap();

@@ -165,3 +165,25 @@ pub async fn access_request(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Deserialize)]
+pub struct ReopenForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// An ended link's client asks the photographer to reopen it (the form is on the link's
+/// "this link has ended" page).
+#[handler]
+pub async fn ask_to_reopen(
+    Data(state): Data<&App>,
+    ClientIp(ip): ClientIp,
+    Path(token): Path<String>,
+    Form(f): Form<ReopenForm>,
+) -> poem::Result<Markup> {
+    app::sharing::ask_to_reopen(state, ip, &token, &f.email, &f.note).await?;
+    let logo = error::logo_url(state).await;
+    Ok(crate::web::views::reopen_asked(&state.config().studio_name, logo.as_deref(), f.email.trim()))
+}

@@ -8,7 +8,7 @@ mod gallery;
 mod tiles;
 mod views;
 
-pub use entry::{access_page, access_request, enter, enter_page, sign_in, unlock};
+pub use entry::{access_page, access_request, ask_to_reopen, enter, enter_page, sign_in, unlock};
 pub use gallery::{
     add_comment, comments_json, cover, download, favourite, identify, photos_page, submit, zip,
 };
