@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lighthouse (mobile, simulated throttling: a mid-range phone on slow 4G) on the client's
 # pages and the photographer's: the cover, a 40-photo grid, a 1,000-photo grid, the login
-# page, the galleries dashboard and a gallery's page. Prints performance, accessibility,
+# page, the galleries dashboard, a gallery's page, its selections, a
+# photo's page and the studio page. Prints performance, accessibility,
 # best practices and LCP per page. Goals: >= 95 / 100 / 100. Then bench/throttled.py: the
 # 1,000-photo grid on a slow phone in headless Chromium (first screen, a heart after a scroll).
 # Usage: bash bench/lighthouse.sh   (PROOFROOM_BIN=… measures another build)
@@ -39,6 +40,7 @@ link() { curl -sf -H "Authorization: Bearer $token" -H 'content-type: applicatio
   | python3 -c 'import json,sys; u=json.load(sys.stdin)["url"]; print("/g/"+u.rsplit("/",1)[1])'; }
 forty=$(gid "Anna & Tom — Wedding"); thousand=$(gid "Studio archive")
 l40=$(link "$forty"); l1000=$(link "$thousand")
+photo=$(curl -sf -H "Authorization: Bearer $token" "$api/galleries/$forty/photos" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
 
 # The photographer's session: the login form's CSRF token is bound to its pre-login cookie.
 jar="$work/jar"
@@ -53,6 +55,8 @@ run() { # name url [cookie]
   lighthouse "$2" --quiet --chrome-flags="--headless --no-sandbox --disable-gpu --disable-background-networking" \
     --only-categories=performance,accessibility,best-practices --output=json --output-path="$work/$1.json" \
     "${extra[@]}" >/dev/null 2>&1 || { echo "$1: lighthouse failed"; return; }
+  # LH_KEEP=DIR keeps each report, to see which audit cost what.
+  [ -n "${LH_KEEP:-}" ] && mkdir -p "$LH_KEEP" && cp "$work/$1.json" "$LH_KEEP/"
   python3 - "$work/$1.json" "$1" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
@@ -69,6 +73,9 @@ run grid-1000 "$base$l1000/photos"
 run admin-login "$base/admin/login"
 run admin-dashboard "$base/admin" "$session"
 run admin-gallery "$base/admin/galleries/$forty" "$session"
+run admin-selections "$base/admin/galleries/$forty/selections" "$session"
+run admin-photo "$base/admin/photos/$photo" "$session"
+run admin-studio "$base/admin/studio" "$session"
 
 echo "== A slow phone: headless Chromium, 150 ms RTT, 1.6 Mbps, 4x CPU, the 1,000-photo grid"
 command -v chromedriver >/dev/null || { apt-get update -qq; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium-driver >/dev/null; }

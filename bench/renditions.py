@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Renditions benchmark: proofroom's pipeline against vipsthumbnail, side by side, one core.
 
-For every JPEG of the corpus (bench/corpus.sh), both tools make a 2048 px preview
-and a 512 px thumb at q85 with EXIF orientation applied and metadata stripped:
-  proofroom:     `proofroom render FILE --out DIR` (one process; also blake3-hashes both)
-  vipsthumbnail: two processes, `-s 2048` and `-s 512`, `[Q=85,strip]`
+For every JPEG of the corpus (bench/corpus.sh), both tools make a 2048 px preview, a
+1024 px medium and a 512 px thumb at q85 with EXIF orientation applied and metadata stripped:
+  proofroom:     `proofroom render FILE --out DIR` (one process; also blake3-hashes each)
+  vipsthumbnail: three processes, `-s 2048`, `-s 1024` and `-s 512`, `[Q=85,strip]`
+With `--before BIN`, another proofroom build runs in the same loop (e.g. one that made two
+sizes), so the cost of a change is a ratio measured side by side.
 Each is pinned to one core (taskset -c 0), run REPEAT times; the median wall time and the
 peak RSS (from wait4) are kept per image. Prints a table and the ratios.
 
@@ -39,6 +41,7 @@ def main():
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--min-mp", type=float, default=10.0, help="skip images smaller than this")
     ap.add_argument("--bin", default=str(ROOT / "target/release/proofroom"))
+    ap.add_argument("--before", help="another proofroom binary to time in the same loop")
     args = ap.parse_args()
     subprocess.run(["bash", str(ROOT / "bench/corpus.sh"), args.corpus], check=True, stdout=subprocess.DEVNULL)
     if not Path(args.bin).exists():
@@ -53,13 +56,18 @@ def main():
     out = Path(tempfile.mkdtemp())
     rows = []
     print(f"{'image':<58} {'MP':>5} {'proofroom ms':>13} {'RSS MiB':>8} {'vips ms':>8} {'RSS MiB':>8} {'ratio':>6}")
+    befores = []
     for f, w, h in files:
-        ours, theirs = [], []
+        ours, theirs, before = [], [], []
         for _ in range(args.repeat):
             ours.append(run([args.bin, "render", str(f), "--out", str(out / "pr")]))
-            t1 = run(["vipsthumbnail", str(f), "-s", "2048", "-o", str(out / "p.jpg[Q=85,strip]")])
-            t2 = run(["vipsthumbnail", str(f), "-s", "512", "-o", str(out / "t.jpg[Q=85,strip]")])
-            theirs.append((t1[0] + t2[0], max(t1[1], t2[1])))
+            if args.before:
+                before.append(run([args.before, "render", str(f), "--out", str(out / "before")])[0])
+            ts = [run(["vipsthumbnail", str(f), "-s", str(edge), "-o", str(out / f"{edge}.jpg[Q=85,strip]")])
+                  for edge in (2048, 1024, 512)]
+            theirs.append((sum(t for t, _ in ts), max(r for _, r in ts)))
+        if before:
+            befores.append(statistics.median(before) * 1000)
         o = statistics.median(t for t, _ in ours) * 1000
         v = statistics.median(t for t, _ in theirs) * 1000
         orss = max(r for _, r in ours)
@@ -71,6 +79,9 @@ def main():
     print(f"\nmean over {len(rows)} images: proofroom {o:.0f} ms, vipsthumbnail {v:.0f} ms -> "
           f"proofroom takes {o/v:.2f}x vipsthumbnail's time (goal <= 0.50)")
     print(f"peak RSS: proofroom {max(r[1] for r in rows):.0f} MiB, vipsthumbnail {max(r[3] for r in rows):.0f} MiB")
+    if befores:
+        b = statistics.mean(befores)
+        print(f"before ({args.before}): {b:.0f} ms -> this build takes {o/b:.2f}x its time")
 
 
 if __name__ == "__main__":

@@ -64,6 +64,18 @@ ulid_id!(
     /// An outgoing e-mail.
     MailId
 );
+ulid_id!(
+    /// Something a studio sells: a digital file size, a print size, an album…
+    ProductId
+);
+ulid_id!(
+    /// A bundle sold at one price: N digital images and listed products.
+    PackageId
+);
+ulid_id!(
+    /// A studio's way to ship (or hand over) what is printed.
+    ShippingId
+);
 
 /// The blake3 hash that names a blob.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

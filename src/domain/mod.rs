@@ -2,8 +2,11 @@
 //! every other layer can share these without depending on each other.
 
 mod access;
+pub mod catalog;
 mod ids;
 mod mail;
+mod money;
+pub mod quote;
 mod records;
 mod sharing;
 mod studio;
@@ -11,8 +14,11 @@ mod studio;
 #[cfg(test)]
 pub(crate) use access::table;
 pub use access::{Access, Size, Step};
-pub use ids::{CommentId, GalleryId, Hash, MailId, PhotoId, ShareId, VisitorId};
+pub use ids::{
+    CommentId, GalleryId, Hash, MailId, PackageId, PhotoId, ProductId, ShareId, ShippingId, VisitorId,
+};
 pub use mail::{Mail, MailStatus};
+pub use money::{Currency, Money};
 pub use records::{
     ApiToken, Cover, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState,
     PhotoStatus, PhotoView, Proofing, Rendition, Session, Spec, Version,

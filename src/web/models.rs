@@ -78,6 +78,7 @@ pub struct PhotoOut {
     pub medium_width: Option<u32>,
     /// About 2048 px on the long edge.
     pub preview_url: Option<String>,
+    pub preview_width: Option<u32>,
     /// The uploaded file of the current version.
     pub original_url: Option<String>,
     pub versions: Vec<VersionOut>,
@@ -101,6 +102,7 @@ impl PhotoOut {
             medium_url: v.medium.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
             medium_width: v.medium.as_ref().map(|r| r.width),
             preview_url: v.preview.as_ref().map(|r| media_urls::url(state, MediaKind::Rendition, &r.blob)),
+            preview_width: v.preview.as_ref().map(|r| r.width),
             original_url: v.original.map(|h| media_urls::url(state, MediaKind::Original, &h)),
             versions: p
                 .versions

@@ -330,7 +330,12 @@ pub fn photo(m: &PhotoPage) -> Markup {
             div.viewer {
                 figure.stage {
                     @if let Some(u) = &p.preview_url {
-                        img #stage-img src=(u) alt=(p.filename);
+                        // The medium size where it is enough (a phone, a small window).
+                        @let srcset = match (&p.medium_url, p.medium_width, p.preview_width) {
+                            (Some(m), Some(mw), Some(pw)) if m != u => Some(format!("{m} {mw}w, {u} {pw}w")),
+                            _ => None,
+                        };
+                        img #stage-img src=(u) srcset=[srcset.as_deref()] sizes=[srcset.as_ref().map(|_| "(max-width: 900px) 100vw, 75vw")] alt=(p.filename) fetchpriority="high";
                         span.focus-mark #focus-mark hidden {}
                     } @else {
                         div.placeholder.big { span { (status_text(p)) } }

@@ -1,0 +1,159 @@
+//! What a studio sells: products (digital sizes, prints, wall art, albums, custom items),
+//! packages, coupons, tax and shipping. Plain values; `quote.rs` prices a cart with them.
+
+use serde::{Deserialize, Serialize};
+
+use super::{GalleryId, Money, PackageId, PhotoState, ProductId, ShippingId};
+
+/// What kind of thing a product is: it decides whether it needs a photo, a crop and
+/// shipping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ProductKind {
+    /// A file to download; `long_edge` in pixels, `None` for full resolution.
+    Digital { long_edge: Option<u32> },
+    /// A print of `width_mm` × `height_mm` (the crop frame's aspect ratio).
+    Print { width_mm: u32, height_mm: u32 },
+    /// Canvas, metal, framed: printed and shipped like a print, at its size.
+    WallArt { width_mm: u32, height_mm: u32 },
+    /// An album of many photos, shipped.
+    Album,
+    /// Anything else (a session fee, a USB stick); `ships` says whether it is sent.
+    Custom { ships: bool },
+    /// The whole gallery as one digital product.
+    WholeGallery,
+}
+
+impl ProductKind {
+    /// Whether the product is sent to the client (so shipping applies).
+    pub fn ships(&self) -> bool {
+        match self {
+            ProductKind::Print { .. } | ProductKind::WallArt { .. } | ProductKind::Album => true,
+            ProductKind::Custom { ships } => *ships,
+            ProductKind::Digital { .. } | ProductKind::WholeGallery => false,
+        }
+    }
+
+    /// Whether each line names one photo.
+    pub fn per_photo(&self) -> bool {
+        matches!(self, ProductKind::Digital { .. } | ProductKind::Print { .. } | ProductKind::WallArt { .. })
+    }
+
+    /// The print's aspect ratio (width, height) in millimetres, for the crop frame.
+    pub fn print_size(&self) -> Option<(u32, u32)> {
+        match self {
+            ProductKind::Print { width_mm, height_mm } | ProductKind::WallArt { width_mm, height_mm } => {
+                Some((*width_mm, *height_mm))
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Product {
+    pub id: ProductId,
+    pub name: String,
+    pub kind: ProductKind,
+    pub price: Money,
+    /// What it costs the studio (lab price), for its own margins; never shown to clients.
+    #[serde(default)]
+    pub cost: Option<Money>,
+    /// The photo states it may be ordered for; empty means every state. ("Digitals only for
+    /// proofs: finals are free to download.")
+    #[serde(default)]
+    pub states: Vec<PhotoState>,
+}
+
+impl Product {
+    pub fn applies_to(&self, state: PhotoState) -> bool {
+        self.states.is_empty() || self.states.contains(&state)
+    }
+}
+
+/// N digital images and listed products at one price, and a price per image beyond N
+/// ("10 digitals + one 16×20 canvas, 450; extra images 35").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    pub id: PackageId,
+    pub name: String,
+    pub price: Money,
+    /// Digital images included.
+    pub images: u32,
+    /// The digital product the images are delivered as.
+    pub digital: ProductId,
+    /// Other products included, with quantities (the canvas).
+    #[serde(default)]
+    pub includes: Vec<(ProductId, u32)>,
+    /// Each image beyond `images`.
+    pub extra_image: Money,
+}
+
+/// The products and packages offered together; a studio default and a per-gallery choice.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PriceList {
+    pub name: String,
+    pub products: Vec<Product>,
+    pub packages: Vec<Package>,
+}
+
+impl PriceList {
+    pub fn product(&self, id: ProductId) -> Option<&Product> {
+        self.products.iter().find(|p| p.id == id)
+    }
+
+    pub fn package(&self, id: PackageId) -> Option<&Package> {
+        self.packages.iter().find(|p| p.id == id)
+    }
+}
+
+/// How a coupon takes off.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Discount {
+    /// Basis points of the subtotal (1500 = 15 %).
+    PercentBp(u32),
+    Fixed(Money),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coupon {
+    /// What the client types; compared without case.
+    pub code: String,
+    pub discount: Discount,
+    /// The subtotal it needs.
+    #[serde(default)]
+    pub min_order: Money,
+    #[serde(default)]
+    pub expires_ms: Option<u64>,
+    /// How many orders may use it; `used` counts those placed.
+    #[serde(default)]
+    pub max_uses: Option<u32>,
+    #[serde(default)]
+    pub used: u32,
+    /// One gallery's, or the whole studio's when `None`.
+    #[serde(default)]
+    pub gallery: Option<GalleryId>,
+}
+
+/// The studio's tax: one rate, and whether prices include it (shown to consumers) or not
+/// (added on top, for business clients).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tax {
+    /// Basis points: 1900 = 19 %.
+    pub rate_bp: u32,
+    pub inclusive: bool,
+}
+
+/// A way to ship or hand over: pickup (all zero), flat (`base`), per item (`per_item`), and
+/// free from a threshold.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shipping {
+    pub id: ShippingId,
+    pub name: String,
+    pub base: Money,
+    pub per_item: Money,
+    /// Free when the discounted subtotal reaches this.
+    #[serde(default)]
+    pub free_from: Option<Money>,
+}
