@@ -216,7 +216,9 @@ mod tests {
         let kind = || JobKind::Renditions { blob: Hash([3; 32]) };
         assert!(db.enqueue(kind(), 10, Some("k")).unwrap());
         assert!(!db.enqueue(kind(), 10, Some("k")).unwrap(), "already queued");
-        assert!(db.enqueue(kind(), 10, Some("other")).unwrap());
+        // Due later, so the claim below takes "k" (two jobs due at once come in id order,
+        // and ids made in one millisecond are in random order).
+        assert!(db.enqueue(kind(), 20, Some("other")).unwrap());
         let c = db.claim_job(10, 1000).unwrap().unwrap();
         assert!(!db.enqueue(kind(), 10, Some("k")).unwrap(), "still running");
         db.complete_job(&c).unwrap();
