@@ -24,6 +24,8 @@ pub struct Cover {
     /// The point of the cover that stays in view when it is cropped (percent x, y).
     pub focus: (u8, u8),
     pub logo: Option<Hash>,
+    /// Whether the studio sells anything (the cover links its pricing guide).
+    pub offers_prices: bool,
     /// The welcome words.
     pub guide: String,
     pub step: Step,
@@ -38,6 +40,7 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
         Some(id) => app.photo(id).await.ok().filter(|p| p.photo.gallery == g.id && p.preview.is_some()),
         None => None,
     };
+    let studio = super::studio::get(app).await?;
     let focus = if chosen.is_some() { (g.cover.focus_x, g.cover.focus_y) } else { (50, 50) };
     // In a watermarked set the automatic cover is the marked preview with no clean thumb
     // before it (a small photo's thumb is its whole preview).
@@ -49,7 +52,8 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
         cover: shown.and_then(|p| p.preview.clone()),
         cover_medium: shown.and_then(|p| p.medium.clone()),
         cover_thumb: shown.filter(|_| placeholder).and_then(|p| p.thumb.as_ref()).map(|r| r.blob),
-        logo: super::studio::get(app).await?.logo,
+        logo: studio.logo,
+        offers_prices: studio.catalog.offers_anything(),
         guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
         step: Step::of(&v.selection(app).await?),
     })

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod catalog;
 pub mod client;
 mod digests;
 pub mod downloads;

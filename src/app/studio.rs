@@ -67,6 +67,23 @@ pub async fn set_logo(state: &App, image: Option<Vec<u8>>) -> Result<Studio> {
         .inspect(|s| remember(state, s))
 }
 
+/// Changes the studio's settings with `change` and stores them, or stores nothing when
+/// `change` refuses.
+pub(super) async fn edit(
+    state: &App,
+    change: impl FnOnce(&mut Studio) -> Result<()> + Send + 'static,
+) -> Result<Studio> {
+    state
+        .with_db(move |db| {
+            let mut s = db.studio()?;
+            change(&mut s)?;
+            db.put_studio(&s)?;
+            Ok(s)
+        })
+        .await
+        .inspect(|s| remember(state, s))
+}
+
 /// What the photographer sends from the watermark form.
 pub struct WatermarkForm {
     pub text: String,

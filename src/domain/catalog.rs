@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{GalleryId, Money, PackageId, PhotoState, ProductId, ShippingId};
+use super::{Currency, GalleryId, Money, PackageId, PhotoState, ProductId, ShippingId};
 
 /// What kind of thing a product is: it decides whether it needs a photo, a crop and
 /// shipping.
@@ -156,4 +156,40 @@ pub struct Shipping {
     /// Free when the discounted subtotal reaches this.
     #[serde(default)]
     pub free_from: Option<Money>,
+}
+
+/// Everything the studio sells and on what terms, kept with the studio's settings.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Catalog {
+    #[serde(default)]
+    pub currency: Currency,
+    #[serde(default)]
+    pub tax: Tax,
+    #[serde(default)]
+    pub prices: PriceList,
+    #[serde(default)]
+    pub shipping: Vec<Shipping>,
+    #[serde(default)]
+    pub coupons: Vec<Coupon>,
+}
+
+impl Catalog {
+    /// Whether there is anything to sell (the pricing guide and the order steps show then).
+    pub fn offers_anything(&self) -> bool {
+        !self.prices.products.is_empty() || !self.prices.packages.is_empty()
+    }
+}
+
+impl Package {
+    /// "10 digital images + 1 × Canvas 16×20", from the list's product names.
+    pub fn contents(&self, list: &PriceList) -> String {
+        let mut parts =
+            vec![format!("{} digital image{}", self.images, if self.images == 1 { "" } else { "s" })];
+        for (id, n) in &self.includes {
+            if let Some(p) = list.product(*id) {
+                parts.push(format!("{n} × {}", p.name));
+            }
+        }
+        parts.join(" + ")
+    }
 }

@@ -86,6 +86,66 @@ impl Default for Currency {
 }
 
 impl Currency {
+    /// The currency of an ISO 4217 code (three letters), with its minor digits.
+    pub fn of(code: &str) -> Option<Currency> {
+        let code = code.trim().to_ascii_uppercase();
+        if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            return None;
+        }
+        // The few currencies without cents that photographers meet.
+        let minor_digits =
+            if ["JPY", "KRW", "ISK", "CLP", "VND", "HUF"].contains(&code.as_str()) { 0 } else { 2 };
+        Some(Currency { code, minor_digits })
+    }
+
+    /// An amount a person typed ("25", "25.5", "1,234.50", "25,50") in minor units; `None`
+    /// when it is not a non-negative amount with at most this currency's minor digits.
+    pub fn parse(&self, typed: &str) -> Option<Money> {
+        let t: String = typed.chars().filter(|c| !c.is_whitespace() && *c != '\'' && *c != '_').collect();
+        let t = t.strip_prefix(self.code.as_str()).unwrap_or(&t);
+        if t.is_empty() || t.len() > 20 {
+            return None;
+        }
+        // The last '.' or ',' is the decimal mark when at most `minor_digits` digits follow
+        // it; every other one groups thousands.
+        let digits = usize::from(self.minor_digits);
+        let (whole, minor) = match t.rfind(['.', ',']) {
+            Some(i) if t.len() - i - 1 <= digits && t.len() - i - 1 > 0 => (&t[..i], &t[i + 1..]),
+            _ => (t, ""),
+        };
+        // Groups of thousands: one to three digits, then threes, all split by one mark that
+        // is not the decimal one ("1.234,50" yes; "25.5.5" and "1,23,4" no).
+        let groups: Vec<&str> = whole.split(['.', ',']).collect();
+        let marks: std::collections::HashSet<char> =
+            whole.chars().filter(|c| *c == '.' || *c == ',').collect();
+        let decimal_mark = t[whole.len()..].chars().next();
+        let grouped_well = groups.len() == 1
+            || (marks.len() == 1
+                && decimal_mark.is_none_or(|d| !marks.contains(&d))
+                && (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3));
+        let whole: String = groups.concat();
+        if !grouped_well
+            || whole.is_empty() && minor.is_empty()
+            || !(whole.chars().chain(minor.chars())).all(|c| c.is_ascii_digit())
+        {
+            return None;
+        }
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let minor: i64 = format!("{minor:0<digits$}").parse().unwrap_or(0);
+        whole.checked_mul(10i64.pow(u32::from(self.minor_digits)))?.checked_add(minor).map(Money)
+    }
+
+    /// An amount as typed back into a form ("1234.50").
+    pub fn plain(&self, m: Money) -> String {
+        let scale = 10i64.pow(u32::from(self.minor_digits));
+        if self.minor_digits == 0 {
+            m.0.to_string()
+        } else {
+            format!("{}.{:0width$}", m.0 / scale, (m.0 % scale).abs(), width = usize::from(self.minor_digits))
+        }
+    }
+
     /// "EUR 1,234.50": plain, unambiguous, and the same in mails and on invoices.
     pub fn format(&self, m: Money) -> String {
         format!("{} {}", self.code, Amount(m, self.minor_digits))
@@ -129,6 +189,43 @@ mod tests {
         assert_eq!(Money(4).percent_bp(5000), Money(2));
         assert_eq!(Money(11900).ratio(1900, 11900), Money(1900), "the tax inside a gross price");
         assert_eq!(Money(i64::MAX / 2).ratio(2, 2), Money(i64::MAX / 2), "no overflow on the way");
+    }
+
+    #[test]
+    fn typed_amounts_are_read_as_people_write_them() {
+        let eur = Currency::of("eur").unwrap();
+        for (typed, cents) in [
+            ("25", 2500),
+            ("25.5", 2550),
+            ("25,50", 2550),
+            ("1,234.50", 123_450),
+            ("1.234,50", 123_450),
+            ("1 234", 123_400),
+            ("EUR 9.99", 999),
+            ("0.05", 5),
+            ("1,000", 100_000),
+        ] {
+            assert_eq!(eur.parse(typed), Some(Money(cents)), "{typed}");
+        }
+        assert_eq!(eur.parse("25.505"), Some(Money(2_550_500)), "three digits after a mark group thousands");
+        for bad in [
+            "",
+            "-5",
+            "abc",
+            "1.2.3x",
+            "25.5.5",
+            "1,23,4",
+            "1,234,5.6",
+            "1.234.5",
+            "99999999999999999999",
+            ".",
+        ] {
+            assert_eq!(eur.parse(bad), None, "{bad}");
+        }
+        let jpy = Currency::of("JPY").unwrap();
+        assert_eq!(jpy.parse("1,500"), Some(Money(1500)));
+        assert_eq!(Currency::of("euro"), None);
+        assert_eq!(eur.plain(Money(123_450)), "1234.50");
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! The studio's own settings, kept in the database: its logo and its watermark.
+//! The studio's own settings, kept in the database: its logo, its watermark, its catalog.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +11,9 @@ pub struct Studio {
     pub logo: Option<Hash>,
     #[serde(default)]
     pub watermark: Watermark,
+    /// What the studio sells (empty: nothing, and clients see no prices).
+    #[serde(default)]
+    pub catalog: super::catalog::Catalog,
 }
 
 /// Where on a preview the watermark sits.

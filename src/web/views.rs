@@ -168,8 +168,8 @@ pub fn human_time(ms: u64) -> String {
         .unwrap_or_default()
 }
 
-use crate::domain::DAY_IN_WORDS;
 pub use crate::domain::day_in_words as human_date;
+use crate::domain::{DAY_IN_WORDS, catalog::ProductKind};
 
 /// A stored day ("2026-06-14") in words ("14 June 2026"); as it is if it does not parse.
 pub fn human_day(ymd: &str) -> String {
@@ -178,6 +178,28 @@ pub fn human_day(ymd: &str) -> String {
         .ok()
         .and_then(|d| d.format(DAY_IN_WORDS).ok())
         .unwrap_or_else(|| ymd.to_string())
+}
+
+/// "20 × 25 cm" from millimetres.
+fn size_words(width_mm: u32, height_mm: u32) -> String {
+    let cm = |mm: u32| if mm % 10 == 0 { (mm / 10).to_string() } else { format!("{:.1}", mm as f64 / 10.0) };
+    format!("{} × {} cm", cm(width_mm), cm(height_mm))
+}
+
+/// What a product is, in a few words.
+pub fn kind_words(kind: &ProductKind) -> String {
+    match kind {
+        ProductKind::Digital { long_edge: Some(e) } => format!("Digital file, {e} px"),
+        ProductKind::Digital { long_edge: None } => "Digital file, full resolution".into(),
+        ProductKind::Print { width_mm, height_mm } => format!("Print, {}", size_words(*width_mm, *height_mm)),
+        ProductKind::WallArt { width_mm, height_mm } => {
+            format!("Wall art, {}", size_words(*width_mm, *height_mm))
+        }
+        ProductKind::Album => "Album".into(),
+        ProductKind::Custom { ships: true } => "Item, sent".into(),
+        ProductKind::Custom { ships: false } => "Item".into(),
+        ProductKind::WholeGallery => "The whole gallery, digital".into(),
+    }
 }
 
 #[cfg(test)]

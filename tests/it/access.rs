@@ -153,6 +153,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/access", "/access".into(), [200; 5]),
         ("POST", "/access", "/access".into(), [400; 5]),
         ("GET", "/g/:token/photos", format!("{link}/photos"), [200; 5]),
+        ("GET", "/g/:token/prices", format!("{link}/prices"), [200; 5]),
         ("POST", "/g/:token/favourite", format!("{link}/favourite"), [403; 5]),
         ("POST", "/g/:token/submit", format!("{link}/submit"), [403; 5]),
         ("GET", "/g/:token/comments", format!("{link}/comments?photo={pid}"), [200; 5]),
@@ -174,6 +175,22 @@ async fn every_route_answers_every_visitor_as_it_should() {
             "/admin/galleries/:id/activity",
             format!("/admin/galleries/{g}/activity"),
             [303, 303, 303, 200, 200],
+        ),
+        ("GET", "/admin/prices", "/admin/prices".into(), [303, 303, 303, 200, 200]),
+        ("POST", "/admin/prices/terms", "/admin/prices/terms".into(), [303, 303, 303, 403, 400]),
+        ("POST", "/admin/prices/products", "/admin/prices/products".into(), [303, 303, 303, 403, 400]),
+        (
+            "POST",
+            "/admin/prices/products/:id/delete",
+            format!("/admin/prices/products/{NO_ID}/delete"),
+            [303, 303, 303, 403, 404],
+        ),
+        ("POST", "/admin/prices/packages", "/admin/prices/packages".into(), [303, 303, 303, 403, 400]),
+        (
+            "POST",
+            "/admin/prices/packages/:id/delete",
+            format!("/admin/prices/packages/{NO_ID}/delete"),
+            [303, 303, 303, 403, 404],
         ),
         ("GET", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 200, 200]),
         ("POST", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 403, 400]),
@@ -321,6 +338,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
     let rows: Vec<(&str, &str, [u16; 8])> = vec![
         ("GET", "", [200, 404, 410, 410, 200, 200, 200, 200]),
         ("GET", "/photos", [303, 404, 410, 410, 303, 303, 303, 200]),
+        ("GET", "/prices", [303, 404, 410, 410, 303, 303, 303, 200]),
         ("GET", "/comments?photo=PID", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/comments", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 410, 401, 401, 401, 200]),
@@ -353,6 +371,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/sign-in",
         "/g/:token/enter/:code",
         "/g/:token/reopen",
+        "/g/:token/prices",
     ];
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
@@ -423,6 +442,7 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
     let rows: Vec<(&str, &str, [u16; 7])> = vec![
         ("GET", "", [200, 404, 410, 200, 200, 200, 200]),
         ("GET", "/photos", [303, 404, 410, 303, 303, 303, 200]),
+        ("GET", "/prices", [303, 404, 410, 303, 303, 303, 200]),
         ("GET", "/comments?photo=PID", [401, 404, 410, 401, 401, 401, 200]),
         ("POST", "/comments", [401, 404, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 401, 401, 401, 200]),

@@ -549,3 +549,79 @@ async fn a_long_gallery_comes_in_chapters_to_jump_between() {
     assert_eq!(c.execute(heads, vec![]).await.unwrap(), "none");
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn the_pricing_guide_and_the_prices_page_fit_a_phone() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, _) = gallery_with_photos(&api, "Anna & Tom", 2).await;
+    let link = share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true })).await;
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url("/admin/prices")).await);
+    let post = |path: &'static str, fields: Vec<(&'static str, &'static str)>| {
+        let (admin, url, csrf) = (admin.clone(), server.url(path), csrf.clone());
+        async move {
+            let mut all = vec![("csrf", csrf.as_str())];
+            all.extend(fields);
+            assert_eq!(post_form(&admin, url, &all).await.status(), 303);
+        }
+    };
+    post("/admin/prices/terms", vec![("currency", "EUR"), ("tax", "19"), ("inclusive", "on")]).await;
+    post(
+        "/admin/prices/products",
+        vec![("name", "Digital, full size"), ("kind", "digital"), ("price", "25")],
+    )
+    .await;
+    post(
+        "/admin/prices/products",
+        vec![("name", "Fine art print 20 × 25"), ("kind", "print"), ("size", "20 x 25"), ("price", "39")],
+    )
+    .await;
+    post(
+        "/admin/prices/products",
+        vec![("name", "Canvas 40 × 50"), ("kind", "wall-art"), ("size", "40 x 50"), ("price", "180")],
+    )
+    .await;
+    let page = get_text(&admin, server.url("/admin/prices")).await;
+    let option = |name: &str| {
+        let at = page.find(&format!(">{name}</option>")).unwrap();
+        let start = page[..at].rfind("value=\"").unwrap() + 7;
+        page[start..at].split('"').next().unwrap().to_string()
+    };
+    let (digital, canvas) = (option("Digital, full size"), option("Canvas 40 × 50"));
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("name", "Collection"),
+        ("price", "450"),
+        ("images", "10"),
+        ("digital", digital.as_str()),
+        ("includes", canvas.as_str()),
+        ("extra_image", "35"),
+    ];
+    assert_eq!(post_form(&admin, server.url("/admin/prices/packages"), &fields).await.status(), 303);
+
+    let (_driver, c) = browser(390, 844).await;
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
+    c.goto(&server.url(&link)).await.unwrap();
+    c.find(Locator::Css(".prices-link a")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".package-cards")).await.unwrap();
+    assert_eq!(h1(&c).await, "Prices and packages");
+    assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true), "the guide fits the phone");
+    let card = c.find(Locator::Css(".package-cards li")).await.unwrap().text().await.unwrap();
+    assert!(card.contains("EUR 450.00") && card.contains("10 digital images + 1 × Canvas 40 × 50"), "{card}");
+    screenshot(&c, "client-prices-phone.png").await;
+
+    // The photographer's page, on the same phone.
+    c.goto(&server.url("/admin/login?next=/admin/prices")).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#new-product")).await.unwrap();
+    assert_eq!(h1(&c).await, "Prices and packages");
+    assert_eq!(
+        c.execute(fits, vec![]).await.unwrap(),
+        serde_json::json!(true),
+        "the prices page fits the phone"
+    );
+    screenshot(&c, "admin-prices-phone.png").await;
+    c.close().await.unwrap();
+}

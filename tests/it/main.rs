@@ -6,6 +6,7 @@ mod admin;
 mod api;
 mod bad_input;
 mod browser;
+mod catalog;
 mod cli;
 mod client;
 mod crash;

@@ -1,6 +1,7 @@
 //! The photographer's pages: sign-in and setup, galleries and photos, sharing and proofing,
 //! the studio's look, API tokens. Handlers here, their views in `views/`.
 
+mod catalog;
 mod galleries;
 mod login;
 mod sharing;
@@ -8,6 +9,10 @@ mod studio;
 mod tokens;
 pub(super) mod views;
 
+pub use catalog::{
+    add_package, add_product, page as prices_page, remove_package, remove_product,
+    set_terms as set_price_terms,
+};
 pub use galleries::{
     create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
     photos_json, reorder, set_cover, set_state, upload_photos,

@@ -52,7 +52,29 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         photos_href: format!("{}/photos", door_.base()),
         identify: v.needs_identity().then(|| (format!("{}/identify", door_.base()), v.csrf().to_string())),
         chooses: v.access().may_favourite(),
+        prices_href: cover.offers_prices.then(|| format!("{}/prices", door_.base())),
     }))
+}
+
+/// The gallery's pricing guide: what can be ordered, before choosing.
+#[handler]
+pub async fn prices_page(
+    Data(state): Data<&App>,
+    jar: &CookieJar,
+    door: ClientDoor,
+) -> poem::Result<Response> {
+    let v = match door.open(state, jar).await? {
+        Opened::Open(v) if !v.needs_identity() => v,
+        _ => return Ok(Redirect::see_other(door.base()).into_response()),
+    };
+    let catalog = app::catalog::for_visit(state, &v).await?;
+    Ok(views::prices(&views::Prices {
+        studio: &state.config().studio_name,
+        title: &v.gallery().title,
+        photos_href: format!("{}/photos", door.base()),
+        catalog: &catalog,
+    })
+    .into_response())
 }
 
 /// The cover's medium and full sizes, when it has both.

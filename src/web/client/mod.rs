@@ -10,6 +10,6 @@ mod views;
 
 pub use entry::{access_page, access_request, ask_to_reopen, enter, enter_page, sign_in, unlock};
 pub use gallery::{
-    add_comment, comments_json, cover, download, favourite, identify, photos_page, submit, zip,
+    add_comment, comments_json, cover, download, favourite, identify, photos_page, prices_page, submit, zip,
 };
 pub use tiles::TileCache;

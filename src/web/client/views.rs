@@ -4,10 +4,11 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
+use crate::domain::catalog::{Catalog, ProductKind};
 use crate::web::models::PhotoOut;
 use crate::web::{
     assets,
-    views::{count, human_date, human_day, human_size},
+    views::{count, human_date, human_day, human_size, kind_words},
 };
 
 /// The journey's steps, in order (`domain::Step`); the client is at one of them. Only what
@@ -75,6 +76,8 @@ pub struct Cover<'a> {
     /// The link lets the client choose (otherwise the gallery is for looking and
     /// downloading, with no selection steps).
     pub chooses: bool,
+    /// The pricing guide, when the studio sells anything.
+    pub prices_href: Option<String>,
 }
 
 /// The sizes of one image as a `srcset`, and its aspect ratio (width / height).
@@ -134,7 +137,87 @@ pub fn cover(m: &Cover) -> Markup {
                     } @else {
                         a.button.big href=(m.photos_href) { (cta(m)) " →" }
                     }
+                    @if let Some(p) = &m.prices_href {
+                        p.prices-link { a href=(p) { "Prices and packages" } " · what you can order, before you choose" }
+                    }
                 }
+            }
+        },
+    )
+}
+
+/// The pricing guide's sections, in order.
+const GROUPS: [&str; 4] = ["Digital files", "Prints", "Wall art", "Albums and more"];
+
+/// The section of `GROUPS` a kind of product is listed in.
+fn group_of(kind: &ProductKind) -> usize {
+    match kind {
+        ProductKind::Digital { .. } | ProductKind::WholeGallery => 0,
+        ProductKind::Print { .. } => 1,
+        ProductKind::WallArt { .. } => 2,
+        ProductKind::Album | ProductKind::Custom { .. } => 3,
+    }
+}
+
+/// The pricing guide of a gallery.
+pub struct Prices<'a> {
+    pub studio: &'a str,
+    pub title: &'a str,
+    pub photos_href: String,
+    pub catalog: &'a Catalog,
+}
+
+pub fn prices(m: &Prices) -> Markup {
+    let c = m.catalog;
+    let money = |v| c.currency.format(v);
+    page(
+        m.studio,
+        &format!("Prices · {}", m.title),
+        None,
+        html! {
+            main.page.prices-page {
+                p { a href=(m.photos_href) { "← " (m.title) } }
+                p.eyebrow { (m.studio) }
+                h1 { "Prices and packages" }
+                p.lead { "What you can order from " (m.title) ". Heart your favourites first; you choose a package or prints from them." }
+                @if c.tax.rate_bp > 0 {
+                    p.muted {
+                        @if c.tax.inclusive { "Prices include " } @else { "Prices are before " }
+                        (format!("{}", c.tax.rate_bp as f64 / 100.0)) " % tax."
+                    }
+                }
+                @if !c.prices.packages.is_empty() {
+                    section {
+                        h2 { "Packages" }
+                        ul.package-cards {
+                            @for k in &c.prices.packages {
+                                li.card {
+                                    h3 { (k.name) }
+                                    p.price { (money(k.price)) }
+                                    p { (k.contents(&c.prices)) }
+                                    @if k.extra_image.0 > 0 { p.muted { "Each image beyond " (k.images) ": " (money(k.extra_image)) } }
+                                }
+                            }
+                        }
+                    }
+                }
+                @for (n, heading) in GROUPS.iter().enumerate() {
+                    @let items: Vec<_> = c.prices.products.iter().filter(|p| group_of(&p.kind) == n).collect();
+                    @if !items.is_empty() {
+                        section {
+                            h2 { (heading) }
+                            ul.price-list {
+                                @for p in items {
+                                    li {
+                                        span { strong { (p.name) } br; span.muted { (kind_words(&p.kind)) @if !p.states.is_empty() { " · for proofs; your finals are yours to download" } } }
+                                        span.price { (money(p.price)) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                p { a.button.primary href=(m.photos_href) { "To the photos →" } }
             }
         },
     )

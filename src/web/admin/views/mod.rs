@@ -2,6 +2,7 @@
 
 use maud::{Markup, html};
 
+pub mod catalog;
 pub mod proofing;
 pub mod studio;
 

@@ -11,7 +11,10 @@ pub fn page(studio_name: &str, csrf: &str, s: &Studio) -> Markup {
         &Chrome { studio: studio_name, csrf: Some(csrf) },
         "Studio",
         html! {
-            div.pagehead { div { p.eyebrow { "Settings" } h1 { "Your studio" } } }
+            div.pagehead {
+                div { p.eyebrow { "Settings" } h1 { "Your studio" } }
+                a.button href="/admin/prices" { "Prices and packages →" }
+            }
             div.studio-grid {
                 section.card #logo {
                     h2 { "Logo" }

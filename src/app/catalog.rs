@@ -1,0 +1,260 @@
+//! What the studio sells: its currency and tax, products and packages (kept with the
+//! studio's settings), and the pricing guide clients read.
+
+use super::{App, AppError, Result, clean_text, visit::Visit};
+use crate::domain::{
+    Currency, Money, PackageId, PhotoState, ProductId,
+    catalog::{Catalog, Package, Product, ProductKind, Tax},
+};
+
+/// Products and packages a studio may list: more is a mistake, and every client page
+/// that shows prices reads them all.
+const MAX_ITEMS: usize = 200;
+/// The largest price (100,000,000.00 in cents): far above any photographer's, far below
+/// overflow.
+const MAX_PRICE: Money = Money(10_000_000_000);
+
+pub async fn get(state: &App) -> Result<Catalog> {
+    Ok(super::studio::get(state).await?.catalog)
+}
+
+/// The pricing guide of a visit's gallery: the studio's catalog (one list for every
+/// gallery for now), for anyone the gallery is open to.
+pub async fn for_visit(state: &App, _v: &Visit) -> Result<Catalog> {
+    get(state).await
+}
+
+fn price(currency: &Currency, field: &str, typed: &str) -> Result<Money> {
+    match currency.parse(typed) {
+        Some(m) if m <= MAX_PRICE => Ok(m),
+        Some(_) => Err(AppError::Invalid(format!("{field} is too large"))),
+        None => Err(AppError::Invalid(format!(
+            "{field} must be an amount such as 25 or 25.50, not “{}”",
+            typed.trim()
+        ))),
+    }
+}
+
+/// The currency (ISO code) and tax (a percentage, included in prices or added on top).
+pub async fn set_terms(state: &App, currency: &str, tax_percent: &str, inclusive: bool) -> Result<Catalog> {
+    let c = Currency::of(currency).ok_or_else(|| {
+        AppError::Invalid(format!("“{}” is not a currency code such as EUR or USD", currency.trim()))
+    })?;
+    // The rate is read like an amount with two decimals: "19" is 1900 basis points.
+    let percent = Currency { code: String::new(), minor_digits: 2 };
+    let rate = match tax_percent.trim() {
+        "" => Money::ZERO,
+        t => percent.parse(t.trim_end_matches('%')).filter(|r| r.0 <= 10_000).ok_or_else(|| {
+            AppError::Invalid(format!("the tax rate must be a percentage from 0 to 100, not “{t}”"))
+        })?,
+    };
+    let tax = Tax { rate_bp: rate.0 as u32, inclusive };
+    let s = super::studio::edit(state, move |s| {
+        let old = std::mem::replace(&mut s.catalog.currency, c);
+        // Prices keep their minor units; a change of digits would change every price.
+        if old.minor_digits != s.catalog.currency.minor_digits && s.catalog.offers_anything() {
+            return Err(AppError::Invalid(
+                "remove the products first: this currency counts its amounts differently".into(),
+            ));
+        }
+        s.catalog.tax = tax;
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+/// A product as the form sends it.
+pub struct NewProduct {
+    pub name: String,
+    /// `digital`, `print`, `wall-art`, `album`, `custom`, `gallery`.
+    pub kind: String,
+    /// Long edge of a digital size (empty: full resolution).
+    pub long_edge: String,
+    /// A print's size, in centimetres ("20 x 25") or inches ("8x10in").
+    pub size: String,
+    pub price: String,
+    pub cost: String,
+    /// Orderable only for proofs (finals are free to download).
+    pub proofs_only: bool,
+    /// A custom item that is sent.
+    pub ships: bool,
+}
+
+/// "20 x 25" (cm), "8x10in", "16×20 in": width and height in millimetres.
+fn print_size(typed: &str) -> Option<(u32, u32)> {
+    let t = typed.trim().to_lowercase().replace('×', "x").replace(' ', "");
+    let (t, mm_per) = match t.strip_suffix("in").or_else(|| t.strip_suffix('"')) {
+        Some(rest) => (rest.to_string(), 25.4),
+        None => (t.strip_suffix("cm").unwrap_or(&t).to_string(), 10.0),
+    };
+    let (w, h) = t.split_once('x')?;
+    let (w, h): (f64, f64) = (w.parse().ok()?, h.parse().ok()?);
+    let ok = |v: f64| v.is_finite() && v > 0.0 && v * mm_per <= 10_000.0;
+    (ok(w) && ok(h)).then(|| ((w * mm_per).round() as u32, (h * mm_per).round() as u32))
+}
+
+pub async fn add_product(state: &App, f: NewProduct) -> Result<Catalog> {
+    let name = clean_text("the product's name", &f.name, 120)?;
+    let need_size = || {
+        print_size(&f.size).ok_or_else(|| {
+            AppError::Invalid(format!(
+                "a print needs its size, such as 20 x 25 (cm) or 8x10in, not “{}”",
+                f.size.trim()
+            ))
+        })
+    };
+    let kind = match f.kind.as_str() {
+        "digital" => ProductKind::Digital {
+            long_edge: match f.long_edge.trim() {
+                "" => None,
+                t => Some(t.parse::<u32>().ok().filter(|e| (100..=20_000).contains(e)).ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "the size must be a long edge in pixels (100 to 20000), not “{t}”"
+                    ))
+                })?),
+            },
+        },
+        "print" => need_size().map(|(width_mm, height_mm)| ProductKind::Print { width_mm, height_mm })?,
+        "wall-art" => {
+            need_size().map(|(width_mm, height_mm)| ProductKind::WallArt { width_mm, height_mm })?
+        }
+        "album" => ProductKind::Album,
+        "custom" => ProductKind::Custom { ships: f.ships },
+        "gallery" => ProductKind::WholeGallery,
+        other => return Err(AppError::Invalid(format!("“{other}” is not a kind of product"))),
+    };
+    let (price_typed, cost_typed, proofs_only) = (f.price, f.cost, f.proofs_only);
+    let s = super::studio::edit(state, move |s| {
+        let c = &mut s.catalog;
+        let price = price(&c.currency, "the price", &price_typed)?;
+        let cost = match cost_typed.trim() {
+            "" => None,
+            t => Some(self::price(&c.currency, "the cost", t)?),
+        };
+        if c.prices.products.len() >= MAX_ITEMS {
+            return Err(AppError::Invalid(format!("a price list holds at most {MAX_ITEMS} products")));
+        }
+        let states = if proofs_only { vec![PhotoState::Proof, PhotoState::Undefined] } else { Vec::new() };
+        c.prices.products.push(Product { id: ProductId::new(), name, kind, price, cost, states });
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+pub async fn remove_product(state: &App, id: &str) -> Result<Catalog> {
+    let id: ProductId = id.parse().map_err(|_| AppError::NotFound("no such product".into()))?;
+    let s = super::studio::edit(state, move |s| {
+        let list = &mut s.catalog.prices;
+        if let Some(p) =
+            list.packages.iter().find(|p| p.digital == id || p.includes.iter().any(|(i, _)| *i == id))
+        {
+            return Err(AppError::Invalid(format!(
+                "the package “{}” uses this product; remove it first",
+                p.name
+            )));
+        }
+        let before = list.products.len();
+        list.products.retain(|p| p.id != id);
+        if list.products.len() == before {
+            return Err(AppError::NotFound("no such product".into()));
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+/// A package as the form sends it.
+pub struct NewPackage {
+    pub name: String,
+    pub price: String,
+    pub images: String,
+    /// The digital product its images are delivered as.
+    pub digital: String,
+    /// One other product included once (empty: none).
+    pub includes: String,
+    pub extra_image: String,
+}
+
+pub async fn add_package(state: &App, f: NewPackage) -> Result<Catalog> {
+    let name = clean_text("the package's name", &f.name, 120)?;
+    let images: u32 = f.images.trim().parse().ok().filter(|n| *n <= 10_000).ok_or_else(|| {
+        AppError::Invalid(format!("the number of images must be a whole number, not “{}”", f.images.trim()))
+    })?;
+    let product = |typed: &str| {
+        typed
+            .trim()
+            .parse::<ProductId>()
+            .map_err(|_| AppError::Invalid("choose a product from the list".into()))
+    };
+    let digital = product(&f.digital)?;
+    let includes = match f.includes.trim() {
+        "" => None,
+        t => Some(product(t)?),
+    };
+    let s = super::studio::edit(state, move |s| {
+        let c = &mut s.catalog;
+        let price = price(&c.currency, "the price", &f.price)?;
+        let extra_image = match f.extra_image.trim() {
+            "" => Money::ZERO,
+            t => self::price(&c.currency, "the price per extra image", t)?,
+        };
+        if !matches!(c.prices.product(digital).map(|p| &p.kind), Some(ProductKind::Digital { .. })) {
+            return Err(AppError::Invalid(
+                "a package's images are delivered as one of your digital products".into(),
+            ));
+        }
+        if includes.is_some_and(|i| c.prices.product(i).is_none()) {
+            return Err(AppError::Invalid("choose a product from the list".into()));
+        }
+        if c.prices.packages.len() >= MAX_ITEMS {
+            return Err(AppError::Invalid(format!("a price list holds at most {MAX_ITEMS} packages")));
+        }
+        let includes = includes.map(|i| vec![(i, 1)]).unwrap_or_default();
+        c.prices.packages.push(Package {
+            id: PackageId::new(),
+            name,
+            price,
+            images,
+            digital,
+            includes,
+            extra_image,
+        });
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+pub async fn remove_package(state: &App, id: &str) -> Result<Catalog> {
+    let id: PackageId = id.parse().map_err(|_| AppError::NotFound("no such package".into()))?;
+    let s = super::studio::edit(state, move |s| {
+        let list = &mut s.catalog.prices;
+        let before = list.packages.len();
+        list.packages.retain(|p| p.id != id);
+        if list.packages.len() == before {
+            return Err(AppError::NotFound("no such package".into()));
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_sizes_read_in_centimetres_or_inches() {
+        assert_eq!(print_size("20 x 25"), Some((200, 250)));
+        assert_eq!(print_size("8x10in"), Some((203, 254)));
+        assert_eq!(print_size("16×20 in"), Some((406, 508)));
+        assert_eq!(print_size("30x40cm"), Some((300, 400)));
+        for bad in ["", "20", "x", "0x10", "-5x5", "1e9x2", "NaNx2"] {
+            assert_eq!(print_size(bad), None, "{bad}");
+        }
+    }
+}
