@@ -43,8 +43,10 @@ fn main() {
         products,
     };
     let photo_ids: Vec<PhotoId> = (0..400).map(|_| PhotoId::new()).collect();
-    let photos: BTreeMap<PhotoId, PhotoFacts> =
-        photo_ids.iter().map(|id| (*id, PhotoFacts { state: PhotoState::Proof, size: (6000, 4000) })).collect();
+    let photos: BTreeMap<PhotoId, PhotoFacts> = photo_ids
+        .iter()
+        .map(|id| (*id, PhotoFacts { state: PhotoState::Proof, size: (6000, 4000) }))
+        .collect();
     let lines: Vec<CartLine> = (0..199)
         .map(|i| CartLine {
             product: prices.products[i % 60].id,
@@ -54,8 +56,13 @@ fn main() {
         })
         .collect();
     let post = ShippingId::new();
-    let shipping =
-        vec![Shipping { id: post, name: "Post".into(), base: Money(500), per_item: Money(100), free_from: None }];
+    let shipping = vec![Shipping {
+        id: post,
+        name: "Post".into(),
+        base: Money(500),
+        per_item: Money(100),
+        free_from: None,
+    }];
     let cart = Cart {
         package: Some(PackagePick { package, photos: photo_ids[200..240].to_vec() }),
         lines,
