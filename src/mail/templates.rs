@@ -39,6 +39,14 @@ fn frame(brand: &Brand, body: Markup) -> String {
     .into_string()
 }
 
+/// What a client wrote, quoted in a message to the photographer.
+fn their_message(text: &str) -> Markup {
+    html! {
+        p style="font-size:13px;color:#6d675f" { "Their message:" }
+        blockquote style="white-space:pre-wrap;margin:0 0 12px;padding:8px 12px;border-left:3px solid #c2410c" { (text) }
+    }
+}
+
 fn button(href: &str, label: &str) -> Markup {
     html! {
         p style="margin:24px 0" {
@@ -159,8 +167,7 @@ pub fn selections_submitted(studio: &str, gallery: &str, entries: &[Submitted], 
                     p style="font-size:13px;color:#6d675f" { "Lightroom filter (Library → Text → Filename → Contains):" }
                     pre style="white-space:pre-wrap;background:#f5f2ed;padding:12px;border-radius:8px;font-size:13px" { (e.lightroom) }
                     @if let Some(m) = &e.message {
-                        p style="font-size:13px;color:#6d675f" { "Their message:" }
-                        blockquote style="white-space:pre-wrap;margin:0 0 12px;padding:8px 12px;border-left:3px solid #c2410c" { (m) }
+                        (their_message(m))
                     }
                 }
                 (button(admin_url, if entries.len() == 1 { "See the selection" } else { "See the selections" }))
@@ -281,8 +288,7 @@ pub fn reopen_asked(studio: &str, r: &ReopenAsked, admin_url: &str) -> Content {
                 h1 style="font-size:24px;margin:0 0 12px" { "A client asks to reopen a gallery" }
                 p { a href={ "mailto:" (r.from) } { (r.from) } " asks you to reopen " strong { (gallery) } ". Their link (“" (r.link) "”) " (how) "." }
                 @if let Some(n) = r.note {
-                    p style="font-size:13px;color:#6d675f" { "Their message:" }
-                    blockquote style="white-space:pre-wrap;margin:0 0 12px;padding:8px 12px;border-left:3px solid #c2410c" { (n) }
+                    (their_message(n))
                 }
                 (button(admin_url, "Extend or make a new link"))
                 p style="font-size:13px;color:#6d675f" { "Then answer them at " (r.from) "." }

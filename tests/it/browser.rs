@@ -583,12 +583,8 @@ async fn the_pricing_guide_and_the_prices_page_fit_a_phone() {
     )
     .await;
     let page = get_text(&admin, server.url("/admin/prices")).await;
-    let option = |name: &str| {
-        let at = page.find(&format!(">{name}</option>")).unwrap();
-        let start = page[..at].rfind("value=\"").unwrap() + 7;
-        page[start..at].split('"').next().unwrap().to_string()
-    };
-    let (digital, canvas) = (option("Digital, full size"), option("Canvas 40 × 50"));
+    let (digital, canvas) =
+        (option_value(&page, "Digital, full size"), option_value(&page, "Canvas 40 × 50"));
     let fields = [
         ("csrf", csrf.as_str()),
         ("name", "Collection"),

@@ -68,12 +68,7 @@ async fn the_photographer_prices_products_and_packages_and_clients_read_the_guid
     assert!(after.contains("value=\"19\""), "the tax is still 19 %");
 
     // A package: ten digitals delivered as the full-size file, with the canvas.
-    let id_of = |page: &str, name: &str| {
-        let at = page.find(&format!(">{name}</option>")).unwrap();
-        let start = page[..at].rfind("value=\"").unwrap() + 7;
-        page[start..at].split('"').next().unwrap().to_string()
-    };
-    let (d_id, canvas_id) = (id_of(&after, "Digital, full size"), id_of(&after, "Canvas"));
+    let (d_id, canvas_id) = (option_value(&after, "Digital, full size"), option_value(&after, "Canvas"));
     let pkg = vec![
         ("name", "Collection"),
         ("price", "450"),

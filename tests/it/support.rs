@@ -660,3 +660,10 @@ pub async fn ask(server: &Server, c: &reqwest::Client, door: &str, email: &str) 
 pub async fn enter(server: &Server, c: &reqwest::Client, link: &str) -> u16 {
     c.post(server.url(link)).send().await.unwrap().status().as_u16()
 }
+
+/// The `value` of the `<option>` labelled `label` in a page.
+pub fn option_value(page: &str, label: &str) -> String {
+    let at = page.find(&format!(">{label}</option>")).unwrap_or_else(|| panic!("no option {label}"));
+    let start = page[..at].rfind("value=\"").unwrap() + 7;
+    page[start..at].split('"').next().unwrap().to_string()
+}

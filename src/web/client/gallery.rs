@@ -56,6 +56,19 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
     }))
 }
 
+/// The visit of a page inside the gallery, or the way to its cover when the door is closed
+/// or the link first asks who the visitor is (the cover does both).
+async fn inside(
+    state: &App,
+    jar: &CookieJar,
+    door: &ClientDoor,
+) -> poem::Result<Result<Box<Visit>, Response>> {
+    Ok(match door.open(state, jar).await? {
+        Opened::Open(v) if !v.needs_identity() => Ok(v),
+        _ => Err(Redirect::see_other(door.base()).into_response()),
+    })
+}
+
 /// The gallery's pricing guide: what can be ordered, before choosing.
 #[handler]
 pub async fn prices_page(
@@ -63,9 +76,9 @@ pub async fn prices_page(
     jar: &CookieJar,
     door: ClientDoor,
 ) -> poem::Result<Response> {
-    let v = match door.open(state, jar).await? {
-        Opened::Open(v) if !v.needs_identity() => v,
-        _ => return Ok(Redirect::see_other(door.base()).into_response()),
+    let v = match inside(state, jar, &door).await? {
+        Ok(v) => v,
+        Err(to_cover) => return Ok(to_cover),
     };
     let catalog = app::catalog::for_visit(state, &v).await?;
     Ok(views::prices(&views::Prices {
@@ -125,9 +138,9 @@ pub async fn photos_page(
     jar: &CookieJar,
     door: ClientDoor,
 ) -> poem::Result<Response> {
-    let v = match door.open(state, jar).await? {
-        Opened::Open(v) if !v.needs_identity() => v,
-        _ => return Ok(Redirect::see_other(door.base()).into_response()),
+    let v = match inside(state, jar, &door).await? {
+        Ok(v) => v,
+        Err(to_cover) => return Ok(to_cover),
     };
     // A view is logged on the cover (where every visit starts), not on every grid load: a
     // write per grid load would serialise a crowd of visitors on the database writer.
