@@ -56,32 +56,20 @@ pub async fn set_logo(state: &App, image: Option<Vec<u8>>) -> Result<Studio> {
         Some(bytes) => Some(store_image(state, bytes).await?),
         None => None,
     };
-    state
-        .with_db(move |db| {
-            let mut s = db.studio()?;
-            s.logo = logo;
-            db.put_studio(&s)?;
-            Ok(s)
-        })
-        .await
-        .inspect(|s| remember(state, s))
+    edit(state, move |s| {
+        s.logo = logo;
+        Ok(())
+    })
+    .await
 }
 
-/// Changes the studio's settings with `change` and stores them, or stores nothing when
-/// `change` refuses.
+/// Changes the studio's settings with `change` and stores them in one transaction, or
+/// stores nothing when `change` refuses.
 pub(super) async fn edit(
     state: &App,
     change: impl FnOnce(&mut Studio) -> Result<()> + Send + 'static,
 ) -> Result<Studio> {
-    state
-        .with_db(move |db| {
-            let mut s = db.studio()?;
-            change(&mut s)?;
-            db.put_studio(&s)?;
-            Ok(s)
-        })
-        .await
-        .inspect(|s| remember(state, s))
+    state.with_db(move |db| db.update_studio(change)?).await.inspect(|s| remember(state, s))
 }
 
 /// What the photographer sends from the watermark form.
@@ -112,16 +100,12 @@ pub async fn set_watermark(state: &App, f: WatermarkForm) -> Result<Studio> {
         Some(bytes) => Some(store_image(state, bytes).await?),
         None => None,
     };
-    let studio = state
-        .with_db(move |db| {
-            let mut s = db.studio()?;
-            let image = if f.remove_image { None } else { new_image.or(s.watermark.image) };
-            s.watermark = Watermark { text, image, position, opacity: f.opacity, scale: f.scale };
-            db.put_studio(&s)?;
-            Ok(s)
-        })
-        .await?;
-    remember(state, &studio);
+    let studio = edit(state, move |s| {
+        let image = if f.remove_image { None } else { new_image.or(s.watermark.image) };
+        s.watermark = Watermark { text, image, position, opacity: f.opacity, scale: f.scale };
+        Ok(())
+    })
+    .await?;
     rerender(state, None).await?;
     Ok(studio)
 }

@@ -20,8 +20,30 @@ impl Db {
         Ok(self.meta_get(STUDIO_KEY)?.map(|b| codec::decode(&b)).transpose()?.unwrap_or_default())
     }
 
-    pub fn put_studio(&self, s: &Studio) -> Result<()> {
-        self.meta_set(STUDIO_KEY, &codec::encode(s)?)
+    /// Changes the studio's settings with `change` inside one write transaction, so two
+    /// saves at once (the logo in one tab, prices in another) cannot undo each other.
+    /// `change` returns `Err(reason)` to refuse; nothing is written then.
+    pub fn update_studio<E>(
+        &self,
+        change: impl FnOnce(&mut Studio) -> std::result::Result<(), E>,
+    ) -> Result<std::result::Result<Studio, E>> {
+        let txn = self.write()?;
+        let result = {
+            let mut t = txn.open_table(META)?;
+            let mut s: Studio =
+                t.get(STUDIO_KEY)?.map(|v| codec::decode(v.value())).transpose()?.unwrap_or_default();
+            match change(&mut s) {
+                Ok(()) => {
+                    t.insert(STUDIO_KEY, codec::encode(&s)?.as_slice())?;
+                    Ok(s)
+                }
+                Err(e) => Err(e),
+            }
+        };
+        if result.is_ok() {
+            txn.commit()?;
+        }
+        Ok(result)
     }
 
     /// The watermarked previews of many sources with one mark (a gallery page).
@@ -87,5 +109,35 @@ impl Db {
         drop(done);
         txn.commit()?;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::Hash;
+
+    #[test]
+    fn a_refused_change_writes_nothing_and_changes_build_on_each_other() {
+        let (_dir, db) = super::super::open_temp();
+        let logo = Some(Hash([7; 32]));
+        db.update_studio(|s| {
+            s.logo = logo;
+            Ok::<_, ()>(())
+        })
+        .unwrap()
+        .unwrap();
+        let refused = db.update_studio(|s| {
+            s.logo = None;
+            Err("no")
+        });
+        assert_eq!(refused.unwrap(), Err("no"));
+        db.update_studio(|s| {
+            s.watermark.opacity = 42;
+            Ok::<_, ()>(())
+        })
+        .unwrap()
+        .unwrap();
+        let s = db.studio().unwrap();
+        assert_eq!((s.logo, s.watermark.opacity), (logo, 42), "the refused change left no trace");
     }
 }
