@@ -171,6 +171,9 @@ pub struct Catalog {
     pub shipping: Vec<Shipping>,
     #[serde(default)]
     pub coupons: Vec<Coupon>,
+    /// Invoices and payment: the studio's legal details and bank account.
+    #[serde(default)]
+    pub billing: super::order::Billing,
 }
 
 impl Catalog {

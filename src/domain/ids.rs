@@ -77,6 +77,11 @@ ulid_id!(
     ShippingId
 );
 
+ulid_id!(
+    /// An order a client placed.
+    OrderId
+);
+
 /// The blake3 hash that names a blob.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Hash(pub [u8; 32]);

@@ -6,6 +6,7 @@ pub mod catalog;
 mod ids;
 mod mail;
 mod money;
+pub mod order;
 pub mod quote;
 mod records;
 mod sharing;
@@ -15,7 +16,8 @@ mod studio;
 pub(crate) use access::table;
 pub use access::{Access, Size, Step};
 pub use ids::{
-    CommentId, GalleryId, Hash, MailId, PackageId, PhotoId, ProductId, ShareId, ShippingId, VisitorId,
+    CommentId, GalleryId, Hash, MailId, OrderId, PackageId, PhotoId, ProductId, ShareId, ShippingId,
+    VisitorId,
 };
 pub use mail::{Mail, MailStatus};
 pub use money::{Currency, Money};

@@ -92,16 +92,19 @@ pub struct Terms<'a> {
 }
 
 /// One priced line.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuoteLine {
     pub label: String,
+    /// The photo a product line is for.
+    #[serde(default)]
+    pub photo: Option<PhotoId>,
     pub quantity: u32,
     pub unit: Money,
     pub amount: Money,
 }
 
 /// The package counter: included images, chosen ones, and those beyond at their price.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PackageCount {
     pub included: u32,
     pub chosen: u32,
@@ -109,7 +112,7 @@ pub struct PackageCount {
     pub extra_each: Money,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Quote {
     pub lines: Vec<QuoteLine>,
     pub package: Option<PackageCount>,
@@ -124,6 +127,10 @@ pub struct Quote {
     pub total: Money,
     /// Whether anything is sent (so checkout asks for an address).
     pub ships: bool,
+    /// Something ships but no way of shipping is chosen yet: the cart shows the price
+    /// without shipping, and checkout asks for the choice (`QuoteError::ShippingNeeded`).
+    #[serde(default)]
+    pub shipping_unchosen: bool,
 }
 
 /// Why a cart cannot be priced, in words a client can act on.
@@ -191,7 +198,13 @@ pub fn quote(
         }
         let chosen = pick.photos.len() as u32;
         let extra = chosen.saturating_sub(pkg.images);
-        lines.push(QuoteLine { label: pkg.name.clone(), quantity: 1, unit: pkg.price, amount: pkg.price });
+        lines.push(QuoteLine {
+            label: pkg.name.clone(),
+            photo: None,
+            quantity: 1,
+            unit: pkg.price,
+            amount: pkg.price,
+        });
         for (id, n) in &pkg.includes {
             let p = prices.product(*id).ok_or(QuoteError::UnknownProduct)?;
             if p.kind.ships() {
@@ -199,6 +212,7 @@ pub fn quote(
             }
             lines.push(QuoteLine {
                 label: format!("{} (included)", p.name),
+                photo: None,
                 quantity: *n,
                 unit: Money::ZERO,
                 amount: Money::ZERO,
@@ -208,6 +222,7 @@ pub fn quote(
             let amount = pkg.extra_image.times(extra);
             lines.push(QuoteLine {
                 label: "Extra images".into(),
+                photo: None,
                 quantity: extra,
                 unit: pkg.extra_image,
                 amount,
@@ -239,7 +254,13 @@ pub fn quote(
             shipped_items += line.quantity;
         }
         let amount = p.price.times(line.quantity);
-        lines.push(QuoteLine { label: p.name.clone(), quantity: line.quantity, unit: p.price, amount });
+        lines.push(QuoteLine {
+            label: p.name.clone(),
+            photo: line.photo,
+            quantity: line.quantity,
+            unit: p.price,
+            amount,
+        });
     }
     let subtotal: Money = lines.iter().map(|l| l.amount).sum();
     let discount = match &cart.coupon {
@@ -248,15 +269,16 @@ pub fn quote(
     };
     let after_discount = subtotal - discount;
     let ships = shipped_items > 0;
-    let shipping = if ships {
-        let id = cart.shipping.ok_or(QuoteError::ShippingNeeded)?;
-        let way = terms.shipping.iter().find(|s| s.id == id).ok_or(QuoteError::UnknownShipping)?;
-        match way.free_from {
-            Some(from) if after_discount >= from => Money::ZERO,
-            _ => way.base + way.per_item.times(shipped_items),
+    let shipping_unchosen = ships && cart.shipping.is_none();
+    let shipping = match cart.shipping.filter(|_| ships) {
+        Some(id) => {
+            let way = terms.shipping.iter().find(|s| s.id == id).ok_or(QuoteError::UnknownShipping)?;
+            match way.free_from {
+                Some(from) if after_discount >= from => Money::ZERO,
+                _ => way.base + way.per_item.times(shipped_items),
+            }
         }
-    } else {
-        Money::ZERO
+        None => Money::ZERO,
     };
     let gross = after_discount + shipping;
     let rate = terms.tax.rate_bp;
@@ -266,7 +288,18 @@ pub fn quote(
         let tax = gross.percent_bp(rate);
         (tax, gross + tax)
     };
-    Ok(Quote { lines, package: counter, subtotal, discount, shipping, tax, tax_rate_bp: rate, total, ships })
+    Ok(Quote {
+        lines,
+        package: counter,
+        subtotal,
+        discount,
+        shipping,
+        tax,
+        tax_rate_bp: rate,
+        total,
+        ships,
+        shipping_unchosen,
+    })
 }
 
 /// What the cart's coupon takes off `subtotal`, after checking it may be used.
@@ -531,7 +564,8 @@ mod tests {
         assert_eq!(q(Cart { package: Some(twice), ..Cart::default() }), Err(QuoteError::PhotoTwice));
         let mut no_way = with(w.line(w.canvas, 0, 1));
         no_way.shipping = None;
-        assert_eq!(q(no_way.clone()), Err(QuoteError::ShippingNeeded));
+        let unchosen = q(no_way.clone()).unwrap();
+        assert!(unchosen.ships && unchosen.shipping_unchosen && unchosen.shipping == Money::ZERO);
         no_way.shipping = Some(ShippingId::new());
         assert_eq!(q(no_way), Err(QuoteError::UnknownShipping));
         // A digital needs no shipping.

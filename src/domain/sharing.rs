@@ -139,6 +139,10 @@ pub enum ActivityKind {
         photo: Option<PhotoId>,
         count: usize,
     },
+    /// Placed an order (its number).
+    Ordered {
+        number: u32,
+    },
 }
 
 /// A comment on a photo, by a visitor or (with `visitor: None`) the photographer.
