@@ -9,6 +9,7 @@ mod galleries;
 mod jobs;
 mod mail;
 mod media;
+mod orders;
 mod photos;
 mod sharing;
 mod studio;
@@ -23,6 +24,7 @@ use std::{
 use redb::{ReadableDatabase, ReadableTable};
 
 pub use jobs::ClaimedJob;
+pub use orders::{Effects, Placed};
 
 /// The schema this build writes. Older stores are migrated on open; newer ones are refused.
 const SCHEMA_VERSION: u64 = 1;

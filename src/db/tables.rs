@@ -75,6 +75,21 @@ pub const ACTIVITY: TableDefinition<u128, &[u8]> = TableDefinition::new("activit
 /// Index: `(gallery id, activity ulid) → ()`.
 pub const GALLERY_ACTIVITY: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_activity-0");
 
+/// Carts: `(owner key, shared gallery id) → Cart` (`domain::order::Owner::key`).
+pub const CARTS: TableDefinition<(u128, u128), &[u8]> = TableDefinition::new("carts-0");
+
+/// `order id → Order`.
+pub const ORDERS: TableDefinition<u128, &[u8]> = TableDefinition::new("orders-0");
+
+/// Index: `(owner key, order id) → ()`, a client's orders.
+pub const OWNER_ORDERS: TableDefinition<(u128, u128), ()> = TableDefinition::new("owner_orders-0");
+
+/// Checkout keys: `key → order id`, so a checkout sent twice places one order.
+pub const ORDER_KEYS: TableDefinition<&str, u128> = TableDefinition::new("order_keys-0");
+
+/// `invoice number → Invoice`; numbers run from 1 without gaps.
+pub const INVOICES: TableDefinition<u32, &[u8]> = TableDefinition::new("invoices-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -101,5 +116,10 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(MAILS)?;
     txn.open_table(ACTIVITY)?;
     txn.open_table(GALLERY_ACTIVITY)?;
+    txn.open_table(CARTS)?;
+    txn.open_table(ORDERS)?;
+    txn.open_table(OWNER_ORDERS)?;
+    txn.open_table(ORDER_KEYS)?;
+    txn.open_table(INVOICES)?;
     Ok(())
 }
