@@ -79,6 +79,7 @@ pub async fn describe(state: &App, events: Vec<Activity>) -> Result<Vec<Line>> {
                     ActivityKind::Download { photo: None, count } => {
                         format!("downloaded a zip of {count} photos")
                     }
+                    ActivityKind::Ordered { number } => format!("placed order {number}"),
                 };
                 let gallery_title = g.as_ref().map(|g| g.title.clone()).unwrap_or_default();
                 out.push(Line { at_ms: e.at_ms, gallery: e.gallery, gallery_title, who, what });

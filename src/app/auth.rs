@@ -28,7 +28,7 @@ pub fn random_bytes() -> Vec<u8> {
 }
 
 /// A fresh secret token (256 bits, hex).
-pub(super) fn new_token() -> String {
+pub fn new_token() -> String {
     hex::encode(random_bytes())
 }
 

@@ -3,8 +3,9 @@
 
 use super::{App, AppError, Result, clean_text, visit::Visit};
 use crate::domain::{
-    Currency, Money, PackageId, PhotoState, ProductId,
-    catalog::{Catalog, Package, Product, ProductKind, Tax},
+    Currency, Money, PackageId, PhotoState, ProductId, ShippingId,
+    catalog::{Catalog, Coupon, Discount, Package, Product, ProductKind, Shipping, Tax},
+    order::Billing,
 };
 
 /// Products and packages a studio may list: more is a mistake, and every client page
@@ -237,6 +238,160 @@ pub async fn remove_package(state: &App, id: &str) -> Result<Catalog> {
         if list.packages.len() == before {
             return Err(AppError::NotFound("no such package".into()));
         }
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+/// A way of shipping as the form sends it: a name, a flat amount, an amount per item, and
+/// the order total from which it is free (all but the name may be empty).
+pub struct NewShipping {
+    pub name: String,
+    pub base: String,
+    pub per_item: String,
+    pub free_from: String,
+}
+
+fn optional_price(c: &Currency, field: &str, typed: &str) -> Result<Option<Money>> {
+    match typed.trim() {
+        "" => Ok(None),
+        t => price(c, field, t).map(Some),
+    }
+}
+
+pub async fn add_shipping(state: &App, f: NewShipping) -> Result<Catalog> {
+    let name = clean_text("the name", &f.name, 80)?;
+    let s = super::studio::edit(state, move |s| {
+        let c = &mut s.catalog;
+        let base = optional_price(&c.currency, "the flat amount", &f.base)?.unwrap_or(Money::ZERO);
+        let per_item =
+            optional_price(&c.currency, "the amount per item", &f.per_item)?.unwrap_or(Money::ZERO);
+        let free_from = optional_price(&c.currency, "the free-from total", &f.free_from)?;
+        if c.shipping.len() >= 20 {
+            return Err(AppError::Invalid("a studio offers at most 20 ways of shipping".into()));
+        }
+        c.shipping.push(Shipping { id: ShippingId::new(), name, base, per_item, free_from });
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+pub async fn remove_shipping(state: &App, id: &str) -> Result<Catalog> {
+    let id: ShippingId = id.parse().map_err(|_| AppError::NotFound("no such way of shipping".into()))?;
+    let s = super::studio::edit(state, move |s| {
+        let before = s.catalog.shipping.len();
+        s.catalog.shipping.retain(|w| w.id != id);
+        match s.catalog.shipping.len() == before {
+            true => Err(AppError::NotFound("no such way of shipping".into())),
+            false => Ok(()),
+        }
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+/// A coupon as the form sends it.
+pub struct NewCoupon {
+    pub code: String,
+    /// "15%" or an amount ("20").
+    pub discount: String,
+    pub min_order: String,
+    /// The last day it works, `YYYY-MM-DD` (empty: no end).
+    pub until: String,
+    pub max_uses: String,
+}
+
+pub async fn add_coupon(state: &App, f: NewCoupon) -> Result<Catalog> {
+    let code = f.code.trim().to_uppercase();
+    if !(3..=32).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(AppError::Invalid("a coupon code is 3 to 32 letters, digits or dashes".into()));
+    }
+    let expires_ms = match f.until.trim() {
+        "" => None,
+        t => {
+            let fmt = time::macros::format_description!("[year]-[month]-[day]");
+            let day = time::Date::parse(t, &fmt).map_err(|_| {
+                AppError::Invalid(format!("the last day must be a date such as 2026-12-31, not “{t}”"))
+            })?;
+            // The coupon works to the end of that day (UTC).
+            let end = day.next_day().unwrap_or(day).midnight().assume_utc().unix_timestamp();
+            Some(end.max(0) as u64 * 1000)
+        }
+    };
+    let max_uses = match f.max_uses.trim() {
+        "" => None,
+        t => Some(t.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+            AppError::Invalid(format!("the number of uses must be a whole number above 0, not “{t}”"))
+        })?),
+    };
+    let s = super::studio::edit(state, move |s| {
+        let c = &mut s.catalog;
+        let typed = f.discount.trim();
+        let discount = match typed.strip_suffix('%') {
+            Some(p) => {
+                let percent = Currency { code: String::new(), minor_digits: 2 };
+                let bp = percent.parse(p).filter(|m| m.0 > 0 && m.0 <= 10_000).ok_or_else(|| {
+                    AppError::Invalid(format!("a percentage must be from 0 to 100, not “{typed}”"))
+                })?;
+                Discount::PercentBp(bp.0 as u32)
+            }
+            None => Discount::Fixed(price(&c.currency, "the discount", typed)?),
+        };
+        let min_order =
+            optional_price(&c.currency, "the minimum order", &f.min_order)?.unwrap_or(Money::ZERO);
+        if c.coupons.iter().any(|k| k.code.eq_ignore_ascii_case(&code)) {
+            return Err(AppError::Invalid(format!("there is a coupon “{code}” already")));
+        }
+        if c.coupons.len() >= MAX_ITEMS {
+            return Err(AppError::Invalid(format!("a studio keeps at most {MAX_ITEMS} coupons")));
+        }
+        c.coupons.push(Coupon { code, discount, min_order, expires_ms, max_uses, used: 0, gallery: None });
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+pub async fn remove_coupon(state: &App, code: &str) -> Result<Catalog> {
+    let code = code.trim().to_string();
+    let s = super::studio::edit(state, move |s| {
+        let before = s.catalog.coupons.len();
+        s.catalog.coupons.retain(|c| !c.code.eq_ignore_ascii_case(&code));
+        match s.catalog.coupons.len() == before {
+            true => Err(AppError::NotFound("no such coupon".into())),
+            false => Ok(()),
+        }
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
+/// The studio's invoice details and how clients pay.
+pub async fn set_billing(state: &App, b: Billing) -> Result<Catalog> {
+    let field = |name: &str, v: &str, max| match v.trim() {
+        "" => Ok(String::new()),
+        t => super::proofing::clean_multiline(name, t, max),
+    };
+    let iban: String = b.iban.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+    if !iban.is_empty()
+        && (!(15..=34).contains(&iban.len()) || !iban.chars().all(|c| c.is_ascii_alphanumeric()))
+    {
+        return Err(AppError::Invalid(format!("“{}” is not an IBAN", b.iban.trim())));
+    }
+    let clean = Billing {
+        address: field("the studio's address", &b.address, 500)?,
+        tax_id: field("the tax number", &b.tax_id, 60)?,
+        account_holder: field("the account holder", &b.account_holder, 70)?.replace('\n', " "),
+        iban,
+        bic: field("the BIC", &b.bic, 11)?.to_uppercase(),
+        instructions: field("how to pay", &b.instructions, 1000)?,
+        invoice_note: field("the invoice note", &b.invoice_note, 1000)?,
+        due_days: b.due_days.min(365),
+    };
+    let s = super::studio::edit(state, move |s| {
+        s.catalog.billing = clean;
         Ok(())
     })
     .await?;

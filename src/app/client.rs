@@ -88,15 +88,22 @@ pub struct Page {
     pub selection: Selection,
     pub logo: Option<Hash>,
     pub downloads: Vec<DownloadChoice>,
+    /// Whether the studio sells anything (the bar and the viewer link the order page).
+    pub ordering: bool,
+    /// How many things are in the visitor's cart.
+    pub in_cart: usize,
 }
 
 pub async fn page(app: &App, v: &Visit) -> Result<Page> {
     let selection = v.selection(app).await?;
+    let studio = super::studio::get(app).await?;
     Ok(Page {
         sets: v.sets(app).await?,
         downloads: download_choices(app, v, &selection).await?,
         selection,
-        logo: super::studio::get(app).await?.logo,
+        logo: studio.logo,
+        ordering: studio.catalog.offers_anything(),
+        in_cart: super::cart::count(app, v).await?,
     })
 }
 

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod cart;
 pub mod catalog;
 pub mod client;
 mod digests;
@@ -12,6 +13,7 @@ pub mod limits;
 pub mod maintenance;
 pub mod media_urls;
 pub mod notify;
+pub mod orders;
 pub mod photos;
 pub mod proofing;
 mod records;

@@ -37,6 +37,13 @@ fn remember(state: &App, s: &Studio) {
     }
 }
 
+/// Drops the cached settings after a write elsewhere (an order counting a coupon's use).
+pub(super) fn forget(state: &App) {
+    if let Ok(mut cached) = state.studio.write() {
+        *cached = None;
+    }
+}
+
 /// Checks an uploaded image (logo or watermark) and stores it as PNG.
 async fn store_image(state: &App, bytes: Vec<u8>) -> Result<Hash> {
     let blobs = state.blobs.clone();

@@ -296,3 +296,53 @@ pub fn reopen_asked(studio: &str, r: &ReopenAsked, admin_url: &str) -> Content {
         ),
     }
 }
+
+/// A message about an order: what happened, the order's lines and total, and the way to
+/// its page. One template serves placing, invoicing, payments and shipping.
+pub struct OrderMail<'a> {
+    pub subject: String,
+    pub heading: &'a str,
+    /// What happened and what comes next, in a sentence or two.
+    pub lead: String,
+    /// (label, amount) per line, already formatted.
+    pub lines: &'a [(String, String)],
+    pub total: String,
+    pub url: &'a str,
+    pub button: &'a str,
+}
+
+/// To the client, in the studio's branding.
+pub fn order_update(brand: &Brand, m: &OrderMail) -> Content {
+    let studio = brand.studio;
+    let mut text = format!("Hello,\n\n{}\n\n", m.lead);
+    for (label, amount) in m.lines {
+        text.push_str(&format!("  {label}  {amount}\n"));
+    }
+    text.push_str(&format!("  Total  {}\n\n{}: {}\n\n{studio}\n", m.total, m.button, m.url));
+    Content { subject: m.subject.clone(), text, html: frame(brand, order_body(m)) }
+}
+
+/// To the photographer (no client branding, the admin's link).
+pub fn order_notice(studio: &str, m: &OrderMail) -> Content {
+    let mut text = format!("{}\n\n", m.lead);
+    for (label, amount) in m.lines {
+        text.push_str(&format!("  {label}  {amount}\n"));
+    }
+    text.push_str(&format!("  Total  {}\n\n{}: {}\n", m.total, m.button, m.url));
+    Content { subject: m.subject.clone(), text, html: frame(&Brand { studio, logo: false }, order_body(m)) }
+}
+
+fn order_body(m: &OrderMail) -> Markup {
+    html! {
+        h1 style="font-size:24px;margin:0 0 12px" { (m.heading) }
+        p style="white-space:pre-wrap" { (m.lead) }
+        table width="100%" cellpadding="0" cellspacing="0" role="presentation" style="margin:16px 0;font-family:Arial,sans-serif;font-size:14px" {
+            @for (label, amount) in m.lines {
+                tr { td style="padding:6px 0;border-bottom:1px solid #e3ddd3" { (label) } td align="right" style="padding:6px 0;border-bottom:1px solid #e3ddd3" { (amount) } }
+            }
+            tr { td style="padding:8px 0;font-weight:bold" { "Total" } td align="right" style="padding:8px 0;font-weight:bold" { (m.total) } }
+        }
+        (button(m.url, m.button))
+        p style="color:#6d675f;font-size:13px;word-break:break-all" { "Or copy this link: " (m.url) }
+    }
+}

@@ -1,0 +1,522 @@
+//! Orders: checkout (the cart priced again on the server and placed once per checkout
+//! key), the client's orders and invoices through their `Visit`, and what the photographer
+//! does with an order (record payments, move it along, issue an invoice). Each change writes
+//! the order, its invoice and the mails that tell people in one transaction.
+
+use super::{App, AppError, Result, cart, clean_text, proofing::clean_multiline, visit::Visit};
+use crate::{
+    db::{Effects, Placed},
+    domain::{
+        Mail, MailId, MailStatus, Money, OrderId,
+        catalog::Catalog,
+        now_ms,
+        order::{Actor, Customer, Invoice, Order, OrderState, Owner, Payment},
+        quote::{Cart, Quote},
+    },
+    mail::{self, templates},
+};
+
+/// What checkout asks. `key` is the form's own random key: sent twice, it places one order.
+#[derive(Clone, Debug, Default)]
+pub struct Checkout {
+    pub key: String,
+    pub name: String,
+    pub email: String,
+    pub address: String,
+    pub vat_id: String,
+    pub note: String,
+    pub shipping: String,
+}
+
+/// Where the photographer and the client each find an order (for the mails).
+struct Links {
+    client: String,
+    admin: String,
+}
+
+fn links(app: &App, o: &Order) -> Links {
+    Links {
+        client: format!("{}/orders/{}", o.client_base, o.id),
+        admin: format!("{}/admin/orders/{}", app.config.base_url, o.id),
+    }
+}
+
+fn not_found() -> AppError {
+    AppError::NotFound("There is no such order.".into())
+}
+
+fn mail_to(to: &str, content: templates::Content, logo: Option<crate::domain::Hash>) -> Option<Mail> {
+    // A client's address was checked at checkout and the photographer's in the config; a
+    // message to neither is skipped, not an error that would undo the order.
+    mail::valid_address(to.trim()).then(|| Mail {
+        id: MailId::new(),
+        to: to.trim().to_string(),
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        logo,
+        created_ms: now_ms(),
+        status: MailStatus::Queued { attempts: 0, last_error: None },
+    })
+}
+
+/// The lines of an order as mails show them.
+fn mail_lines(o: &Order) -> Vec<(String, String)> {
+    let c = &o.currency;
+    let mut out: Vec<(String, String)> = o
+        .quote
+        .lines
+        .iter()
+        .map(|l| {
+            let label =
+                if l.quantity > 1 { format!("{} × {}", l.quantity, l.label) } else { l.label.clone() };
+            (label, c.format(l.amount))
+        })
+        .collect();
+    if o.quote.discount > Money::ZERO {
+        out.push(("Coupon".into(), format!("−{}", c.format(o.quote.discount))));
+    }
+    if o.quote.shipping > Money::ZERO {
+        out.push(("Shipping".into(), c.format(o.quote.shipping)));
+    }
+    out
+}
+
+/// The mails of one step: to the client (branded) and, when `notice`, to the photographer.
+struct Step<'a> {
+    subject: String,
+    heading: &'a str,
+    lead: String,
+    /// The photographer's subject and words, when they are told too.
+    notice: Option<(String, String)>,
+}
+
+async fn mails(app: &App, o: &Order, step: Step<'_>) -> Result<Vec<Mail>> {
+    let logo = super::studio::get(app).await?.logo;
+    let brand = templates::Brand { studio: &app.config.studio_name, logo: logo.is_some() };
+    let (lines, total) = (mail_lines(o), o.currency.format(o.quote.total));
+    let l = links(app, o);
+    let client = templates::order_update(
+        &brand,
+        &templates::OrderMail {
+            subject: step.subject.clone(),
+            heading: step.heading,
+            lead: step.lead,
+            lines: &lines,
+            total: total.clone(),
+            url: &l.client,
+            button: "See your order",
+        },
+    );
+    let mut out: Vec<Mail> = mail_to(&o.customer.email, client, logo).into_iter().collect();
+    if let Some((subject, lead)) = step.notice {
+        let heading = format!("Order {}", o.number);
+        let notice = templates::order_notice(
+            &app.config.studio_name,
+            &templates::OrderMail {
+                subject,
+                heading: &heading,
+                lead,
+                lines: &lines,
+                total,
+                url: &l.admin,
+                button: "Open the order",
+            },
+        );
+        out.extend(mail_to(&app.config.mail.notify, notice, None));
+    }
+    Ok(out)
+}
+
+fn invoice_of(app: &App, catalog: &Catalog, o: &Order, number: u32, replaces: Option<u32>) -> Invoice {
+    let now = now_ms();
+    Invoice {
+        number,
+        order: o.id,
+        order_number: o.number,
+        issued_ms: now,
+        due_ms: now + u64::from(catalog.billing.due_days) * 86_400_000,
+        studio: app.config.studio_name.clone(),
+        billing: catalog.billing.clone(),
+        customer: o.customer.clone(),
+        currency: o.currency.clone(),
+        quote: o.quote.clone(),
+        tax_inclusive: catalog.tax.inclusive,
+        replaces,
+    }
+}
+
+/// How the client may pay, in a sentence for the mails.
+fn how_to_pay(catalog: &Catalog, invoice: u32) -> String {
+    let b = &catalog.billing;
+    let mut out = String::new();
+    if !b.iban.trim().is_empty() {
+        out.push_str(&format!(
+            "Please transfer the total to {} (IBAN {}{}) with “Invoice {}” as the reference; the invoice page has a code your banking app can scan.",
+            b.account_holder.trim(),
+            b.iban.trim(),
+            if b.bic.trim().is_empty() { String::new() } else { format!(", BIC {}", b.bic.trim()) },
+            Invoice::label(invoice)
+        ));
+    }
+    if !b.instructions.trim().is_empty() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(b.instructions.trim());
+    }
+    if out.is_empty() {
+        out.push_str("Your photographer will tell you how to pay.");
+    }
+    out
+}
+
+fn customer(f: &Checkout, quote: &Quote) -> Result<Customer> {
+    let name = clean_text("Your name", &f.name, 100)?;
+    let email = f.email.trim();
+    if email.len() > 254 || !mail::valid_address(email) || email.contains('<') {
+        return Err(AppError::Invalid(format!("“{email}” does not look like an e-mail address.")));
+    }
+    let address = match quote.ships {
+        true => Some(clean_multiline("The address for your prints", &f.address, 500)?),
+        false => None,
+    };
+    let optional = |field: &str, v: &str, max| match v.trim() {
+        "" => Ok(None),
+        t => clean_multiline(field, t, max).map(Some),
+    };
+    Ok(Customer {
+        name,
+        email: email.to_string(),
+        address,
+        vat_id: optional("The VAT number", &f.vat_id, 40)?,
+        note: optional("Your note", &f.note, 2000)?,
+    })
+}
+
+fn key_ok(key: &str) -> bool {
+    (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Places the visitor's cart as an order: priced again here, invoiced at once when there is
+/// anything to pay, mailed to the client and the photographer. `client_base` is the
+/// gallery's address as the client opened it (`…/g/<key>`), for the mails' links.
+pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Result<Order> {
+    if !key_ok(&f.key) {
+        return Err(AppError::Invalid("This checkout form is out of date: open it again.".into()));
+    }
+    let view = cart::view(app, v).await?;
+    let owner = cart::owner_of(v).ok_or_else(|| AppError::Invalid("Your order is empty.".into()))?;
+    let key = f.key.clone();
+    if let Some(o) = app.with_db(move |db| Ok(db.order_by_key(&key)?)).await? {
+        // Sent again after it went through: the same order.
+        return if o.owner == owner { Ok(o) } else { Err(not_found()) };
+    }
+    if view.cart == Cart::default() || (view.cart.package.is_none() && view.cart.lines.is_empty()) {
+        return Err(AppError::Invalid("Your order is empty.".into()));
+    }
+    let mut cart = view.cart.clone();
+    let catalog = view.catalog.clone();
+    if !f.shipping.trim().is_empty() {
+        cart.shipping = Some(
+            f.shipping
+                .trim()
+                .parse()
+                .ok()
+                .filter(|s| catalog.shipping.iter().any(|w| w.id == *s))
+                .ok_or_else(|| AppError::NotFound("That way of shipping is not offered.".into()))?,
+        );
+    }
+    let (quote, coupon_problem) = cart::price(&catalog, &view.photos, v.gallery().id, &cart);
+    if let Some(p) = coupon_problem {
+        return Err(AppError::Invalid(format!("{p}. Remove the coupon or use another.")));
+    }
+    let quote = quote.map_err(|e| AppError::Invalid(e.to_string()))?;
+    if quote.shipping_unchosen && !catalog.shipping.is_empty() {
+        return Err(AppError::Invalid("Choose how your prints reach you.".into()));
+    }
+    let customer = customer(&f, &quote)?;
+    let now = now_ms();
+    let mut order = Order {
+        id: OrderId::new(),
+        number: 0,
+        gallery: v.gallery().id,
+        share: v.share().id,
+        owner,
+        customer,
+        currency: catalog.currency.clone(),
+        cart: cart.clone(),
+        quote,
+        state: OrderState::Placed,
+        placed_ms: now,
+        payments: Vec::new(),
+        invoices: Vec::new(),
+        timeline: Vec::new(),
+        client_base: client_base.to_string(),
+    };
+    order.log(now, Actor::Client, "Placed the order");
+    let invoiced = order.quote.total > Money::ZERO;
+    // The mails need the numbers the transaction hands out; they are written with them, so
+    // they are composed for the next numbers and checked there.
+    let (next_order, next_invoice) = app.with_db(|db| Ok(db.next_numbers()?)).await?;
+    order.number = next_order;
+    if invoiced {
+        order.state = OrderState::Invoiced;
+        order.invoices.push(next_invoice);
+        order.log(now, Actor::System, format!("Issued invoice {}", Invoice::label(next_invoice)));
+    }
+    let invoice = invoiced.then(|| invoice_of(app, &catalog, &order, next_invoice, None));
+    let lead = match invoiced {
+        true => format!(
+            "Thank you for your order from {}. Your invoice {} for {} is on your order's page. {}",
+            v.gallery().title,
+            Invoice::label(next_invoice),
+            order.currency.format(order.quote.total),
+            how_to_pay(&catalog, next_invoice)
+        ),
+        false => format!(
+            "Thank you: we have your order from {}. There is nothing to pay; we will let you know as it goes.",
+            v.gallery().title
+        ),
+    };
+    let notice = format!(
+        "{} ({}) placed order {} in {}.{}",
+        order.customer.name,
+        order.customer.email,
+        order.number,
+        v.gallery().title,
+        order.customer.note.as_ref().map(|n| format!("\n\nTheir note:\n{n}")).unwrap_or_default()
+    );
+    let step = Step {
+        subject: format!("Your order {} from {}", order.number, app.config.studio_name),
+        heading: "Thank you for your order",
+        lead,
+        notice: Some((format!("Order {} from {}", order.number, order.customer.name), notice)),
+    };
+    let effects = Effects { invoice, mails: mails(app, &order, step).await? };
+    let (key, coupon) = (f.key.clone(), cart.coupon.clone().filter(|_| order.quote.discount > Money::ZERO));
+    let coupon_used = coupon.is_some();
+    let placed = app
+        .with_db(move |db| {
+            Ok(db.place_order(&key, coupon.as_deref(), (next_order, next_invoice), order, effects)?)
+        })
+        .await?;
+    if coupon_used {
+        // The coupon's count lives with the studio's settings, which are cached.
+        super::studio::forget(app);
+    }
+    app.jobs.wake();
+    match placed {
+        Placed::New(o) => {
+            v.log(app, o.gallery, crate::domain::ActivityKind::Ordered { number: o.number }).await;
+            Ok(o)
+        }
+        Placed::Again(o) if o.owner == owner => Ok(o),
+        Placed::Again(_) => Err(not_found()),
+        Placed::CouponUsedUp => {
+            Err(AppError::Invalid("This coupon has just been used up. Remove it to order without it.".into()))
+        }
+        Placed::Moved => {
+            Err(AppError::Unavailable("Another order was placed at the same moment: send it again.".into()))
+        }
+    }
+}
+
+/// The visitor's orders in this gallery, newest first.
+pub async fn of_visit(app: &App, v: &Visit) -> Result<Vec<Order>> {
+    let Some(owner) = cart::owner_of(v) else { return Ok(Vec::new()) };
+    let gallery = v.gallery().id;
+    let all = app.with_db(move |db| Ok(db.orders_of(owner)?)).await?;
+    Ok(all.into_iter().filter(|o| o.gallery == gallery).collect())
+}
+
+/// One of the visitor's orders; anyone else's is "not found".
+pub async fn for_visit(app: &App, v: &Visit, id: &str) -> Result<Order> {
+    let owner: Option<Owner> = cart::owner_of(v);
+    let o = get(app, id).await?;
+    match Some(o.owner) == owner && o.share == v.share().id && o.gallery == v.gallery().id {
+        true => Ok(o),
+        false => Err(not_found()),
+    }
+}
+
+/// An invoice of one of the visitor's orders (the current one when `number` is `None`).
+pub async fn invoice_for_visit(app: &App, v: &Visit, id: &str, number: Option<u32>) -> Result<Invoice> {
+    let o = for_visit(app, v, id).await?;
+    invoice_of_order(app, &o, number).await
+}
+
+async fn invoice_of_order(app: &App, o: &Order, number: Option<u32>) -> Result<Invoice> {
+    let n = match number {
+        Some(n) if o.invoices.contains(&n) => n,
+        Some(_) => return Err(AppError::NotFound("There is no such invoice.".into())),
+        None => o.invoice().ok_or_else(|| AppError::NotFound("This order has no invoice yet.".into()))?,
+    };
+    app.with_db(move |db| Ok(db.invoice(n)?))
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such invoice.".into()))
+}
+
+/// The photographer's view of every order, newest first.
+pub async fn list(app: &App) -> Result<Vec<Order>> {
+    app.with_db(|db| Ok(db.orders()?)).await
+}
+
+pub async fn get(app: &App, id: &str) -> Result<Order> {
+    let id: OrderId = id.parse().map_err(|_| not_found())?;
+    app.with_db(move |db| Ok(db.order(id)?)).await?.ok_or_else(not_found)
+}
+
+/// The filenames of an order's photos (for the photographer's page and Lightroom).
+pub async fn filenames(
+    app: &App,
+    o: &Order,
+) -> Result<std::collections::BTreeMap<crate::domain::PhotoId, String>> {
+    let mut ids: Vec<_> = o.cart.package.iter().flat_map(|p| p.photos.iter().copied()).collect();
+    ids.extend(o.cart.lines.iter().filter_map(|l| l.photo));
+    let mut out = std::collections::BTreeMap::new();
+    for id in ids {
+        if let Ok(p) = app.photo(id).await {
+            out.insert(id, p.photo.filename);
+        }
+    }
+    Ok(out)
+}
+
+/// An invoice of an order, for the photographer.
+pub async fn invoice(app: &App, id: &str, number: Option<u32>) -> Result<Invoice> {
+    let o = get(app, id).await?;
+    invoice_of_order(app, &o, number).await
+}
+
+/// Changes an order in one transaction with the mails `step` makes of the result.
+async fn update(
+    app: &App,
+    id: &str,
+    change: impl FnOnce(&mut Order, u32) -> Result<Option<Step<'static>>> + Send + 'static,
+) -> Result<Order> {
+    let before = get(app, id).await?;
+    // Mails are composed (outside the write transaction: they read the studio) from the
+    // order as the change leaves it; the transaction then writes that order only if nothing
+    // moved meanwhile.
+    let (_, next_invoice) = app.with_db(|db| Ok(db.next_numbers()?)).await?;
+    let mut preview = before.clone();
+    let step = change(&mut preview, next_invoice)?;
+    let catalog = super::catalog::get(app).await?;
+    let invoice = match preview.invoices.last() {
+        Some(n) if !before.invoices.contains(n) => {
+            Some(invoice_of(app, &catalog, &preview, *n, before.invoice()))
+        }
+        _ => None,
+    };
+    let mails = match step {
+        Some(s) => mails(app, &preview, s).await?,
+        None => Vec::new(),
+    };
+    let effects = Effects { invoice, mails };
+    let want = preview.clone();
+    let changed = app
+        .with_db(move |db| {
+            Ok(db.update_order(before.id, move |o, next| {
+                if *o != before || next != next_invoice {
+                    return Err(AppError::Unavailable(
+                        "The order changed meanwhile: look again and retry.".into(),
+                    ));
+                }
+                *o = want;
+                Ok(effects)
+            })?)
+        })
+        .await?
+        .ok_or_else(not_found)??;
+    app.jobs.wake();
+    Ok(changed)
+}
+
+/// Records money received ("bank transfer", "cash"); the order is paid once the payments
+/// reach its total.
+pub async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
+    let catalog = super::catalog::get(app).await?;
+    let method =
+        clean_text("How it was paid", if method.trim().is_empty() { "bank transfer" } else { method }, 60)?;
+    let amount = catalog.currency.parse(amount).filter(|m| *m > Money::ZERO).ok_or_else(|| {
+        AppError::Invalid(format!(
+            "The amount must be more than zero, such as 25 or 25.50, not “{}”.",
+            amount.trim()
+        ))
+    })?;
+    update(app, id, move |o, _| {
+        if o.state.closed() || o.state.paid() {
+            return Err(AppError::Invalid(format!(
+                "This order is {} and takes no more payments.",
+                o.state.words().to_lowercase()
+            )));
+        }
+        if amount > o.balance() {
+            return Err(AppError::Invalid(format!(
+                "That is more than the {} still to pay.",
+                o.currency.format(o.balance())
+            )));
+        }
+        let now = now_ms();
+        o.payments.push(Payment { amount, method: method.clone(), at_ms: now, reference: None });
+        o.log(now, Actor::Photographer, format!("Recorded {} by {method}", o.currency.format(amount)));
+        let full = o.balance() == Money::ZERO;
+        if full {
+            o.state = OrderState::Paid;
+        }
+        let lead = match full {
+            true => format!(
+                "We received your payment of {}. Thank you! Your order is paid in full.",
+                o.currency.format(amount)
+            ),
+            false => format!(
+                "We received {}. Still to pay: {}.",
+                o.currency.format(amount),
+                o.currency.format(o.balance())
+            ),
+        };
+        Ok(Some(Step {
+            subject: format!("Payment received for order {}", o.number),
+            heading: "Payment received",
+            lead,
+            notice: None,
+        }))
+    })
+    .await
+}
+
+/// Moves an order along by hand (in production, shipped, completed, cancelled, refunded).
+pub async fn move_to(app: &App, id: &str, to: &str) -> Result<Order> {
+    let to = OrderState::parse(to)
+        .ok_or_else(|| AppError::Invalid("That is not a state an order can be in.".into()))?;
+    update(app, id, move |o, _| {
+        if !o.state.next().contains(&to) {
+            return Err(AppError::Invalid(format!(
+                "An order that is {} cannot become {}.",
+                o.state.words().to_lowercase(),
+                to.words().to_lowercase()
+            )));
+        }
+        o.state = to;
+        o.log(now_ms(), Actor::Photographer, format!("Marked {}", to.words().to_lowercase()));
+        let (heading, lead) = match to {
+            OrderState::Shipped => ("Your order is on its way", "Your prints have been sent.".to_string()),
+            OrderState::Cancelled => (
+                "Your order was cancelled",
+                "Your order has been cancelled. Nothing is owed; write to us with any question.".to_string(),
+            ),
+            OrderState::Refunded => {
+                ("Your order was refunded", "Your payment has been refunded.".to_string())
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(Step {
+            subject: format!("Order {}: {}", o.number, to.words().to_lowercase()),
+            heading,
+            lead,
+            notice: None,
+        }))
+    })
+    .await
+}
