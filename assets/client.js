@@ -17,6 +17,83 @@
     }
     full.src = hero.dataset.full;
   }
+
+  // The crop frame on a photo's order page: the print's shape on the preview, moved by
+  // dragging (or the arrow keys) and resized by its corner. Its place goes with the form in
+  // ten-thousandths of the photo; without the script the print is simply centred.
+  const stage = document.getElementById("crop-stage");
+  if (stage) {
+    const frame = document.getElementById("crop-frame");
+    const handle = document.getElementById("crop-handle");
+    const input = document.getElementById("crop");
+    const help = document.getElementById("crop-help");
+    const pw = Number(stage.dataset.photoW), ph = Number(stage.dataset.photoH);
+    let turned = false, box = null;
+    const chosenAspect = () => {
+      const r = document.querySelector('input[name="product"]:checked');
+      return r && r.dataset.aspect ? Number(r.dataset.aspect) : null;
+    };
+    // The frame's width over height in pixels: the print's shape, turned to the photo's.
+    const pixelAspect = (a) => {
+      let r = (a >= 1) === (pw >= ph) ? a : 1 / a;
+      return turned ? 1 / r : r;
+    };
+    const clamp = (v, lo, hi) => Math.min(Math.max(v, lo), hi);
+    function write() {
+      frame.style.left = `${box.x * 100}%`; frame.style.top = `${box.y * 100}%`;
+      frame.style.width = `${box.w * 100}%`; frame.style.height = `${box.h * 100}%`;
+      const u = (v) => Math.floor(v * 10000);
+      input.value = [u(box.x), u(box.y), u(box.w), u(box.h)].join(",");
+    }
+    function reset() {
+      const a = chosenAspect();
+      frame.hidden = help.hidden = !a;
+      if (!a) { input.value = ""; box = null; return; }
+      const r = pixelAspect(a);
+      // The largest frame of that shape, centred.
+      let w = 1, h = (pw / r) / ph;
+      if (h > 1) { h = 1; w = (ph * r) / pw; }
+      box = { x: (1 - w) / 2, y: (1 - h) / 2, w, h, r };
+      write();
+    }
+    let drag = null;
+    frame.addEventListener("pointerdown", (e) => {
+      e.preventDefault();
+      frame.setPointerCapture(e.pointerId);
+      drag = { resize: e.target === handle, sx: e.clientX, sy: e.clientY, start: { ...box } };
+    });
+    frame.addEventListener("pointermove", (e) => {
+      if (!drag) return;
+      const rect = stage.getBoundingClientRect();
+      const dx = (e.clientX - drag.sx) / rect.width, dy = (e.clientY - drag.sy) / rect.height;
+      const s = drag.start;
+      if (drag.resize) {
+        const maxW = Math.min(1 - s.x, ((1 - s.y) * ph * s.r) / pw);
+        const w = clamp(s.w + dx, 0.1, maxW);
+        box = { ...s, w, h: (w * pw) / (s.r * ph) };
+      } else {
+        box = { ...s, x: clamp(s.x + dx, 0, 1 - s.w), y: clamp(s.y + dy, 0, 1 - s.h) };
+      }
+      write();
+    });
+    const end = () => { drag = null; };
+    frame.addEventListener("pointerup", end);
+    frame.addEventListener("pointercancel", end);
+    frame.tabIndex = 0;
+    frame.setAttribute("aria-label", "Crop frame: arrow keys move it");
+    frame.addEventListener("keydown", (e) => {
+      const step = 0.02, moves = { ArrowLeft: [-step, 0], ArrowRight: [step, 0], ArrowUp: [0, -step], ArrowDown: [0, step] };
+      const m = moves[e.key];
+      if (!m || !box) return;
+      e.preventDefault();
+      box = { ...box, x: clamp(box.x + m[0], 0, 1 - box.w), y: clamp(box.y + m[1], 0, 1 - box.h) };
+      write();
+    });
+    document.getElementById("crop-turn")?.addEventListener("click", () => { turned = !turned; reset(); });
+    document.querySelectorAll('input[name="product"]').forEach((r) => r.addEventListener("change", reset));
+    reset();
+  }
+
   const main = document.querySelector(".client-page");
   if (!main) return;
   const base = main.dataset.base;
@@ -239,6 +316,8 @@
     }
     showLists(t.dataset.id);
     if (t.dataset.download) { vDownload.hidden = false; vDownload.href = t.dataset.download; } else { vDownload.hidden = true; }
+    const vOrder = document.getElementById("viewer-order");
+    if (vOrder) vOrder.href = `${base}/order/add?photo=${encodeURIComponent(t.dataset.id)}`;
     preload(index + 1); preload(index - 1);
     loadComments(t.dataset.id);
     if (!viewer.hidden && pushed) history.replaceState({ viewer: true }, "", photoUrl());

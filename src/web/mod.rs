@@ -11,6 +11,7 @@ mod compress;
 mod error;
 mod extract;
 mod headers;
+mod invoice;
 mod limits;
 mod media;
 mod models;
@@ -77,6 +78,16 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/prices/products/:id/delete", post(admin::remove_product))
         .at("/admin/prices/packages", post(admin::add_package))
         .at("/admin/prices/packages/:id/delete", post(admin::remove_package))
+        .at("/admin/prices/shipping", post(admin::add_shipping))
+        .at("/admin/prices/shipping/:id/delete", post(admin::remove_shipping))
+        .at("/admin/prices/coupons", post(admin::add_coupon))
+        .at("/admin/prices/coupons/:code/delete", post(admin::remove_coupon))
+        .at("/admin/prices/billing", post(admin::set_billing))
+        .at("/admin/orders", get(admin::orders_page))
+        .at("/admin/orders/:id", get(admin::order_page))
+        .at("/admin/orders/:id/payments", post(admin::record_payment))
+        .at("/admin/orders/:id/state", post(admin::move_order))
+        .at("/admin/orders/:id/invoice", get(admin::order_invoice))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))
@@ -88,6 +99,18 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/access", get(client::access_page).post(client::access_request))
         .at("/g/:token/photos", get(client::photos_page))
         .at("/g/:token/prices", get(client::prices_page))
+        .at("/g/:token/order", get(client::cart_page))
+        .at("/g/:token/order/add", get(client::order_add_page))
+        .at("/g/:token/order/lines", post(client::add_line))
+        .at("/g/:token/order/lines/:n", post(client::set_quantity))
+        .at("/g/:token/order/package", post(client::choose_package))
+        .at("/g/:token/order/package/fill", post(client::fill_package))
+        .at("/g/:token/order/package/photo", post(client::package_photo))
+        .at("/g/:token/order/coupon", post(client::set_coupon))
+        .at("/g/:token/order/shipping", post(client::set_shipping))
+        .at("/g/:token/checkout", get(client::checkout_page).post(client::checkout))
+        .at("/g/:token/orders/:id", get(client::order_page))
+        .at("/g/:token/orders/:id/invoice", get(client::invoice_page))
         .at("/g/:token/favourite", post(client::favourite))
         .at("/g/:token/submit", post(client::submit))
         .at("/g/:token/comments", get(client::comments_json).post(client::add_comment))

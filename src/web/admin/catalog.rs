@@ -10,7 +10,11 @@ use serde::Deserialize;
 
 use super::{login::Nothing, see_other, views};
 use crate::{
-    app::{self, App, catalog::NewPackage, catalog::NewProduct},
+    app::{
+        self, App,
+        catalog::{NewCoupon, NewPackage, NewProduct, NewShipping},
+    },
+    domain::order::Billing,
     web::{extract::AdminForm, session::Admin},
 };
 
@@ -129,4 +133,121 @@ pub async fn remove_package(
 ) -> poem::Result<Response> {
     app::catalog::remove_package(state, &id).await?;
     Ok(see_other("/admin/prices#packages"))
+}
+
+#[derive(Deserialize)]
+pub struct ShippingForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    base: String,
+    #[serde(default)]
+    per_item: String,
+    #[serde(default)]
+    free_from: String,
+}
+
+#[handler]
+pub async fn add_shipping(
+    Data(state): Data<&App>,
+    AdminForm(_, f): AdminForm<ShippingForm>,
+) -> poem::Result<Response> {
+    let new = NewShipping { name: f.name, base: f.base, per_item: f.per_item, free_from: f.free_from };
+    app::catalog::add_shipping(state, new).await?;
+    Ok(see_other("/admin/prices#shipping"))
+}
+
+#[handler]
+pub async fn remove_shipping(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, _): AdminForm<Nothing>,
+) -> poem::Result<Response> {
+    app::catalog::remove_shipping(state, &id).await?;
+    Ok(see_other("/admin/prices#shipping"))
+}
+
+#[derive(Deserialize)]
+pub struct CouponForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    discount: String,
+    #[serde(default)]
+    min_order: String,
+    #[serde(default)]
+    until: String,
+    #[serde(default)]
+    max_uses: String,
+}
+
+#[handler]
+pub async fn add_coupon(
+    Data(state): Data<&App>,
+    AdminForm(_, f): AdminForm<CouponForm>,
+) -> poem::Result<Response> {
+    let new = NewCoupon {
+        code: f.code,
+        discount: f.discount,
+        min_order: f.min_order,
+        until: f.until,
+        max_uses: f.max_uses,
+    };
+    app::catalog::add_coupon(state, new).await?;
+    Ok(see_other("/admin/prices#coupons"))
+}
+
+#[handler]
+pub async fn remove_coupon(
+    Data(state): Data<&App>,
+    Path(code): Path<String>,
+    AdminForm(_, _): AdminForm<Nothing>,
+) -> poem::Result<Response> {
+    app::catalog::remove_coupon(state, &code).await?;
+    Ok(see_other("/admin/prices#coupons"))
+}
+
+#[derive(Deserialize)]
+pub struct BillingForm {
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    tax_id: String,
+    #[serde(default)]
+    account_holder: String,
+    #[serde(default)]
+    iban: String,
+    #[serde(default)]
+    bic: String,
+    #[serde(default)]
+    instructions: String,
+    #[serde(default)]
+    invoice_note: String,
+    #[serde(default)]
+    due_days: String,
+}
+
+#[handler]
+pub async fn set_billing(
+    Data(state): Data<&App>,
+    AdminForm(_, f): AdminForm<BillingForm>,
+) -> poem::Result<Response> {
+    let due_days = match f.due_days.trim() {
+        "" => 14,
+        t => t
+            .parse()
+            .map_err(|_| app::AppError::Invalid(format!("days to pay must be a whole number, not “{t}”")))?,
+    };
+    let b = Billing {
+        address: f.address,
+        tax_id: f.tax_id,
+        account_holder: f.account_holder,
+        iban: f.iban,
+        bic: f.bic,
+        instructions: f.instructions,
+        invoice_note: f.invoice_note,
+        due_days,
+    };
+    app::catalog::set_billing(state, b).await?;
+    Ok(see_other("/admin/prices#billing"))
 }

@@ -4,20 +4,24 @@
 mod catalog;
 mod galleries;
 mod login;
+mod orders;
 mod sharing;
 mod studio;
 mod tokens;
 pub(super) mod views;
 
 pub use catalog::{
-    add_package, add_product, page as prices_page, remove_package, remove_product,
-    set_terms as set_price_terms,
+    add_coupon, add_package, add_product, add_shipping, page as prices_page, remove_coupon, remove_package,
+    remove_product, remove_shipping, set_billing, set_terms as set_price_terms,
 };
 pub use galleries::{
     create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
     photos_json, reorder, set_cover, set_state, upload_photos,
 };
 pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
+pub use orders::{
+    invoice as order_invoice, list as orders_page, move_to as move_order, page as order_page, record_payment,
+};
 pub use sharing::{
     activity, create_share, outbox, reopen, reply, revoke_share, selections, selections_csv, set_rules, zip,
 };

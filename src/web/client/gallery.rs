@@ -58,7 +58,7 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
 
 /// The visit of a page inside the gallery, or the way to its cover when the door is closed
 /// or the link first asks who the visitor is (the cover does both).
-async fn inside(
+pub(super) async fn inside(
     state: &App,
     jar: &CookieJar,
     door: &ClientDoor,
@@ -197,6 +197,8 @@ fn gallery_model<'a>(
                 web_bytes: d.web_bytes,
             })
             .collect(),
+        order_href: page.ordering.then(|| format!("{b}/order")),
+        in_cart: page.in_cart,
         base: b.to_string(),
     }
 }

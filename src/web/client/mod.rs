@@ -5,11 +5,17 @@
 
 mod entry;
 mod gallery;
+mod order;
+mod order_views;
 mod tiles;
 mod views;
 
 pub use entry::{access_page, access_request, ask_to_reopen, enter, enter_page, sign_in, unlock};
 pub use gallery::{
     add_comment, comments_json, cover, download, favourite, identify, photos_page, prices_page, submit, zip,
+};
+pub use order::{
+    add_line, add_page as order_add_page, cart_page, checkout, checkout_page, choose_package, fill_package,
+    invoice_page, order_page, package_photo, set_coupon, set_quantity, set_shipping,
 };
 pub use tiles::TileCache;

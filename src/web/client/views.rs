@@ -12,14 +12,29 @@ use crate::web::{
 };
 
 /// The journey's steps, in order (`domain::Step`); the client is at one of them. Only what
-/// the gallery really offers is a step: packages join when ordering exists.
-pub const STEPS: [(&str, &str); 3] = [
+/// the gallery really offers is a step: with prices set, choosing a package or prints
+/// comes before the finals.
+const STEPS: [(&str, &str); 3] = [
     ("Heart your favourites", "Tap the heart on the photos you love."),
     ("Submit your selection", "When you are happy with your choice, send it to us."),
     ("We retouch and deliver", "Your retouched finals appear here to download."),
 ];
+const STEPS_ORDERING: [(&str, &str); 4] = [
+    ("Heart your favourites", "Tap the heart on the photos you love."),
+    ("Submit your selection", "When you are happy with your choice, send it to us."),
+    ("Choose a package or prints", "Pick a package, prints or files from your favourites, and check out."),
+    ("Your finals", "Your retouched finals appear here to download."),
+];
 
-fn page(studio: &str, title: &str, csrf: Option<&str>, body: Markup) -> Markup {
+/// The steps of this gallery's journey.
+pub fn journey(ordering: bool) -> &'static [(&'static str, &'static str)] {
+    match ordering {
+        true => &STEPS_ORDERING,
+        false => &STEPS,
+    }
+}
+
+pub(super) fn page(studio: &str, title: &str, csrf: Option<&str>, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -39,10 +54,10 @@ fn page(studio: &str, title: &str, csrf: Option<&str>, body: Markup) -> Markup {
     }
 }
 
-fn steps(current: usize) -> Markup {
+fn steps(current: usize, ordering: bool) -> Markup {
     html! {
         ol.steps aria-label="Your steps" {
-            @for (i, (name, what)) in STEPS.iter().enumerate() {
+            @for (i, (name, what)) in journey(ordering).iter().enumerate() {
                 li.step.done[i < current] .current[i == current] aria-current=[(i == current).then_some("step")] {
                     span.num { (i + 1) }
                     span.text { strong { (name) } span.muted { (what) } }
@@ -122,7 +137,7 @@ pub fn cover(m: &Cover) -> Markup {
                 section.guide.card {
                     h2 { "What happens next" }
                     p.lead { (m.guide) }
-                    @if m.chooses { (steps(m.step)) }
+                    @if m.chooses { (steps(m.step, m.prices_href.is_some())) }
                     @if let Some((action, csrf)) = &m.identify {
                         form.identify #identify method="post" action=(action) {
                             h3 { "Before you start: who are you?" }
@@ -347,6 +362,9 @@ pub struct Gallery<'a> {
     pub zip_href: Option<String>,
     /// The download sheet's choices.
     pub downloads: Vec<DownloadRow>,
+    /// The order page, when the studio sells anything.
+    pub order_href: Option<String>,
+    pub in_cart: usize,
 }
 
 /// One choice of the download sheet.
@@ -375,7 +393,10 @@ pub fn gallery(m: &Gallery) -> Markup {
                 }
                 div.where {
                     strong { (m.title) }
-                    @if m.can_favourite { span.muted #where-step { "Step " (step + 1) " of " (STEPS.len()) ": " (STEPS[step].0) } }
+                    @if m.can_favourite { span.muted #where-step { @let j = journey(m.order_href.is_some()); "Step " (step + 1) " of " (j.len()) ": " (j[step].0) } }
+                }
+                @if let Some(o) = &m.order_href {
+                    a.bar-order #bar-order href=(o) { "Order" @if m.in_cart > 0 { " (" (m.in_cart) ")" } }
                 }
                 @if m.can_favourite {
                     div.counter #counter data-min=[m.min] data-max=[m.max] aria-live="polite" {
@@ -438,7 +459,10 @@ pub fn gallery(m: &Gallery) -> Markup {
                     }
                 }
                 @if m.submitted {
-                    p.notice { "Thank you! Your selection of " (count(n, "photo", "photos")) " is with us. Next: we retouch your favourites and deliver them here." }
+                    p.notice {
+                        "Thank you! Your selection of " (count(n, "photo", "photos")) " is with us. "
+                        @if let Some(o) = &m.order_href { "Next: " a href=(o) { "choose a package or prints" } "; we retouch your favourites and deliver them here." } @else { "Next: we retouch your favourites and deliver them here." }
+                    }
                 }
                 @if m.can_favourite {
                     nav.filters #filters aria-label="Show" {
@@ -469,6 +493,9 @@ pub fn gallery(m: &Gallery) -> Markup {
                             button.button.ghost #viewer-notes type="button" aria-expanded="false" aria-controls="viewer-comments" { "Notes" span.n {} }
                         }
                         a.button.ghost #viewer-download hidden download aria-label="Download" { "↓" }
+                        @if m.order_href.is_some() {
+                            a.button.ghost #viewer-order href="#" { "Order" }
+                        }
                         button.button.ghost #viewer-play type="button" aria-pressed="false" aria-label="Slideshow" { "▶" }
                     }
                     button.button.ghost #viewer-close type="button" aria-label="Close viewer" { "✕" }

@@ -3,7 +3,7 @@
 use maud::{Markup, html};
 
 use super::{Chrome, layout};
-use crate::domain::catalog::{Catalog, ProductKind};
+use crate::domain::catalog::{Catalog, Discount, ProductKind};
 use crate::web::views::kind_words;
 
 pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
@@ -121,6 +121,89 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                         input #k-extra type="text" name="extra_image" inputmode="decimal";
                         button.button.primary type="submit" { "Add package" }
                     }
+                }
+            }
+            section.card #shipping {
+                h2 { "Shipping" }
+                p.muted { "How prints reach clients. With none, orders that ship leave it to you." }
+                @for w in &c.shipping {
+                    div.package-row {
+                        p { strong { (w.name) } " · " (money(w.base)) @if w.per_item.0 > 0 { " + " (money(w.per_item)) " per item" } @if let Some(f) = w.free_from { " · free from " (money(f)) } }
+                        form method="post" action={ "/admin/prices/shipping/" (w.id) "/delete" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button.link type="submit" aria-label={ "Remove " (w.name) } { "Remove" }
+                        }
+                    }
+                }
+                form method="post" action="/admin/prices/shipping" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="s-name" { "Name" }
+                    input #s-name type="text" name="name" required maxlength="80" placeholder="e.g. Post, or Pickup at the studio";
+                    label for="s-base" { "Flat amount (" (c.currency.code) ")" }
+                    input #s-base type="text" name="base" inputmode="decimal";
+                    label for="s-item" { "Per item (" (c.currency.code) ")" }
+                    input #s-item type="text" name="per_item" inputmode="decimal";
+                    label for="s-free" { "Free from an order of (" (c.currency.code) ", optional)" }
+                    input #s-free type="text" name="free_from" inputmode="decimal";
+                    button.button.primary type="submit" { "Add way of shipping" }
+                }
+            }
+            section.card #coupons {
+                h2 { "Coupons" }
+                @for k in &c.coupons {
+                    div.package-row {
+                        p {
+                            code { (k.code) } " · "
+                            @match k.discount { Discount::PercentBp(bp) => { (format!("{}", bp as f64 / 100.0)) " % off" } Discount::Fixed(m) => { (money(m)) " off" } }
+                            span.muted {
+                                @if k.min_order.0 > 0 { " · from " (money(k.min_order)) }
+                                @if let Some(e) = k.expires_ms { " · until " (crate::domain::day_in_words(e.saturating_sub(1))) }
+                                " · used " (k.used) @if let Some(m) = k.max_uses { " of " (m) }
+                            }
+                        }
+                        form method="post" action={ "/admin/prices/coupons/" (k.code) "/delete" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button.link type="submit" aria-label={ "Remove " (k.code) } { "Remove" }
+                        }
+                    }
+                }
+                form method="post" action="/admin/prices/coupons" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="c-code" { "Code" }
+                    input #c-code type="text" name="code" required maxlength="32" placeholder="e.g. SPRING" autocomplete="off";
+                    label for="c-discount" { "Discount: 15% or an amount" }
+                    input #c-discount type="text" name="discount" required;
+                    label for="c-min" { "Minimum order (optional)" }
+                    input #c-min type="text" name="min_order" inputmode="decimal";
+                    label for="c-until" { "Last day (optional)" }
+                    input #c-until type="date" name="until";
+                    label for="c-uses" { "How many orders may use it (optional)" }
+                    input #c-uses type="number" name="max_uses" min="1";
+                    button.button.primary type="submit" { "Add coupon" }
+                }
+            }
+            section.card #billing {
+                h2 { "Invoices and payment" }
+                @let b = &c.billing;
+                form method="post" action="/admin/prices/billing" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="b-address" { "Your legal name and address, as invoices show them" }
+                    textarea #b-address name="address" rows="4" maxlength="500" { (b.address) }
+                    label for="b-tax" { "Tax or VAT number" }
+                    input #b-tax type="text" name="tax_id" maxlength="60" value=(b.tax_id);
+                    label for="b-holder" { "Account holder (for bank transfers)" }
+                    input #b-holder type="text" name="account_holder" maxlength="70" value=(b.account_holder);
+                    label for="b-iban" { "IBAN (with it, euro invoices carry a QR code banking apps scan)" }
+                    input #b-iban type="text" name="iban" maxlength="42" value=(b.iban) autocomplete="off";
+                    label for="b-bic" { "BIC (optional)" }
+                    input #b-bic type="text" name="bic" maxlength="11" value=(b.bic) autocomplete="off";
+                    label for="b-how" { "Other ways to pay (e.g. cash at pickup)" }
+                    textarea #b-how name="instructions" rows="2" maxlength="1000" { (b.instructions) }
+                    label for="b-note" { "Note on every invoice (e.g. wording the law asks for)" }
+                    textarea #b-note name="invoice_note" rows="2" maxlength="1000" { (b.invoice_note) }
+                    label for="b-due" { "Days to pay" }
+                    input #b-due type="number" name="due_days" min="0" max="365" value=(b.due_days);
+                    button.button.primary type="submit" { "Save" }
                 }
             }
         },

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 pub mod catalog;
+pub mod orders;
 pub mod proofing;
 pub mod studio;
 

@@ -1,0 +1,77 @@
+//! The photographer's orders: the list (what needs doing first), one order with its
+//! timeline, payments and moves, and its invoices.
+
+use maud::Markup;
+use poem::{
+    Response, handler,
+    web::{Data, Path, Query},
+};
+use serde::Deserialize;
+
+use super::{see_other, views};
+use crate::{
+    app::{self, App},
+    web::{extract::AdminForm, session::Admin},
+};
+
+#[handler]
+pub async fn list(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup> {
+    let orders = app::orders::list(state).await?;
+    Ok(views::orders::list(&state.config().studio_name, &admin.csrf, &orders))
+}
+
+#[handler]
+pub async fn page(Data(state): Data<&App>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
+    let o = app::orders::get(state, &id).await?;
+    let names = app::orders::filenames(state, &o).await?;
+    Ok(views::orders::page(&state.config().studio_name, &admin.csrf, &o, &names))
+}
+
+#[derive(Deserialize)]
+pub struct PaymentForm {
+    #[serde(default)]
+    amount: String,
+    #[serde(default)]
+    method: String,
+}
+
+#[handler]
+pub async fn record_payment(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, f): AdminForm<PaymentForm>,
+) -> poem::Result<Response> {
+    let o = app::orders::record_payment(state, &id, &f.amount, &f.method).await?;
+    Ok(see_other(&format!("/admin/orders/{}", o.id)))
+}
+
+#[derive(Deserialize)]
+pub struct StateForm {
+    #[serde(default)]
+    state: String,
+}
+
+#[handler]
+pub async fn move_to(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, f): AdminForm<StateForm>,
+) -> poem::Result<Response> {
+    let o = app::orders::move_to(state, &id, &f.state).await?;
+    Ok(see_other(&format!("/admin/orders/{}", o.id)))
+}
+
+#[derive(Deserialize)]
+pub struct InvoiceQuery {
+    n: Option<u32>,
+}
+
+#[handler]
+pub async fn invoice(
+    Data(state): Data<&App>,
+    _admin: Admin,
+    Path(id): Path<String>,
+    Query(q): Query<InvoiceQuery>,
+) -> poem::Result<Markup> {
+    Ok(crate::web::invoice::page(&app::orders::invoice(state, &id, q.n).await?))
+}

@@ -1,0 +1,143 @@
+//! The orders pages: the list with what needs doing, and one order.
+
+use std::collections::BTreeMap;
+
+use maud::{Markup, html};
+
+use super::{Chrome, layout};
+use crate::{
+    domain::{
+        PhotoId,
+        order::{Invoice, Order, OrderState},
+    },
+    web::views::human_time,
+};
+
+/// What the photographer does next with an order, in a few words.
+fn todo(o: &Order) -> Option<&'static str> {
+    match o.state {
+        OrderState::Placed if o.quote.total.0 > 0 => Some("invoice"),
+        OrderState::Placed => Some("work on it"),
+        OrderState::Invoiced => Some("waiting for payment"),
+        OrderState::Paid | OrderState::InProduction if o.quote.ships => Some("produce and ship"),
+        OrderState::Paid | OrderState::InProduction => Some("deliver"),
+        _ => None,
+    }
+}
+
+pub fn list(studio: &str, csrf: &str, orders: &[Order]) -> Markup {
+    let open: Vec<_> = orders.iter().filter(|o| !o.state.closed()).collect();
+    layout(
+        &Chrome { studio, csrf: Some(csrf) },
+        "Orders",
+        html! {
+            div.pagehead { div { p.eyebrow { "Studio" } h1 { "Orders" } } }
+            @if orders.is_empty() {
+                p.muted { "No orders yet. Clients order from a gallery's order page once you have set prices (Studio → Prices)." }
+            } @else {
+                p.muted { (open.len()) " open · " (orders.len()) " in all" }
+                table.table #orders {
+                    thead { tr { th { "Order" } th { "Client" } th { "Placed" } th { "State" } th { "Next" } th.num { "Total" } th.num { "To pay" } } }
+                    tbody {
+                        @for o in orders {
+                            tr {
+                                td { a href={ "/admin/orders/" (o.id) } { "Order " (o.number) } }
+                                td { (o.customer.name) br; span.muted { (o.customer.email) } }
+                                td { (human_time(o.placed_ms)) }
+                                td { (o.state.words()) }
+                                td { @if let Some(t) = todo(o) { (t) } }
+                                td.num { (o.currency.format(o.quote.total)) }
+                                td.num { @if !o.state.closed() { (o.currency.format(o.balance())) } }
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub fn page(studio: &str, csrf: &str, o: &Order, names: &BTreeMap<PhotoId, String>) -> Markup {
+    let money = |m| o.currency.format(m);
+    let c = &o.customer;
+    layout(
+        &Chrome { studio, csrf: Some(csrf) },
+        &format!("Order {}", o.number),
+        html! {
+            p { a href="/admin/orders" { "← Orders" } }
+            div.pagehead { div { p.eyebrow { "Order " (o.number) " · " (human_time(o.placed_ms)) } h1 #order-state { (o.state.words()) } } }
+            div.studio-grid {
+                section.card {
+                    h2 { "Client" }
+                    p { strong { (c.name) } br; a href={ "mailto:" (c.email) } { (c.email) } }
+                    @if let Some(a) = &c.address { p.pre { (a) } }
+                    @if let Some(v) = &c.vat_id { p { "VAT number: " (v) } }
+                    @if let Some(n) = &c.note { p.muted { "Their note:" } blockquote.pre { (n) } }
+                }
+                section.card #money {
+                    h2 { "Payment" }
+                    p { "Total " strong { (money(o.quote.total)) } " · paid " (money(o.paid_amount())) " · to pay " strong #balance { (money(o.balance())) } }
+                    @for p in &o.payments { p.muted { (human_time(p.at_ms)) " · " (money(p.amount)) " by " (p.method) } }
+                    @for n in &o.invoices {
+                        p { a href={ "/admin/orders/" (o.id) "/invoice?n=" (n) } { "Invoice " (Invoice::label(*n)) } @if Some(*n) != o.invoice() { span.muted { " (replaced)" } } }
+                    }
+                    @if !o.state.paid() && !o.state.closed() && o.balance().0 > 0 {
+                        form method="post" action={ "/admin/orders/" (o.id) "/payments" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            label for="amount" { "Amount received" }
+                            input #amount type="text" name="amount" inputmode="decimal" value=(o.currency.plain(o.balance())) required;
+                            label for="method" { "How" }
+                            select #method name="method" {
+                                option { "bank transfer" }
+                                option { "cash" }
+                                option { "card" }
+                                option { "other" }
+                            }
+                            button.button.primary #record-payment type="submit" { "Record payment" }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { "Lines" }
+                table.table {
+                    tbody {
+                        @for l in &o.quote.lines {
+                            tr {
+                                td { @if l.quantity > 1 { (l.quantity) " × " } (l.label) @if let Some(n) = l.photo.and_then(|p| names.get(&p)) { " · " code { (n) } } }
+                                td.num { (money(l.amount)) }
+                            }
+                        }
+                        @if o.quote.discount.0 > 0 { tr { td { "Coupon " @if let Some(c) = &o.cart.coupon { code { (c) } } } td.num { "−" (money(o.quote.discount)) } } }
+                        @if o.quote.ships { tr { td { "Shipping" } td.num { (money(o.quote.shipping)) } } }
+                        tr { td { strong { "Total" } } td.num { strong { (money(o.quote.total)) } } }
+                    }
+                }
+                @if let Some(k) = &o.cart.package {
+                    p { "Package photos (" (k.photos.len()) "): " }
+                    p { code { (k.photos.iter().map(|id| names.get(id).map_or("?", |n| n.as_str())).collect::<Vec<_>>().join(", ")) } }
+                }
+            }
+            @if !o.state.next().is_empty() {
+                section.card {
+                    h2 { "Move the order" }
+                    div.actions {
+                        @for s in o.state.next() {
+                            form method="post" action={ "/admin/orders/" (o.id) "/state" } {
+                                input type="hidden" name="csrf" value=(csrf);
+                                input type="hidden" name="state" value=(s.slug());
+                                button.button.danger[matches!(s, OrderState::Cancelled | OrderState::Refunded)] type="submit" { "Mark " (s.words().to_lowercase()) }
+                            }
+                        }
+                    }
+                }
+            }
+            section.card {
+                h2 { "Timeline" }
+                ul {
+                    @for e in &o.timeline { li { span.muted { (human_time(e.at_ms)) " · " (e.by.words()) } " · " (e.what) } }
+                }
+            }
+        },
+    )
+}
