@@ -154,6 +154,21 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("POST", "/access", "/access".into(), [400; 5]),
         ("GET", "/g/:token/photos", format!("{link}/photos"), [200; 5]),
         ("GET", "/g/:token/prices", format!("{link}/prices"), [200; 5]),
+        // Ordering: pages open like the gallery; every change wants the visit's CSRF token,
+        // which none of these holds; orders are only ever their owner's.
+        ("GET", "/g/:token/order", format!("{link}/order"), [200; 5]),
+        ("GET", "/g/:token/order/add", format!("{link}/order/add?photo={pid}"), [200; 5]),
+        ("POST", "/g/:token/order/lines", format!("{link}/order/lines"), [403; 5]),
+        ("POST", "/g/:token/order/lines/:n", format!("{link}/order/lines/0"), [403; 5]),
+        ("POST", "/g/:token/order/package", format!("{link}/order/package"), [403; 5]),
+        ("POST", "/g/:token/order/package/fill", format!("{link}/order/package/fill"), [403; 5]),
+        ("POST", "/g/:token/order/package/photo", format!("{link}/order/package/photo"), [403; 5]),
+        ("POST", "/g/:token/order/coupon", format!("{link}/order/coupon"), [403; 5]),
+        ("POST", "/g/:token/order/shipping", format!("{link}/order/shipping"), [403; 5]),
+        ("GET", "/g/:token/checkout", format!("{link}/checkout"), [303; 5]),
+        ("POST", "/g/:token/checkout", format!("{link}/checkout"), [403; 5]),
+        ("GET", "/g/:token/orders/:id", format!("{link}/orders/{NO_ID}"), [404; 5]),
+        ("GET", "/g/:token/orders/:id/invoice", format!("{link}/orders/{NO_ID}/invoice"), [404; 5]),
         ("POST", "/g/:token/favourite", format!("{link}/favourite"), [403; 5]),
         ("POST", "/g/:token/submit", format!("{link}/submit"), [403; 5]),
         ("GET", "/g/:token/comments", format!("{link}/comments?photo={pid}"), [200; 5]),
@@ -191,6 +206,42 @@ async fn every_route_answers_every_visitor_as_it_should() {
             "/admin/prices/packages/:id/delete",
             format!("/admin/prices/packages/{NO_ID}/delete"),
             [303, 303, 303, 403, 404],
+        ),
+        ("POST", "/admin/prices/shipping", "/admin/prices/shipping".into(), [303, 303, 303, 403, 400]),
+        (
+            "POST",
+            "/admin/prices/shipping/:id/delete",
+            format!("/admin/prices/shipping/{NO_ID}/delete"),
+            [303, 303, 303, 403, 404],
+        ),
+        ("POST", "/admin/prices/coupons", "/admin/prices/coupons".into(), [303, 303, 303, 403, 400]),
+        (
+            "POST",
+            "/admin/prices/coupons/:code/delete",
+            "/admin/prices/coupons/NOPE/delete".into(),
+            [303, 303, 303, 403, 404],
+        ),
+        // Empty details are valid (a studio without invoices yet).
+        ("POST", "/admin/prices/billing", "/admin/prices/billing".into(), [303, 303, 303, 403, 303]),
+        ("GET", "/admin/orders", "/admin/orders".into(), [303, 303, 303, 200, 200]),
+        ("GET", "/admin/orders/:id", format!("/admin/orders/{NO_ID}"), [303, 303, 303, 404, 404]),
+        (
+            "POST",
+            "/admin/orders/:id/payments",
+            format!("/admin/orders/{NO_ID}/payments"),
+            [303, 303, 303, 403, 400],
+        ),
+        (
+            "POST",
+            "/admin/orders/:id/state",
+            format!("/admin/orders/{NO_ID}/state"),
+            [303, 303, 303, 403, 400],
+        ),
+        (
+            "GET",
+            "/admin/orders/:id/invoice",
+            format!("/admin/orders/{NO_ID}/invoice"),
+            [303, 303, 303, 404, 404],
         ),
         ("GET", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 200, 200]),
         ("POST", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 403, 400]),
@@ -339,6 +390,21 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("GET", "", [200, 404, 410, 410, 200, 200, 200, 200]),
         ("GET", "/photos", [303, 404, 410, 410, 303, 303, 303, 200]),
         ("GET", "/prices", [303, 404, 410, 410, 303, 303, 303, 200]),
+        ("GET", "/order", [303, 404, 410, 410, 303, 303, 303, 200]),
+        ("GET", "/order/add?photo=PID", [303, 404, 410, 410, 303, 303, 303, 200]),
+        // With nothing for sale, changes to the cart are refused as "nothing to order".
+        ("POST", "/order/lines", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("POST", "/order/lines/0", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("POST", "/order/package", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("POST", "/order/package/fill", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("POST", "/order/package/photo", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("POST", "/order/coupon", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("POST", "/order/shipping", [401, 404, 410, 410, 401, 401, 401, 404]),
+        // An empty cart has no checkout: back to the order page.
+        ("GET", "/checkout", [303, 404, 410, 410, 303, 303, 303, 303]),
+        ("POST", "/checkout", [401, 404, 410, 410, 401, 401, 401, 400]),
+        ("GET", "/orders/NOID", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/invoice", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("GET", "/comments?photo=PID", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/comments", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 410, 401, 401, 401, 200]),
@@ -372,14 +438,31 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/enter/:code",
         "/g/:token/reopen",
         "/g/:token/prices",
+        "/g/:token/order",
+        "/g/:token/order/add",
+        "/g/:token/order/lines",
+        "/g/:token/order/lines/:n",
+        "/g/:token/order/package",
+        "/g/:token/order/package/fill",
+        "/g/:token/order/package/photo",
+        "/g/:token/order/coupon",
+        "/g/:token/order/shipping",
+        "/g/:token/checkout",
+        "/g/:token/orders/:id",
+        "/g/:token/orders/:id/invoice",
     ];
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
         let route = format!("/g/{}", route.split('"').next().unwrap());
         assert!(declared.contains(&route.as_str()), "client route {route} is missing from the client matrix");
     }
-    let failures =
-        client_rows(&server, &visitors, &rows, &[("PID", pid.clone()), ("CODE", "ab".repeat(16))]).await;
+    let failures = client_rows(
+        &server,
+        &visitors,
+        &rows,
+        &[("PID", pid.clone()), ("CODE", "ab".repeat(16)), ("NOID", NO_ID.into())],
+    )
+    .await;
     assert!(failures.is_empty(), "client access mismatches:\n{}", failures.join("\n"));
 }
 
@@ -443,6 +526,14 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
         ("GET", "", [200, 404, 410, 200, 200, 200, 200]),
         ("GET", "/photos", [303, 404, 410, 303, 303, 303, 200]),
         ("GET", "/prices", [303, 404, 410, 303, 303, 303, 200]),
+        ("GET", "/order", [303, 404, 410, 303, 303, 303, 200]),
+        ("GET", "/order/add?photo=PID", [303, 404, 410, 303, 303, 303, 200]),
+        ("POST", "/order/lines", [401, 404, 410, 401, 401, 401, 404]),
+        ("POST", "/order/coupon", [401, 404, 410, 401, 401, 401, 404]),
+        ("GET", "/checkout", [303, 404, 410, 303, 303, 303, 303]),
+        ("POST", "/checkout", [401, 404, 410, 401, 401, 401, 400]),
+        ("GET", "/orders/NOID", [401, 404, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/invoice", [401, 404, 410, 401, 401, 401, 404]),
         ("GET", "/comments?photo=PID", [401, 404, 410, 401, 401, 401, 200]),
         ("POST", "/comments", [401, 404, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 401, 401, 401, 200]),
@@ -460,7 +551,13 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
         ("POST", "/sign-in", [200, 404, 410, 200, 429, 429, 429]),
     ];
     let code = used_link.rsplit('/').next().unwrap().to_string();
-    let failures = client_rows(&server, &visitors, &rows, &[("PID", pid.clone()), ("USED", code)]).await;
+    let failures = client_rows(
+        &server,
+        &visitors,
+        &rows,
+        &[("PID", pid.clone()), ("USED", code), ("NOID", NO_ID.into())],
+    )
+    .await;
     assert!(failures.is_empty(), "e-mail grant access mismatches:\n{}", failures.join("\n"));
 }
 
@@ -488,6 +585,15 @@ async fn client_rows<const N: usize>(
                 }
                 ("POST", s) if s.starts_with("/enter/") => client.post(url),
                 ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
+                ("POST", s) if s.starts_with("/order") || s == "/checkout" => client.post(url).form(&[
+                    ("csrf", csrf.as_str()),
+                    ("photo", pid.as_str()),
+                    ("product", NO_ID),
+                    ("quantity", "1"),
+                    ("package", ""),
+                    ("code", "X"),
+                    ("shipping", NO_ID),
+                ]),
                 ("POST", "/identify") => {
                     client.post(url).form(&[("csrf", csrf.as_str()), ("name", "Ann"), ("email", "")])
                 }

@@ -14,6 +14,7 @@ mod disk_full;
 pub mod email_access;
 mod layers;
 mod mail;
+mod orders;
 mod polish;
 mod pressure;
 mod renditions;

@@ -1,0 +1,358 @@
+//! Ordering over HTTP: a client fills a package from their favourites, adds a print with a
+//! crop, applies a coupon and checks out; the invoice and the mails follow; the
+//! photographer records payments and moves the order along. Then everything a hostile or
+//! careless client might send, refused or handled once.
+
+use serde_json::json;
+
+use crate::support::*;
+
+const NO_ID: &str = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
+
+/// A server with a studio that sells: EUR, 19 % included; a digital file (25.00), a print
+/// 10 × 15 (5.00), the package "Single" (one image, 30.00, each extra 20.00), shipping by
+/// post (4.90), the coupon TEN (10 %, once), a bank account.
+struct Shop {
+    server: Server,
+    admin: reqwest::Client,
+    csrf: String,
+    print: String,
+}
+
+impl Shop {
+    async fn open() -> Shop {
+        let server = Server::start_with(&[("PROOFROOM_NOTIFY_EMAIL", "photographer@example.com")]).await;
+        let admin = admin_client(&server).await;
+        let csrf = meta_csrf(&get_text(&admin, server.url("/admin/prices")).await);
+        let mut shop = Shop { server, admin, csrf, print: String::new() };
+        shop.ok("/admin/prices/terms", &[("currency", "EUR"), ("tax", "19"), ("inclusive", "on")]).await;
+        shop.ok("/admin/prices/products", &[("name", "Digital"), ("kind", "digital"), ("price", "25")]).await;
+        shop.ok(
+            "/admin/prices/products",
+            &[("name", "Print 10 x 15"), ("kind", "print"), ("size", "10 x 15"), ("price", "5")],
+        )
+        .await;
+        let page = get_text(&shop.admin, shop.server.url("/admin/prices")).await;
+        let digital = option_value(&page, "Digital");
+        shop.print = option_value(&page, "Print 10 x 15");
+        shop.ok(
+            "/admin/prices/packages",
+            &[
+                ("name", "Single"),
+                ("price", "30"),
+                ("images", "1"),
+                ("digital", digital.as_str()),
+                ("includes", ""),
+                ("extra_image", "20"),
+            ],
+        )
+        .await;
+        shop.ok("/admin/prices/shipping", &[("name", "Post"), ("base", "4,90")]).await;
+        shop.ok("/admin/prices/coupons", &[("code", "ten"), ("discount", "10%"), ("max_uses", "1")]).await;
+        shop.ok(
+            "/admin/prices/billing",
+            &[
+                ("address", "Studio Licht\nHauptstr. 1\n10115 Berlin"),
+                ("tax_id", "DE123456789"),
+                ("account_holder", "Studio Licht"),
+                ("iban", "DE89 3704 0044 0532 0130 00"),
+                ("bic", "COBADEFFXXX"),
+                ("invoice_note", "Thank you for your business."),
+                ("due_days", "14"),
+            ],
+        )
+        .await;
+        shop
+    }
+
+    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        post_form(&self.admin, self.server.url(path), &all).await
+    }
+
+    async fn ok(&self, path: &str, fields: &[(&str, &str)]) {
+        let r = self.post(path, fields).await;
+        assert_eq!(r.status(), 303, "{path}: {}", r.text().await.unwrap());
+    }
+}
+
+/// A client of `link` in their own browser, with the CSRF token of their session.
+struct Client {
+    http: reqwest::Client,
+    link: String,
+    csrf: String,
+}
+
+impl Client {
+    async fn new(server: &Server, link: &str) -> Client {
+        let http = browser_client();
+        let csrf = meta_csrf(&get_text(&http, server.url(&format!("{link}/photos"))).await);
+        Client { http, link: link.to_string(), csrf }
+    }
+
+    async fn post(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let mut all = vec![("csrf", self.csrf.as_str())];
+        all.extend_from_slice(fields);
+        post_form(&self.http, server.url(&format!("{}{path}", self.link)), &all).await
+    }
+
+    async fn page(&self, server: &Server, path: &str) -> String {
+        get_text(&self.http, server.url(&format!("{}{path}", self.link))).await
+    }
+
+    /// Posts and expects the redirect back (a change that was kept).
+    async fn ok(&self, server: &Server, path: &str, fields: &[(&str, &str)]) {
+        let r = self.post(server, path, fields).await;
+        assert_eq!(r.status(), 303, "{path}: {}", r.text().await.unwrap());
+    }
+
+    /// Posts and expects `status` with `words` in the message.
+    async fn refused(&self, server: &Server, path: &str, fields: &[(&str, &str)], status: u16, words: &str) {
+        let r = self.post(server, path, fields).await;
+        assert_eq!(r.status(), status, "{path} {fields:?}");
+        let text = r.text().await.unwrap();
+        assert!(text.contains(words), "{path} {fields:?}: expected “{words}” in {text}");
+    }
+}
+
+fn value_of(page: &str, name: &str) -> String {
+    hidden_field(page, name)
+}
+
+/// The package radio's value (the first package offered).
+fn package_id(page: &str) -> String {
+    let at = page.find("name=\"package\" value=\"").expect("a package to choose") + 22;
+    page[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_client_orders_a_package_with_an_extra_and_a_cropped_print_and_the_photographer_is_paid() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Anna & Tom", 3).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "Anna", "favourite": true })).await;
+    let ann = Client::new(server, &link).await;
+    assert_eq!(heart(server, &ann.http, &link, &ann.csrf, &ids[0]).await, 200);
+    assert_eq!(heart(server, &ann.http, &link, &ann.csrf, &ids[1]).await, 200);
+
+    // The gallery leads to the order page, whose journey includes choosing.
+    let grid = ann.page(server, "/photos").await;
+    assert!(grid.contains(&format!("href=\"{link}/order\"")), "the bar links the order page");
+    assert!(grid.contains("Step 2 of 4"), "ordering is a step of the journey");
+
+    let order_page = ann.page(server, "/order").await;
+    ann.ok(server, "/order/package", &[("package", &package_id(&order_page))]).await;
+    ann.ok(server, "/order/package/fill", &[]).await;
+    let page = ann.page(server, "/order").await;
+    assert!(page.contains("<strong>1 of 1</strong> included images chosen"), "{page}");
+    assert!(page.contains("<strong>1 extra</strong>"), "the second favourite is an extra image");
+
+    // A print of the third photo, its crop moved off-centre (a 3:2 frame on a 4:3 photo).
+    let add = ann.page(server, &format!("/order/add?photo={}", ids[2])).await;
+    assert!(add.contains("data-aspect="), "the print offers a crop frame");
+    ann.ok(
+        server,
+        "/order/lines",
+        &[("photo", &ids[2]), ("product", &shop.print), ("quantity", "2"), ("crop", "1000,2000,9000,8000")],
+    )
+    .await;
+    ann.ok(server, "/order/coupon", &[("code", "Ten")]).await;
+    let page = ann.page(server, "/order").await;
+    // Worked by hand: 30.00 + 20.00 + 2 × 5.00 = 60.00; 10 % off = 54.00; the post's 4.90
+    // is added at checkout; 19 % included.
+    assert!(page.contains("−EUR 6.00"), "the coupon's tenth: {page}");
+    assert!(page.contains("EUR 54.00"), "the total before shipping: {page}");
+    assert!(page.contains("chosen at checkout"), "shipping waits for checkout");
+
+    // Checkout asks for an address because a print ships; without it, a clear refusal.
+    let checkout = ann.page(server, "/checkout").await;
+    let key = value_of(&checkout, "key");
+    let post = option_value(&checkout, "Post · EUR 4.90");
+    let fields = |address: &'static str| {
+        vec![
+            ("key", key.clone()),
+            ("name", "Ann Example".into()),
+            ("email", "ann@example.com".into()),
+            ("address", address.into()),
+            ("shipping", post.clone()),
+        ]
+    };
+    let as_refs =
+        |f: &Vec<(&'static str, String)>| f.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>();
+    let no_address = as_refs(&fields(""));
+    let refs: Vec<(&str, &str)> = no_address.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    ann.refused(server, "/checkout", &refs, 400, "address").await;
+    let full = as_refs(&fields("Ann Example\nLindenstr. 5\n10969 Berlin"));
+    let refs: Vec<(&str, &str)> = full.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let placed = ann.post(server, "/checkout", &refs).await;
+    assert_eq!(placed.status(), 303);
+    let order_url = placed.headers()["location"].to_str().unwrap().to_string();
+    // The same form sent again (a double tap) is the same order.
+    let again = ann.post(server, "/checkout", &refs).await;
+    assert_eq!(again.headers()["location"].to_str().unwrap(), order_url, "one order per checkout");
+
+    let order = get_text(&ann.http, server.url(&order_url)).await;
+    assert!(order.contains("Invoiced"), "{order}");
+    assert!(order.contains("To pay: EUR 58.90"), "54.00 + 4.90 shipping: {order}");
+    assert!(order.contains("<svg"), "a GiroCode to scan");
+    assert!(!ann.page(server, "/order").await.contains("package/photo"), "the cart was emptied");
+    let invoice = get_text(&ann.http, server.url(&format!("{order_url}/invoice"))).await;
+    for words in [
+        "Invoice 00001",
+        "EUR 58.90",
+        "EUR 9.40",
+        "DE123456789",
+        "Lindenstr. 5",
+        "Thank you for your business.",
+    ] {
+        assert!(invoice.contains(words), "the invoice shows {words}: {invoice}");
+    }
+
+    // The mails: the client's order with its invoice, the photographer's notice.
+    let mails = wait_for_outbox(server, 2).await;
+    let to_ann = mails.iter().find(|m| m.contains("To: ann@example.com")).expect("a mail to the client");
+    assert!(to_ann.contains("Invoice 00001") && to_ann.contains("EUR 58.90") && to_ann.contains(&order_url));
+    assert!(to_ann.contains("DE89370400440532013000"), "how to pay, in the mail");
+    let notice = mails.iter().find(|m| m.contains("To: photographer@example.com")).expect("a notice");
+    assert!(notice.contains("Order 1 from Ann Example"), "{notice}");
+
+    // The coupon was for one order: used up now.
+    let ben = Client::new(server, &link).await;
+    ben.ok(server, "/order/lines", &[("photo", &ids[0]), ("product", &shop.print), ("quantity", "1")]).await;
+    ben.refused(server, "/order/coupon", &[("code", "TEN")], 400, "used up").await;
+    // Ben sees none of Ann's order.
+    for path in [order_url.clone(), format!("{order_url}/invoice")] {
+        let r = ben.http.get(server.url(&path)).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path} is Ann's");
+    }
+
+    // The photographer: a part payment, too much refused, the rest; then shipped.
+    let order_id = order_url.rsplit('/').next().unwrap().to_string();
+    let admin_order = format!("/admin/orders/{order_id}");
+    assert!(get_text(&shop.admin, server.url("/admin/orders")).await.contains("Order 1"));
+    shop.ok(&format!("{admin_order}/payments"), &[("amount", "20"), ("method", "cash")]).await;
+    let r = shop.post(&format!("{admin_order}/payments"), &[("amount", "50"), ("method", "cash")]).await;
+    assert_eq!(r.status(), 400, "more than is owed");
+    assert!(get_text(&shop.admin, server.url(&admin_order)).await.contains("EUR 38.90"));
+    shop.ok(&format!("{admin_order}/payments"), &[("amount", "38,90"), ("method", "bank transfer")]).await;
+    let order = get_text(&ann.http, server.url(&order_url)).await;
+    assert!(order.contains(">Paid<"), "{order}");
+    assert!(!order.contains("To pay:"));
+    shop.ok(&format!("{admin_order}/state"), &[("state", "shipped")]).await;
+    let r = shop.post(&format!("{admin_order}/state"), &[("state", "cancelled")]).await;
+    assert_eq!(r.status(), 400, "a shipped order is refunded, not cancelled");
+    let mails = wait_for_outbox(server, 5).await;
+    let to_ann: Vec<_> = mails.iter().filter(|m| m.contains("To: ann@example.com")).collect();
+    assert!(
+        to_ann
+            .iter()
+            .any(|m| m.contains("Payment received for order 1") && m.contains("Still to pay: EUR 38.90"))
+    );
+    assert!(to_ann.iter().any(|m| m.contains("paid in full")));
+    assert!(to_ann.iter().any(|m| m.contains("on its way")));
+
+    // A second order takes the next invoice number.
+    let checkout = ben.page(server, "/checkout").await;
+    let (key, post) = (value_of(&checkout, "key"), option_value(&checkout, "Post · EUR 4.90"));
+    let r = ben
+        .post(
+            server,
+            "/checkout",
+            &[
+                ("key", &key),
+                ("name", "Ben"),
+                ("email", "ben@example.com"),
+                ("address", "Ben\nRoad 1"),
+                ("shipping", &post),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let ben_order = r.headers()["location"].to_str().unwrap().to_string();
+    let invoice = get_text(&ben.http, server.url(&format!("{ben_order}/invoice"))).await;
+    assert!(invoice.contains("Invoice 00002"), "numbers run without gaps");
+}
+
+#[tokio::test]
+async fn tampered_carts_are_refused_with_a_reason_and_change_nothing() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Tamper", 1).await;
+    let (_, others) = gallery_with_photos(&api, "Elsewhere", 1).await;
+    let pid = photos[0]["id"].as_str().unwrap().to_string();
+    let foreign = others[0]["id"].as_str().unwrap().to_string();
+    let link = share_link(&api, &g, json!({ "label": "T", "favourite": true })).await;
+    let c = Client::new(server, &link).await;
+    let line = |q: &'static str| {
+        vec![("photo", pid.clone()), ("product", shop.print.clone()), ("quantity", q.to_string())]
+    };
+    let send = |f: Vec<(&'static str, String)>| f;
+    for (fields, status, words) in [
+        (send(line("-1")), 400, "quantity"),
+        (send(line("1000")), 400, "quantity"),
+        (send(line("two")), 400, "quantity"),
+        (
+            vec![("photo", pid.clone()), ("product", NO_ID.into()), ("quantity", "1".into())],
+            404,
+            "not offered",
+        ),
+        (
+            vec![("photo", foreign.clone()), ("product", shop.print.clone()), ("quantity", "1".into())],
+            404,
+            "not in this gallery",
+        ),
+        (
+            vec![
+                ("photo", pid.clone()),
+                ("product", shop.print.clone()),
+                ("quantity", "1".into()),
+                ("crop", "2000,0,9000,8000".into()),
+            ],
+            400,
+            "crop",
+        ),
+        (
+            vec![
+                ("photo", pid.clone()),
+                ("product", shop.print.clone()),
+                ("quantity", "1".into()),
+                ("crop", "0,0,5000,5000".into()),
+            ],
+            400,
+            "shape",
+        ),
+    ] {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        c.refused(server, "/order/lines", &refs, status, words).await;
+    }
+    c.refused(server, "/order/coupon", &[("code", "NOPE")], 400, "no coupon").await;
+    c.refused(server, "/order/package", &[("package", NO_ID)], 404, "not offered").await;
+    c.refused(server, "/order/package/fill", &[], 400, "package first").await;
+    c.refused(server, "/order/lines/0", &[("quantity", "2")], 404, "no longer").await;
+    c.refused(server, "/checkout", &[("key", "short")], 400, "out of date").await;
+    c.refused(server, "/checkout", &[("key", "abcdefghijklmnopqrstuvwxyz012345")], 400, "empty").await;
+    assert!(c.page(server, "/order").await.contains("Open a photo and tap"), "nothing was added");
+
+    // A price sent with the form is not a price: the server's is.
+    c.ok(
+        server,
+        "/order/lines",
+        &[("photo", &pid), ("product", &shop.print), ("quantity", "3"), ("price", "0"), ("amount", "0")],
+    )
+    .await;
+    let page = c.page(server, "/order").await;
+    assert!(page.contains("EUR 15.00"), "3 × 5.00: {page}");
+    // The same photo and print again add up on one line; 0 removes it.
+    c.ok(server, "/order/lines", &[("photo", &pid), ("product", &shop.print), ("quantity", "1")]).await;
+    assert!(c.page(server, "/order").await.contains("value=\"4\""));
+    c.ok(server, "/order/lines/0", &[("quantity", "0")]).await;
+    assert!(c.page(server, "/order").await.contains("Open a photo and tap"));
+    // Checkout of an empty cart goes back to the order page.
+    let r = c.http.get(server.url(&format!("{link}/checkout"))).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    assert!(get_text(&shop.admin, server.url("/admin/orders")).await.contains("No orders yet"));
+}
