@@ -368,8 +368,12 @@ pub async fn remove_coupon(state: &App, code: &str) -> Result<Catalog> {
     Ok(s.catalog)
 }
 
-/// The studio's invoice details and how clients pay.
-pub async fn set_billing(state: &App, b: Billing) -> Result<Catalog> {
+/// The studio's invoice details and how clients pay, and how delivered files are named.
+pub async fn set_billing(state: &App, b: Billing, delivery_names: &str) -> Result<Catalog> {
+    let names = match delivery_names.trim() {
+        "" => String::new(),
+        t => clean_text("the file name pattern", t, 120)?,
+    };
     let field = |name: &str, v: &str, max| match v.trim() {
         "" => Ok(String::new()),
         t => super::proofing::clean_multiline(name, t, max),
@@ -392,6 +396,7 @@ pub async fn set_billing(state: &App, b: Billing) -> Result<Catalog> {
     };
     let s = super::studio::edit(state, move |s| {
         s.catalog.billing = clean;
+        s.catalog.delivery_names = names;
         Ok(())
     })
     .await?;

@@ -101,6 +101,23 @@ pub fn plan(
     Ok(Zip { items, blobs: state.blobs.clone(), title: title.to_string() })
 }
 
+/// A zip of files chosen elsewhere (a delivery), under the names given, made unique.
+pub fn named(state: &App, title: &str, files: Vec<(String, Hash, Option<u64>)>) -> Result<Zip> {
+    let mut used = HashSet::new();
+    let items: Vec<ZipItem> = files
+        .into_iter()
+        .map(|(name, blob, size)| ZipItem {
+            name: unique(&mut used, &super::strip_invisible(&name)),
+            blob,
+            size,
+        })
+        .collect();
+    if items.is_empty() {
+        return Err(AppError::Forbidden("Nothing here is ready to download yet.".into()));
+    }
+    Ok(Zip { items, blobs: state.blobs.clone(), title: title.to_string() })
+}
+
 /// Every photo of a gallery, for the photographer.
 pub async fn everything(state: &App, gallery: crate::domain::GalleryId, size: Size) -> Result<Zip> {
     let g = state.gallery(gallery).await?;

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod cart;
 pub mod catalog;
 pub mod client;
+pub mod delivery;
 mod digests;
 pub mod downloads;
 pub mod galleries;

@@ -194,6 +194,31 @@ fn customer(f: &Checkout, quote: &Quote) -> Result<Customer> {
     })
 }
 
+/// The photos whose files an order buys: the package's, digital lines', and every photo
+/// for a whole-gallery line.
+fn digital_photos(
+    catalog: &Catalog,
+    photos: &std::collections::BTreeMap<crate::domain::PhotoId, cart::CartPhoto>,
+    cart: &Cart,
+) -> Vec<crate::domain::PhotoId> {
+    use crate::domain::catalog::ProductKind;
+    let kind = |id: &crate::domain::ProductId| catalog.prices.product(*id).map(|p| p.kind.clone());
+    let mut out: Vec<_> = cart.package.iter().flat_map(|p| p.photos.iter().copied()).collect();
+    for l in &cart.lines {
+        let more: Vec<_> = match (kind(&l.product), l.photo) {
+            (Some(ProductKind::Digital { .. }), Some(p)) => vec![p],
+            (Some(ProductKind::WholeGallery), _) => photos.keys().copied().collect(),
+            _ => Vec::new(),
+        };
+        for p in more {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 fn key_ok(key: &str) -> bool {
     (16..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric())
 }
@@ -253,7 +278,11 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
         invoices: Vec::new(),
         timeline: Vec::new(),
         client_base: client_base.to_string(),
+        digital: Vec::new(),
+        delivered_ms: None,
+        delivered_all: false,
     };
+    order.digital = digital_photos(&catalog, &view.photos, &cart);
     order.log(now, Actor::Client, "Placed the order");
     let invoiced = order.quote.total > Money::ZERO;
     // The mails need the numbers the transaction hands out; they are written with them, so
@@ -309,6 +338,10 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
     match placed {
         Placed::New(o) => {
             v.log(app, o.gallery, crate::domain::ActivityKind::Ordered { number: o.number }).await;
+            if o.deliverable() {
+                // Nothing to pay: finals already there go out at once.
+                super::delivery::check_quietly(app).await;
+            }
             Ok(o)
         }
         Placed::Again(o) if o.owner == owner => Ok(o),
@@ -435,7 +468,7 @@ async fn update(
 
 /// Records money received ("bank transfer", "cash"); the order is paid once the payments
 /// reach its total.
-pub async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
+async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
     let catalog = super::catalog::get(app).await?;
     let method =
         clean_text("How it was paid", if method.trim().is_empty() { "bank transfer" } else { method }, 60)?;
@@ -484,6 +517,15 @@ pub async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> 
         }))
     })
     .await
+}
+
+/// Records a payment, then delivers what is ready if that paid the order.
+pub async fn pay(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
+    let o = record_payment(app, id, amount, method).await?;
+    if o.deliverable() {
+        super::delivery::check_quietly(app).await;
+    }
+    Ok(o)
 }
 
 /// Moves an order along by hand (in production, shipped, completed, cancelled, refunded).

@@ -86,6 +86,10 @@ pub async fn upload(
         })
         .await?;
     state.jobs.wake();
+    if outcome.replaced || mark_final {
+        // A final may complete an order's delivery.
+        super::delivery::check_quietly(state).await;
+    }
     Ok(Uploaded { photo: outcome.photo, replaced: outcome.replaced })
 }
 
@@ -130,7 +134,7 @@ pub async fn use_as_cover(state: &App, id: PhotoId, focus_x: u8, focus_y: u8) ->
 }
 
 pub async fn set_state(state: &App, id: PhotoId, new_state: PhotoState) -> Result<Photo> {
-    state
+    let p = state
         .with_db(move |db| {
             let mut p = db.photo(id)?.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
             p.state = new_state;
@@ -138,6 +142,11 @@ pub async fn set_state(state: &App, id: PhotoId, new_state: PhotoState) -> Resul
             Ok(p)
         })
         .await
+        .map(|p| (p, new_state == PhotoState::Final))?;
+    if p.1 {
+        super::delivery::check_quietly(state).await;
+    }
+    Ok(p.0)
 }
 
 pub async fn reorder(state: &App, gallery: GalleryId, order: Vec<PhotoId>) -> Result<()> {

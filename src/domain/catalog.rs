@@ -174,6 +174,9 @@ pub struct Catalog {
     /// Invoices and payment: the studio's legal details and bank account.
     #[serde(default)]
     pub billing: super::order::Billing,
+    /// How delivered files are named (`order::delivery_name`); empty keeps the filename.
+    #[serde(default)]
+    pub delivery_names: String,
 }
 
 impl Catalog {

@@ -189,6 +189,15 @@ pub struct Order {
     /// mails. Like the mails themselves, it holds the link's key.
     #[serde(default)]
     pub client_base: String,
+    /// The photos whose digital files the order buys, fixed when it is placed.
+    #[serde(default)]
+    pub digital: Vec<PhotoId>,
+    /// When the delivery mail went out: all files final, or the photographer's "now".
+    #[serde(default)]
+    pub delivered_ms: Option<u64>,
+    /// The photographer delivered before every file was final: what is there counts.
+    #[serde(default)]
+    pub delivered_all: bool,
 }
 
 impl Order {
@@ -207,6 +216,14 @@ impl Order {
 
     pub fn log(&mut self, at_ms: u64, by: Actor, what: impl Into<String>) {
         self.timeline.push(Event { at_ms, by, what: what.into() });
+    }
+
+    /// Whether its files may be handed out: paid, or nothing to pay, and not called off.
+    pub fn deliverable(&self) -> bool {
+        match self.state {
+            OrderState::Cancelled | OrderState::Refunded => false,
+            s => s.paid() || self.quote.total <= Money::ZERO,
+        }
     }
 
     /// The photos whose digital files the order buys: the package's, then digital lines'.
@@ -288,6 +305,31 @@ impl Invoice {
     }
 }
 
+/// How delivered files are named: `{filename}` (as uploaded), `{gallery}`, `{order}` (its
+/// number) and `{n}` (the file's place in the order, from 1). Anything else is kept as
+/// written; the result is made a safe file name and keeps the original's extension.
+pub fn delivery_name(pattern: &str, filename: &str, gallery: &str, order: u32, n: usize) -> String {
+    let path = std::path::Path::new(filename);
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("photo");
+    let ext = path.extension().and_then(|s| s.to_str()).map(|e| format!(".{e}")).unwrap_or_default();
+    let pattern = if pattern.trim().is_empty() { "{filename}" } else { pattern.trim() };
+    let name = pattern
+        .replace("{filename}", stem)
+        .replace("{gallery}", gallery)
+        .replace("{order}", &order.to_string())
+        .replace("{n}", &format!("{n:03}"));
+    let safe: String = name
+        .chars()
+        .map(|c| if c.is_control() || "/\\:*?\"<>|".contains(c) { '-' } else { c })
+        .collect::<String>()
+        .trim_matches(|c: char| c == '.' || c.is_whitespace())
+        .chars()
+        .take(150)
+        .collect();
+    let safe = if safe.is_empty() { "photo".to_string() } else { safe };
+    format!("{safe}{ext}")
+}
+
 /// The text of an EPC QR code ("GiroCode", European Payments Council document 069-12,
 /// version 002) asking for `amount` to the studio's account with `reference` as the
 /// remittance text. `None` unless the currency is euro, the account is set and the amount
@@ -347,6 +389,18 @@ mod tests {
         assert!(epc_payload(&bad, &eur, Money(100), "x").is_none(), "a line break cannot add fields");
         let got = epc_payload(&billing(), &eur, Money(100), "Invoice\n1\r\n2").unwrap();
         assert_eq!(got.lines().count(), 11, "the reference cannot add fields either");
+    }
+
+    #[test]
+    fn delivered_files_are_named_by_the_pattern_and_stay_safe() {
+        assert_eq!(delivery_name("", "IMG_1.jpg", "Anna", 7, 1), "IMG_1.jpg");
+        assert_eq!(
+            delivery_name("{gallery}-{filename}", "IMG_1.jpg", "Anna & Tom", 7, 1),
+            "Anna & Tom-IMG_1.jpg"
+        );
+        assert_eq!(delivery_name("{order}-{n}", "IMG_1.JPG", "x", 12, 3), "12-003.JPG");
+        assert_eq!(delivery_name("{gallery}/{filename}", "a.jpg", "../..", 1, 1), "-..-a.jpg");
+        assert_eq!(delivery_name("...", "a.jpg", "g", 1, 1), "photo.jpg");
     }
 
     #[test]

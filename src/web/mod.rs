@@ -88,6 +88,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/orders/:id/payments", post(admin::record_payment))
         .at("/admin/orders/:id/state", post(admin::move_order))
         .at("/admin/orders/:id/invoice", get(admin::order_invoice))
+        .at("/admin/orders/:id/deliver", post(admin::deliver_order))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))
@@ -111,6 +112,9 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/g/:token/checkout", get(client::checkout_page).post(client::checkout))
         .at("/g/:token/orders/:id", get(client::order_page))
         .at("/g/:token/orders/:id/invoice", get(client::invoice_page))
+        .at("/g/:token/orders/:id/files", get(client::delivery_page))
+        .at("/g/:token/orders/:id/files/:photo", get(client::delivery_file))
+        .at("/g/:token/orders/:id/zip", get(client::delivery_zip))
         .at("/g/:token/favourite", post(client::favourite))
         .at("/g/:token/submit", post(client::submit))
         .at("/g/:token/comments", get(client::comments_json).post(client::add_comment))
@@ -155,6 +159,9 @@ async fn healthz(Data(state): Data<&App>) -> poem::Response {
 /// Starts the workers, prints how to sign in, and serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: App) -> anyhow::Result<()> {
     state.start_workers()?;
+    // Orders paid (or finals uploaded) just before a crash are delivered now.
+    let s = state.clone();
+    tokio::spawn(async move { app::delivery::check_quietly(&s).await });
     let listener = tokio::net::TcpListener::bind(state.config().listen)
         .await
         .map_err(|e| anyhow::anyhow!("cannot listen on {}: {e}", state.config().listen))?;

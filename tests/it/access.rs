@@ -169,6 +169,9 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("POST", "/g/:token/checkout", format!("{link}/checkout"), [403; 5]),
         ("GET", "/g/:token/orders/:id", format!("{link}/orders/{NO_ID}"), [404; 5]),
         ("GET", "/g/:token/orders/:id/invoice", format!("{link}/orders/{NO_ID}/invoice"), [404; 5]),
+        ("GET", "/g/:token/orders/:id/files", format!("{link}/orders/{NO_ID}/files"), [404; 5]),
+        ("GET", "/g/:token/orders/:id/files/:photo", format!("{link}/orders/{NO_ID}/files/{pid}"), [404; 5]),
+        ("GET", "/g/:token/orders/:id/zip", format!("{link}/orders/{NO_ID}/zip"), [404; 5]),
         ("POST", "/g/:token/favourite", format!("{link}/favourite"), [403; 5]),
         ("POST", "/g/:token/submit", format!("{link}/submit"), [403; 5]),
         ("GET", "/g/:token/comments", format!("{link}/comments?photo={pid}"), [200; 5]),
@@ -236,6 +239,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
             "/admin/orders/:id/state",
             format!("/admin/orders/{NO_ID}/state"),
             [303, 303, 303, 403, 400],
+        ),
+        (
+            "POST",
+            "/admin/orders/:id/deliver",
+            format!("/admin/orders/{NO_ID}/deliver"),
+            [303, 303, 303, 403, 404],
         ),
         (
             "GET",
@@ -405,6 +414,9 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("POST", "/checkout", [401, 404, 410, 410, 401, 401, 401, 400]),
         ("GET", "/orders/NOID", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("GET", "/orders/NOID/invoice", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/files", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/files/PID", [401, 404, 410, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/zip", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("GET", "/comments?photo=PID", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/comments", [401, 404, 410, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 410, 401, 401, 401, 200]),
@@ -450,6 +462,9 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/checkout",
         "/g/:token/orders/:id",
         "/g/:token/orders/:id/invoice",
+        "/g/:token/orders/:id/files",
+        "/g/:token/orders/:id/files/:photo",
+        "/g/:token/orders/:id/zip",
     ];
     let source = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/src/web/mod.rs")).unwrap();
     for route in source.lines().filter_map(|l| l.trim().strip_prefix(".at(\"/g/")) {
@@ -534,6 +549,8 @@ async fn every_client_route_answers_every_visitor_of_an_email_grant() {
         ("POST", "/checkout", [401, 404, 410, 401, 401, 401, 400]),
         ("GET", "/orders/NOID", [401, 404, 410, 401, 401, 401, 404]),
         ("GET", "/orders/NOID/invoice", [401, 404, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/files", [401, 404, 410, 401, 401, 401, 404]),
+        ("GET", "/orders/NOID/zip", [401, 404, 410, 401, 401, 401, 404]),
         ("GET", "/comments?photo=PID", [401, 404, 410, 401, 401, 401, 200]),
         ("POST", "/comments", [401, 404, 410, 401, 401, 401, 200]),
         ("POST", "/favourite", [401, 404, 410, 401, 401, 401, 200]),

@@ -356,3 +356,122 @@ async fn tampered_carts_are_refused_with_a_reason_and_change_nothing() {
     assert_eq!(r.status(), 303);
     assert!(get_text(&shop.admin, server.url("/admin/orders")).await.contains("No orders yet"));
 }
+
+#[tokio::test]
+async fn paid_finals_are_delivered_by_themselves_renamed_and_unpaid_ones_never() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    shop.ok(
+        "/admin/prices/billing",
+        &[("account_holder", "Studio Licht"), ("delivery_names", "{gallery}-{filename}")],
+    )
+    .await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Ann", 3).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "Ann", "favourite": true })).await;
+    let ann = Client::new(server, &link).await;
+    for id in &ids[..2] {
+        assert_eq!(heart(server, &ann.http, &link, &ann.csrf, id).await, 200);
+    }
+    let page = ann.page(server, "/order").await;
+    ann.ok(server, "/order/package", &[("package", &package_id(&page))]).await;
+    ann.ok(server, "/order/package/fill", &[]).await;
+    let checkout = ann.page(server, "/checkout").await;
+    assert!(!checkout.contains("name=\"address\""), "files only: no address asked");
+    let key = value_of(&checkout, "key");
+    let r =
+        ann.post(server, "/checkout", &[("key", &key), ("name", "Ann"), ("email", "ann@example.com")]).await;
+    assert_eq!(r.status(), 303);
+    let order_url = r.headers()["location"].to_str().unwrap().to_string();
+    let order_id = order_url.rsplit('/').next().unwrap().to_string();
+
+    // Unpaid: no files, not even finals.
+    let finals: Vec<(String, Vec<u8>)> =
+        (0..2).map(|i| (format!("IMG_{i:04}.jpg"), jpeg_with_orientation(200 + i as u16, 150, 1))).collect();
+    let (status, _) = api.upload(&g, vec![finals[0].clone()], true).await;
+    assert_eq!(status, 200);
+    for path in ["/files", "/zip", &format!("/files/{}", ids[0])] {
+        let r = ann.http.get(server.url(&format!("{order_url}{path}"))).send().await.unwrap();
+        assert_eq!(r.status(), 403, "{path} before payment");
+    }
+
+    // Paid with one final of two: a file ready, the other waiting, no delivery mail yet.
+    shop.ok(&format!("/admin/orders/{order_id}/payments"), &[("amount", "50"), ("method", "bank transfer")])
+        .await;
+    let files = get_text(&ann.http, server.url(&format!("{order_url}/files"))).await;
+    assert!(files.contains("1 of 2 ready"), "{files}");
+    let r = ann.http.get(server.url(&format!("{order_url}/files/{}", ids[1]))).send().await.unwrap();
+    assert_eq!(r.status(), 403, "a proof is not delivered");
+    assert!(!outbox(server).iter().any(|m| m.contains("Your photos are ready")));
+
+    // The second final arrives under the same name: the delivery mail goes out by itself.
+    let (status, _) = api.upload(&g, vec![finals[1].clone()], true).await;
+    assert_eq!(status, 200);
+    wait_for("the delivery mail", std::time::Duration::from_secs(30), || async {
+        outbox(server)
+            .iter()
+            .any(|m| m.contains("Your photos are ready") && m.contains("To: ann@example.com"))
+    })
+    .await;
+    let mail = outbox(server).into_iter().find(|m| m.contains("Your photos are ready")).unwrap();
+    assert!(mail.contains(&format!("{order_url}/files")), "the mail leads to the delivery page");
+
+    // The zip holds exactly the finals, renamed by the pattern, byte for byte.
+    let zip = ann.http.get(server.url(&format!("{order_url}/zip"))).send().await.unwrap();
+    assert_eq!(zip.status(), 200);
+    let (dir, mut names) = crate::zip::unzip(&zip.bytes().await.unwrap());
+    names.sort();
+    assert_eq!(names, vec!["Ann-IMG_0000.jpg", "Ann-IMG_0001.jpg"]);
+    for (i, name) in names.iter().enumerate() {
+        assert_eq!(
+            std::fs::read(dir.path().join("x").join(name)).unwrap(),
+            finals[i].1,
+            "{name} is the final"
+        );
+    }
+    let one = ann.http.get(server.url(&format!("{order_url}/files/{}", ids[1]))).send().await.unwrap();
+    assert!(one.headers()["content-disposition"].to_str().unwrap().contains("Ann-IMG_0001.jpg"));
+    assert_eq!(one.bytes().await.unwrap().to_vec(), finals[1].1);
+    // Another visitor of the same link gets none of it.
+    let other = Client::new(server, &link).await;
+    for path in ["/files", "/zip"] {
+        let r = other.http.get(server.url(&format!("{order_url}{path}"))).send().await.unwrap();
+        assert_eq!(r.status(), 404, "{path} is Ann's");
+    }
+    // The photographer sees the downloads in the gallery's activity.
+    let activity = get_text(&shop.admin, server.url(&format!("/admin/galleries/{g}/activity"))).await;
+    assert!(activity.contains("downloaded a zip of 2 photos"), "{activity}");
+
+    // "Deliver now": a paid order of a proof goes out as it is when the photographer says.
+    other
+        .ok(
+            server,
+            "/order/lines",
+            &[("photo", &ids[2]), ("product", &digital_of(&shop).await), ("quantity", "1")],
+        )
+        .await;
+    let checkout = other.page(server, "/checkout").await;
+    let key = value_of(&checkout, "key");
+    let r =
+        other.post(server, "/checkout", &[("key", &key), ("name", "Bo"), ("email", "bo@example.com")]).await;
+    let bo_order = r.headers()["location"].to_str().unwrap().to_string();
+    let bo_id = bo_order.rsplit('/').next().unwrap().to_string();
+    shop.ok(&format!("/admin/orders/{bo_id}/payments"), &[("amount", "25"), ("method", "cash")]).await;
+    assert_eq!(
+        other.http.get(server.url(&format!("{bo_order}/files/{}", ids[2]))).send().await.unwrap().status(),
+        403
+    );
+    shop.ok(&format!("/admin/orders/{bo_id}/deliver"), &[]).await;
+    let r = other.http.get(server.url(&format!("{bo_order}/files/{}", ids[2]))).send().await.unwrap();
+    assert_eq!(r.status(), 200, "delivered as it is");
+    wait_for("Bo's delivery mail", std::time::Duration::from_secs(30), || async {
+        outbox(server).iter().any(|m| m.contains("Your photos are ready") && m.contains("To: bo@example.com"))
+    })
+    .await;
+}
+
+/// The id of the studio's "Digital" product.
+async fn digital_of(shop: &Shop) -> String {
+    option_value(&get_text(&shop.admin, shop.server.url("/admin/prices")).await, "Digital")
+}

@@ -225,6 +225,8 @@ pub struct BillingForm {
     invoice_note: String,
     #[serde(default)]
     due_days: String,
+    #[serde(default)]
+    delivery_names: String,
 }
 
 #[handler]
@@ -248,6 +250,6 @@ pub async fn set_billing(
         invoice_note: f.invoice_note,
         due_days,
     };
-    app::catalog::set_billing(state, b).await?;
+    app::catalog::set_billing(state, b, &f.delivery_names).await?;
     Ok(see_other("/admin/prices#billing"))
 }

@@ -41,7 +41,7 @@ pub async fn record_payment(
     Path(id): Path<String>,
     AdminForm(_, f): AdminForm<PaymentForm>,
 ) -> poem::Result<Response> {
-    let o = app::orders::record_payment(state, &id, &f.amount, &f.method).await?;
+    let o = app::orders::pay(state, &id, &f.amount, &f.method).await?;
     Ok(see_other(&format!("/admin/orders/{}", o.id)))
 }
 
@@ -74,4 +74,14 @@ pub async fn invoice(
     Query(q): Query<InvoiceQuery>,
 ) -> poem::Result<Markup> {
     Ok(crate::web::invoice::page(&app::orders::invoice(state, &id, q.n).await?))
+}
+
+#[handler]
+pub async fn deliver(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, _): AdminForm<super::login::Nothing>,
+) -> poem::Result<Response> {
+    let o = app::delivery::deliver_now(state, &id).await?;
+    Ok(see_other(&format!("/admin/orders/{}", o.id)))
 }

@@ -15,7 +15,8 @@ pub use gallery::{
     add_comment, comments_json, cover, download, favourite, identify, photos_page, prices_page, submit, zip,
 };
 pub use order::{
-    add_line, add_page as order_add_page, cart_page, checkout, checkout_page, choose_package, fill_package,
-    invoice_page, order_page, package_photo, set_coupon, set_quantity, set_shipping,
+    add_line, add_page as order_add_page, cart_page, checkout, checkout_page, choose_package, delivery_file,
+    delivery_page, delivery_zip, fill_package, invoice_page, order_page, package_photo, set_coupon,
+    set_quantity, set_shipping,
 };
 pub use tiles::TileCache;

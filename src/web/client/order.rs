@@ -302,3 +302,49 @@ pub async fn invoice_page(
     let inv = app::orders::invoice_for_visit(state, &v, &id, q.n).await?;
     Ok(crate::web::invoice::page(&inv))
 }
+
+/// The delivery: the order's files, each to download, and all of them as one zip.
+#[handler]
+pub async fn delivery_page(
+    Data(state): Data<&App>,
+    ClientVisit(v): ClientVisit,
+    door: ClientDoor,
+    Path((_, id)): Path<(String, String)>,
+) -> poem::Result<Markup> {
+    let (o, files) = app::delivery::for_visit(state, &v, &id).await?;
+    let thumbs: Vec<(String, String)> = files
+        .iter()
+        .filter_map(|f| {
+            f.thumb.map(|t| (f.photo.to_string(), media_urls::url(state, MediaKind::Rendition, &t)))
+        })
+        .collect();
+    Ok(views::delivery(&frame(state, &v, &door), &o, &files, &thumbs))
+}
+
+/// One delivered file, under its delivery name.
+#[handler]
+pub async fn delivery_file(
+    Data(state): Data<&App>,
+    ClientVisit(v): ClientVisit,
+    Path((_, id, photo)): Path<(String, String, String)>,
+) -> poem::Result<Response> {
+    let (name, blob) = app::delivery::file(state, &v, &id, &photo).await?;
+    let file = app::media_urls::open_blob(state, blob).await?;
+    let body = app::media_urls::stream(state, &file, 0, file.len).await?;
+    Ok(Response::builder()
+        .content_type(file.content_type)
+        .header("content-disposition", crate::web::zip::disposition(&name))
+        .header("content-length", file.len)
+        .header("cache-control", "private, no-store")
+        .body(poem::Body::from_async_read(body)))
+}
+
+/// Every ready file of the delivery as one zip.
+#[handler]
+pub async fn delivery_zip(
+    Data(state): Data<&App>,
+    ClientVisit(v): ClientVisit,
+    Path((_, id)): Path<(String, String)>,
+) -> poem::Result<Response> {
+    crate::web::zip::response(app::delivery::zip(state, &v, &id).await?).await
+}

@@ -369,6 +369,9 @@ fn order_steps(o: &Order) -> Vec<(&'static str, bool)> {
             matches!(s, OrderState::Shipped | OrderState::Delivered | OrderState::Completed),
         ));
     }
+    if !o.digital.is_empty() {
+        out.push(("Photos delivered", o.delivered_ms.is_some()));
+    }
     out.push(("Completed", matches!(s, OrderState::Completed | OrderState::Delivered)));
     out
 }
@@ -414,6 +417,9 @@ pub fn order(f: &Frame, o: &Order, c: &Catalog, photos: &BTreeMap<PhotoId, CartP
                         @if bill.iban.is_empty() && bill.instructions.is_empty() { p { "Your photographer will tell you how to pay." } }
                     }
                 }
+                @if o.deliverable() && !o.digital.is_empty() {
+                    p { a.button.primary #files-link href={ (b) "/orders/" (o.id) "/files" } { @if o.delivered_ms.is_some() { "Your photos are ready →" } @else { "Your photos (as they are retouched) →" } } }
+                }
                 @if o.invoice().is_some() {
                     p { a.button #invoice-link href={ (b) "/orders/" (o.id) "/invoice" } { "Invoice " (Invoice::label(o.invoice().unwrap_or_default())) } }
                 }
@@ -430,6 +436,46 @@ pub fn order(f: &Frame, o: &Order, c: &Catalog, photos: &BTreeMap<PhotoId, CartP
                     }
                 }
                 p { a href={ (b) "/photos" } { "← Back to the photos" } }
+            }
+        },
+    )
+}
+
+/// The delivery page: each file of the order, ready or still being retouched, and a zip.
+pub fn delivery(
+    f: &Frame,
+    o: &Order,
+    files: &[crate::app::delivery::File],
+    thumbs: &[(String, String)],
+) -> Markup {
+    let b = &f.base;
+    let ready = files.iter().filter(|x| x.ready).count();
+    page(
+        f.studio,
+        &format!("Your photos · order {} · {}", o.number, f.title),
+        Some(f.csrf),
+        html! {
+            (bar(f, "Your finals", ("Your order", format!("{b}/orders/{}", o.id))))
+            main.page.order-page {
+                p.eyebrow { "Order " (o.number) }
+                h1 { "Your photos" }
+                @if ready == files.len() {
+                    p.lead { "All " (count(ready, "photo is", "photos are")) " ready. They stay here for you: come back to this page any time from your order." }
+                } @else {
+                    p.lead { (ready) " of " (files.len()) " ready. The others are being retouched; we e-mail you when they are all here." }
+                }
+                @if ready > 0 {
+                    p { a.button.primary.big #delivery-zip href={ (b) "/orders/" (o.id) "/zip" } download { "Download all (" (ready) ")" } }
+                }
+                ul.order-photos.delivery {
+                    @for x in files {
+                        li {
+                            (thumb(thumbs, &x.photo))
+                            span.name { (x.name) br; span.muted { @if x.ready { (crate::web::views::human_size(x.size)) } @else { "being retouched" } } }
+                            @if x.ready { a.button href={ (b) "/orders/" (o.id) "/files/" (x.photo) } download { "Download" } }
+                        }
+                    }
+                }
             }
         },
     )

@@ -203,6 +203,8 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                     textarea #b-note name="invoice_note" rows="2" maxlength="1000" { (b.invoice_note) }
                     label for="b-due" { "Days to pay" }
                     input #b-due type="number" name="due_days" min="0" max="365" value=(b.due_days);
+                    label for="b-names" { "Names of delivered files: {filename}, {gallery}, {order}, {n} (empty: as uploaded)" }
+                    input #b-names type="text" name="delivery_names" maxlength="120" value=(c.delivery_names) placeholder="{gallery}-{filename}";
                     button.button.primary type="submit" { "Save" }
                 }
             }

@@ -118,6 +118,25 @@ pub fn page(studio: &str, csrf: &str, o: &Order, names: &BTreeMap<PhotoId, Strin
                     p { code { (k.photos.iter().map(|id| names.get(id).map_or("?", |n| n.as_str())).collect::<Vec<_>>().join(", ")) } }
                 }
             }
+            @if !o.digital.is_empty() {
+                section.card #delivery {
+                    h2 { "Files" }
+                    p {
+                        (o.digital.len()) " digital photo" @if o.digital.len() != 1 { "s" } ". "
+                        @match o.delivered_ms {
+                            Some(at) => { "Delivered " (human_time(at)) "." }
+                            None if o.deliverable() => { "Delivered by themselves when every one is FINAL (upload the retouched files with the same names)." }
+                            None => { "Delivered once the order is paid and the finals are uploaded." }
+                        }
+                    }
+                    @if o.deliverable() && !o.delivered_all {
+                        form method="post" action={ "/admin/orders/" (o.id) "/deliver" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            button.button #deliver-now type="submit" { "Deliver pending items now" }
+                        }
+                    }
+                }
+            }
             @if !o.state.next().is_empty() {
                 section.card {
                     h2 { "Move the order" }

@@ -1,0 +1,202 @@
+//! Delivery of finals. The digital photos of a paid (or free) order are pending until
+//! each is FINAL (re-uploaded under the same filename, or marked); when all are, or when
+//! the photographer says "deliver now", the client gets one mail with the way to their
+//! delivery page, written in the same transaction that marks the order delivered. A crash
+//! in between loses nothing: `check` runs again at start and after every payment and final.
+
+use super::{App, AppError, Result, downloads, visit::Visit};
+use crate::{
+    db::Effects,
+    domain::{
+        Hash, Mail, MailId, MailStatus, PhotoId, PhotoState, now_ms,
+        order::{Actor, Order, delivery_name},
+    },
+    mail::{self, templates},
+};
+
+/// One file of a delivery.
+#[derive(Clone, Debug)]
+pub struct File {
+    pub photo: PhotoId,
+    /// The name it downloads under (the studio's pattern).
+    pub name: String,
+    /// Retouched and ready (FINAL, or delivered as it is by the photographer).
+    pub ready: bool,
+    pub blob: Option<Hash>,
+    pub size: u64,
+    pub thumb: Option<Hash>,
+}
+
+/// The files of an order, in order, named by the studio's pattern.
+pub async fn files(app: &App, o: &Order) -> Result<Vec<File>> {
+    let catalog = super::catalog::get(app).await?;
+    let title = app.gallery(o.gallery).await.map(|g| g.title).unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, id) in o.digital.iter().enumerate() {
+        let Ok(p) = app.photo(*id).await else { continue };
+        let ready = p.photo.state == PhotoState::Final || o.delivered_all;
+        out.push(File {
+            photo: *id,
+            name: delivery_name(&catalog.delivery_names, &p.photo.filename, &title, o.number, i + 1),
+            ready,
+            blob: p.original,
+            size: p.photo.current().map_or(0, |v| v.size),
+            thumb: p.thumb.as_ref().map(|r| r.blob),
+        });
+    }
+    Ok(out)
+}
+
+fn delivery_mail(app: &App, o: &Order, logo: Option<Hash>, files: usize) -> Option<Mail> {
+    let brand = templates::Brand { studio: &app.config.studio_name, logo: logo.is_some() };
+    let url = format!("{}/orders/{}/files", o.client_base, o.id);
+    let content = templates::order_update(
+        &brand,
+        &templates::OrderMail {
+            subject: format!("Your photos are ready: order {}", o.number),
+            heading: "Your photos are ready",
+            lead: format!(
+                "Your {files} retouched photo{} from order {} are ready to download. They stay on your delivery page, so you can come back for them later.",
+                if files == 1 { "" } else { "s" },
+                o.number
+            ),
+            lines: &[],
+            total: o.currency.format(o.quote.total),
+            url: &url,
+            button: "Download your photos",
+        },
+    );
+    mail::valid_address(&o.customer.email).then(|| Mail {
+        id: MailId::new(),
+        to: o.customer.email.clone(),
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        logo,
+        created_ms: now_ms(),
+        status: MailStatus::Queued { attempts: 0, last_error: None },
+    })
+}
+
+/// Marks an order delivered and queues its mail, in one transaction; `force` delivers what
+/// is there even if not every file is final. Does nothing to an order delivered already.
+async fn deliver(app: &App, o: &Order, force: bool) -> Result<Order> {
+    let logo = super::studio::get(app).await?.logo;
+    let mut done = o.clone();
+    done.delivered_ms = Some(now_ms());
+    done.delivered_all = force;
+    let ready = files(app, &done).await?.iter().filter(|f| f.ready).count();
+    let what = match force {
+        true => format!("Delivered {ready} files now"),
+        false => format!("All {ready} finals ready: delivered"),
+    };
+    done.log(now_ms(), if force { Actor::Photographer } else { Actor::System }, what);
+    let mail = delivery_mail(app, &done, logo, ready);
+    let (id, before, want) = (o.id, o.clone(), done);
+    let changed = app
+        .with_db(move |db| {
+            Ok(db.update_order(id, move |o, _| {
+                if *o != before {
+                    return Err(AppError::Unavailable(
+                        "The order changed meanwhile: look again and retry.".into(),
+                    ));
+                }
+                *o = want;
+                Ok(Effects { invoice: None, mails: mail.into_iter().collect() })
+            })?)
+        })
+        .await?
+        .ok_or_else(|| AppError::NotFound("There is no such order.".into()))??;
+    app.jobs.wake();
+    Ok(changed)
+}
+
+/// Delivers every paid order whose files are all final and that has not been delivered.
+/// Cheap when nothing waits; run after payments, finals and at start.
+pub async fn check(app: &App) -> Result<usize> {
+    let waiting: Vec<Order> = app
+        .with_db(|db| Ok(db.orders()?))
+        .await?
+        .into_iter()
+        .filter(|o| o.deliverable() && o.delivered_ms.is_none() && !o.digital.is_empty())
+        .collect();
+    let mut n = 0;
+    for o in waiting {
+        let files = files(app, &o).await?;
+        if !files.is_empty() && files.iter().all(|f| f.ready) {
+            match deliver(app, &o, false).await {
+                Ok(_) => n += 1,
+                // Changed meanwhile: the next check sees it as it is now.
+                Err(AppError::Unavailable(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// `check`, for the places that must not fail because of it (an upload, a payment).
+pub async fn check_quietly(app: &App) {
+    if let Err(e) = check(app).await {
+        tracing::warn!("delivery check: {e}");
+    }
+}
+
+/// The photographer's "deliver pending items now".
+pub async fn deliver_now(app: &App, id: &str) -> Result<Order> {
+    let o = super::orders::get(app, id).await?;
+    if !o.deliverable() {
+        return Err(AppError::Invalid("Only a paid (or free) order is delivered.".into()));
+    }
+    if o.digital.is_empty() {
+        return Err(AppError::Invalid("This order has no files to deliver.".into()));
+    }
+    if o.delivered_ms.is_some() && o.delivered_all {
+        return Err(AppError::Invalid("This order has been delivered already.".into()));
+    }
+    deliver(app, &o, true).await
+}
+
+/// A client's delivery: their order and its files, once it may be delivered.
+pub async fn for_visit(app: &App, v: &Visit, id: &str) -> Result<(Order, Vec<File>)> {
+    let o = super::orders::for_visit(app, v, id).await?;
+    if !o.deliverable() {
+        return Err(AppError::Forbidden("Your files are delivered here once the order is paid.".into()));
+    }
+    let files = files(app, &o).await?;
+    Ok((o, files))
+}
+
+/// One delivered file, for download: its name and blob.
+pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String, Hash)> {
+    let (o, files) = for_visit(app, v, id).await?;
+    let photo: PhotoId = photo.parse().map_err(|_| AppError::NotFound("There is no such file.".into()))?;
+    let f = files
+        .into_iter()
+        .find(|f| f.photo == photo)
+        .ok_or_else(|| AppError::NotFound("There is no such file.".into()))?;
+    match (f.ready, f.blob) {
+        (true, Some(blob)) => {
+            v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: Some(photo), count: 1 })
+                .await;
+            Ok((f.name, blob))
+        }
+        _ => Err(AppError::Forbidden(
+            "This photo is still being retouched; it is delivered here when it is ready.".into(),
+        )),
+    }
+}
+
+/// Every ready file of a delivery as one zip, under the pattern's names.
+pub async fn zip(app: &App, v: &Visit, id: &str) -> Result<downloads::Zip> {
+    let (o, files) = for_visit(app, v, id).await?;
+    let ready: Vec<_> = files
+        .into_iter()
+        .filter(|f| f.ready)
+        .filter_map(|f| f.blob.map(|b| (f.name, b, Some(f.size))))
+        .collect();
+    v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: None, count: ready.len() }).await;
+    let title =
+        format!("{} order {}", app.gallery(o.gallery).await.map(|g| g.title).unwrap_or_default(), o.number);
+    downloads::named(app, &title, ready)
+}
