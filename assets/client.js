@@ -59,7 +59,8 @@
     let drag = null;
     frame.addEventListener("pointerdown", (e) => {
       e.preventDefault();
-      frame.setPointerCapture(e.pointerId);
+      // Keep the drag when the finger leaves the frame (not every pointer can be captured).
+      try { frame.setPointerCapture(e.pointerId); } catch (_) { /* the frame still follows */ }
       drag = { resize: e.target === handle, sx: e.clientX, sy: e.clientY, start: { ...box } };
     });
     frame.addEventListener("pointermove", (e) => {
@@ -93,6 +94,10 @@
     document.querySelectorAll('input[name="product"]').forEach((r) => r.addEventListener("change", reset));
     reset();
   }
+
+  // Checkout: a new way of shipping is priced at once (its form reloads checkout).
+  const shippingSelect = document.querySelector("#shipping-form select");
+  if (shippingSelect) shippingSelect.addEventListener("change", () => shippingSelect.form.submit());
 
   const main = document.querySelector(".client-page");
   if (!main) return;

@@ -158,6 +158,19 @@ pub async fn view(app: &App, v: &Visit) -> Result<CartView> {
     Ok(CartView { cart, quote, coupon_problem, catalog, photos, favourites })
 }
 
+/// The cart as checkout shows it: when something ships and no way is chosen yet, the
+/// first of the studio's ways, so the total shown is the total placed.
+pub async fn checkout_view(app: &App, v: &Visit) -> Result<CartView> {
+    let mut view = view(app, v).await?;
+    let unchosen = view.quote.as_ref().is_ok_and(|q| q.shipping_unchosen);
+    if let (true, Some(first)) = (unchosen, view.catalog.shipping.first()) {
+        view.cart.shipping = Some(first.id);
+        let (quote, problem) = price(&view.catalog, &view.photos, v.gallery().id, &view.cart);
+        (view.quote, view.coupon_problem) = (quote, problem);
+    }
+    Ok(view)
+}
+
 /// Applies `change` to the visitor's cart and keeps it only if the result can be priced
 /// (a coupon that does not apply is refused when it is entered, and kept otherwise).
 async fn change(

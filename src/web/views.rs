@@ -35,6 +35,7 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                     @if let Some(csrf) = chrome.csrf {
                         nav.topnav {
                             a href="/admin" { "Galleries" }
+                            a href="/admin/orders" { "Orders" }
                             a href="/admin/studio" { "Studio" }
                             a href="/admin/outbox" { "Outbox" }
                             a href="/admin/tokens" { "API" }

@@ -269,6 +269,13 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("POST", "/api", format!("/api/v1/galleries/{g}/photos"), [401, 401, 400, 401, 401]),
         ("GET", "/api", format!("/api/v1/photos/{pid}"), [401, 401, 200, 401, 401]),
         ("PUT", "/api", format!("/api/v1/photos/{pid}/state"), [401, 401, 400, 401, 401]),
+        ("GET", "/api", "/api/v1/orders".into(), [401, 401, 200, 401, 401]),
+        ("GET", "/api", format!("/api/v1/orders/{NO_ID}"), [401, 401, 404, 401, 401]),
+        ("GET", "/api", format!("/api/v1/orders/{NO_ID}/invoice"), [401, 401, 404, 401, 401]),
+        ("GET", "/api", format!("/api/v1/orders/{NO_ID}/files"), [401, 401, 404, 401, 401]),
+        ("POST", "/api", format!("/api/v1/orders/{NO_ID}/payments"), [401, 401, 400, 401, 401]),
+        ("PUT", "/api", format!("/api/v1/orders/{NO_ID}/state"), [401, 401, 400, 401, 401]),
+        ("POST", "/api", format!("/api/v1/orders/{NO_ID}/deliver"), [401, 401, 404, 401, 401]),
         // Last: the photographer's row signs the session out.
         ("POST", "/admin/logout", "/admin/logout".into(), [303, 303, 303, 403, 303]),
     ];

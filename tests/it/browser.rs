@@ -621,3 +621,204 @@ async fn the_pricing_guide_and_the_prices_page_fit_a_phone() {
     screenshot(&c, "admin-prices-phone.png").await;
     c.close().await.unwrap();
 }
+
+/// Clicks the first element matching `css`.
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+/// The whole purchase on a phone: favourites, the pricing guide, a package filled from the
+/// favourites with one extra image, a print whose crop is moved, a coupon, checkout; the
+/// invoice from the real SMTP server; the photographer marks it paid and uploads finals
+/// with the same names; the delivery mail arrives by itself and the zip holds the finals,
+/// renamed by the studio's pattern.
+#[tokio::test]
+async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
+    let sink = SmtpSink::start(SmtpSink::free_port()).await;
+    let shop = crate::orders::Shop::on(start_with(smtp_env(sink.port)).await).await;
+    shop.ok(
+        "/admin/prices/billing",
+        &[
+            ("account_holder", "Studio Licht"),
+            ("iban", "DE89 3704 0044 0532 0130 00"),
+            ("address", "Studio Licht\nHauptstr. 1, Berlin"),
+            ("delivery_names", "{gallery}-{filename}"),
+        ],
+    )
+    .await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_sized_photos(&api, "Anna", 3, (1200, 600)).await;
+    let names: Vec<String> = photos.iter().map(|p| p["filename"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true })).await;
+
+    let (_driver, c) = browser(390, 844).await;
+    let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
+    c.goto(&server.url(&link)).await.unwrap();
+    let steps = c.find(Locator::Css(".steps")).await.unwrap().text().await.unwrap();
+    assert!(steps.contains("Choose a package or prints"), "{steps}");
+    click(&c, "#start").await;
+    c.wait().for_element(Locator::Css("#photos .tile")).await.unwrap();
+    let hearts = c.find_all(Locator::Css("#photos .tile .heart")).await.unwrap();
+    for (i, h) in hearts.iter().take(2).enumerate() {
+        h.click().await.unwrap();
+        let want = (i + 1).to_string();
+        wait_for("the heart to count", Duration::from_secs(10), || async {
+            c.find(Locator::Css("#count")).await.unwrap().text().await.unwrap() == want
+        })
+        .await;
+    }
+
+    c.goto(&server.url(&format!("{link}/prices"))).await.unwrap();
+    assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true));
+    screenshot(&c, "order-guide-phone.png").await;
+
+    // The package, filled from the favourites in one tap: one included, one extra.
+    c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
+    click(&c, "#bar-order").await;
+    c.wait().for_element(Locator::Css("#package")).await.unwrap();
+    click(&c, ".package-choice input[type=radio]").await;
+    click(&c, ".package-choice button").await;
+    c.wait().for_element(Locator::Css("#fill")).await.unwrap();
+    click(&c, "#fill").await;
+    c.wait().for_element(Locator::Css("#package-counter")).await.unwrap();
+    let counter = c.find(Locator::Css("#package-counter")).await.unwrap().text().await.unwrap();
+    assert!(counter.contains("1 of 1") && counter.contains("1 extra"), "{counter}");
+    assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true), "the order page fits");
+    screenshot(&c, "order-cart-phone.png").await;
+
+    // A print of the third photo, from the viewer; its crop frame dragged to the right.
+    c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
+    let opens = c.find_all(Locator::Css("#photos .tile .open")).await.unwrap();
+    opens[2].click().await.unwrap();
+    c.wait().for_element(Locator::Css("#viewer:not([hidden]) #viewer-order")).await.unwrap();
+    click(&c, "#viewer-order").await;
+    c.wait().for_element(Locator::Css("#crop-stage")).await.unwrap();
+    let print = c.find(Locator::Css("input[name=product][data-aspect]")).await.unwrap();
+    print.click().await.unwrap();
+    wait_for("the crop frame", Duration::from_secs(10), || async {
+        c.execute("return !document.getElementById('crop-frame').hidden", vec![]).await.unwrap()
+            == serde_json::json!(true)
+    })
+    .await;
+    let centred = c.execute("return document.getElementById('crop').value", vec![]).await.unwrap();
+    let drag = r#"
+        const f = document.getElementById('crop-frame'), r = f.getBoundingClientRect();
+        const at = (type, x) => f.dispatchEvent(new PointerEvent(type, { bubbles: true, pointerId: 7, clientX: x, clientY: r.top + 10 }));
+        at('pointerdown', r.left + 10); at('pointermove', r.left + 400); at('pointerup', r.left + 400);
+        return document.getElementById('crop').value;"#;
+    let moved = c.execute(drag, vec![]).await.unwrap();
+    let moved = moved.as_str().unwrap().to_string();
+    assert_ne!(serde_json::json!(moved), centred, "the frame moved");
+    // A 3:2 frame on a 2:1 photo is 75 % of its width, centred at 12.5 %; dragged past the
+    // right edge it stops there, at 25 %.
+    assert_eq!(centred, serde_json::json!("1250,0,7500,10000"));
+    assert_eq!(moved, "2500,0,7500,10000", "the frame stops at the photo's edge");
+    screenshot(&c, "order-crop-phone.png").await;
+    click(&c, "#add").await;
+    c.wait().for_element(Locator::Css("#lines .order-lines")).await.unwrap();
+
+    // The coupon, then checkout.
+    c.find(Locator::Css("#coupon")).await.unwrap().send_keys("ten").await.unwrap();
+    click(&c, "form.inline button").await;
+    c.wait().for_element(Locator::Css("#to-checkout")).await.unwrap();
+    let total = c.find(Locator::Css("#total")).await.unwrap().text().await.unwrap();
+    assert!(total.contains("−EUR 5.50"), "10 % of 55.00: {total}");
+    click(&c, "#to-checkout").await;
+    c.wait().for_element(Locator::Css("#place")).await.unwrap();
+    c.find(Locator::Css("#name")).await.unwrap().send_keys("Anna Example").await.unwrap();
+    c.find(Locator::Css("#email")).await.unwrap().send_keys("anna@example.com").await.unwrap();
+    c.find(Locator::Css("#address"))
+        .await
+        .unwrap()
+        .send_keys("Anna Example\nLindenstr. 5\n10969 Berlin")
+        .await
+        .unwrap();
+    assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true), "checkout fits");
+    screenshot(&c, "order-checkout-phone.png").await;
+    click(&c, "#place").await;
+    c.wait().for_element(Locator::Css("#pay")).await.unwrap();
+    let pay = c.find(Locator::Css("#pay")).await.unwrap().text().await.unwrap();
+    // 30 + 20 + 5 = 55.00, less 5.50, plus 4.90 post = 54.40.
+    assert!(pay.contains("To pay: EUR 54.40"), "{pay}");
+    assert!(c.find(Locator::Css("#pay svg")).await.is_ok(), "a GiroCode to scan");
+    screenshot(&c, "order-placed-phone.png").await;
+    let order_path = c.current_url().await.unwrap().path().to_string();
+    click(&c, "#invoice-link").await;
+    c.wait().for_element(Locator::Css(".invoice")).await.unwrap();
+    assert!(h1(&c).await.contains("Invoice 00001"));
+    screenshot(&c, "order-invoice-phone.png").await;
+
+    // The invoice mail, read from the SMTP server.
+    let mails = sink.wait_for_messages(2).await;
+    let invoice_mail = mails.iter().find(|m| m.contains("anna@example.com") && m.contains("Invoice 00001"));
+    let invoice_mail = invoice_mail.expect("the invoice mail to the client");
+    assert!(invoice_mail.contains("EUR 54.40") && invoice_mail.contains(&order_path));
+
+    // The photographer marks it paid and uploads the finals under the same names.
+    let id = order_path.rsplit('/').next().unwrap();
+    shop.ok(&format!("/admin/orders/{id}/payments"), &[("amount", "54.40"), ("method", "bank transfer")])
+        .await;
+    let finals: Vec<(String, Vec<u8>)> =
+        names.iter().take(2).map(|n| (n.clone(), jpeg_with_orientation(900, 600, 1))).collect();
+    assert_eq!(api.upload(&g, finals.clone(), true).await.0, 200);
+    let delivery = wait_for_mail(&sink, "Your photos are ready").await;
+    let files_path = delivery
+        .split(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>')
+        .find(|w| w.contains("/files"))
+        .and_then(|w| w.find("/g/").map(|i| w[i..].to_string()))
+        .expect("the delivery page's link");
+    c.goto(&server.url(&files_path)).await.unwrap();
+    c.wait().for_element(Locator::Css("#delivery-zip")).await.unwrap();
+    assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true), "the delivery page fits");
+    screenshot(&c, "order-delivery-phone.png").await;
+
+    // The zip, fetched by the phone's own session: the finals, renamed.
+    let fetch = r#"const done = arguments[0];
+        fetch(document.getElementById('delivery-zip').href).then(r => r.arrayBuffer()).then(b => {
+          let s = ''; new Uint8Array(b).forEach(x => s += String.fromCharCode(x)); done(btoa(s)); });"#;
+    let b64 = c.execute_async(fetch, vec![]).await.unwrap();
+    let bytes = base64_decode(b64.as_str().unwrap());
+    let (dir, mut got) = crate::zip::unzip(&bytes);
+    got.sort();
+    let want: Vec<String> = names.iter().take(2).map(|n| format!("Anna-{n}")).collect();
+    assert_eq!(got, want);
+    for (i, n) in want.iter().enumerate() {
+        assert_eq!(std::fs::read(dir.path().join("x").join(n)).unwrap(), finals[i].1, "{n} is the final");
+    }
+    c.close().await.unwrap();
+}
+
+/// Waits for a message at the SMTP server with `words` in it.
+async fn wait_for_mail(sink: &SmtpSink, words: &str) -> String {
+    wait_for(&format!("a mail with “{words}”"), Duration::from_secs(60), || async {
+        sink.messages().iter().any(|m| m.contains(words))
+    })
+    .await;
+    sink.messages().into_iter().find(|m| m.contains(words)).unwrap()
+}
+
+/// Standard base64, as the browser's `btoa` writes it.
+fn base64_decode(s: &str) -> Vec<u8> {
+    let table = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        _ => 63,
+    };
+    let clean: Vec<u8> = s.bytes().filter(|c| *c != b'=').collect();
+    let mut out = Vec::with_capacity(clean.len() * 3 / 4);
+    for chunk in clean.chunks(4) {
+        let v: Vec<u32> = chunk.iter().map(|c| table(*c) as u32).collect();
+        let n = v.iter().enumerate().fold(0u32, |acc, (i, x)| acc | (x << (18 - 6 * i)));
+        out.push((n >> 16) as u8);
+        if v.len() > 2 {
+            out.push((n >> 8) as u8);
+        }
+        if v.len() > 3 {
+            out.push(n as u8);
+        }
+    }
+    out
+}

@@ -14,7 +14,7 @@ mod disk_full;
 pub mod email_access;
 mod layers;
 mod mail;
-mod orders;
+pub mod orders;
 mod polish;
 mod pressure;
 mod renditions;

@@ -12,16 +12,20 @@ const NO_ID: &str = "01ARZ3NDEKTSV4RRFFQ69G5FAV";
 /// A server with a studio that sells: EUR, 19 % included; a digital file (25.00), a print
 /// 10 × 15 (5.00), the package "Single" (one image, 30.00, each extra 20.00), shipping by
 /// post (4.90), the coupon TEN (10 %, once), a bank account.
-struct Shop {
-    server: Server,
-    admin: reqwest::Client,
+pub struct Shop {
+    pub server: Server,
+    pub admin: reqwest::Client,
     csrf: String,
-    print: String,
+    pub print: String,
 }
 
 impl Shop {
     async fn open() -> Shop {
-        let server = Server::start_with(&[("PROOFROOM_NOTIFY_EMAIL", "photographer@example.com")]).await;
+        Shop::on(Server::start_with(&[("PROOFROOM_NOTIFY_EMAIL", "photographer@example.com")]).await).await
+    }
+
+    /// Sets up the shop on a server started elsewhere (with SMTP, for the browser test).
+    pub async fn on(server: Server) -> Shop {
         let admin = admin_client(&server).await;
         let csrf = meta_csrf(&get_text(&admin, server.url("/admin/prices")).await);
         let mut shop = Shop { server, admin, csrf, print: String::new() };
@@ -65,13 +69,13 @@ impl Shop {
         shop
     }
 
-    async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         post_form(&self.admin, self.server.url(path), &all).await
     }
 
-    async fn ok(&self, path: &str, fields: &[(&str, &str)]) {
+    pub async fn ok(&self, path: &str, fields: &[(&str, &str)]) {
         let r = self.post(path, fields).await;
         assert_eq!(r.status(), 303, "{path}: {}", r.text().await.unwrap());
     }
@@ -232,7 +236,19 @@ async fn a_client_orders_a_package_with_an_extra_and_a_cropped_print_and_the_pho
     // The photographer: a part payment, too much refused, the rest; then shipped.
     let order_id = order_url.rsplit('/').next().unwrap().to_string();
     let admin_order = format!("/admin/orders/{order_id}");
-    assert!(get_text(&shop.admin, server.url("/admin/orders")).await.contains("Order 1"));
+    let orders = get_text(&shop.admin, server.url("/admin/orders")).await;
+    assert!(
+        orders.contains("Order 1") && orders.contains("<strong>1</strong> waiting for payment"),
+        "{orders}"
+    );
+    // The API reads the same order, in cents.
+    let (status, o) = api.get(&format!("/orders/{order_id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        (o["total"].as_i64(), o["tax"].as_i64(), o["state"].as_str()),
+        (Some(5890), Some(940), Some("invoiced"))
+    );
+    assert_eq!(api.get(&format!("/orders/{order_id}/invoice")).await.1["number"], 1);
     shop.ok(&format!("{admin_order}/payments"), &[("amount", "20"), ("method", "cash")]).await;
     let r = shop.post(&format!("{admin_order}/payments"), &[("amount", "50"), ("method", "cash")]).await;
     assert_eq!(r.status(), 400, "more than is owed");

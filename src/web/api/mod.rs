@@ -15,7 +15,7 @@ use poem_openapi::{
 use crate::web::{
     error::{public_message, status_of},
     extract,
-    models::{GalleryOut, PhotoOut},
+    models::{DeliveryFileOut, GalleryOut, InvoiceOut, OrderOut, PhotoOut},
     upload,
 };
 use crate::{
@@ -99,6 +99,15 @@ impl From<AppError> for ApiError {
 }
 
 type ApiResult<T> = Result<Json<T>, ApiError>;
+
+/// Money received for an order.
+#[derive(Object)]
+pub struct PaymentIn {
+    /// As typed: "25", "25.50" or "25,50".
+    amount: String,
+    /// "bank transfer" unless said.
+    method: Option<String>,
+}
 
 fn gallery_id(s: &str) -> Result<GalleryId, ApiError> {
     Ok(extract::gallery_id(s)?)
@@ -405,5 +414,93 @@ impl Api {
         let p = app::photos::set_state(&state, photo_id(&id)?, new_state).await?;
         let view = state.photo(p.id).await?;
         Ok(Json(PhotoOut::new(&state, &view)))
+    }
+
+    /// Every order, newest first.
+    #[oai(path = "/orders", method = "get")]
+    async fn list_orders(&self, state: poem::web::Data<&App>, _auth: Token) -> ApiResult<Vec<OrderOut>> {
+        Ok(Json(app::orders::list(&state).await?.iter().map(OrderOut::from).collect()))
+    }
+
+    /// One order, with its lines, payments and timeline.
+    #[oai(path = "/orders/:id", method = "get")]
+    async fn get_order(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<OrderOut> {
+        Ok(Json(OrderOut::from(&app::orders::get(&state, &id).await?)))
+    }
+
+    /// An order's current invoice.
+    #[oai(path = "/orders/:id/invoice", method = "get")]
+    async fn get_invoice(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<InvoiceOut> {
+        Ok(Json(InvoiceOut::from(&app::orders::invoice(&state, &id, None).await?)))
+    }
+
+    /// The files an order delivers, and which are ready.
+    #[oai(path = "/orders/:id/files", method = "get")]
+    async fn order_files(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<Vec<DeliveryFileOut>> {
+        let o = app::orders::get(&state, &id).await?;
+        let files = app::delivery::files(&state, &o).await?;
+        Ok(Json(
+            files
+                .into_iter()
+                .map(|f| DeliveryFileOut {
+                    photo: f.photo.to_string(),
+                    name: f.name,
+                    ready: f.ready,
+                    size: f.size,
+                })
+                .collect(),
+        ))
+    }
+
+    /// Records money received (`amount` as typed, e.g. "25.50"; `method` e.g. "cash").
+    #[oai(path = "/orders/:id/payments", method = "post")]
+    async fn record_payment(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        id: Path<String>,
+        body: Json<PaymentIn>,
+    ) -> ApiResult<OrderOut> {
+        let method = body.method.clone().unwrap_or_default();
+        Ok(Json(OrderOut::from(&app::orders::pay(&state, &id, &body.amount, &method).await?)))
+    }
+
+    /// Moves an order along: `in_production`, `shipped`, `delivered`, `completed`,
+    /// `cancelled` or `refunded`, as its state allows.
+    #[oai(path = "/orders/:id/state", method = "put")]
+    async fn move_order(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        id: Path<String>,
+        body: Json<StateChange>,
+    ) -> ApiResult<OrderOut> {
+        Ok(Json(OrderOut::from(&app::orders::move_to(&state, &id, &body.state).await?)))
+    }
+
+    /// Delivers what is there now, final or not ("deliver pending items now").
+    #[oai(path = "/orders/:id/deliver", method = "post")]
+    async fn deliver_order(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        id: Path<String>,
+    ) -> ApiResult<OrderOut> {
+        Ok(Json(OrderOut::from(&app::delivery::deliver_now(&state, &id).await?)))
     }
 }

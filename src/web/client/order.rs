@@ -198,6 +198,9 @@ pub async fn set_coupon(
 #[derive(Deserialize)]
 pub struct ShippingForm {
     shipping: String,
+    /// `checkout` to go back there.
+    #[serde(default)]
+    back: String,
 }
 
 #[handler]
@@ -206,7 +209,10 @@ pub async fn set_shipping(
     ClientForm(door, v, f): ClientForm<ShippingForm>,
 ) -> poem::Result<Response> {
     app::cart::set_shipping(state, &v, &f.shipping).await?;
-    Ok(to_order(&door, "#total"))
+    Ok(match f.back.as_str() {
+        "checkout" => Redirect::see_other(format!("{}/checkout", door.base())).into_response(),
+        _ => to_order(&door, "#total"),
+    })
 }
 
 /// Checkout: only what the order needs, with the price once more.
@@ -220,7 +226,7 @@ pub async fn checkout_page(
         Ok(v) => v,
         Err(to_cover) => return Ok(to_cover),
     };
-    let view = app::cart::view(state, &v).await?;
+    let view = app::cart::checkout_view(state, &v).await?;
     if view.cart.package.is_none() && view.cart.lines.is_empty() {
         return Ok(to_order(&door, ""));
     }

@@ -265,7 +265,8 @@ pub fn add(f: &Frame, v: &CartView, photo: &CartPhoto, preview: Option<(String, 
                             p { "✓ In your package" @if let Some(k) = k { " “" (k.name) "”" } ". " button.link type="submit" { "Take it out" } }
                         } @else {
                             input type="hidden" name="on" value="1";
-                            button.button.primary #to-package type="submit" { "Add to my package" @if let Some(k) = k { " (" (pick.photos.len()) " of " (k.images) ")" } }
+                            button.button.primary #to-package type="submit" { "Add to my package" }
+                            @if let Some(k) = k { p.muted { (pick.photos.len()) " in it so far; " (k.images) " included, then " (c.currency.format(k.extra_image)) " each." } }
                         }
                     }
                 }
@@ -314,26 +315,34 @@ pub fn checkout(f: &Frame, v: &CartView, key: &str, name: &str, email: &str) -> 
                     Ok(q) => { (price_table(q, &c.currency, &v.photos)) }
                     Err(e) => { p.error role="alert" { (e.to_string()) " " a href={ (b) "/order" } { "Back to your order" } } }
                 }
+                @if ships && !c.shipping.is_empty() {
+                    // Its own form, so the total above follows the choice (the script sends
+                    // it on change; without the script, the button does).
+                    form.checkout #shipping-form method="post" action={ (b) "/order/shipping" } {
+                        (csrf(f))
+                        input type="hidden" name="back" value="checkout";
+                        label for="shipping" { "How your prints reach you" }
+                        select #shipping name="shipping" required {
+                            @for w in &c.shipping {
+                                option value=(w.id) selected[v.cart.shipping == Some(w.id)] {
+                                    (w.name)
+                                    @if w.base.0 > 0 || w.per_item.0 > 0 { " · " (c.currency.format(w.base)) @if w.per_item.0 > 0 { " + " (c.currency.format(w.per_item)) " per item" } } @else { " · free" }
+                                    @if let Some(free) = w.free_from { " (free from " (c.currency.format(free)) ")" }
+                                }
+                            }
+                        }
+                        noscript { button.button type="submit" { "Update the total" } }
+                    }
+                }
                 form.checkout method="post" action={ (b) "/checkout" } {
                     (csrf(f))
                     input type="hidden" name="key" value=(key);
+                    @if let Some(way) = v.cart.shipping.filter(|_| ships) { input type="hidden" name="shipping" value=(way); }
                     label for="name" { "Your name" }
                     input #name type="text" name="name" value=(name) required maxlength="100" autocomplete="name";
                     label for="email" { "Your e-mail" }
                     input #email type="email" name="email" value=(email) required maxlength="254" autocomplete="email";
                     @if ships {
-                        @if !c.shipping.is_empty() {
-                            label for="shipping" { "How your prints reach you" }
-                            select #shipping name="shipping" required {
-                                @for w in &c.shipping {
-                                    option value=(w.id) selected[v.cart.shipping == Some(w.id)] {
-                                        (w.name)
-                                        @if w.base.0 > 0 || w.per_item.0 > 0 { " · " (c.currency.format(w.base)) @if w.per_item.0 > 0 { " + " (c.currency.format(w.per_item)) " per item" } } @else { " · free" }
-                                        @if let Some(free) = w.free_from { " (free from " (c.currency.format(free)) ")" }
-                                    }
-                                }
-                            }
-                        }
                         label for="address" { "Where we send your prints" }
                         textarea #address name="address" rows="4" required maxlength="500" autocomplete="street-address" {}
                     }

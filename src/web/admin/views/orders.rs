@@ -7,7 +7,7 @@ use maud::{Markup, html};
 use super::{Chrome, layout};
 use crate::{
     domain::{
-        PhotoId,
+        Money, PhotoId,
         order::{Invoice, Order, OrderState},
     },
     web::views::human_time,
@@ -25,8 +25,28 @@ fn todo(o: &Order) -> Option<&'static str> {
     }
 }
 
+/// Money per month and currency: (month "2026-11", currency code) → (orders, total, paid).
+fn months(orders: &[Order]) -> Vec<(String, String, usize, Money, Money)> {
+    let mut by: BTreeMap<(String, String), (usize, Money, Money)> = BTreeMap::new();
+    for o in orders.iter().filter(|o| !matches!(o.state, OrderState::Cancelled | OrderState::Refunded)) {
+        let day = crate::domain::day_in_words(o.placed_ms);
+        let month = time::OffsetDateTime::from_unix_timestamp((o.placed_ms / 1000) as i64)
+            .map(|t| format!("{}-{:02}", t.year(), u8::from(t.month())))
+            .unwrap_or(day);
+        let e = by.entry((month, o.currency.code.clone())).or_insert((0, Money::ZERO, Money::ZERO));
+        e.0 += 1;
+        e.1 += o.quote.total;
+        e.2 += o.paid_amount();
+    }
+    by.into_iter().rev().map(|((m, c), (n, t, p))| (m, c, n, t, p)).collect()
+}
+
 pub fn list(studio: &str, csrf: &str, orders: &[Order]) -> Markup {
     let open: Vec<_> = orders.iter().filter(|o| !o.state.closed()).collect();
+    let count = |f: &dyn Fn(&Order) -> bool| orders.iter().filter(|o| f(o)).count();
+    let waiting_payment = count(&|o| o.state == OrderState::Invoiced);
+    let to_ship = count(&|o| o.quote.ships && matches!(o.state, OrderState::Paid | OrderState::InProduction));
+    let waiting_finals = count(&|o| o.deliverable() && o.delivered_ms.is_none() && !o.digital.is_empty());
     layout(
         &Chrome { studio, csrf: Some(csrf) },
         "Orders",
@@ -35,7 +55,21 @@ pub fn list(studio: &str, csrf: &str, orders: &[Order]) -> Markup {
             @if orders.is_empty() {
                 p.muted { "No orders yet. Clients order from a gallery's order page once you have set prices (Studio → Prices)." }
             } @else {
-                p.muted { (open.len()) " open · " (orders.len()) " in all" }
+                ul.needs #needs {
+                    li { strong { (waiting_payment) } " waiting for payment" }
+                    li { strong { (waiting_finals) } " waiting for finals (upload the retouched files with the same names)" }
+                    li { strong { (to_ship) } " prints to produce and ship" }
+                    li { (open.len()) " open · " (orders.len()) " in all" }
+                }
+                table.table #months {
+                    thead { tr { th { "Month" } th.num { "Orders" } th.num { "Ordered" } th.num { "Received" } } }
+                    tbody {
+                        @for (m, cur, n, total, paid) in months(orders) {
+                            @let c = crate::domain::Currency::of(&cur).unwrap_or_default();
+                            tr { td { (m) } td.num { (n) } td.num { (c.format(total)) } td.num { (c.format(paid)) } }
+                        }
+                    }
+                }
                 table.table #orders {
                     thead { tr { th { "Order" } th { "Client" } th { "Placed" } th { "State" } th { "Next" } th.num { "Total" } th.num { "To pay" } } }
                     tbody {
