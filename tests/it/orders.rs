@@ -491,3 +491,56 @@ async fn paid_finals_are_delivered_by_themselves_renamed_and_unpaid_ones_never()
 async fn digital_of(shop: &Shop) -> String {
     option_value(&get_text(&shop.admin, shop.server.url("/admin/prices")).await, "Digital")
 }
+
+/// kill -9 right after the payment that completes a delivery: on restart the order is
+/// paid and delivered, and its delivery mail goes out exactly once.
+#[tokio::test]
+async fn kill_9_after_payment_loses_neither_the_payment_nor_the_delivery_mail() {
+    let mut shop = Shop::open().await;
+    let api = shop.server.api();
+    let (g, photos) = gallery_with_photos(&api, "Crash", 1).await;
+    let id = photos[0]["id"].as_str().unwrap().to_string();
+    let link = share_link(&api, &g, json!({ "label": "C", "favourite": true })).await;
+    let c = Client::new(&shop.server, &link).await;
+    c.ok(
+        &shop.server,
+        "/order/lines",
+        &[("photo", &id), ("product", &digital_of(&shop).await), ("quantity", "1")],
+    )
+    .await;
+    let key = value_of(&c.page(&shop.server, "/checkout").await, "key");
+    let r =
+        c.post(&shop.server, "/checkout", &[("key", &key), ("name", "C"), ("email", "c@example.com")]).await;
+    let order = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    // The final is there before the payment; the payment completes the delivery.
+    let (status, _) =
+        api.upload(&g, vec![("IMG_0000.jpg".into(), jpeg_with_orientation(99, 66, 1))], true).await;
+    assert_eq!(status, 200);
+    shop.ok(&format!("/admin/orders/{order}/payments"), &[("amount", "25")]).await;
+    shop.server.kill9();
+
+    shop.server.restart().await;
+    let api = shop.server.api();
+    let (_, o) = api.get(&format!("/orders/{order}")).await;
+    assert_eq!(o["state"], "paid", "{o}");
+    assert!(o["delivered_ms"].is_u64(), "{o}");
+    wait_for("the delivery mail", std::time::Duration::from_secs(30), || async {
+        outbox(&shop.server).iter().any(|m| m.contains("Your photos are ready"))
+    })
+    .await;
+    // A second start delivers nothing again.
+    shop.server.stop();
+    shop.server.restart().await;
+    // Marking the photo final again runs a delivery check before it answers.
+    let api = shop.server.api();
+    let r = reqwest::Client::new()
+        .put(format!("{}/photos/{id}/state", api.base))
+        .bearer_auth(&api.token)
+        .json(&json!({ "state": "final" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let sent = outbox(&shop.server).iter().filter(|m| m.contains("Your photos are ready")).count();
+    assert_eq!(sent, 1, "one delivery mail");
+}
