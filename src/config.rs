@@ -77,6 +77,15 @@ pub struct Settings {
     /// Memory (MiB) for hot renditions served from RAM [default: 64]
     #[arg(long, env = "PROOFROOM_RENDITION_CACHE_MB", global = true)]
     pub rendition_cache_mb: Option<u64>,
+    /// Stripe secret key (sk_…): with it and the webhook secret, clients may pay by card
+    #[arg(long, env = "PROOFROOM_STRIPE_SECRET_KEY", global = true, hide_env_values = true)]
+    pub stripe_secret_key: Option<String>,
+    /// Stripe webhook signing secret (whsec_…) of the endpoint <base_url>/webhooks/stripe
+    #[arg(long, env = "PROOFROOM_STRIPE_WEBHOOK_SECRET", global = true, hide_env_values = true)]
+    pub stripe_webhook_secret: Option<String>,
+    /// Stripe's API address (a stand-in for tests)
+    #[arg(long, env = "PROOFROOM_STRIPE_API", global = true)]
+    pub stripe_api: Option<String>,
 }
 
 impl Settings {
@@ -104,6 +113,9 @@ impl Settings {
             max_connections: self.max_connections.or(other.max_connections),
             decode_memory_mb: self.decode_memory_mb.or(other.decode_memory_mb),
             rendition_cache_mb: self.rendition_cache_mb.or(other.rendition_cache_mb),
+            stripe_secret_key: self.stripe_secret_key.or(other.stripe_secret_key),
+            stripe_webhook_secret: self.stripe_webhook_secret.or(other.stripe_webhook_secret),
+            stripe_api: self.stripe_api.or(other.stripe_api),
         }
     }
 }
@@ -131,9 +143,25 @@ pub struct Config {
     /// Bytes all concurrent image decodes may hold together.
     pub decode_budget: u64,
     pub rendition_cache_bytes: u64,
+    /// Card payments, when both Stripe secrets are set.
+    pub stripe: Option<StripeConfig>,
 }
 
 /// How mail leaves: through SMTP, or (with no host) into the outbox folder.
+#[derive(Clone)]
+pub struct StripeConfig {
+    pub secret_key: String,
+    pub webhook_secret: String,
+    pub api: String,
+}
+
+/// Secrets stay out of logs.
+impl std::fmt::Debug for StripeConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfig").field("api", &self.api).finish_non_exhaustive()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct MailConfig {
     pub smtp: Option<Smtp>,
@@ -206,6 +234,17 @@ impl Config {
             max_connections: s.max_connections.unwrap_or(2048).max(16),
             decode_budget: s.decode_memory_mb.unwrap_or(512).max(16).saturating_mul(1 << 20),
             rendition_cache_bytes: s.rendition_cache_mb.unwrap_or(64).saturating_mul(1 << 20),
+            stripe: match (s.stripe_secret_key.clone(), s.stripe_webhook_secret.clone()) {
+                (Some(k), Some(w)) if !k.trim().is_empty() && !w.trim().is_empty() => Some(StripeConfig {
+                    secret_key: k.trim().to_string(),
+                    webhook_secret: w.trim().to_string(),
+                    api: s.stripe_api.clone().unwrap_or_else(|| "https://api.stripe.com".into()),
+                }),
+                (Some(_), None) | (None, Some(_)) => {
+                    anyhow::bail!("card payments need both stripe_secret_key and stripe_webhook_secret")
+                }
+                _ => None,
+            },
             mail: MailConfig {
                 smtp,
                 from,

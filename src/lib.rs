@@ -10,4 +10,5 @@ pub mod domain;
 pub mod jobs;
 pub mod mail;
 pub mod media;
+pub mod payments;
 pub mod web;

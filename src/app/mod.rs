@@ -15,6 +15,7 @@ pub mod maintenance;
 pub mod media_urls;
 pub mod notify;
 pub mod orders;
+pub mod payments;
 pub mod photos;
 pub mod proofing;
 mod records;

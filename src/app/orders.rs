@@ -519,6 +519,55 @@ async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> Resu
     .await
 }
 
+/// Records a card payment the provider confirmed, once per provider payment id (`reference`).
+/// It is recorded even on an order that was changed or closed meanwhile: the money arrived.
+pub(super) async fn record_card_payment(
+    app: &App,
+    id: &str,
+    amount: Money,
+    reference: &str,
+) -> Result<Order> {
+    let reference = reference.to_string();
+    update(app, id, move |o, _| {
+        if o.payments.iter().any(|p| p.reference.as_deref() == Some(reference.as_str())) {
+            return Ok(None);
+        }
+        let now = now_ms();
+        o.payments.push(Payment {
+            amount,
+            method: "card".into(),
+            at_ms: now,
+            reference: Some(reference.clone()),
+        });
+        o.log(now, Actor::System, format!("Card payment of {} received", o.currency.format(amount)));
+        let full = o.balance() == Money::ZERO;
+        if full && !o.state.paid() && !o.state.closed() {
+            o.state = OrderState::Paid;
+        }
+        let lead = match full {
+            true => format!(
+                "We received your card payment of {}. Thank you! Your order is paid in full.",
+                o.currency.format(amount)
+            ),
+            false => format!(
+                "We received your card payment of {}. Still to pay: {}.",
+                o.currency.format(amount),
+                o.currency.format(o.balance())
+            ),
+        };
+        Ok(Some(Step {
+            subject: format!("Payment received for order {}", o.number),
+            heading: "Payment received",
+            lead,
+            notice: Some((
+                format!("Order {}: card payment received", o.number),
+                format!("{} paid {} by card.", o.customer.name, o.currency.format(amount)),
+            )),
+        }))
+    })
+    .await
+}
+
 /// Records a payment, then delivers what is ready if that paid the order.
 pub async fn pay(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
     let o = record_payment(app, id, amount, method).await?;

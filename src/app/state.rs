@@ -46,6 +46,8 @@ pub struct App {
     pub(super) health: Arc<HealthCache>,
     /// Hot renditions in memory. They never change (named by hash), so nothing goes stale.
     pub(super) rendition_cache: Arc<RenditionCache>,
+    /// The card payment provider, when one is configured.
+    pub(super) payments: Option<Arc<dyn crate::payments::Provider>>,
 }
 
 impl App {
@@ -75,6 +77,10 @@ impl App {
             }),
         });
         let rendition_cache = rendition_cache(config.rendition_cache_bytes);
+        let payments: Option<Arc<dyn crate::payments::Provider>> = config.stripe.as_ref().map(|s| {
+            Arc::new(crate::payments::Stripe::new(&s.secret_key, &s.webhook_secret, &s.api))
+                as Arc<dyn crate::payments::Provider>
+        });
         Ok(App {
             config: Arc::new(config),
             db,
@@ -89,6 +95,7 @@ impl App {
             studio: Arc::default(),
             health: Arc::default(),
             rendition_cache: Arc::new(rendition_cache),
+            payments,
         })
     }
 

@@ -14,7 +14,7 @@ use crate::app::App;
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
                    img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; \
-                   base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+                   base-uri 'none'; form-action 'self' https://checkout.stripe.com; frame-ancestors 'none'";
 const DOCS_CSP: &str = "default-src 'self' 'unsafe-inline' data:; object-src 'none'; frame-ancestors 'none'";
 const HSTS: &str = "max-age=31536000";
 

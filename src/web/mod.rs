@@ -115,6 +115,8 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/g/:token/orders/:id/files", get(client::delivery_page))
         .at("/g/:token/orders/:id/files/:photo", get(client::delivery_file))
         .at("/g/:token/orders/:id/zip", get(client::delivery_zip))
+        .at("/g/:token/orders/:id/pay", post(client::pay_by_card))
+        .at("/webhooks/stripe", post(stripe_webhook))
         .at("/g/:token/favourite", post(client::favourite))
         .at("/g/:token/submit", post(client::submit))
         .at("/g/:token/comments", get(client::comments_json).post(client::add_comment))
@@ -141,6 +143,24 @@ pub fn app_of(req: &poem::Request) -> Result<&App, app::AppError> {
 #[handler]
 fn home() -> Redirect {
     Redirect::see_other("/admin")
+}
+
+/// Stripe's notices: the raw body and its `Stripe-Signature`, checked before anything is
+/// read. 200 once handled (or ignored), 400 when the signature does not check, so Stripe
+/// shows the failure; 503 asks it to send again later.
+#[handler]
+async fn stripe_webhook(
+    Data(state): Data<&App>,
+    req: &poem::Request,
+    body: poem::Body,
+) -> poem::Result<&'static str> {
+    let signature = req.header("stripe-signature").unwrap_or_default().to_string();
+    let bytes = body
+        .into_bytes_limit(256 * 1024)
+        .await
+        .map_err(|e| app::AppError::Invalid(format!("the notice could not be read ({e})")))?;
+    app::payments::notice(state, &bytes, &signature).await.map_err(error::json)?;
+    Ok("ok")
 }
 
 /// 200 "ok" while the server can store what it is given; 503 while the database or the

@@ -5,6 +5,7 @@
 //! - poem (and poem-openapi) only in `src/web/`;
 //! - the image crates (image, jpeg-decoder, jpeg-encoder, fast_image_resize, png, ab_glyph)
 //!   only in `src/media/`;
+//! - reqwest, hmac and sha2 only in `src/payments/` (the provider's HTTP and signatures);
 //! - `src/domain/` uses no other module of the project.
 //!
 //! Comments are skipped; a crate counts as used where its name stands as a path (`redb::`)
@@ -60,10 +61,12 @@ fn uses_outside(crates: &[&str], allowed: &str) -> Vec<String> {
 
 #[test]
 fn each_outside_crate_stays_in_its_layer() {
-    let rules: [(&[&str], &str); 3] = [
+    let rules: [(&[&str], &str); 4] = [
         (&["redb"], "db"),
         (&["poem", "poem_openapi"], "web"),
         (&["image", "jpeg_decoder", "jpeg_encoder", "fast_image_resize", "png", "ab_glyph"], "media"),
+        // The payment provider's HTTP client and its signature scheme.
+        (&["reqwest", "hmac", "sha2"], "payments"),
     ];
     let mut broken = Vec::new();
     for (crates, home) in rules {
@@ -96,7 +99,7 @@ fn domain_uses_no_other_module() {
 /// Paths into the project's own modules that a layer must not take (`crate::<module>`).
 #[test]
 fn layers_call_downwards_only() {
-    let rules: [(&str, &[&str]); 5] = [
+    let rules: [(&str, &[&str]); 6] = [
         // The web layer reaches data only through the app's use cases.
         ("web", &["db", "blobs", "jobs", "mail"]),
         ("app", &["web"]),
@@ -104,6 +107,8 @@ fn layers_call_downwards_only() {
         ("jobs", &["app", "web", "config"]),
         ("mail", &["config", "app", "web", "db"]),
         ("db", &["app", "web", "blobs", "jobs", "mail", "media", "config"]),
+        // The provider knows HTTP and signatures, nothing of the store or the pages.
+        ("payments", &["app", "web", "db", "blobs", "jobs", "mail", "media", "config"]),
     ];
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut broken = Vec::new();

@@ -544,3 +544,135 @@ async fn kill_9_after_payment_loses_neither_the_payment_nor_the_delivery_mail() 
     let sent = outbox(&shop.server).iter().filter(|m| m.contains("Your photos are ready")).count();
     assert_eq!(sent, 1, "one delivery mail");
 }
+
+/// What the stand-in for Stripe's API was asked.
+#[derive(Default)]
+struct Asked {
+    forms: Vec<Vec<(String, String)>>,
+    auth: Vec<String>,
+    idempotency: Vec<String>,
+}
+
+/// A local stand-in for the one Stripe endpoint proofroom calls (create a Checkout
+/// Session), recording each request. Returns its base URL.
+async fn fake_stripe() -> (String, std::sync::Arc<std::sync::Mutex<Asked>>) {
+    use poem::{EndpointExt, Route, handler, post, web::Data};
+    type Log = std::sync::Arc<std::sync::Mutex<Asked>>;
+    #[handler]
+    fn sessions(
+        req: &poem::Request,
+        body: String,
+        Data(log): Data<&Log>,
+    ) -> poem::web::Json<serde_json::Value> {
+        let form: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap();
+        let mut l = log.lock().unwrap();
+        l.forms.push(form);
+        l.auth.push(req.header("authorization").unwrap_or_default().to_string());
+        l.idempotency.push(req.header("idempotency-key").unwrap_or_default().to_string());
+        poem::web::Json(json!({ "id": "cs_test_1", "url": "https://checkout.stripe.com/c/pay/cs_test_1" }))
+    }
+    let log: Log = Default::default();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let app = Route::new().at("/v1/checkout/sessions", post(sessions)).data(log.clone());
+    tokio::spawn(poem::Server::new(poem::listener::TcpListener::bind(addr)).run(app));
+    wait_for("the stand-in Stripe", std::time::Duration::from_secs(10), || async {
+        tokio::net::TcpStream::connect(addr).await.is_ok()
+    })
+    .await;
+    (format!("http://{addr}"), log)
+}
+
+/// A `Stripe-Signature` header for `body` at `t` with `secret`, as Stripe computes it.
+fn stripe_header(body: &str, secret: &str, t: i64) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+    mac.update(format!("{t}.{body}").as_bytes());
+    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+#[tokio::test]
+async fn card_payments_go_through_stripe_checkout_and_its_signed_notices_count_once() {
+    let (api_url, asked) = fake_stripe().await;
+    let secret = "whsec_test_proofroom";
+    let env = [
+        ("PROOFROOM_STRIPE_SECRET_KEY", "sk_test_proofroom"),
+        ("PROOFROOM_STRIPE_WEBHOOK_SECRET", secret),
+        ("PROOFROOM_STRIPE_API", api_url.as_str()),
+    ];
+    let shop = Shop::on(Server::start_with(&env).await).await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Card", 1).await;
+    let pid = photos[0]["id"].as_str().unwrap().to_string();
+    let link = share_link(&api, &g, json!({ "label": "C", "favourite": true })).await;
+    let c = Client::new(server, &link).await;
+    c.ok(
+        server,
+        "/order/lines",
+        &[("photo", &pid), ("product", &digital_of(&shop).await), ("quantity", "1")],
+    )
+    .await;
+    let key = value_of(&c.page(server, "/checkout").await, "key");
+    let r = c.post(server, "/checkout", &[("key", &key), ("name", "Cy"), ("email", "cy@example.com")]).await;
+    let order_path = r.headers()["location"].to_str().unwrap().to_string();
+    let order = order_path.rsplit('/').next().unwrap().to_string();
+    assert!(c.page(server, &order_path[link.len()..]).await.contains("id=\"pay-card\""), "a card button");
+
+    // Paying by card: off to Stripe's page, for the server's amount whatever the form says.
+    let r = c.post(server, &format!("/orders/{order}/pay"), &[("amount", "1")]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "https://checkout.stripe.com/c/pay/cs_test_1");
+    {
+        let a = asked.lock().unwrap();
+        let form = &a.forms[0];
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!(field("line_items[0][price_data][unit_amount]"), Some("2500"));
+        assert_eq!(field("line_items[0][price_data][currency]"), Some("eur"));
+        assert_eq!(field("client_reference_id"), Some(order.as_str()));
+        assert_eq!(a.auth[0], "Bearer sk_test_proofroom");
+        assert!(a.idempotency[0].contains(&order), "one session per order and amount");
+    }
+
+    let event = |kind: &str, status: &str| {
+        json!({ "id": "evt_1", "type": kind, "data": { "object": {
+            "id": "cs_test_1", "payment_status": status, "client_reference_id": order,
+            "amount_total": 2500, "currency": "eur" } } })
+        .to_string()
+    };
+    let paid = event("checkout.session.completed", "paid");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let send = |body: String, header: String| {
+        let url = server.url("/webhooks/stripe");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("stripe-signature", header)
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    // Refused, and nothing recorded: the wrong secret, a stale time, a changed body.
+    assert_eq!(send(paid.clone(), stripe_header(&paid, "whsec_wrong", now)).await, 400);
+    assert_eq!(send(paid.clone(), stripe_header(&paid, secret, now - 3600)).await, 400);
+    let tampered = paid.replace("2500", "250000");
+    assert_eq!(send(tampered, stripe_header(&paid, secret, now)).await, 400);
+    assert_eq!(api.get(&format!("/orders/{order}")).await.1["state"], "invoiced");
+
+    // The real notice, then the same again, then a late "expired": one payment, paid.
+    assert_eq!(send(paid.clone(), stripe_header(&paid, secret, now)).await, 200);
+    assert_eq!(send(paid.clone(), stripe_header(&paid, secret, now + 5)).await, 200);
+    let expired = event("checkout.session.expired", "unpaid");
+    assert_eq!(send(expired.clone(), stripe_header(&expired, secret, now)).await, 200);
+    let (_, o) = api.get(&format!("/orders/{order}")).await;
+    assert_eq!(o["state"], "paid", "{o}");
+    assert_eq!(o["payments"].as_array().unwrap().len(), 1, "counted once: {o}");
+    assert_eq!(o["payments"][0]["method"], "card");
+    // Paid now: no second checkout.
+    c.refused(server, &format!("/orders/{order}/pay"), &[], 400, "nothing left to pay").await;
+}

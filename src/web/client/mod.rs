@@ -16,7 +16,7 @@ pub use gallery::{
 };
 pub use order::{
     add_line, add_page as order_add_page, cart_page, checkout, checkout_page, choose_package, delivery_file,
-    delivery_page, delivery_zip, fill_package, invoice_page, order_page, package_photo, set_coupon,
-    set_quantity, set_shipping,
+    delivery_page, delivery_zip, fill_package, invoice_page, order_page, package_photo, pay_by_card,
+    set_coupon, set_quantity, set_shipping,
 };
 pub use tiles::TileCache;

@@ -278,6 +278,12 @@ pub async fn checkout(
     Ok(Redirect::see_other(format!("{}/orders/{}", door.base(), o.id)).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct OrderQuery {
+    /// `card` on the way back from the card checkout.
+    paid: Option<String>,
+}
+
 /// A placed order: where it stands, what it holds, how to pay, its invoice.
 #[handler]
 pub async fn order_page(
@@ -285,11 +291,25 @@ pub async fn order_page(
     ClientVisit(v): ClientVisit,
     door: ClientDoor,
     Path((_, id)): Path<(String, String)>,
+    Query(q): Query<OrderQuery>,
 ) -> poem::Result<Markup> {
     let o = app::orders::for_visit(state, &v, &id).await?;
     let catalog = app::catalog::for_visit(state, &v).await?;
     let photos = app::cart::view(state, &v).await?.photos;
-    Ok(views::order(&frame(state, &v, &door), &o, &catalog, &photos))
+    let pay =
+        views::Pay { card: app::payments::card(state), back_from_card: q.paid.as_deref() == Some("card") };
+    Ok(views::order(&frame(state, &v, &door), &o, &catalog, &photos, &pay))
+}
+
+/// "Pay by card": off to the provider's checkout for what the order still owes.
+#[handler]
+pub async fn pay_by_card(
+    Data(state): Data<&App>,
+    Path((_, id)): Path<(String, String)>,
+    ClientForm(_, v, _): ClientForm<Nothing>,
+) -> poem::Result<Response> {
+    let url = app::payments::start(state, &v, &id).await?;
+    Ok(Redirect::see_other(url).into_response())
 }
 
 #[derive(Deserialize)]

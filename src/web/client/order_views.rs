@@ -385,8 +385,16 @@ fn order_steps(o: &Order) -> Vec<(&'static str, bool)> {
     out
 }
 
+/// How the client may pay now.
+pub struct Pay {
+    /// Card payment is configured.
+    pub card: bool,
+    /// Back from the card checkout (the provider's notice may still be on its way).
+    pub back_from_card: bool,
+}
+
 /// A placed order as the client sees it.
-pub fn order(f: &Frame, o: &Order, c: &Catalog, photos: &BTreeMap<PhotoId, CartPhoto>) -> Markup {
+pub fn order(f: &Frame, o: &Order, c: &Catalog, photos: &BTreeMap<PhotoId, CartPhoto>, pay: &Pay) -> Markup {
     let b = &f.base;
     let money = |m| o.currency.format(m);
     let balance = o.balance();
@@ -413,9 +421,19 @@ pub fn order(f: &Frame, o: &Order, c: &Catalog, photos: &BTreeMap<PhotoId, CartP
                         @for (name, done) in order_steps(o) { li.done[done] { (name) } }
                     }
                 }
+                @if pay.back_from_card && balance.0 > 0 {
+                    p.notice role="status" { "Thank you! Your card payment is being confirmed; this page shows it as paid in a moment." }
+                }
                 @if balance.0 > 0 && !o.state.closed() {
                     section.card.pay #pay {
                         h2 { "To pay: " (money(balance)) }
+                        @if pay.card {
+                            form method="post" action={ (b) "/orders/" (o.id) "/pay" } {
+                                (csrf(f))
+                                button.button.primary.big #pay-card type="submit" { "Pay " (money(balance)) " by card" }
+                            }
+                            p.muted { "Or by transfer:" }
+                        }
                         @if !bill.iban.is_empty() {
                             p { "Transfer to " strong { (bill.account_holder) } br; "IBAN " code { (bill.iban) } @if !bill.bic.is_empty() { br; "BIC " code { (bill.bic) } } br; "Reference " code { (reference) } }
                         }
