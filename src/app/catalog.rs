@@ -368,12 +368,22 @@ pub async fn remove_coupon(state: &App, code: &str) -> Result<Catalog> {
     Ok(s.catalog)
 }
 
+/// How delivered files are named and whom their EXIF credits.
+pub struct DeliverySettings {
+    pub names: String,
+    pub creator: String,
+    pub copyright: String,
+}
+
 /// The studio's invoice details and how clients pay, and how delivered files are named.
-pub async fn set_billing(state: &App, b: Billing, delivery_names: &str) -> Result<Catalog> {
-    let names = match delivery_names.trim() {
-        "" => String::new(),
-        t => clean_text("the file name pattern", t, 120)?,
+pub async fn set_billing(state: &App, b: Billing, delivery: DeliverySettings) -> Result<Catalog> {
+    let optional = |field: &str, v: &str| match v.trim() {
+        "" => Ok(String::new()),
+        t => clean_text(field, t, 120),
     };
+    let names = optional("the file name pattern", &delivery.names)?;
+    let creator = optional("the creator", &delivery.creator)?;
+    let copyright = optional("the copyright notice", &delivery.copyright)?;
     let field = |name: &str, v: &str, max| match v.trim() {
         "" => Ok(String::new()),
         t => super::proofing::clean_multiline(name, t, max),
@@ -397,6 +407,8 @@ pub async fn set_billing(state: &App, b: Billing, delivery_names: &str) -> Resul
     let s = super::studio::edit(state, move |s| {
         s.catalog.billing = clean;
         s.catalog.delivery_names = names;
+        s.catalog.delivery_creator = creator;
+        s.catalog.delivery_copyright = copyright;
         Ok(())
     })
     .await?;

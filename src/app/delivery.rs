@@ -167,6 +167,65 @@ pub async fn for_visit(app: &App, v: &Visit, id: &str) -> Result<(Order, Vec<Fil
     Ok((o, files))
 }
 
+/// What delivered JPEGs carry: the creator and the copyright notice.
+struct Credit {
+    creator: String,
+    copyright: String,
+}
+
+fn credit(app: &App, c: &crate::domain::catalog::Catalog) -> Credit {
+    let creator = match c.delivery_creator.trim() {
+        "" => app.config.studio_name.clone(),
+        t => t.to_string(),
+    };
+    let copyright = match c.delivery_copyright.trim() {
+        "" => format!("© {} {creator}", time::OffsetDateTime::now_utc().year()),
+        t => t.to_string(),
+    };
+    Credit { creator, copyright }
+}
+
+/// `source` as clients get it: a JPEG with the studio's credit in its EXIF (the image data
+/// untouched), made once and kept; any other file (or one the credit cannot go into) as it
+/// is.
+async fn prepared(app: &App, source: Hash, credit: &Credit) -> Result<(Hash, u64)> {
+    let mut h = blake3::Hasher::new();
+    h.update(&source.0);
+    for part in [&credit.creator, &credit.copyright] {
+        h.update(&(part.len() as u64).to_le_bytes());
+        h.update(part.as_bytes());
+    }
+    let key = *h.finalize().as_bytes();
+    if let Some(p) = app.with_db(move |db| Ok(db.prepared(&key)?)).await?
+        && app.blobs.len(&p.blob).await.is_ok_and(|n| n == p.size)
+    {
+        return Ok((p.blob, p.size));
+    }
+    let (blobs, creator, copyright) = (app.blobs.clone(), credit.creator.clone(), credit.copyright.clone());
+    let made = super::blocking(move || {
+        let bytes = blobs.read(&source)?;
+        if crate::media::sniff(&bytes[..bytes.len().min(64)]) != Some("image/jpeg") {
+            return Ok(None);
+        }
+        match crate::media::credit::credit_jpeg(bytes, &creator, &copyright) {
+            Ok(out) => Ok(Some(blobs.put_bytes(&out)?)),
+            Err(e) => {
+                tracing::warn!("credit for {source}: {e}; delivered as it is");
+                Ok(None)
+            }
+        }
+    })
+    .await?;
+    match made {
+        Some(stored) => {
+            let p = crate::domain::order::PreparedFile { source, blob: stored.hash, size: stored.size };
+            app.with_db(move |db| Ok(db.put_prepared(&key, &p)?)).await?;
+            Ok((stored.hash, stored.size))
+        }
+        None => Ok((source, app.blobs.len(&source).await?)),
+    }
+}
+
 /// One delivered file, for download: its name and blob.
 pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String, Hash)> {
     let (o, files) = for_visit(app, v, id).await?;
@@ -177,6 +236,8 @@ pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String
         .ok_or_else(|| AppError::NotFound("There is no such file.".into()))?;
     match (f.ready, f.blob) {
         (true, Some(blob)) => {
+            let credit = credit(app, &super::catalog::get(app).await?);
+            let (blob, _) = prepared(app, blob, &credit).await?;
             v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: Some(photo), count: 1 })
                 .await;
             Ok((f.name, blob))
@@ -190,11 +251,14 @@ pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String
 /// Every ready file of a delivery as one zip, under the pattern's names.
 pub async fn zip(app: &App, v: &Visit, id: &str) -> Result<downloads::Zip> {
     let (o, files) = for_visit(app, v, id).await?;
-    let ready: Vec<_> = files
-        .into_iter()
-        .filter(|f| f.ready)
-        .filter_map(|f| f.blob.map(|b| (f.name, b, Some(f.size))))
-        .collect();
+    let credit = credit(app, &super::catalog::get(app).await?);
+    let mut ready = Vec::new();
+    for f in files.into_iter().filter(|f| f.ready) {
+        if let Some(source) = f.blob {
+            let (blob, size) = prepared(app, source, &credit).await?;
+            ready.push((f.name, blob, Some(size)));
+        }
+    }
     v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: None, count: ready.len() }).await;
     let title =
         format!("{} order {}", app.gallery(o.gallery).await.map(|g| g.title).unwrap_or_default(), o.number);

@@ -158,6 +158,11 @@ pub async fn gc(state: &App) -> Result<GcReport> {
                 .partition(|w| w.mark == mark && sources.contains(&w.source));
             keep.extend(current.iter().map(|w| w.rendition.blob));
             db.remove_watermarked(&stale)?;
+            // Delivered files with the credit, while their photo version exists.
+            let (live, gone): (Vec<_>, Vec<_>) =
+                db.all_prepared()?.into_iter().partition(|(_, p)| sources.contains(&p.source));
+            keep.extend(live.iter().map(|(_, p)| p.blob));
+            db.remove_prepared(&gone.iter().map(|(k, _)| *k).collect::<Vec<_>>())?;
             let mut report = GcReport::default();
             for h in blobs.list()? {
                 if !keep.contains(&h) {

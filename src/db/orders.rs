@@ -8,7 +8,7 @@ use redb::ReadableTable;
 use super::{Db, Result, codec, jobs, tables::*};
 use crate::domain::{
     GalleryId, JobKind, Mail, OrderId, Studio, now_ms,
-    order::{Invoice, Order, Owner},
+    order::{Invoice, Order, Owner, PreparedFile},
     quote::Cart,
 };
 
@@ -215,6 +215,42 @@ impl Db {
         let txn = self.read()?;
         let t = txn.open_table(INVOICES)?;
         t.get(number)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    pub fn prepared(&self, key: &[u8; 32]) -> Result<Option<PreparedFile>> {
+        let txn = self.read()?;
+        let t = txn.open_table(PREPARED)?;
+        t.get(key)?.map(|v| codec::decode(v.value())).transpose()
+    }
+
+    pub fn put_prepared(&self, key: &[u8; 32], p: &PreparedFile) -> Result<()> {
+        let txn = self.write()?;
+        txn.open_table(PREPARED)?.insert(key, codec::encode(p)?.as_slice())?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Every prepared file (`gc` keeps those whose source is still a photo's).
+    pub fn all_prepared(&self) -> Result<Vec<([u8; 32], PreparedFile)>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for row in txn.open_table(PREPARED)?.iter()? {
+            let (k, v) = row?;
+            out.push((*k.value(), codec::decode(v.value())?));
+        }
+        Ok(out)
+    }
+
+    pub fn remove_prepared(&self, keys: &[[u8; 32]]) -> Result<()> {
+        let txn = self.write()?;
+        {
+            let mut t = txn.open_table(PREPARED)?;
+            for k in keys {
+                t.remove(k)?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
     }
 
     /// Every invoice number issued, in order (the gapless check reads it).

@@ -90,6 +90,9 @@ pub const ORDER_KEYS: TableDefinition<&str, u128> = TableDefinition::new("order_
 /// `invoice number → Invoice`; numbers run from 1 without gaps.
 pub const INVOICES: TableDefinition<u32, &[u8]> = TableDefinition::new("invoices-0");
 
+/// Delivered files with the studio's credit: `blake3(source ‖ credit) → PreparedFile`.
+pub const PREPARED: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("prepared-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -121,5 +124,6 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(OWNER_ORDERS)?;
     txn.open_table(ORDER_KEYS)?;
     txn.open_table(INVOICES)?;
+    txn.open_table(PREPARED)?;
     Ok(())
 }

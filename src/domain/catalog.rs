@@ -177,6 +177,12 @@ pub struct Catalog {
     /// How delivered files are named (`order::delivery_name`); empty keeps the filename.
     #[serde(default)]
     pub delivery_names: String,
+    /// The creator written into delivered JPEGs (EXIF Artist); empty: the studio's name.
+    #[serde(default)]
+    pub delivery_creator: String,
+    /// The copyright notice written into delivered JPEGs; empty: "© <year> <creator>".
+    #[serde(default)]
+    pub delivery_copyright: String,
 }
 
 impl Catalog {

@@ -305,6 +305,15 @@ impl Invoice {
     }
 }
 
+/// A delivered file as prepared for clients: `source` with the studio's credit written in
+/// (`blob`), kept so every later download streams it as it is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PreparedFile {
+    pub source: super::Hash,
+    pub blob: super::Hash,
+    pub size: u64,
+}
+
 /// How delivered files are named: `{filename}` (as uploaded), `{gallery}`, `{order}` (its
 /// number) and `{n}` (the file's place in the order, from 1). Anything else is kept as
 /// written; the result is made a safe file name and keeps the original's extension.

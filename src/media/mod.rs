@@ -4,6 +4,7 @@
 //! small result (rotating 24 MP costs ten times more), and renditions carry no metadata.
 
 mod budget;
+pub mod credit;
 mod decode;
 mod decoded;
 mod encode;

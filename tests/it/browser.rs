@@ -643,6 +643,7 @@ async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
             ("iban", "DE89 3704 0044 0532 0130 00"),
             ("address", "Studio Licht\nHauptstr. 1, Berlin"),
             ("delivery_names", "{gallery}-{filename}"),
+            ("delivery_creator", "Studio Licht"),
         ],
     )
     .await;
@@ -784,7 +785,8 @@ async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
     let want: Vec<String> = names.iter().take(2).map(|n| format!("Anna-{n}")).collect();
     assert_eq!(got, want);
     for (i, n) in want.iter().enumerate() {
-        assert_eq!(std::fs::read(dir.path().join("x").join(n)).unwrap(), finals[i].1, "{n} is the final");
+        let got = std::fs::read(dir.path().join("x").join(n)).unwrap();
+        crate::orders::assert_delivered(&got, &finals[i].1, "Studio Licht", n);
     }
     c.close().await.unwrap();
 }

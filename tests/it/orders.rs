@@ -433,22 +433,19 @@ async fn paid_finals_are_delivered_by_themselves_renamed_and_unpaid_ones_never()
     let mail = outbox(server).into_iter().find(|m| m.contains("Your photos are ready")).unwrap();
     assert!(mail.contains(&format!("{order_url}/files")), "the mail leads to the delivery page");
 
-    // The zip holds exactly the finals, renamed by the pattern, byte for byte.
+    // The zip holds exactly the finals, renamed by the pattern, with the studio's credit.
     let zip = ann.http.get(server.url(&format!("{order_url}/zip"))).send().await.unwrap();
     assert_eq!(zip.status(), 200);
     let (dir, mut names) = crate::zip::unzip(&zip.bytes().await.unwrap());
     names.sort();
     assert_eq!(names, vec!["Ann-IMG_0000.jpg", "Ann-IMG_0001.jpg"]);
     for (i, name) in names.iter().enumerate() {
-        assert_eq!(
-            std::fs::read(dir.path().join("x").join(name)).unwrap(),
-            finals[i].1,
-            "{name} is the final"
-        );
+        let got = std::fs::read(dir.path().join("x").join(name)).unwrap();
+        assert_delivered(&got, &finals[i].1, "proofroom", name);
     }
     let one = ann.http.get(server.url(&format!("{order_url}/files/{}", ids[1]))).send().await.unwrap();
     assert!(one.headers()["content-disposition"].to_str().unwrap().contains("Ann-IMG_0001.jpg"));
-    assert_eq!(one.bytes().await.unwrap().to_vec(), finals[1].1);
+    assert_delivered(&one.bytes().await.unwrap(), &finals[1].1, "proofroom", "one file");
     // Another visitor of the same link gets none of it.
     let other = Client::new(server, &link).await;
     for path in ["/files", "/zip"] {
@@ -675,4 +672,32 @@ async fn card_payments_go_through_stripe_checkout_and_its_signed_notices_count_o
     assert_eq!(o["payments"][0]["method"], "card");
     // Paid now: no second checkout.
     c.refused(server, &format!("/orders/{order}/pay"), &[], 400, "nothing left to pay").await;
+}
+
+/// The compressed image of a JPEG: the bytes from its first start-of-scan marker on.
+pub fn scan(jpeg: &[u8]) -> &[u8] {
+    let at = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).expect("a JPEG scan");
+    &jpeg[at..]
+}
+
+/// An EXIF text field of a JPEG, as written.
+pub fn exif_text(jpeg: &[u8], tag: exif::Tag) -> Option<String> {
+    let e = exif::Reader::new().read_from_container(&mut std::io::Cursor::new(jpeg)).ok()?;
+    match &e.get_field(tag, exif::In::PRIMARY)?.value {
+        exif::Value::Ascii(v) => String::from_utf8(v.first()?.clone()).ok(),
+        _ => None,
+    }
+}
+
+/// A delivered file is the final (its image data byte for byte, not re-encoded) with the
+/// studio's credit in its EXIF.
+pub fn assert_delivered(got: &[u8], fin: &[u8], creator: &str, what: &str) {
+    assert_eq!(scan(got), scan(fin), "{what}: the final's image data, not re-encoded");
+    assert_eq!(exif_text(got, exif::Tag::Artist).as_deref(), Some(creator), "{what}: the creator");
+    let year = time::OffsetDateTime::now_utc().year();
+    assert_eq!(
+        exif_text(got, exif::Tag::Copyright),
+        Some(format!("© {year} {creator}")),
+        "{what}: the copyright"
+    );
 }

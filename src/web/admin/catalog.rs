@@ -227,6 +227,10 @@ pub struct BillingForm {
     due_days: String,
     #[serde(default)]
     delivery_names: String,
+    #[serde(default)]
+    delivery_creator: String,
+    #[serde(default)]
+    delivery_copyright: String,
 }
 
 #[handler]
@@ -250,6 +254,11 @@ pub async fn set_billing(
         invoice_note: f.invoice_note,
         due_days,
     };
-    app::catalog::set_billing(state, b, &f.delivery_names).await?;
+    let delivery = app::catalog::DeliverySettings {
+        names: f.delivery_names,
+        creator: f.delivery_creator,
+        copyright: f.delivery_copyright,
+    };
+    app::catalog::set_billing(state, b, delivery).await?;
     Ok(see_other("/admin/prices#billing"))
 }

@@ -205,6 +205,10 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                     input #b-due type="number" name="due_days" min="0" max="365" value=(b.due_days);
                     label for="b-names" { "Names of delivered files: {filename}, {gallery}, {order}, {n} (empty: as uploaded)" }
                     input #b-names type="text" name="delivery_names" maxlength="120" value=(c.delivery_names) placeholder="{gallery}-{filename}";
+                    label for="b-creator" { "Creator written into delivered JPEGs (empty: your studio's name)" }
+                    input #b-creator type="text" name="delivery_creator" maxlength="120" value=(c.delivery_creator);
+                    label for="b-copyright" { "Copyright notice in delivered JPEGs (empty: © year and the creator)" }
+                    input #b-copyright type="text" name="delivery_copyright" maxlength="120" value=(c.delivery_copyright);
                     button.button.primary type="submit" { "Save" }
                 }
             }
