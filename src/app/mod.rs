@@ -10,6 +10,7 @@ pub mod delivery;
 mod digests;
 pub mod downloads;
 pub mod galleries;
+pub mod lab;
 pub mod limits;
 pub mod maintenance;
 pub mod media_urls;

@@ -9,6 +9,7 @@ mod decode;
 mod decoded;
 mod encode;
 mod png_stream;
+pub mod print;
 mod resize;
 pub mod watermark;
 

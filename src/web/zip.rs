@@ -17,7 +17,7 @@ fn attachment_name(title: &str) -> String {
 pub async fn response(zip: Zip) -> poem::Result<Response> {
     let name = attachment_name(&zip.title);
     let length = zip.content_length().await?;
-    let (reader, writer) = tokio::io::duplex(256 * 1024);
+    let (reader, writer) = tokio::io::duplex(1 << 20);
     tokio::spawn(async move {
         // A failure mid-way can only end the stream early; the client sees a short download.
         if let Err(e) = zip.write(writer).await {

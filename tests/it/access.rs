@@ -232,6 +232,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/admin/orders", "/admin/orders".into(), [303, 303, 303, 200, 200]),
         ("GET", "/admin/orders/:id", format!("/admin/orders/{NO_ID}"), [303, 303, 303, 404, 404]),
         (
+            "GET",
+            "/admin/orders/:id/lab.zip",
+            format!("/admin/orders/{NO_ID}/lab.zip"),
+            [303, 303, 303, 404, 404],
+        ),
+        (
             "POST",
             "/admin/orders/:id/payments",
             format!("/admin/orders/{NO_ID}/payments"),

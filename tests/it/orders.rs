@@ -257,6 +257,18 @@ async fn a_client_orders_a_package_with_an_extra_and_a_cropped_print_and_the_pho
     let order = get_text(&ann.http, server.url(&order_url)).await;
     assert!(order.contains(">Paid<"), "{order}");
     assert!(!order.contains("To pay:"));
+    // The print for the lab: the client's crop, named by order and line, with the sheet.
+    let lab = shop.admin.get(server.url(&format!("{admin_order}/lab.zip"))).send().await.unwrap();
+    assert_eq!(lab.status(), 200);
+    let (dir, mut names) = crate::zip::unzip(&lab.bytes().await.unwrap());
+    names.sort();
+    assert_eq!(names, vec!["order1-line01-100x150mm-x2-IMG_0002.jpg", "order1-sheet.csv"]);
+    let sheet = std::fs::read_to_string(dir.path().join("x/order1-sheet.csv")).unwrap();
+    assert!(sheet.contains("1000,2000,9000,8000") && sheet.contains("Lindenstr. 5"), "{sheet}");
+    let print = std::fs::read(dir.path().join("x").join(&names[0])).unwrap();
+    // 90 % × 80 % of a 160 × 120 photo; a 10 × 15 cm print at 300 ppi would be larger,
+    // and a print is never enlarged.
+    assert_eq!(dims(&print), (144, 96));
     shop.ok(&format!("{admin_order}/state"), &[("state", "shipped")]).await;
     let r = shop.post(&format!("{admin_order}/state"), &[("state", "cancelled")]).await;
     assert_eq!(r.status(), 400, "a shipped order is refunded, not cancelled");

@@ -20,7 +20,7 @@ pub use galleries::{
 };
 pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
 pub use orders::{
-    deliver as deliver_order, invoice as order_invoice, list as orders_page, move_to as move_order,
+    deliver as deliver_order, invoice as order_invoice, lab_zip, list as orders_page, move_to as move_order,
     page as order_page, record_payment,
 };
 pub use sharing::{

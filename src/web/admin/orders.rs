@@ -85,3 +85,13 @@ pub async fn deliver(
     let o = app::delivery::deliver_now(state, &id).await?;
     Ok(see_other(&format!("/admin/orders/{}", o.id)))
 }
+
+/// The order's prints as a lab-ready zip (files at 300 ppi and a CSV order sheet).
+#[handler]
+pub async fn lab_zip(
+    Data(state): Data<&App>,
+    _admin: Admin,
+    Path(id): Path<String>,
+) -> poem::Result<Response> {
+    crate::web::zip::response(app::lab::zip(state, &id).await?).await
+}

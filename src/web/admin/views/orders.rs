@@ -152,6 +152,13 @@ pub fn page(studio: &str, csrf: &str, o: &Order, names: &BTreeMap<PhotoId, Strin
                     p { code { (k.photos.iter().map(|id| names.get(id).map_or("?", |n| n.as_str())).collect::<Vec<_>>().join(", ")) } }
                 }
             }
+            @if o.quote.ships {
+                section.card #prints {
+                    h2 { "Prints" }
+                    p { "The print and wall-art lines as files for your lab: each photo cropped as the client chose, at 300 ppi for its size, with a CSV order sheet." }
+                    a.button #lab-zip href={ "/admin/orders/" (o.id) "/lab.zip" } download { "Download for the lab" }
+                }
+            }
             @if !o.digital.is_empty() {
                 section.card #delivery {
                     h2 { "Files" }
