@@ -190,6 +190,9 @@
 
   // Optimistic: the heart changes at once; the server is told with priority, once more on a
   // network failure, and a refusal puts the heart back with the reason.
+  // Answers can come back out of order when hearts are tapped fast: only the latest one's
+  // count is believed, so an older answer never sets the counter back.
+  let heartSeq = 0;
   async function toggleHeart(id) {
     if (locked) { say("Your selection is submitted. Ask your photographer to reopen it to make changes."); return; }
     const btn = document.querySelector(`.tile[data-id="${id}"] .heart`);
@@ -199,10 +202,11 @@
       return;
     }
     setHeart(id, on);
+    const seq = ++heartSeq;
     for (let attempt = 0; attempt < 2; attempt++) {
       try {
         const r = await post("/favourite", { photo: id, on });
-        if (r.count !== heartCount()) updateCount(r.count);
+        if (seq === heartSeq && r.count !== heartCount()) updateCount(r.count);
         return;
       } catch (e) {
         if (e.refused || attempt === 1) {

@@ -63,7 +63,7 @@ fn sells(c: &Catalog) -> Result<()> {
 }
 
 /// The photos of every set the visitor sees, as they may see them.
-pub(super) async fn photos(app: &App, v: &Visit) -> Result<BTreeMap<PhotoId, CartPhoto>> {
+pub async fn photos(app: &App, v: &Visit) -> Result<BTreeMap<PhotoId, CartPhoto>> {
     let mut out = BTreeMap::new();
     for set in v.sets(app).await? {
         let views: Vec<PhotoView> = app.photos(set.id).await?;

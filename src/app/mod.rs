@@ -5,6 +5,7 @@ pub mod activity;
 pub mod auth;
 pub mod cart;
 pub mod catalog;
+pub mod checkout;
 pub mod client;
 pub mod delivery;
 mod digests;

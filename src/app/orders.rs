@@ -338,10 +338,6 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
     match placed {
         Placed::New(o) => {
             v.log(app, o.gallery, crate::domain::ActivityKind::Ordered { number: o.number }).await;
-            if o.deliverable() {
-                // Nothing to pay: finals already there go out at once.
-                super::delivery::check_quietly(app).await;
-            }
             Ok(o)
         }
         Placed::Again(o) if o.owner == owner => Ok(o),
@@ -468,7 +464,7 @@ async fn update(
 
 /// Records money received ("bank transfer", "cash"); the order is paid once the payments
 /// reach its total.
-async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
+pub(super) async fn record_payment(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
     let catalog = super::catalog::get(app).await?;
     let method =
         clean_text("How it was paid", if method.trim().is_empty() { "bank transfer" } else { method }, 60)?;
@@ -566,15 +562,6 @@ pub(super) async fn record_card_payment(
         }))
     })
     .await
-}
-
-/// Records a payment, then delivers what is ready if that paid the order.
-pub async fn pay(app: &App, id: &str, amount: &str, method: &str) -> Result<Order> {
-    let o = record_payment(app, id, amount, method).await?;
-    if o.deliverable() {
-        super::delivery::check_quietly(app).await;
-    }
-    Ok(o)
 }
 
 /// Moves an order along by hand (in production, shipped, completed, cancelled, refunded).

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use super::catalog::Billing;
 use super::{
     Currency, GalleryId, Money, OrderId, PhotoId, ShareId, VisitorId,
     quote::{Cart, Quote},
@@ -239,37 +240,6 @@ impl Order {
         }
         out
     }
-}
-
-/// What the studio prints on invoices and tells clients about paying.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Billing {
-    /// The studio's legal name and address, as invoices must show them.
-    #[serde(default)]
-    pub address: String,
-    /// VAT or tax number.
-    #[serde(default)]
-    pub tax_id: String,
-    /// For bank transfers; with these set, invoices carry an EPC QR code.
-    #[serde(default)]
-    pub account_holder: String,
-    #[serde(default)]
-    pub iban: String,
-    #[serde(default)]
-    pub bic: String,
-    /// Other ways to pay ("cash at pickup").
-    #[serde(default)]
-    pub instructions: String,
-    /// Wording the law asks for ("VAT exempt under § 19 UStG").
-    #[serde(default)]
-    pub invoice_note: String,
-    /// Days from issue to due date.
-    #[serde(default = "default_due_days")]
-    pub due_days: u32,
-}
-
-fn default_due_days() -> u32 {
-    14
 }
 
 /// An issued invoice: a copy of everything it says, so later changes to the studio or the

@@ -41,7 +41,7 @@ pub async fn record_payment(
     Path(id): Path<String>,
     AdminForm(_, f): AdminForm<PaymentForm>,
 ) -> poem::Result<Response> {
-    let o = app::orders::pay(state, &id, &f.amount, &f.method).await?;
+    let o = app::checkout::pay(state, &id, &f.amount, &f.method).await?;
     Ok(see_other(&format!("/admin/orders/{}", o.id)))
 }
 

@@ -477,7 +477,7 @@ impl Api {
         body: Json<PaymentIn>,
     ) -> ApiResult<OrderOut> {
         let method = body.method.clone().unwrap_or_default();
-        Ok(Json(OrderOut::from(&app::orders::pay(&state, &id, &body.amount, &method).await?)))
+        Ok(Json(OrderOut::from(&app::checkout::pay(&state, &id, &body.amount, &method).await?)))
     }
 
     /// Moves an order along: `in_production`, `shipped`, `delivered`, `completed`,

@@ -85,6 +85,7 @@ pub async fn prices_page(
         studio: &state.config().studio_name,
         title: &v.gallery().title,
         photos_href: format!("{}/photos", door.base()),
+        order_href: format!("{}/order", door.base()),
         catalog: &catalog,
     })
     .into_response())

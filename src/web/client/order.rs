@@ -274,7 +274,7 @@ pub async fn checkout(
         shipping: f.shipping,
     };
     let base = format!("{}{}", state.config().base_url, door.base());
-    let o = app::orders::place(state, &v, c, &base).await?;
+    let o = app::checkout::place(state, &v, c, &base).await?;
     Ok(Redirect::see_other(format!("{}/orders/{}", door.base(), o.id)).into_response())
 }
 
@@ -293,12 +293,9 @@ pub async fn order_page(
     Path((_, id)): Path<(String, String)>,
     Query(q): Query<OrderQuery>,
 ) -> poem::Result<Markup> {
-    let o = app::orders::for_visit(state, &v, &id).await?;
-    let catalog = app::catalog::for_visit(state, &v).await?;
-    let photos = app::cart::view(state, &v).await?.photos;
-    let pay =
-        views::Pay { card: app::payments::card(state), back_from_card: q.paid.as_deref() == Some("card") };
-    Ok(views::order(&frame(state, &v, &door), &o, &catalog, &photos, &pay))
+    let page = app::checkout::order_page(state, &v, &id).await?;
+    let pay = views::Pay { card: page.card, back_from_card: q.paid.as_deref() == Some("card") };
+    Ok(views::order(&frame(state, &v, &door), &page.order, &page.catalog, &page.photos, &pay))
 }
 
 /// "Pay by card": off to the provider's checkout for what the order still owes.

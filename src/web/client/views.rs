@@ -179,6 +179,8 @@ pub struct Prices<'a> {
     pub studio: &'a str,
     pub title: &'a str,
     pub photos_href: String,
+    /// The order page, where the choosing starts.
+    pub order_href: String,
     pub catalog: &'a Catalog,
 }
 
@@ -232,7 +234,10 @@ pub fn prices(m: &Prices) -> Markup {
                         }
                     }
                 }
-                p { a.button.primary href=(m.photos_href) { "To the photos →" } }
+                p.actions {
+                    @if c.offers_anything() { a.button.primary href=(m.order_href) { "Start your order →" } " " }
+                    a.button href=(m.photos_href) { "To the photos" }
+                }
             }
         },
     )
