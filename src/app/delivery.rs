@@ -8,10 +8,10 @@ use super::{App, AppError, Result, downloads, visit::Visit};
 use crate::{
     db::Effects,
     domain::{
-        Hash, Mail, MailId, MailStatus, PhotoId, PhotoState, now_ms,
+        Hash, Mail, PhotoId, PhotoState, now_ms,
         order::{Actor, Order, delivery_name},
     },
-    mail::{self, templates},
+    mail::templates,
 };
 
 /// One file of a delivery.
@@ -66,16 +66,7 @@ fn delivery_mail(app: &App, o: &Order, logo: Option<Hash>, files: usize) -> Opti
             button: "Download your photos",
         },
     );
-    mail::valid_address(&o.customer.email).then(|| Mail {
-        id: MailId::new(),
-        to: o.customer.email.clone(),
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        logo,
-        created_ms: now_ms(),
-        status: MailStatus::Queued { attempts: 0, last_error: None },
-    })
+    super::orders::mail_to(&o.customer.email, content, logo)
 }
 
 /// Marks an order delivered and queues its mail, in one transaction; `force` delivers what

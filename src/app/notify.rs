@@ -6,6 +6,20 @@ use crate::{
     mail::{self, templates},
 };
 
+/// A message ready to queue (written by the caller's transaction, or by `queue`).
+pub(super) fn message(to: &str, content: templates::Content, logo: Option<crate::domain::Hash>) -> Mail {
+    Mail {
+        id: MailId::new(),
+        to: to.trim().to_string(),
+        subject: content.subject,
+        text: content.text,
+        html: content.html,
+        logo,
+        created_ms: now_ms(),
+        status: MailStatus::Queued { attempts: 0, last_error: None },
+    }
+}
+
 /// Records a message and queues its sending, in one transaction. `logo` is the image the
 /// HTML shows as `cid:logo`, if any.
 pub async fn queue(
@@ -18,16 +32,7 @@ pub async fn queue(
     if !mail::valid_address(to) {
         return Err(AppError::Invalid(format!("“{to}” is not an e-mail address")));
     }
-    let m = Mail {
-        id: MailId::new(),
-        to: to.to_string(),
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        logo,
-        created_ms: now_ms(),
-        status: MailStatus::Queued { attempts: 0, last_error: None },
-    };
+    let m = message(to, content, logo);
     let rec = m.clone();
     state.with_db(move |db| Ok(db.queue_mail(&rec)?)).await?;
     state.jobs.wake();

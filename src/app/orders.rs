@@ -7,7 +7,7 @@ use super::{App, AppError, Result, cart, clean_text, proofing::clean_multiline, 
 use crate::{
     db::{Effects, Placed},
     domain::{
-        Mail, MailId, MailStatus, Money, OrderId,
+        Mail, Money, OrderId,
         catalog::Catalog,
         now_ms,
         order::{Actor, Customer, Invoice, Order, OrderState, Owner, Payment},
@@ -45,19 +45,49 @@ fn not_found() -> AppError {
     AppError::NotFound("There is no such order.".into())
 }
 
-fn mail_to(to: &str, content: templates::Content, logo: Option<crate::domain::Hash>) -> Option<Mail> {
+pub(super) fn mail_to(
+    to: &str,
+    content: templates::Content,
+    logo: Option<crate::domain::Hash>,
+) -> Option<Mail> {
     // A client's address was checked at checkout and the photographer's in the config; a
     // message to neither is skipped, not an error that would undo the order.
-    mail::valid_address(to.trim()).then(|| Mail {
-        id: MailId::new(),
-        to: to.trim().to_string(),
-        subject: content.subject,
-        text: content.text,
-        html: content.html,
-        logo,
-        created_ms: now_ms(),
-        status: MailStatus::Queued { attempts: 0, last_error: None },
-    })
+    mail::valid_address(to.trim()).then(|| super::notify::message(to, content, logo))
+}
+
+/// Records money received on `o`: the payment, the timeline, paid when it is all there,
+/// and the client's mail (with a notice to the photographer for money they did not record).
+fn received(o: &mut Order, payment: Payment, by: Actor) -> Step<'static> {
+    let (amount, method, now) = (payment.amount, payment.method.clone(), payment.at_ms);
+    o.payments.push(payment);
+    o.log(now, by, format!("{} received by {method}", o.currency.format(amount)));
+    let full = o.balance() == Money::ZERO;
+    if full && !o.state.paid() && !o.state.closed() {
+        o.state = OrderState::Paid;
+    }
+    let lead = match full {
+        true => format!(
+            "We received your payment of {} ({method}). Thank you! Your order is paid in full.",
+            o.currency.format(amount)
+        ),
+        false => format!(
+            "We received {} ({method}). Still to pay: {}.",
+            o.currency.format(amount),
+            o.currency.format(o.balance())
+        ),
+    };
+    let notice = (by != Actor::Photographer).then(|| {
+        (
+            format!("Order {}: {method} payment received", o.number),
+            format!("{} paid {} by {method}.", o.customer.name, o.currency.format(amount)),
+        )
+    });
+    Step {
+        subject: format!("Payment received for order {}", o.number),
+        heading: "Payment received",
+        lead,
+        notice,
+    }
 }
 
 /// The lines of an order as mails show them.
@@ -487,30 +517,8 @@ pub(super) async fn record_payment(app: &App, id: &str, amount: &str, method: &s
                 o.currency.format(o.balance())
             )));
         }
-        let now = now_ms();
-        o.payments.push(Payment { amount, method: method.clone(), at_ms: now, reference: None });
-        o.log(now, Actor::Photographer, format!("Recorded {} by {method}", o.currency.format(amount)));
-        let full = o.balance() == Money::ZERO;
-        if full {
-            o.state = OrderState::Paid;
-        }
-        let lead = match full {
-            true => format!(
-                "We received your payment of {}. Thank you! Your order is paid in full.",
-                o.currency.format(amount)
-            ),
-            false => format!(
-                "We received {}. Still to pay: {}.",
-                o.currency.format(amount),
-                o.currency.format(o.balance())
-            ),
-        };
-        Ok(Some(Step {
-            subject: format!("Payment received for order {}", o.number),
-            heading: "Payment received",
-            lead,
-            notice: None,
-        }))
+        let payment = Payment { amount, method: method.clone(), at_ms: now_ms(), reference: None };
+        Ok(Some(received(o, payment, Actor::Photographer)))
     })
     .await
 }
@@ -528,38 +536,9 @@ pub(super) async fn record_card_payment(
         if o.payments.iter().any(|p| p.reference.as_deref() == Some(reference.as_str())) {
             return Ok(None);
         }
-        let now = now_ms();
-        o.payments.push(Payment {
-            amount,
-            method: "card".into(),
-            at_ms: now,
-            reference: Some(reference.clone()),
-        });
-        o.log(now, Actor::System, format!("Card payment of {} received", o.currency.format(amount)));
-        let full = o.balance() == Money::ZERO;
-        if full && !o.state.paid() && !o.state.closed() {
-            o.state = OrderState::Paid;
-        }
-        let lead = match full {
-            true => format!(
-                "We received your card payment of {}. Thank you! Your order is paid in full.",
-                o.currency.format(amount)
-            ),
-            false => format!(
-                "We received your card payment of {}. Still to pay: {}.",
-                o.currency.format(amount),
-                o.currency.format(o.balance())
-            ),
-        };
-        Ok(Some(Step {
-            subject: format!("Payment received for order {}", o.number),
-            heading: "Payment received",
-            lead,
-            notice: Some((
-                format!("Order {}: card payment received", o.number),
-                format!("{} paid {} by card.", o.customer.name, o.currency.format(amount)),
-            )),
-        }))
+        let payment =
+            Payment { amount, method: "card".into(), at_ms: now_ms(), reference: Some(reference.clone()) };
+        Ok(Some(received(o, payment, Actor::System)))
     })
     .await
 }
