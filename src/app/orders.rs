@@ -311,6 +311,7 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
         digital: Vec::new(),
         delivered_ms: None,
         delivered_all: false,
+        discount: None,
     };
     order.digital = digital_photos(&catalog, &view.photos, &cart);
     order.log(now, Actor::Client, "Placed the order");
@@ -539,6 +540,149 @@ pub(super) async fn record_card_payment(
         let payment =
             Payment { amount, method: "card".into(), at_ms: now_ms(), reference: Some(reference.clone()) };
         Ok(Some(received(o, payment, Actor::System)))
+    })
+    .await
+}
+
+/// A change the photographer makes to an order before it is paid.
+pub enum Edit {
+    /// Takes out line `n` of the order's products.
+    RemoveLine(usize),
+    /// A discount in the order's currency, as typed ("20", "0" takes it away).
+    Discount(String),
+}
+
+/// The code under which the photographer's discount is priced (it is no studio coupon).
+const DISCOUNT_CODE: &str = "PHOTOGRAPHER-DISCOUNT";
+
+/// Prices an edited order again with today's price list, the coupon it was placed with
+/// (still valid for it, even if used up or expired since) or the photographer's discount.
+async fn reprice(app: &App, o: &Order, cart: &Cart, discount: Option<Money>) -> Result<Quote> {
+    use crate::domain::{
+        catalog::{Coupon, Discount},
+        quote::{PhotoFacts, Terms, quote},
+    };
+    let catalog = super::catalog::get(app).await?;
+    let mut facts = std::collections::BTreeMap::new();
+    let ids = cart
+        .package
+        .iter()
+        .flat_map(|p| p.photos.iter().copied())
+        .chain(cart.lines.iter().filter_map(|l| l.photo));
+    for id in ids.collect::<Vec<_>>() {
+        let p = app.photo(id).await?;
+        facts.insert(id, PhotoFacts { state: p.photo.state, size: p.size.unwrap_or((1, 1)) });
+    }
+    let mut cart = cart.clone();
+    let coupon = match discount {
+        Some(m) => {
+            cart.coupon = Some(DISCOUNT_CODE.into());
+            Some(Coupon {
+                code: DISCOUNT_CODE.into(),
+                discount: Discount::Fixed(m),
+                min_order: Money::ZERO,
+                expires_ms: None,
+                max_uses: None,
+                used: 0,
+                gallery: None,
+            })
+        }
+        None => cart
+            .coupon
+            .as_deref()
+            .and_then(|code| catalog.coupons.iter().find(|c| c.code.eq_ignore_ascii_case(code)))
+            .map(|c| Coupon {
+                expires_ms: None,
+                max_uses: None,
+                used: 0,
+                min_order: Money::ZERO,
+                ..c.clone()
+            }),
+    };
+    if coupon.is_none() {
+        cart.coupon = None;
+    }
+    let terms = Terms {
+        prices: &catalog.prices,
+        tax: catalog.tax,
+        shipping: &catalog.shipping,
+        coupon: coupon.as_ref(),
+        gallery: o.gallery,
+        now_ms: now_ms(),
+    };
+    quote(&terms, &facts, &cart)
+        .map_err(|e| AppError::Invalid(format!("The order cannot be priced so: {e}.")))
+}
+
+/// Changes an order before it is paid: takes out a line or gives a discount. The price is
+/// computed again, and an invoiced order gets a new invoice that replaces the old one (the
+/// old keeps its number: numbers never go back).
+pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
+    let o = get(app, id).await?;
+    if !o.state.editable() {
+        return Err(AppError::Invalid("An order can be changed only before it is paid.".into()));
+    }
+    let (mut cart, mut discount) = (o.cart.clone(), o.discount);
+    let what = match edit {
+        Edit::RemoveLine(n) => {
+            if n >= cart.lines.len() {
+                return Err(AppError::NotFound("That line is no longer in the order.".into()));
+            }
+            let line = cart.lines.remove(n);
+            if cart.lines.is_empty() && cart.package.is_none() {
+                return Err(AppError::Invalid("An order needs at least one line: cancel it instead.".into()));
+            }
+            format!("Took out {} × line {}", line.quantity, n + 1)
+        }
+        Edit::Discount(typed) => {
+            let m = o.currency.parse(&typed).filter(|m| *m >= Money::ZERO).ok_or_else(|| {
+                AppError::Invalid(format!(
+                    "The discount must be an amount such as 20 or 20.50, not “{}”.",
+                    typed.trim()
+                ))
+            })?;
+            discount = (m > Money::ZERO).then_some(m);
+            match discount {
+                Some(m) => format!("Gave a discount of {}", o.currency.format(m)),
+                None => "Took the discount away".to_string(),
+            }
+        }
+    };
+    let quote = reprice(app, &o, &cart, discount).await?;
+    if discount.is_some() {
+        cart.coupon = None;
+    }
+    update(app, id, move |o, next_invoice| {
+        if !o.state.editable() {
+            return Err(AppError::Invalid("An order can be changed only before it is paid.".into()));
+        }
+        let now = now_ms();
+        let keep: Vec<_> = cart
+            .package
+            .iter()
+            .flat_map(|p| p.photos.iter().copied())
+            .chain(cart.lines.iter().filter_map(|l| l.photo))
+            .collect();
+        o.digital.retain(|p| keep.contains(p));
+        o.cart = cart;
+        o.quote = quote;
+        o.discount = discount;
+        o.log(now, Actor::Photographer, what);
+        let old = o.invoice();
+        if old.is_some() {
+            o.invoices.push(next_invoice);
+            o.log(now, Actor::System, format!("Issued invoice {} in place of {}", Invoice::label(next_invoice), old.map(Invoice::label).unwrap_or_default()));
+        }
+        let lead = match old {
+            Some(n) => format!(
+                "Your order has been changed: the total is now {}. Invoice {} replaces invoice {}; it is on your order's page.",
+                o.currency.format(o.quote.total),
+                Invoice::label(next_invoice),
+                Invoice::label(n)
+            ),
+            None => format!("Your order has been changed: the total is now {}.", o.currency.format(o.quote.total)),
+        };
+        Ok(Some(Step { subject: format!("Your order {} was changed", o.number), heading: "Your order was changed", lead, notice: None }))
     })
     .await
 }

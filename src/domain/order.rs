@@ -199,6 +199,10 @@ pub struct Order {
     /// The photographer delivered before every file was final: what is there counts.
     #[serde(default)]
     pub delivered_all: bool,
+    /// A discount the photographer gave while editing the order (it takes the coupon's
+    /// place).
+    #[serde(default)]
+    pub discount: Option<Money>,
 }
 
 impl Order {

@@ -90,6 +90,8 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/orders/:id/invoice", get(admin::order_invoice))
         .at("/admin/orders/:id/deliver", post(admin::deliver_order))
         .at("/admin/orders/:id/lab.zip", get(admin::lab_zip))
+        .at("/admin/orders/:id/lines/:n/delete", post(admin::remove_order_line))
+        .at("/admin/orders/:id/discount", post(admin::order_discount))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))
         .at("/admin/tokens/:id/revoke", post(admin::revoke_token))
         .at("/g/:token", get(client::cover))

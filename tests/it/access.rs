@@ -256,6 +256,18 @@ async fn every_route_answers_every_visitor_as_it_should() {
             [303, 303, 303, 403, 404],
         ),
         (
+            "POST",
+            "/admin/orders/:id/lines/:n/delete",
+            format!("/admin/orders/{NO_ID}/lines/0/delete"),
+            [303, 303, 303, 403, 404],
+        ),
+        (
+            "POST",
+            "/admin/orders/:id/discount",
+            format!("/admin/orders/{NO_ID}/discount"),
+            [303, 303, 303, 403, 404],
+        ),
+        (
             "GET",
             "/admin/orders/:id/invoice",
             format!("/admin/orders/{NO_ID}/invoice"),

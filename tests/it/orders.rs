@@ -713,3 +713,64 @@ pub fn assert_delivered(got: &[u8], fin: &[u8], creator: &str, what: &str) {
         "{what}: the copyright"
     );
 }
+
+#[tokio::test]
+async fn the_photographer_changes_an_order_before_payment_and_a_new_invoice_replaces_the_old() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Edit", 2).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "E", "favourite": true })).await;
+    let c = Client::new(server, &link).await;
+    let digital = digital_of(&shop).await;
+    c.ok(server, "/order/lines", &[("photo", &ids[0]), ("product", &shop.print), ("quantity", "2")]).await;
+    c.ok(server, "/order/lines", &[("photo", &ids[1]), ("product", &digital), ("quantity", "1")]).await;
+    c.ok(server, "/order/coupon", &[("code", "TEN")]).await;
+    let checkout = c.page(server, "/checkout").await;
+    let (key, post) = (value_of(&checkout, "key"), option_value(&checkout, "Post · EUR 4.90"));
+    let fields = [
+        ("key", key.as_str()),
+        ("name", "Eve"),
+        ("email", "eve@example.com"),
+        ("address", "Eve\nRoad 2"),
+        ("shipping", post.as_str()),
+    ];
+    let r = c.post(server, "/checkout", &fields).await;
+    let order_path = r.headers()["location"].to_str().unwrap().to_string();
+    let id = order_path.rsplit('/').next().unwrap().to_string();
+    // 2 × 5.00 + 25.00 = 35.00, 10 % off = 31.50, post 4.90: 36.40.
+    assert_eq!(api.get(&format!("/orders/{id}")).await.1["total"], 3640);
+
+    // The print taken out: 25.00 less 10 %, nothing ships: 22.50, on invoice 00002.
+    shop.ok(&format!("/admin/orders/{id}/lines/0/delete"), &[]).await;
+    let (_, o) = api.get(&format!("/orders/{id}")).await;
+    assert_eq!((o["total"].as_i64(), o["invoices"].clone()), (Some(2250), json!([1, 2])), "{o}");
+    let invoice = get_text(&c.http, server.url(&format!("{order_path}/invoice"))).await;
+    assert!(invoice.contains("Invoice 00002") && invoice.contains("Replaces invoice 00001"), "{invoice}");
+    assert!(!invoice.contains("Print 10 x 15"));
+    let old = get_text(&c.http, server.url(&format!("{order_path}/invoice?n=1"))).await;
+    assert!(old.contains("Print 10 x 15") && old.contains("EUR 36.40"), "the old invoice is kept as issued");
+    wait_for("the change mail", std::time::Duration::from_secs(30), || async {
+        outbox(server).iter().any(|m| {
+            m.contains("Your order 1 was changed") && m.contains("Invoice 00002 replaces invoice 00001")
+        })
+    })
+    .await;
+
+    // A discount in place of the coupon: 25.00 less 5.00.
+    shop.ok(&format!("/admin/orders/{id}/discount"), &[("discount", "5")]).await;
+    let (_, o) = api.get(&format!("/orders/{id}")).await;
+    assert_eq!((o["total"].as_i64(), o["invoices"].as_array().unwrap().len()), (Some(2000), 3), "{o}");
+    // The last line cannot go (cancel instead); a bad amount is refused; nothing changed.
+    let r = shop.post(&format!("/admin/orders/{id}/lines/0/delete"), &[]).await;
+    assert_eq!(r.status(), 400);
+    let r = shop.post(&format!("/admin/orders/{id}/discount"), &[("discount", "-3")]).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(api.get(&format!("/orders/{id}")).await.1["total"], 2000);
+    // Paid: no more changes.
+    shop.ok(&format!("/admin/orders/{id}/payments"), &[("amount", "20")]).await;
+    let r = shop.post(&format!("/admin/orders/{id}/discount"), &[("discount", "1")]).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("only before it is paid"));
+}

@@ -95,3 +95,31 @@ pub async fn lab_zip(
 ) -> poem::Result<Response> {
     crate::web::zip::response(app::lab::zip(state, &id).await?).await
 }
+
+/// Takes a line out of an order before it is paid.
+#[handler]
+pub async fn remove_line(
+    Data(state): Data<&App>,
+    Path((id, n)): Path<(String, usize)>,
+    AdminForm(_, _): AdminForm<super::login::Nothing>,
+) -> poem::Result<Response> {
+    let o = app::orders::edit(state, &id, app::orders::Edit::RemoveLine(n)).await?;
+    Ok(see_other(&format!("/admin/orders/{}", o.id)))
+}
+
+#[derive(Deserialize)]
+pub struct DiscountForm {
+    #[serde(default)]
+    discount: String,
+}
+
+/// Gives (or changes, or with 0 takes away) a discount before the order is paid.
+#[handler]
+pub async fn discount(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, f): AdminForm<DiscountForm>,
+) -> poem::Result<Response> {
+    let o = app::orders::edit(state, &id, app::orders::Edit::Discount(f.discount)).await?;
+    Ok(see_other(&format!("/admin/orders/{}", o.id)))
+}

@@ -147,6 +147,23 @@ pub fn page(studio: &str, csrf: &str, o: &Order, names: &BTreeMap<PhotoId, Strin
                         tr { td { strong { "Total" } } td.num { strong { (money(o.quote.total)) } } }
                     }
                 }
+                @if o.state.editable() {
+                    h3 { "Change before payment" }
+                    p.muted { "The price is computed again; an invoiced order gets a new invoice in place of the old one, and the client is told." }
+                    @for (n, l) in o.cart.lines.iter().enumerate() {
+                        form.inline method="post" action={ "/admin/orders/" (o.id) "/lines/" (n) "/delete" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            span { "Line " (n + 1) ": " (l.quantity) " × " @if let Some(name) = l.photo.and_then(|p| names.get(&p)) { code { (name) } } }
+                            button.link type="submit" { "Take out" }
+                        }
+                    }
+                    form.inline #discount-form method="post" action={ "/admin/orders/" (o.id) "/discount" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        label for="discount" { "Discount (" (o.currency.code) "; replaces a coupon; 0 takes it away)" }
+                        input #discount type="text" name="discount" inputmode="decimal" value=(o.discount.map(|m| o.currency.plain(m)).unwrap_or_default());
+                        button.button type="submit" { "Apply" }
+                    }
+                }
                 @if let Some(k) = &o.cart.package {
                     p { "Package photos (" (k.photos.len()) "): " }
                     p { code { (k.photos.iter().map(|id| names.get(id).map_or("?", |n| n.as_str())).collect::<Vec<_>>().join(", ")) } }
