@@ -230,20 +230,6 @@ impl Order {
             s => s.paid() || self.quote.total <= Money::ZERO,
         }
     }
-
-    /// The photos whose digital files the order buys: the package's, then digital lines'.
-    pub fn digital_photos(&self, is_digital: impl Fn(&super::ProductId) -> bool) -> Vec<PhotoId> {
-        let mut out: Vec<PhotoId> = self.cart.package.iter().flat_map(|p| p.photos.iter().copied()).collect();
-        for l in &self.cart.lines {
-            if let Some(photo) = l.photo
-                && is_digital(&l.product)
-                && !out.contains(&photo)
-            {
-                out.push(photo);
-            }
-        }
-        out
-    }
 }
 
 /// An issued invoice: a copy of everything it says, so later changes to the studio or the

@@ -128,7 +128,7 @@ pub struct Quote {
     /// Whether anything is sent (so checkout asks for an address).
     pub ships: bool,
     /// Something ships but no way of shipping is chosen yet: the cart shows the price
-    /// without shipping, and checkout asks for the choice (`QuoteError::ShippingNeeded`).
+    /// without shipping, and checkout asks for the choice.
     #[serde(default)]
     pub shipping_unchosen: bool,
 }
@@ -164,8 +164,6 @@ pub enum QuoteError {
     CouponElsewhere,
     #[error("this coupon needs an order of at least {0:?}")]
     CouponMinimum(Money),
-    #[error("choose how your prints reach you")]
-    ShippingNeeded,
     #[error("that way of shipping is not offered")]
     UnknownShipping,
 }
