@@ -264,7 +264,7 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     // Every control of the viewer is on the phone's screen.
     let off = "return [...document.querySelectorAll('#viewer .viewer-top button, #viewer .viewer-top a:not([hidden])')].filter(b => b.getBoundingClientRect().right > window.innerWidth).map(b => b.textContent)";
     assert_eq!(c.execute(off, vec![]).await.unwrap(), serde_json::json!([]), "viewer controls off-screen");
-    c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
+    close_viewer(&c).await;
 
     // "Album" shows just the one photo put in it, and the viewer steps through that one.
     // (From the top: WebDriver would click the filters where the sticky bar covers them.)
@@ -275,7 +275,7 @@ async fn a_client_on_a_phone_chooses_comments_submits_and_the_photographer_sees_
     c.find(Locator::Css("#photos .tile:not([hidden]) .open")).await.unwrap().click().await.unwrap();
     let name = c.find(Locator::Css("#viewer-name")).await.unwrap().text().await.unwrap();
     assert!(name.ends_with("1 of 1"), "{name}");
-    c.find(Locator::Css("#viewer-close")).await.unwrap().click().await.unwrap();
+    close_viewer(&c).await;
     c.find(Locator::Css(".filter[data-filter='♥']")).await.unwrap().click().await.unwrap();
     assert_eq!(c.execute(visible, vec![]).await.unwrap(), serde_json::json!(3), "the three hearts");
     c.find(Locator::Css(".filter[data-filter='']")).await.unwrap().click().await.unwrap();
@@ -627,6 +627,29 @@ async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
 }
 
+/// Clicks something that loads a new page (a form's button, a link) and waits until the new
+/// page has loaded: the old page may hold the same elements, so waiting for an element alone
+/// could read the old page while the new one is on its way.
+async fn click_to_load(c: &Client, css: &str) {
+    c.execute("window.__leaving = true", vec![]).await.unwrap();
+    click(c, css).await;
+    wait_for(&format!("the page after {css}"), Duration::from_secs(20), || async {
+        let now = "return window.__leaving !== true && document.readyState === 'complete'";
+        c.execute(now, vec![]).await.map(|v| v == serde_json::json!(true)).unwrap_or(false)
+    })
+    .await;
+}
+
+/// Closes the photo viewer and waits until it is closed: it closes through the browser's
+/// history, and its last step puts the focus back on the tile (which scrolls to it).
+async fn close_viewer(c: &Client) {
+    click(c, "#viewer-close").await;
+    wait_for("the viewer to close", Duration::from_secs(10), || async {
+        c.find(Locator::Css("#viewer[hidden]")).await.is_ok()
+    })
+    .await;
+}
+
 /// The whole purchase on a phone: favourites, the pricing guide, a package filled from the
 /// favourites with one extra image, a print whose crop is moved, a coupon, checkout; the
 /// invoice from the real SMTP server; the photographer marks it paid and uploads finals
@@ -676,12 +699,12 @@ async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
 
     // The package, filled from the favourites in one tap: one included, one extra.
     c.goto(&server.url(&format!("{link}/photos"))).await.unwrap();
-    click(&c, "#bar-order").await;
+    click_to_load(&c, "#bar-order").await;
     c.wait().for_element(Locator::Css("#package")).await.unwrap();
     click(&c, ".package-choice input[type=radio]").await;
-    click(&c, ".package-choice button").await;
+    click_to_load(&c, ".package-choice button").await;
     c.wait().for_element(Locator::Css("#fill")).await.unwrap();
-    click(&c, "#fill").await;
+    click_to_load(&c, "#fill").await;
     c.wait().for_element(Locator::Css("#package-counter")).await.unwrap();
     let counter = c.find(Locator::Css("#package-counter")).await.unwrap().text().await.unwrap();
     assert!(counter.contains("1 of 1") && counter.contains("1 extra"), "{counter}");
@@ -716,16 +739,16 @@ async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
     assert_eq!(centred, serde_json::json!("1250,0,7500,10000"));
     assert_eq!(moved, "2500,0,7500,10000", "the frame stops at the photo's edge");
     screenshot(&c, "order-crop-phone.png").await;
-    click(&c, "#add").await;
+    click_to_load(&c, "#add").await;
     c.wait().for_element(Locator::Css("#lines .order-lines")).await.unwrap();
 
     // The coupon, then checkout.
     c.find(Locator::Css("#coupon")).await.unwrap().send_keys("ten").await.unwrap();
-    click(&c, "form.inline button").await;
+    click_to_load(&c, "form.inline button").await;
     c.wait().for_element(Locator::Css("#to-checkout")).await.unwrap();
     let total = c.find(Locator::Css("#total")).await.unwrap().text().await.unwrap();
     assert!(total.contains("−EUR 5.50"), "10 % of 55.00: {total}");
-    click(&c, "#to-checkout").await;
+    click_to_load(&c, "#to-checkout").await;
     c.wait().for_element(Locator::Css("#place")).await.unwrap();
     c.find(Locator::Css("#name")).await.unwrap().send_keys("Anna Example").await.unwrap();
     c.find(Locator::Css("#email")).await.unwrap().send_keys("anna@example.com").await.unwrap();
@@ -737,7 +760,7 @@ async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
         .unwrap();
     assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true), "checkout fits");
     screenshot(&c, "order-checkout-phone.png").await;
-    click(&c, "#place").await;
+    click_to_load(&c, "#place").await;
     c.wait().for_element(Locator::Css("#pay")).await.unwrap();
     let pay = c.find(Locator::Css("#pay")).await.unwrap().text().await.unwrap();
     // 30 + 20 + 5 = 55.00, less 5.50, plus 4.90 post = 54.40.
@@ -745,7 +768,7 @@ async fn a_client_on_a_phone_orders_pays_and_receives_the_finals() {
     assert!(c.find(Locator::Css("#pay svg")).await.is_ok(), "a GiroCode to scan");
     screenshot(&c, "order-placed-phone.png").await;
     let order_path = c.current_url().await.unwrap().path().to_string();
-    click(&c, "#invoice-link").await;
+    click_to_load(&c, "#invoice-link").await;
     c.wait().for_element(Locator::Css(".invoice")).await.unwrap();
     assert!(h1(&c).await.contains("Invoice 00001"));
     screenshot(&c, "order-invoice-phone.png").await;
