@@ -8,7 +8,7 @@
 use std::{collections::BTreeMap, hint::black_box, time::Instant};
 
 use proofroom::domain::{
-    GalleryId, Money, PackageId, PhotoId, PhotoState, ProductId, ShippingId,
+    Money, PackageId, PhotoId, PhotoState, ProductId, ShippingId,
     catalog::{Coupon, Discount, Package, PriceList, Product, ProductKind, Shipping, Tax},
     quote::{Cart, CartLine, PackagePick, PhotoFacts, Terms, quote},
 };
@@ -26,10 +26,12 @@ fn main() {
             price: Money(1_000 + i64::from(i) * 150),
             cost: None,
             states: Vec::new(),
+            photo: None,
         })
         .collect();
     let package = PackageId::new();
     let prices = PriceList {
+        id: None,
         name: "Weddings".into(),
         packages: vec![Package {
             id: package,
@@ -83,7 +85,7 @@ fn main() {
         tax: Tax { rate_bp: 1_900, inclusive: true },
         shipping: &shipping,
         coupon: Some(&coupon),
-        gallery: GalleryId::new(),
+        galleries: &[],
         now_ms: 0,
     };
     let q = quote(&terms, &photos, &cart).expect("the cart prices");

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use super::{App, AppError, Result, visit::Visit};
 use crate::domain::{
-    Hash, PhotoId, PhotoView, ShippingId, Size,
+    GalleryId, Hash, PhotoId, PhotoView, ShippingId, Size,
     catalog::Catalog,
     now_ms,
     order::Owner,
@@ -37,6 +37,13 @@ pub struct CartView {
     pub photos: BTreeMap<PhotoId, CartPhoto>,
     /// The visitor's hearted photos in every set, in order (to fill a package from).
     pub favourites: Vec<PhotoId>,
+    /// The shared gallery and every gallery it is inside: a gallery's coupon works in them.
+    pub galleries: Vec<GalleryId>,
+}
+
+/// `gallery` and the galleries it is inside, for a coupon made for one of them.
+pub(super) async fn coupon_galleries(app: &App, gallery: GalleryId) -> Result<Vec<GalleryId>> {
+    Ok(super::galleries::breadcrumbs(app, gallery).await?.iter().map(|g| g.id).collect())
 }
 
 /// The owner of this visit's cart and orders, once there is a visitor.
@@ -93,7 +100,7 @@ pub async fn photos(app: &App, v: &Visit) -> Result<BTreeMap<PhotoId, CartPhoto>
 pub(super) fn price(
     catalog: &Catalog,
     photos: &BTreeMap<PhotoId, CartPhoto>,
-    gallery: crate::domain::GalleryId,
+    galleries: &[GalleryId],
     cart: &Cart,
 ) -> (std::result::Result<Quote, QuoteError>, Option<String>) {
     let facts: BTreeMap<PhotoId, PhotoFacts> =
@@ -107,7 +114,7 @@ pub(super) fn price(
         tax: catalog.tax,
         shipping: &catalog.shipping,
         coupon,
-        gallery,
+        galleries,
         now_ms: now_ms(),
     };
     match quote::quote(&terms, &facts, cart) {
@@ -152,10 +159,11 @@ pub async fn view(app: &App, v: &Visit) -> Result<CartView> {
         None => Cart::default(),
     };
     let photos = photos(app, v).await?;
-    let (quote, coupon_problem) = price(&catalog, &photos, gallery, &cart);
+    let galleries = coupon_galleries(app, gallery).await?;
+    let (quote, coupon_problem) = price(&catalog, &photos, &galleries, &cart);
     let mut favourites = favourites(app, v).await?;
     favourites.retain(|id| photos.contains_key(id));
-    Ok(CartView { cart, quote, coupon_problem, catalog, photos, favourites })
+    Ok(CartView { cart, quote, coupon_problem, catalog, photos, favourites, galleries })
 }
 
 /// The cart as checkout shows it: when something ships and no way is chosen yet, the
@@ -165,7 +173,7 @@ pub async fn checkout_view(app: &App, v: &Visit) -> Result<CartView> {
     let unchosen = view.quote.as_ref().is_ok_and(|q| q.shipping_unchosen);
     if let (true, Some(first)) = (unchosen, view.catalog.shipping.first()) {
         view.cart.shipping = Some(first.id);
-        let (quote, problem) = price(&view.catalog, &view.photos, v.gallery().id, &view.cart);
+        let (quote, problem) = price(&view.catalog, &view.photos, &view.galleries, &view.cart);
         (view.quote, view.coupon_problem) = (quote, problem);
     }
     Ok(view)
@@ -182,12 +190,12 @@ async fn change(
     sells(&now.catalog)?;
     let owner = acting_owner(app, v).await?;
     let gallery = v.gallery().id;
-    let (catalog, photos) = (now.catalog.clone(), now.photos.clone());
+    let (catalog, photos, galleries) = (now.catalog.clone(), now.photos.clone(), now.galleries.clone());
     let coupon_before = now.cart.coupon.clone();
     app.with_db(move |db| {
         Ok(db.update_cart(owner, gallery, |cart| {
             change(cart, &now)?;
-            let (q, coupon_problem) = price(&catalog, &photos, gallery, cart);
+            let (q, coupon_problem) = price(&catalog, &photos, &galleries, cart);
             q.map_err(|e| AppError::Invalid(e.to_string()))?;
             match coupon_problem {
                 Some(p) if cart.coupon != coupon_before => Err(AppError::Invalid(p)),

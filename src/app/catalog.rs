@@ -1,10 +1,10 @@
 //! What the studio sells: its currency and tax, products and packages (kept with the
 //! studio's settings), and the pricing guide clients read.
 
-use super::{App, AppError, Result, clean_text, visit::Visit};
+use super::{App, AppError, Result, blocking, clean_text, visit::Visit};
 use crate::domain::{
-    Currency, Money, PackageId, PhotoState, ProductId, ShippingId,
-    catalog::{Catalog, Coupon, Discount, Package, Product, ProductKind, Shipping, Tax},
+    Currency, GalleryId, Money, PackageId, PhotoState, PriceListId, ProductId, ShippingId,
+    catalog::{Catalog, Coupon, Discount, Package, PriceList, Product, ProductKind, Shipping, Tax},
     order::Billing,
 };
 
@@ -19,10 +19,95 @@ pub async fn get(state: &App) -> Result<Catalog> {
     Ok(super::studio::get(state).await?.catalog)
 }
 
-/// The pricing guide of a visit's gallery: the studio's catalog (one list for every
-/// gallery for now), for anyone the gallery is open to.
-pub async fn for_visit(state: &App, _v: &Visit) -> Result<Catalog> {
-    get(state).await
+/// What a visit's shared gallery sells: the catalog with that gallery's price list. The
+/// cart belongs to the shared gallery, so its sets order from the same list.
+pub async fn for_visit(state: &App, v: &Visit) -> Result<Catalog> {
+    for_gallery(state, v.gallery().id).await
+}
+
+/// The catalog with the price list `gallery` orders from: its own choice, else the nearest
+/// gallery it is inside that chose one, else the studio's default.
+pub async fn for_gallery(state: &App, gallery: GalleryId) -> Result<Catalog> {
+    let catalog = get(state).await?;
+    let chosen = state
+        .with_db(move |db| {
+            let mut cur = db.gallery(gallery)?;
+            // Bounded: a damaged parent chain cannot loop for ever.
+            for _ in 0..100 {
+                match cur {
+                    Some(g) if g.price_list.is_some() => return Ok(g.price_list),
+                    Some(g) => cur = g.parent.map(|p| db.gallery(p)).transpose()?.flatten(),
+                    None => break,
+                }
+            }
+            Ok(None)
+        })
+        .await?;
+    Ok(catalog.with_list(chosen))
+}
+
+/// A list named in a form: empty for the studio's default.
+pub fn list_id(typed: &str) -> Result<Option<PriceListId>> {
+    match typed.trim() {
+        "" => Ok(None),
+        t => t.parse().map(Some).map_err(|_| AppError::NotFound("no such price list".into())),
+    }
+}
+
+fn no_list() -> AppError {
+    AppError::NotFound("no such price list".into())
+}
+
+/// A new price list, empty or a copy of the default's products and packages (new ids, so
+/// changing one list never changes another).
+pub async fn add_list(state: &App, name: &str, copy_default: bool) -> Result<PriceListId> {
+    let name = clean_text("the list's name", name, 80)?;
+    let id = PriceListId::new();
+    super::studio::edit(state, move |s| {
+        let c = &mut s.catalog;
+        if c.lists.len() >= 50 {
+            return Err(AppError::Invalid("a studio keeps at most 50 price lists".into()));
+        }
+        if c.lists.iter().any(|l| l.name.eq_ignore_ascii_case(&name)) {
+            return Err(AppError::Invalid(format!("there is already a list called “{name}”")));
+        }
+        let mut list = PriceList { id: Some(id), name, ..PriceList::default() };
+        if copy_default {
+            let mut ids = std::collections::HashMap::new();
+            for p in &c.prices.products {
+                let new = ProductId::new();
+                ids.insert(p.id, new);
+                list.products.push(Product { id: new, ..p.clone() });
+            }
+            for k in &c.prices.packages {
+                let map = |id: &ProductId| ids.get(id).copied().unwrap_or(*id);
+                list.packages.push(Package {
+                    id: PackageId::new(),
+                    digital: map(&k.digital),
+                    includes: k.includes.iter().map(|(p, n)| (map(p), *n)).collect(),
+                    ..k.clone()
+                });
+            }
+        }
+        c.lists.push(list);
+        Ok(())
+    })
+    .await?;
+    Ok(id)
+}
+
+/// Removes a list; the galleries that chose it order from the default again.
+pub async fn remove_list(state: &App, id: PriceListId) -> Result<()> {
+    super::studio::edit(state, move |s| {
+        let before = s.catalog.lists.len();
+        s.catalog.lists.retain(|l| l.id != Some(id));
+        if s.catalog.lists.len() == before {
+            return Err(no_list());
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(())
 }
 
 fn price(currency: &Currency, field: &str, typed: &str) -> Result<Money> {
@@ -53,7 +138,8 @@ pub async fn set_terms(state: &App, currency: &str, tax_percent: &str, inclusive
     let s = super::studio::edit(state, move |s| {
         let old = std::mem::replace(&mut s.catalog.currency, c);
         // Prices keep their minor units; a change of digits would change every price.
-        if old.minor_digits != s.catalog.currency.minor_digits && s.catalog.offers_anything() {
+        let priced = s.catalog.offers_anything() || s.catalog.lists.iter().any(|l| !l.products.is_empty());
+        if old.minor_digits != s.catalog.currency.minor_digits && priced {
             return Err(AppError::Invalid(
                 "remove the products first: this currency counts its amounts differently".into(),
             ));
@@ -95,7 +181,7 @@ fn print_size(typed: &str) -> Option<(u32, u32)> {
     (ok(w) && ok(h)).then(|| ((w * mm_per).round() as u32, (h * mm_per).round() as u32))
 }
 
-pub async fn add_product(state: &App, f: NewProduct) -> Result<Catalog> {
+pub async fn add_product(state: &App, list: Option<PriceListId>, f: NewProduct) -> Result<Catalog> {
     let name = clean_text("the product's name", &f.name, 120)?;
     let need_size = || {
         print_size(&f.size).ok_or_else(|| {
@@ -133,21 +219,22 @@ pub async fn add_product(state: &App, f: NewProduct) -> Result<Catalog> {
             "" => None,
             t => Some(self::price(&c.currency, "the cost", t)?),
         };
-        if c.prices.products.len() >= MAX_ITEMS {
+        let list = c.list_mut(list).ok_or_else(no_list)?;
+        if list.products.len() >= MAX_ITEMS {
             return Err(AppError::Invalid(format!("a price list holds at most {MAX_ITEMS} products")));
         }
         let states = if proofs_only { vec![PhotoState::Proof, PhotoState::Undefined] } else { Vec::new() };
-        c.prices.products.push(Product { id: ProductId::new(), name, kind, price, cost, states });
+        list.products.push(Product { id: ProductId::new(), name, kind, price, cost, states, photo: None });
         Ok(())
     })
     .await?;
     Ok(s.catalog)
 }
 
-pub async fn remove_product(state: &App, id: &str) -> Result<Catalog> {
+pub async fn remove_product(state: &App, list: Option<PriceListId>, id: &str) -> Result<Catalog> {
     let id: ProductId = id.parse().map_err(|_| AppError::NotFound("no such product".into()))?;
     let s = super::studio::edit(state, move |s| {
-        let list = &mut s.catalog.prices;
+        let list = s.catalog.list_mut(list).ok_or_else(no_list)?;
         if let Some(p) =
             list.packages.iter().find(|p| p.digital == id || p.includes.iter().any(|(i, _)| *i == id))
         {
@@ -167,6 +254,46 @@ pub async fn remove_product(state: &App, id: &str) -> Result<Catalog> {
     Ok(s.catalog)
 }
 
+/// Sets (`Some` bytes of any photo) or removes a product's photo for the pricing guide.
+pub async fn set_product_photo(
+    state: &App,
+    list: Option<PriceListId>,
+    id: &str,
+    image: Option<Vec<u8>>,
+) -> Result<Catalog> {
+    let id: ProductId = id.parse().map_err(|_| AppError::NotFound("no such product".into()))?;
+    let photo = match image {
+        Some(bytes) => {
+            let blobs = state.blobs.clone();
+            Some(
+                blocking(move || {
+                    let jpeg = crate::media::product_photo::product_photo(&bytes).map_err(|e| match e {
+                        crate::media::MediaError::Invalid(r) => {
+                            AppError::UnsupportedType(format!("This photo cannot be used: {r}"))
+                        }
+                        crate::media::MediaError::Io(e) => AppError::Internal(e.to_string()),
+                    })?;
+                    Ok(blobs.put_bytes(&jpeg.bytes)?.hash)
+                })
+                .await?,
+            )
+        }
+        None => None,
+    };
+    let s = super::studio::edit(state, move |s| {
+        let list = s.catalog.list_mut(list).ok_or_else(no_list)?;
+        let p = list
+            .products
+            .iter_mut()
+            .find(|p| p.id == id)
+            .ok_or_else(|| AppError::NotFound("no such product".into()))?;
+        p.photo = photo;
+        Ok(())
+    })
+    .await?;
+    Ok(s.catalog)
+}
+
 /// A package as the form sends it.
 pub struct NewPackage {
     pub name: String,
@@ -179,7 +306,7 @@ pub struct NewPackage {
     pub extra_image: String,
 }
 
-pub async fn add_package(state: &App, f: NewPackage) -> Result<Catalog> {
+pub async fn add_package(state: &App, list: Option<PriceListId>, f: NewPackage) -> Result<Catalog> {
     let name = clean_text("the package's name", &f.name, 120)?;
     let images: u32 = f.images.trim().parse().ok().filter(|n| *n <= 10_000).ok_or_else(|| {
         AppError::Invalid(format!("the number of images must be a whole number, not “{}”", f.images.trim()))
@@ -202,19 +329,20 @@ pub async fn add_package(state: &App, f: NewPackage) -> Result<Catalog> {
             "" => Money::ZERO,
             t => self::price(&c.currency, "the price per extra image", t)?,
         };
-        if !matches!(c.prices.product(digital).map(|p| &p.kind), Some(ProductKind::Digital { .. })) {
+        let list = c.list_mut(list).ok_or_else(no_list)?;
+        if !matches!(list.product(digital).map(|p| &p.kind), Some(ProductKind::Digital { .. })) {
             return Err(AppError::Invalid(
-                "a package's images are delivered as one of your digital products".into(),
+                "a package's images are delivered as one of this list's digital products".into(),
             ));
         }
-        if includes.is_some_and(|i| c.prices.product(i).is_none()) {
+        if includes.is_some_and(|i| list.product(i).is_none()) {
             return Err(AppError::Invalid("choose a product from the list".into()));
         }
-        if c.prices.packages.len() >= MAX_ITEMS {
+        if list.packages.len() >= MAX_ITEMS {
             return Err(AppError::Invalid(format!("a price list holds at most {MAX_ITEMS} packages")));
         }
         let includes = includes.map(|i| vec![(i, 1)]).unwrap_or_default();
-        c.prices.packages.push(Package {
+        list.packages.push(Package {
             id: PackageId::new(),
             name,
             price,
@@ -229,10 +357,10 @@ pub async fn add_package(state: &App, f: NewPackage) -> Result<Catalog> {
     Ok(s.catalog)
 }
 
-pub async fn remove_package(state: &App, id: &str) -> Result<Catalog> {
+pub async fn remove_package(state: &App, list: Option<PriceListId>, id: &str) -> Result<Catalog> {
     let id: PackageId = id.parse().map_err(|_| AppError::NotFound("no such package".into()))?;
     let s = super::studio::edit(state, move |s| {
-        let list = &mut s.catalog.prices;
+        let list = s.catalog.list_mut(list).ok_or_else(no_list)?;
         let before = list.packages.len();
         list.packages.retain(|p| p.id != id);
         if list.packages.len() == before {
@@ -301,6 +429,8 @@ pub struct NewCoupon {
     /// The last day it works, `YYYY-MM-DD` (empty: no end).
     pub until: String,
     pub max_uses: String,
+    /// The one gallery it works in (empty: every gallery).
+    pub gallery: String,
 }
 
 pub async fn add_coupon(state: &App, f: NewCoupon) -> Result<Catalog> {
@@ -326,6 +456,18 @@ pub async fn add_coupon(state: &App, f: NewCoupon) -> Result<Catalog> {
             AppError::Invalid(format!("the number of uses must be a whole number above 0, not “{t}”"))
         })?),
     };
+    let gallery = match f.gallery.trim() {
+        "" => None,
+        t => {
+            let id: GalleryId =
+                t.parse().map_err(|_| AppError::Invalid("choose a gallery from the list".into()))?;
+            state
+                .with_db(move |db| Ok(db.gallery(id)?))
+                .await?
+                .ok_or_else(|| AppError::Invalid("choose a gallery from the list".into()))?;
+            Some(id)
+        }
+    };
     let s = super::studio::edit(state, move |s| {
         let c = &mut s.catalog;
         let typed = f.discount.trim();
@@ -347,7 +489,7 @@ pub async fn add_coupon(state: &App, f: NewCoupon) -> Result<Catalog> {
         if c.coupons.len() >= MAX_ITEMS {
             return Err(AppError::Invalid(format!("a studio keeps at most {MAX_ITEMS} coupons")));
         }
-        c.coupons.push(Coupon { code, discount, min_order, expires_ms, max_uses, used: 0, gallery: None });
+        c.coupons.push(Coupon { code, discount, min_order, expires_ms, max_uses, used: 0, gallery });
         Ok(())
     })
     .await?;

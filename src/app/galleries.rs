@@ -85,6 +85,7 @@ pub async fn create(state: &App, title: &str, parent: Option<GalleryId>) -> Resu
                 watermark: false,
                 cover: Default::default(),
                 event_date: None,
+                price_list: None,
             };
             db.put_gallery(&g)?;
             Ok(g)
@@ -213,6 +214,8 @@ pub struct GalleryPage {
     /// Every gallery it may move under: all but itself and its own subtree.
     pub move_targets: Vec<GallerySummary>,
     pub shares: Vec<crate::domain::ShareLink>,
+    /// The studio's own price lists (id, name), for the gallery to choose from.
+    pub price_lists: Vec<(crate::domain::PriceListId, String)>,
 }
 
 impl GalleryPage {
@@ -248,7 +251,31 @@ pub async fn page(state: &App, id: GalleryId) -> Result<GalleryPage> {
         move_targets.push(s);
     }
     let shares = super::sharing::list(state, id).await?;
-    Ok(GalleryPage { crumbs, photos, children, move_targets, shares })
+    let price_lists =
+        super::catalog::get(state).await?.lists.into_iter().filter_map(|l| Some((l.id?, l.name))).collect();
+    Ok(GalleryPage { crumbs, photos, children, move_targets, shares, price_lists })
+}
+
+/// The price list a gallery's clients order from (`None`: as the gallery it is inside).
+pub async fn set_price_list(
+    state: &App,
+    id: GalleryId,
+    list: Option<crate::domain::PriceListId>,
+) -> Result<Gallery> {
+    if let Some(l) = list {
+        let known = super::catalog::get(state).await?.lists.iter().any(|x| x.id == Some(l));
+        if !known {
+            return Err(AppError::Invalid("choose a price list from the list".into()));
+        }
+    }
+    state
+        .with_db(move |db| {
+            let mut g = db.gallery(id)?.ok_or_else(not_found)?;
+            g.price_list = list;
+            db.put_gallery(&g)?;
+            Ok(g)
+        })
+        .await
 }
 
 /// What deleting a gallery would take with it: (gallery, photos, galleries inside).

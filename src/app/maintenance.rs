@@ -151,6 +151,7 @@ pub async fn gc(state: &App) -> Result<GcReport> {
             let studio = db.studio()?;
             keep.extend(studio.logo);
             keep.extend(studio.watermark.image);
+            keep.extend(studio.catalog.photos());
             let mark = studio.watermark.fingerprint();
             let (current, stale): (Vec<_>, Vec<_>) = db
                 .all_watermarked()?

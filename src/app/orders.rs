@@ -232,7 +232,7 @@ fn digital_photos(
     cart: &Cart,
 ) -> Vec<crate::domain::PhotoId> {
     use crate::domain::catalog::ProductKind;
-    let kind = |id: &crate::domain::ProductId| catalog.prices.product(*id).map(|p| p.kind.clone());
+    let kind = |id: &crate::domain::ProductId| catalog.any_product(*id).map(|p| p.kind.clone());
     let mut out: Vec<_> = cart.package.iter().flat_map(|p| p.photos.iter().copied()).collect();
     for l in &cart.lines {
         let more: Vec<_> = match (kind(&l.product), l.photo) {
@@ -282,7 +282,7 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
                 .ok_or_else(|| AppError::NotFound("That way of shipping is not offered.".into()))?,
         );
     }
-    let (quote, coupon_problem) = cart::price(&catalog, &view.photos, v.gallery().id, &cart);
+    let (quote, coupon_problem) = cart::price(&catalog, &view.photos, &view.galleries, &cart);
     if let Some(p) = coupon_problem {
         return Err(AppError::Invalid(format!("{p}. Remove the coupon or use another.")));
     }
@@ -562,7 +562,8 @@ async fn reprice(app: &App, o: &Order, cart: &Cart, discount: Option<Money>) -> 
         catalog::{Coupon, Discount},
         quote::{PhotoFacts, Terms, quote},
     };
-    let catalog = super::catalog::get(app).await?;
+    let catalog = super::catalog::for_gallery(app, o.gallery).await?;
+    let galleries = super::cart::coupon_galleries(app, o.gallery).await?;
     let mut facts = std::collections::BTreeMap::new();
     let ids = cart
         .package
@@ -607,7 +608,7 @@ async fn reprice(app: &App, o: &Order, cart: &Cart, discount: Option<Money>) -> 
         tax: catalog.tax,
         shipping: &catalog.shipping,
         coupon: coupon.as_ref(),
-        gallery: o.gallery,
+        galleries: &galleries,
         now_ms: now_ms(),
     };
     quote(&terms, &facts, &cart)

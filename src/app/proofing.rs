@@ -348,6 +348,7 @@ mod tests {
             watermark: false,
             cover: Default::default(),
             event_date: None,
+            price_list: None,
         };
         assert!(welcome(&g, None).contains("choose up to 3 favourites"));
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");

@@ -149,6 +149,7 @@ mod tests {
             watermark: false,
             cover: Default::default(),
             event_date: None,
+            price_list: None,
         }
     }
 

@@ -185,6 +185,7 @@ mod tests {
             watermark: false,
             cover: Default::default(),
             event_date: None,
+            price_list: None,
         };
         db.put_gallery(&g).unwrap();
         let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };

@@ -292,6 +292,7 @@ mod tests {
             watermark: false,
             cover: Default::default(),
             event_date: None,
+            price_list: None,
         };
         db.put_gallery(&g).unwrap();
         let share = ShareLink {

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Currency, GalleryId, Money, PackageId, PhotoState, ProductId, ShippingId};
+use super::{Currency, GalleryId, Money, PackageId, PhotoState, PriceListId, ProductId, ShippingId};
 
 /// What kind of thing a product is: it decides whether it needs a photo, a crop and
 /// shipping.
@@ -63,6 +63,9 @@ pub struct Product {
     /// proofs: finals are free to download.")
     #[serde(default)]
     pub states: Vec<PhotoState>,
+    /// The studio's photo of it (a JPEG blob), shown in the pricing guide.
+    #[serde(default)]
+    pub photo: Option<super::Hash>,
 }
 
 impl Product {
@@ -89,9 +92,13 @@ pub struct Package {
     pub extra_image: Money,
 }
 
-/// The products and packages offered together; a studio default and a per-gallery choice.
+/// The products and packages offered together: the studio's default, or a list of its own
+/// that a gallery chooses (and the sets inside it inherit).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PriceList {
+    /// `None` for the studio's default list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<PriceListId>,
     pub name: String,
     pub products: Vec<Product>,
     pub packages: Vec<Package>,
@@ -165,8 +172,12 @@ pub struct Catalog {
     pub currency: Currency,
     #[serde(default)]
     pub tax: Tax,
+    /// The studio's default list, for every gallery that chooses no other.
     #[serde(default)]
     pub prices: PriceList,
+    /// Lists of their own ("Weddings", "School portraits"), chosen per gallery.
+    #[serde(default)]
+    pub lists: Vec<PriceList>,
     #[serde(default)]
     pub shipping: Vec<Shipping>,
     #[serde(default)]
@@ -189,6 +200,41 @@ impl Catalog {
     /// Whether there is anything to sell (the pricing guide and the order steps show then).
     pub fn offers_anything(&self) -> bool {
         !self.prices.products.is_empty() || !self.prices.packages.is_empty()
+    }
+
+    /// The list `id` names, or the studio's default when it names none (or one since
+    /// removed: its galleries fall back to the default rather than sell nothing).
+    pub fn list(&self, id: Option<PriceListId>) -> &PriceList {
+        id.and_then(|id| self.lists.iter().find(|l| l.id == Some(id))).unwrap_or(&self.prices)
+    }
+
+    /// The list `id` names (the default for `None`), to change it.
+    pub fn list_mut(&mut self, id: Option<PriceListId>) -> Option<&mut PriceList> {
+        match id {
+            None => Some(&mut self.prices),
+            Some(id) => self.lists.iter_mut().find(|l| l.id == Some(id)),
+        }
+    }
+
+    /// The catalog as a gallery with list `id` sees it: that list in place of the default,
+    /// so quoting, the guide and the order pages read `prices` alone.
+    pub fn with_list(&self, id: Option<PriceListId>) -> Catalog {
+        let mut c = self.clone();
+        c.prices = self.list(id).clone();
+        c
+    }
+
+    /// Every product photo of every list (blobs to keep).
+    pub fn photos(&self) -> impl Iterator<Item = super::Hash> + '_ {
+        std::iter::once(&self.prices)
+            .chain(&self.lists)
+            .flat_map(|l| l.products.iter().filter_map(|p| p.photo))
+    }
+
+    /// A product of any list: an order keeps the ids of the list it was placed from, which
+    /// the gallery may since have changed.
+    pub fn any_product(&self, id: ProductId) -> Option<&Product> {
+        std::iter::once(&self.prices).chain(&self.lists).find_map(|l| l.product(id))
     }
 }
 

@@ -81,6 +81,10 @@ ulid_id!(
     /// An order a client placed.
     OrderId
 );
+ulid_id!(
+    /// A price list of its own that galleries may choose instead of the studio's default.
+    PriceListId
+);
 
 /// The blake3 hash that names a blob.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

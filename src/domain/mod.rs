@@ -16,8 +16,8 @@ mod studio;
 pub(crate) use access::table;
 pub use access::{Access, Size, Step};
 pub use ids::{
-    CommentId, GalleryId, Hash, MailId, OrderId, PackageId, PhotoId, ProductId, ShareId, ShippingId,
-    VisitorId,
+    CommentId, GalleryId, Hash, MailId, OrderId, PackageId, PhotoId, PriceListId, ProductId, ShareId,
+    ShippingId, VisitorId,
 };
 pub use mail::{Mail, MailStatus};
 pub use money::{Currency, Money};

@@ -87,7 +87,9 @@ pub struct Terms<'a> {
     pub shipping: &'a [Shipping],
     /// The coupon the cart's code names, found by the caller (`None`: no such code).
     pub coupon: Option<&'a Coupon>,
-    pub gallery: GalleryId,
+    /// The gallery ordered from and every gallery it is inside: a coupon made for one of
+    /// them works here.
+    pub galleries: &'a [GalleryId],
     pub now_ms: u64,
 }
 
@@ -309,7 +311,7 @@ fn discount(terms: &Terms, subtotal: Money) -> Result<Money, QuoteError> {
     if c.max_uses.is_some_and(|m| c.used >= m) {
         return Err(QuoteError::CouponUsedUp);
     }
-    if c.gallery.is_some_and(|g| g != terms.gallery) {
+    if c.gallery.is_some_and(|g| !terms.galleries.contains(&g)) {
         return Err(QuoteError::CouponElsewhere);
     }
     if subtotal < c.min_order {
@@ -351,11 +353,13 @@ mod tests {
             price: Money(price),
             cost: None,
             states: Vec::new(),
+            photo: None,
         };
         let mut d = product(digital, "Digital, full size", ProductKind::Digital { long_edge: None }, 2500);
         d.states = vec![PhotoState::Proof, PhotoState::Undefined];
         let package = PackageId::new();
         let prices = PriceList {
+            id: None,
             name: "Weddings".into(),
             products: vec![
                 d,
@@ -415,7 +419,7 @@ mod tests {
                 tax,
                 shipping: &self.shipping,
                 coupon,
-                gallery: self.gallery,
+                galleries: std::slice::from_ref(&self.gallery),
                 now_ms: 1_000,
             }
         }
@@ -642,10 +646,12 @@ mod properties {
                             price: Money(*price),
                             cost: None,
                             states: Vec::new(),
+                            photo: None,
                         })
                         .collect();
                     let package = PackageId::new();
                     let prices = PriceList {
+                        id: None,
                         name: "l".into(),
                         products,
                         packages: vec![Package {
@@ -704,7 +710,7 @@ mod properties {
     proptest! {
         #[test]
         fn totals_hold_together((prices, shipping, photos, cart, coupon, tax) in priced()) {
-            let terms = Terms { prices: &prices, tax, shipping: &shipping, coupon: Some(&coupon), gallery: GalleryId::new(), now_ms: 0 };
+            let terms = Terms { prices: &prices, tax, shipping: &shipping, coupon: Some(&coupon), galleries: &[], now_ms: 0 };
             let q = quote(&terms, &photos, &cart).unwrap();
             prop_assert!(q.total >= Money::ZERO, "total {:?}", q.total);
             prop_assert!(q.discount >= Money::ZERO && q.discount <= q.subtotal, "discount {:?} of {:?}", q.discount, q.subtotal);

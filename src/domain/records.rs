@@ -28,6 +28,10 @@ pub struct Gallery {
     /// gallery was made.
     #[serde(default)]
     pub event_date: Option<String>,
+    /// The price list its clients order from; `None` follows the gallery it is inside, and
+    /// at the top the studio's default.
+    #[serde(default)]
+    pub price_list: Option<super::PriceListId>,
 }
 
 /// The cover photo and the point of it that must stay in view when the cover is cropped

@@ -10,6 +10,7 @@ mod decoded;
 mod encode;
 mod png_stream;
 pub mod print;
+pub mod product_photo;
 mod resize;
 pub mod watermark;
 

@@ -45,7 +45,8 @@ fn cap_of(method: &Method, path: &str) -> Cap {
     match segments.as_slice() {
         ["admin", "galleries", _, "photos"]
         | ["api", "v1", "galleries", _, "photos"]
-        | ["admin", "studio", "logo" | "watermark"] => Cap::Stream,
+        | ["admin", "studio", "logo" | "watermark"]
+        | ["admin", "prices", "products", _, "photo"] => Cap::Stream,
         ["api", ..] => Cap::Bytes(JSON_MAX),
         _ => Cap::Bytes(FORM_MAX),
     }
@@ -136,6 +137,7 @@ mod tests {
         assert_eq!(cap_of(&Method::POST, "/admin/galleries/01J/photos"), Cap::Stream);
         assert_eq!(cap_of(&Method::POST, "/api/v1/galleries/01J/photos"), Cap::Stream);
         assert_eq!(cap_of(&Method::POST, "/admin/studio/logo"), Cap::Stream);
+        assert_eq!(cap_of(&Method::POST, "/admin/prices/products/01J/photo"), Cap::Stream);
         assert_eq!(cap_of(&Method::POST, "/api/v1/galleries"), Cap::Bytes(JSON_MAX));
         assert_eq!(cap_of(&Method::POST, "/access"), Cap::Bytes(FORM_MAX));
         assert_eq!(cap_of(&Method::POST, "/admin/login"), Cap::Bytes(FORM_MAX));

@@ -199,6 +199,19 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ),
         ("GET", "/admin/prices", "/admin/prices".into(), [303, 303, 303, 200, 200]),
         ("POST", "/admin/prices/terms", "/admin/prices/terms".into(), [303, 303, 303, 403, 400]),
+        ("POST", "/admin/prices/lists", "/admin/prices/lists".into(), [303, 303, 303, 403, 400]),
+        (
+            "POST",
+            "/admin/prices/products/:id/photo",
+            format!("/admin/prices/products/{NO_ID}/photo"),
+            [303, 303, 303, 415, 415],
+        ),
+        (
+            "POST",
+            "/admin/prices/lists/:id/delete",
+            format!("/admin/prices/lists/{NO_ID}/delete"),
+            [303, 303, 303, 403, 404],
+        ),
         ("POST", "/admin/prices/products", "/admin/prices/products".into(), [303, 303, 303, 403, 400]),
         (
             "POST",

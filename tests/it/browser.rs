@@ -595,6 +595,17 @@ async fn the_pricing_guide_and_the_prices_page_fit_a_phone() {
         ("extra_image", "35"),
     ];
     assert_eq!(post_form(&admin, server.url("/admin/prices/packages"), &fields).await.status(), 303);
+    // Photos of the canvas and the print, as the studio uploads them on the prices page.
+    for (product, size) in
+        [(&canvas, (1600, 1200)), (&option_value(&page, "Fine art print 20 × 25"), (900, 1200))]
+    {
+        let at = format!("/admin/prices/products/{product}/photo");
+        let photo = Some(jpeg_with_orientation(size.0, size.1, 1));
+        assert_eq!(crate::watermark::post_multipart(&admin, &server, &at, &csrf, &[], photo).await, 303);
+    }
+    // A second list, so the page shows its tabs.
+    let list = [("csrf", csrf.as_str()), ("name", "Weddings"), ("copy", "on")];
+    assert_eq!(post_form(&admin, server.url("/admin/prices/lists"), &list).await.status(), 303);
 
     let (_driver, c) = browser(390, 844).await;
     let fits = "return document.documentElement.scrollWidth <= window.innerWidth";
@@ -605,6 +616,15 @@ async fn the_pricing_guide_and_the_prices_page_fit_a_phone() {
     assert_eq!(c.execute(fits, vec![]).await.unwrap(), serde_json::json!(true), "the guide fits the phone");
     let card = c.find(Locator::Css(".package-cards li")).await.unwrap().text().await.unwrap();
     assert!(card.contains("EUR 450.00") && card.contains("10 digital images + 1 × Canvas 40 × 50"), "{card}");
+    // The package's card shows the canvas's photo, and the products their own; all load.
+    wait_for("the product photos to load", Duration::from_secs(10), || async {
+        // The lower one loads lazily: scroll it into view.
+        let loaded = "document.querySelector('.price-list img.product-photo').scrollIntoView(); return [...document.querySelectorAll('img.product-photo')].map(i => i.complete && i.naturalWidth > 0)";
+        // The package's card, the print and the canvas in the lists.
+        c.execute(loaded, vec![]).await.unwrap() == serde_json::json!([true, true, true])
+    })
+    .await;
+    c.execute("window.scrollTo(0, 0)", vec![]).await.unwrap();
     screenshot(&c, "client-prices-phone.png").await;
 
     // The photographer's page, on the same phone.
@@ -613,12 +633,14 @@ async fn the_pricing_guide_and_the_prices_page_fit_a_phone() {
     c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
     c.wait().for_element(Locator::Css("#new-product")).await.unwrap();
     assert_eq!(h1(&c).await, "Prices and packages");
+    screenshot(&c, "admin-prices-phone.png").await;
     assert_eq!(
         c.execute(fits, vec![]).await.unwrap(),
         serde_json::json!(true),
         "the prices page fits the phone"
     );
-    screenshot(&c, "admin-prices-phone.png").await;
+    c.execute("document.getElementById('products').scrollIntoView()", vec![]).await.unwrap();
+    screenshot(&c, "admin-prices-products-phone.png").await;
     c.close().await.unwrap();
 }
 

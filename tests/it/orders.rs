@@ -39,6 +39,13 @@ impl Shop {
         let page = get_text(&shop.admin, shop.server.url("/admin/prices")).await;
         let digital = option_value(&page, "Digital");
         shop.print = option_value(&page, "Print 10 x 15");
+        // The print's photo for the guide: a phone's sideways JPEG (EXIF orientation 6).
+        let at = format!("/admin/prices/products/{}/photo", shop.print);
+        let photo = Some(jpeg_with_orientation(1500, 1000, 6));
+        assert_eq!(
+            crate::watermark::post_multipart(&shop.admin, &shop.server, &at, &shop.csrf, &[], photo).await,
+            303
+        );
         shop.ok(
             "/admin/prices/packages",
             &[
@@ -773,4 +780,105 @@ async fn the_photographer_changes_an_order_before_payment_and_a_new_invoice_repl
     let r = shop.post(&format!("/admin/orders/{id}/discount"), &[("discount", "1")]).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("only before it is paid"));
+}
+
+/// A gallery chooses a price list of its own: the sets inside it follow, other galleries
+/// keep the studio's default, and a product of another list is refused in its cart. A
+/// coupon made for the gallery works in its sets and nowhere else.
+#[tokio::test]
+async fn a_gallery_orders_from_its_own_price_list_and_its_sets_follow() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    let api = server.api();
+    let r = shop.post("/admin/prices/lists", &[("name", "Weddings")]).await;
+    assert_eq!(r.status(), 303);
+    let at = r.headers()["location"].to_str().unwrap().to_string();
+    let list =
+        at.split("list=").nth(1).and_then(|l| l.split('#').next()).expect("the new list's page").to_string();
+    shop.ok(
+        "/admin/prices/products",
+        &[("name", "Wedding file"), ("kind", "digital"), ("price", "40"), ("list", &list)],
+    )
+    .await;
+    let page = get_text(&shop.admin, server.url(&format!("/admin/prices?list={list}"))).await;
+    assert!(page.contains("Products in “Weddings”") && page.contains("Wedding file"), "{page}");
+    let default_page = get_text(&shop.admin, server.url("/admin/prices")).await;
+    assert!(!default_page.contains("Wedding file"), "the default list is unchanged");
+    let wedding_file = option_value(&page, "Wedding file");
+    // A package of the list may only deliver the list's own digital product.
+    let digital = option_value(&default_page, "Digital");
+    let r = shop
+        .post(
+            "/admin/prices/packages",
+            &[("name", "X"), ("price", "1"), ("images", "1"), ("digital", &digital), ("list", &list)],
+        )
+        .await;
+    assert_eq!(r.status(), 400, "another list's product");
+
+    // The wedding chooses the list; its set "Ceremony" is moved inside it and follows.
+    let wedding = api.create_gallery("Wedding").await;
+    let (set, photos) = gallery_with_photos(&api, "Ceremony", 1).await;
+    let (other, other_photos) = gallery_with_photos(&api, "Portraits", 1).await;
+    shop.ok(&format!("/admin/galleries/{wedding}/edit"), &[("title", "Wedding"), ("price_list", &list)])
+        .await;
+    shop.ok(&format!("/admin/galleries/{set}/edit"), &[("title", "Ceremony"), ("parent", &wedding)]).await;
+    let settings = get_text(&shop.admin, server.url(&format!("/admin/galleries/{set}"))).await;
+    assert!(settings.contains("As the gallery it is inside"), "the set follows: {settings}");
+
+    let link = share_link(&api, &set, json!({ "label": "Set", "favourite": true })).await;
+    let c = Client::new(server, &link).await;
+    let guide = c.page(server, "/prices").await;
+    assert!(guide.contains("Wedding file") && guide.contains("EUR 40.00"), "{guide}");
+    assert!(!guide.contains("Single"), "the default's package is not in this list: {guide}");
+    let pid = photos[0]["id"].as_str().unwrap();
+    let default_print = shop.print.as_str();
+    c.refused(
+        server,
+        "/order/lines",
+        &[("photo", pid), ("product", default_print), ("quantity", "1")],
+        404,
+        "not offered",
+    )
+    .await;
+    c.ok(server, "/order/lines", &[("photo", pid), ("product", &wedding_file), ("quantity", "1")]).await;
+    assert!(c.page(server, "/order").await.contains("EUR 40.00"));
+
+    // A coupon for the wedding: it works in the set inside, not in another gallery.
+    shop.ok("/admin/prices/coupons", &[("code", "family"), ("discount", "5"), ("gallery", &wedding)]).await;
+    let prices = get_text(&shop.admin, server.url("/admin/prices")).await;
+    assert!(prices.contains("only in Wedding"), "{prices}");
+    c.ok(server, "/order/coupon", &[("code", "FAMILY")]).await;
+    assert!(c.page(server, "/order").await.contains("EUR 35.00"), "40.00 less 5.00");
+
+    // Portraits keeps the default list, and the wedding's coupon does not work there.
+    let link = share_link(&api, &other, json!({ "label": "Other", "favourite": true })).await;
+    let o = Client::new(server, &link).await;
+    let guide = o.page(server, "/prices").await;
+    assert!(guide.contains("Single") && !guide.contains("Wedding file"), "{guide}");
+    // The print's photo, upright and at most 1200 px: a sideways 1500 × 1000 becomes 800 × 1200.
+    let src = guide.split("class=\"product-photo\" src=\"").nth(1).and_then(|s| s.split('"').next());
+    let photo = o.http.get(server.url(src.expect("the print's photo in the guide"))).send().await.unwrap();
+    assert_eq!(photo.headers()["content-type"], "image/jpeg");
+    assert_eq!(dims(&photo.bytes().await.unwrap()), (800, 1200));
+    // Not a photo: refused, and the photo stays.
+    let at = format!("/admin/prices/products/{}/photo", shop.print);
+    let junk = Some(b"GIF89a not really".to_vec());
+    assert_eq!(crate::watermark::post_multipart(&shop.admin, server, &at, &shop.csrf, &[], junk).await, 415);
+    assert!(o.page(server, "/prices").await.contains("product-photo"));
+    let opid = other_photos[0]["id"].as_str().unwrap();
+    o.refused(
+        server,
+        "/order/lines",
+        &[("photo", opid), ("product", &wedding_file), ("quantity", "1")],
+        404,
+        "not offered",
+    )
+    .await;
+    o.ok(server, "/order/lines", &[("photo", opid), ("product", default_print), ("quantity", "1")]).await;
+    o.refused(server, "/order/coupon", &[("code", "family")], 400, "another gallery").await;
+
+    // Removing the list sends the wedding back to the default.
+    shop.ok(&format!("/admin/prices/lists/{list}/delete"), &[]).await;
+    let guide = c.page(server, "/prices").await;
+    assert!(guide.contains("Single") && !guide.contains("Wedding file"), "{guide}");
 }

@@ -23,7 +23,7 @@ fn png(w: u32, h: u32) -> Vec<u8> {
 }
 
 /// Posts a multipart form (the studio's forms carry files).
-async fn post_multipart(
+pub async fn post_multipart(
     admin: &reqwest::Client,
     server: &Server,
     path: &str,

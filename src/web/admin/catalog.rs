@@ -4,7 +4,7 @@
 use maud::Markup;
 use poem::{
     Response, handler,
-    web::{Data, Path},
+    web::{Data, Path, Query},
 };
 use serde::Deserialize;
 
@@ -14,14 +14,69 @@ use crate::{
         self, App,
         catalog::{NewCoupon, NewPackage, NewProduct, NewShipping},
     },
-    domain::order::Billing,
+    domain::{PriceListId, order::Billing},
     web::{extract::AdminForm, session::Admin},
 };
 
+/// Which price list a page or form is about: empty for the studio's default.
+#[derive(Deserialize, Default)]
+pub struct ListForm {
+    #[serde(default)]
+    list: String,
+}
+
+/// The prices page, showing the default list's products and packages or those of `?list=`.
 #[handler]
-pub async fn page(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup> {
+pub async fn page(Data(state): Data<&App>, admin: Admin, Query(q): Query<ListForm>) -> poem::Result<Markup> {
     let c = app::catalog::get(state).await?;
-    Ok(views::catalog::page(&state.config().studio_name, &admin.csrf, &c))
+    let list = app::catalog::list_id(&q.list)?;
+    if list.is_some() && !c.lists.iter().any(|l| l.id == list) {
+        return Err(app::AppError::NotFound("no such price list".into()).into());
+    }
+    let galleries: Vec<_> = app::galleries::tree(state)
+        .await?
+        .into_iter()
+        .map(|s| (s.gallery.id.to_string(), s.gallery.title, s.depth))
+        .collect();
+    let photo_url = |h| app::media_urls::url(state, app::media_urls::MediaKind::Rendition, &h);
+    Ok(views::catalog::page(&state.config().studio_name, &admin.csrf, &c, list, &galleries, &photo_url))
+}
+
+/// Back to the prices page, at the list and section the form came from.
+fn back_to(list: Option<PriceListId>, section: &str) -> Response {
+    match list {
+        None => see_other(&format!("/admin/prices#{section}")),
+        Some(l) => see_other(&format!("/admin/prices?list={l}#{section}")),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewListForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    copy: Option<String>,
+}
+
+#[handler]
+pub async fn add_list(
+    Data(state): Data<&App>,
+    AdminForm(_, f): AdminForm<NewListForm>,
+) -> poem::Result<Response> {
+    let id = app::catalog::add_list(state, &f.name, f.copy.is_some()).await?;
+    Ok(back_to(Some(id), "products"))
+}
+
+#[handler]
+pub async fn remove_list(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, _): AdminForm<Nothing>,
+) -> poem::Result<Response> {
+    let id =
+        app::catalog::list_id(&id)?.ok_or_else(|| app::AppError::NotFound("no such price list".into()))?;
+    app::catalog::remove_list(state, id).await?;
+    Ok(see_other("/admin/prices#lists"))
 }
 
 #[derive(Deserialize)]
@@ -61,6 +116,8 @@ pub struct ProductForm {
     proofs_only: Option<String>,
     #[serde(default)]
     ships: Option<String>,
+    #[serde(default)]
+    list: String,
 }
 
 #[handler]
@@ -78,18 +135,37 @@ pub async fn add_product(
         proofs_only: f.proofs_only.is_some(),
         ships: f.ships.is_some(),
     };
-    app::catalog::add_product(state, new).await?;
-    Ok(see_other("/admin/prices#products"))
+    let list = app::catalog::list_id(&f.list)?;
+    app::catalog::add_product(state, list, new).await?;
+    Ok(back_to(list, "products"))
 }
 
 #[handler]
 pub async fn remove_product(
     Data(state): Data<&App>,
     Path(id): Path<String>,
-    AdminForm(_, _): AdminForm<Nothing>,
+    AdminForm(_, f): AdminForm<ListForm>,
 ) -> poem::Result<Response> {
-    app::catalog::remove_product(state, &id).await?;
-    Ok(see_other("/admin/prices#products"))
+    let list = app::catalog::list_id(&f.list)?;
+    app::catalog::remove_product(state, list, &id).await?;
+    Ok(back_to(list, "products"))
+}
+
+/// A product's photo for the pricing guide (multipart: the file, or `remove`).
+#[handler]
+pub async fn set_product_photo(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    super::studio::StudioForm(f): super::studio::StudioForm,
+) -> poem::Result<Response> {
+    let list = app::catalog::list_id(f.get("list"))?;
+    let image = match (f.get("remove") == "on", f.file) {
+        (true, _) => None,
+        (false, Some(bytes)) => Some(bytes),
+        (false, None) => return Err(app::AppError::Invalid("choose a photo of the product".into()).into()),
+    };
+    app::catalog::set_product_photo(state, list, &id, image).await?;
+    Ok(back_to(list, "products"))
 }
 
 #[derive(Deserialize)]
@@ -106,6 +182,8 @@ pub struct PackageForm {
     includes: String,
     #[serde(default)]
     extra_image: String,
+    #[serde(default)]
+    list: String,
 }
 
 #[handler]
@@ -121,18 +199,20 @@ pub async fn add_package(
         includes: f.includes,
         extra_image: f.extra_image,
     };
-    app::catalog::add_package(state, new).await?;
-    Ok(see_other("/admin/prices#packages"))
+    let list = app::catalog::list_id(&f.list)?;
+    app::catalog::add_package(state, list, new).await?;
+    Ok(back_to(list, "packages"))
 }
 
 #[handler]
 pub async fn remove_package(
     Data(state): Data<&App>,
     Path(id): Path<String>,
-    AdminForm(_, _): AdminForm<Nothing>,
+    AdminForm(_, f): AdminForm<ListForm>,
 ) -> poem::Result<Response> {
-    app::catalog::remove_package(state, &id).await?;
-    Ok(see_other("/admin/prices#packages"))
+    let list = app::catalog::list_id(&f.list)?;
+    app::catalog::remove_package(state, list, &id).await?;
+    Ok(back_to(list, "packages"))
 }
 
 #[derive(Deserialize)]
@@ -179,6 +259,8 @@ pub struct CouponForm {
     until: String,
     #[serde(default)]
     max_uses: String,
+    #[serde(default)]
+    gallery: String,
 }
 
 #[handler]
@@ -192,6 +274,7 @@ pub async fn add_coupon(
         min_order: f.min_order,
         until: f.until,
         max_uses: f.max_uses,
+        gallery: f.gallery,
     };
     app::catalog::add_coupon(state, new).await?;
     Ok(see_other("/admin/prices#coupons"))

@@ -55,6 +55,8 @@ pub struct GalleryForm {
     watermark: Option<String>,
     /// The day of the shoot, from the settings form (empty clears it).
     event_date: Option<String>,
+    /// The price list (empty: as the gallery it is inside); absent when the studio has none.
+    price_list: Option<String>,
 }
 
 fn parse_parent(p: &str) -> Result<Option<GalleryId>, AppError> {
@@ -103,6 +105,8 @@ fn gallery_model<'a>(
             .iter()
             .map(|s| (s.gallery.id.to_string(), s.gallery.title.clone(), s.depth))
             .collect(),
+        price_lists: p.price_lists.iter().map(|(id, name)| (id.to_string(), name.clone())).collect(),
+        price_list: p.gallery().price_list.map(|l| l.to_string()),
         sharing: views::proofing::section(
             &gallery,
             &admin.csrf,
@@ -125,6 +129,11 @@ pub async fn edit_gallery(
         .await?;
     if let Some(day) = &f.event_date {
         app::galleries::set_event_date(state, id, day).await?;
+    }
+    if let Some(list) = &f.price_list {
+        let list = app::catalog::list_id(list)
+            .map_err(|_| AppError::Invalid("choose a price list from the list".into()))?;
+        app::galleries::set_price_list(state, id, list).await?;
     }
     Ok(see_other(&format!("/admin/galleries/{id}")))
 }

@@ -11,8 +11,9 @@ mod tokens;
 pub(super) mod views;
 
 pub use catalog::{
-    add_coupon, add_package, add_product, add_shipping, page as prices_page, remove_coupon, remove_package,
-    remove_product, remove_shipping, set_billing, set_terms as set_price_terms,
+    add_coupon, add_list as add_price_list, add_package, add_product, add_shipping, page as prices_page,
+    remove_coupon, remove_list as remove_price_list, remove_package, remove_product, remove_shipping,
+    set_billing, set_product_photo, set_terms as set_price_terms,
 };
 pub use galleries::{
     create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,

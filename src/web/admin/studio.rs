@@ -18,14 +18,14 @@ const IMAGE_MAX: u64 = 20 << 20;
 
 /// The fields of a small multipart form: text fields, and at most one file's bytes.
 #[derive(Default)]
-struct SmallForm {
+pub(super) struct SmallForm {
     fields: std::collections::HashMap<String, String>,
-    file: Option<Vec<u8>>,
+    pub(super) file: Option<Vec<u8>>,
 }
 
 /// A signed-in photographer's small multipart form, read whole and CSRF-checked (its token
 /// is a field of the form, so it can only be checked once the form is read).
-struct StudioForm(SmallForm);
+pub(super) struct StudioForm(pub(super) SmallForm);
 
 impl<'a> FromRequest<'a> for StudioForm {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
@@ -68,7 +68,7 @@ impl SmallForm {
         Ok(out)
     }
 
-    fn get(&self, name: &str) -> &str {
+    pub(super) fn get(&self, name: &str) -> &str {
         self.fields.get(name).map_or("", String::as_str)
     }
 }

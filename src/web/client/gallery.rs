@@ -87,6 +87,7 @@ pub async fn prices_page(
         photos_href: format!("{}/photos", door.base()),
         order_href: format!("{}/order", door.base()),
         catalog: &catalog,
+        photo_url: &|h| media_urls::url(state, MediaKind::Rendition, &h),
     })
     .into_response())
 }

@@ -4,7 +4,10 @@
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use crate::domain::catalog::{Catalog, ProductKind};
+use crate::domain::{
+    Hash,
+    catalog::{Catalog, ProductKind},
+};
 use crate::web::models::PhotoOut;
 use crate::web::{
     assets,
@@ -182,6 +185,8 @@ pub struct Prices<'a> {
     /// The order page, where the choosing starts.
     pub order_href: String,
     pub catalog: &'a Catalog,
+    /// Where the studio's product photos are served.
+    pub photo_url: &'a dyn Fn(Hash) -> String,
 }
 
 pub fn prices(m: &Prices) -> Markup {
@@ -209,6 +214,9 @@ pub fn prices(m: &Prices) -> Markup {
                         ul.package-cards {
                             @for k in &c.prices.packages {
                                 li.card {
+                                    // A package shows the photo of the first thing it includes that has one.
+                                    @let pic = k.includes.iter().find_map(|(id, _)| c.prices.product(*id).and_then(|p| p.photo));
+                                    @if let Some(h) = pic { img.product-photo src=((m.photo_url)(h)) alt="" loading="lazy"; }
                                     h3 { (k.name) }
                                     p.price { (money(k.price)) }
                                     p { (k.contents(&c.prices)) }
@@ -225,7 +233,8 @@ pub fn prices(m: &Prices) -> Markup {
                             h2 { (heading) }
                             ul.price-list {
                                 @for p in items {
-                                    li {
+                                    li.with-photo[p.photo.is_some()] {
+                                        @if let Some(h) = p.photo { img.product-photo src=((m.photo_url)(h)) alt={ "Photo of " (p.name) } loading="lazy"; }
                                         span { strong { (p.name) } br; span.muted { (kind_words(&p.kind)) @if !p.states.is_empty() { " · for proofs; your finals are yours to download" } } }
                                         span.price { (money(p.price)) }
                                     }

@@ -3,19 +3,62 @@
 use maud::{Markup, html};
 
 use super::{Chrome, layout};
-use crate::domain::catalog::{Catalog, Discount, ProductKind};
+use crate::domain::{
+    Hash, PriceListId,
+    catalog::{Catalog, Discount, ProductKind},
+};
 use crate::web::views::kind_words;
 
-pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
+/// The page with the products and packages of `list` (the default's for `None`);
+/// `galleries` are (id, title, depth) for a coupon's one gallery.
+pub fn page(
+    studio: &str,
+    csrf: &str,
+    c: &Catalog,
+    list: Option<PriceListId>,
+    galleries: &[(String, String, usize)],
+    photo_url: &dyn Fn(Hash) -> String,
+) -> Markup {
     let money = |m| c.currency.format(m);
+    let shown = c.list(list);
+    let list_field = list.map(|l| l.to_string()).unwrap_or_default();
+    let list_name = match list {
+        None => "the studio's default list".to_string(),
+        Some(_) => format!("“{}”", shown.name),
+    };
     let digitals: Vec<_> =
-        c.prices.products.iter().filter(|p| matches!(p.kind, ProductKind::Digital { .. })).collect();
+        shown.products.iter().filter(|p| matches!(p.kind, ProductKind::Digital { .. })).collect();
     layout(
         &Chrome { studio, csrf: Some(csrf) },
         "Prices",
         html! {
             div.pagehead { div { p.eyebrow { "Settings" } h1 { "Prices and packages" } } }
             p.muted { "Clients see these in each gallery's pricing guide, linked from its cover." }
+            section.card #lists {
+                h2 { "Price lists" }
+                p.muted { "Every gallery orders from the studio's default list unless its settings choose another; galleries inside it follow. Each list has its own products and packages." }
+                nav.list-tabs aria-label="Price lists" {
+                    a href="/admin/prices#products" aria-current=[list.is_none().then_some("page")] { "Studio default" }
+                    @for l in &c.lists {
+                        @if let Some(id) = l.id {
+                            a href={ "/admin/prices?list=" (id) "#products" } aria-current=[(list == Some(id)).then_some("page")] { (l.name) }
+                        }
+                    }
+                }
+                form.inline-form method="post" action="/admin/prices/lists" {
+                    input type="hidden" name="csrf" value=(csrf);
+                    label for="l-name" { "New list" }
+                    input #l-name type="text" name="name" required maxlength="80" placeholder="e.g. Weddings";
+                    label.check { input type="checkbox" name="copy" checked; span { "Start from a copy of the default's products and packages" } }
+                    button.button type="submit" { "Add price list" }
+                }
+                @if let Some(id) = list {
+                    form method="post" action={ "/admin/prices/lists/" (id) "/delete" } {
+                        input type="hidden" name="csrf" value=(csrf);
+                        button.link type="submit" { "Remove the list “" (shown.name) "” (its galleries order from the default again)" }
+                    }
+                }
+            }
             div.studio-grid {
                 section.card #terms {
                     h2 { "Currency and tax" }
@@ -30,9 +73,10 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                     }
                 }
                 section.card #new-product {
-                    h2 { "Add a product" }
+                    h2 { "Add a product to " (list_name) }
                     form method="post" action="/admin/prices/products" {
                         input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="list" value=(list_field);
                         label for="p-name" { "Name" }
                         input #p-name type="text" name="name" required maxlength="120" placeholder="e.g. Fine art print 20 × 25";
                         label for="p-kind" { "Kind" }
@@ -59,21 +103,39 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                 }
             }
             section.card #products {
-                h2 { "Products" }
-                @if c.prices.products.is_empty() {
+                h2 { "Products in " (list_name) }
+                @if shown.products.is_empty() {
                     p.muted { "No products yet." }
                 } @else {
                     table.data {
-                        thead { tr { th { "Name" } th { "What" } th { "Price" } th { span.sr-only { "Remove" } } } }
+                        thead { tr { th { "Name" } th { "What" } th { "Price" } th { "Photo in the guide" } th { span.sr-only { "Remove" } } } }
                         tbody {
-                            @for p in &c.prices.products {
+                            @for p in &shown.products {
                                 tr {
                                     td { (p.name) @if !p.states.is_empty() { " " span.tag.plain { "proofs only" } } }
                                     td { (kind_words(&p.kind)) }
                                     td { (money(p.price)) }
+                                    td.product-photo {
+                                        @if let Some(h) = p.photo { img src=(photo_url(h)) alt={ "Photo of " (p.name) } loading="lazy"; }
+                                        form method="post" action={ "/admin/prices/products/" (p.id) "/photo" } enctype="multipart/form-data" {
+                                            input type="hidden" name="csrf" value=(csrf);
+                                            input type="hidden" name="list" value=(list_field);
+                                            input type="file" name="file" accept="image/*" required aria-label={ "A photo of " (p.name) };
+                                            button.button type="submit" { @if p.photo.is_some() { "Replace" } @else { "Upload" } }
+                                        }
+                                        @if p.photo.is_some() {
+                                            form method="post" action={ "/admin/prices/products/" (p.id) "/photo" } enctype="multipart/form-data" {
+                                                input type="hidden" name="csrf" value=(csrf);
+                                                input type="hidden" name="list" value=(list_field);
+                                                input type="hidden" name="remove" value="on";
+                                                button.link type="submit" { "Remove photo" }
+                                            }
+                                        }
+                                    }
                                     td {
                                         form method="post" action={ "/admin/prices/products/" (p.id) "/delete" } {
                                             input type="hidden" name="csrf" value=(csrf);
+                                            input type="hidden" name="list" value=(list_field);
                                             button.link type="submit" aria-label={ "Remove " (p.name) } { "Remove" }
                                         }
                                     }
@@ -84,12 +146,13 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                 }
             }
             section.card #packages {
-                h2 { "Packages" }
-                @for k in &c.prices.packages {
+                h2 { "Packages in " (list_name) }
+                @for k in &shown.packages {
                     div.package-row {
-                        p { strong { (k.name) } " · " (money(k.price)) br; span.muted { (k.contents(&c.prices)) "; each extra image " (money(k.extra_image)) } }
+                        p { strong { (k.name) } " · " (money(k.price)) br; span.muted { (k.contents(shown)) "; each extra image " (money(k.extra_image)) } }
                         form method="post" action={ "/admin/prices/packages/" (k.id) "/delete" } {
                             input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="list" value=(list_field);
                             button.link type="submit" aria-label={ "Remove " (k.name) } { "Remove" }
                         }
                     }
@@ -100,6 +163,7 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                     h3 { "Add a package" }
                     form method="post" action="/admin/prices/packages" {
                         input type="hidden" name="csrf" value=(csrf);
+                        input type="hidden" name="list" value=(list_field);
                         label for="k-name" { "Name" }
                         input #k-name type="text" name="name" required maxlength="120" placeholder="e.g. Collection";
                         label for="k-price" { "Price (" (c.currency.code) ")" }
@@ -113,7 +177,7 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                         label for="k-includes" { "Also included (optional)" }
                         select #k-includes name="includes" {
                             option value="" { "Nothing else" }
-                            @for p in c.prices.products.iter().filter(|p| !matches!(p.kind, ProductKind::Digital { .. })) {
+                            @for p in shown.products.iter().filter(|p| !matches!(p.kind, ProductKind::Digital { .. })) {
                                 option value=(p.id) { (p.name) }
                             }
                         }
@@ -159,6 +223,10 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                                 @if k.min_order.0 > 0 { " · from " (money(k.min_order)) }
                                 @if let Some(e) = k.expires_ms { " · until " (crate::domain::day_in_words(e.saturating_sub(1))) }
                                 " · used " (k.used) @if let Some(m) = k.max_uses { " of " (m) }
+                                @if let Some(g) = k.gallery {
+                                    @let title = galleries.iter().find(|(id, _, _)| *id == g.to_string()).map(|(_, t, _)| t.as_str());
+                                    " · only in " (title.unwrap_or("a gallery since deleted"))
+                                }
                             }
                         }
                         form method="post" action={ "/admin/prices/coupons/" (k.code) "/delete" } {
@@ -179,6 +247,13 @@ pub fn page(studio: &str, csrf: &str, c: &Catalog) -> Markup {
                     input #c-until type="date" name="until";
                     label for="c-uses" { "How many orders may use it (optional)" }
                     input #c-uses type="number" name="max_uses" min="1";
+                    label for="c-gallery" { "Works in" }
+                    select #c-gallery name="gallery" {
+                        option value="" { "Every gallery" }
+                        @for (id, title, depth) in galleries {
+                            option value=(id) { (super::indent(*depth)) (title) }
+                        }
+                    }
                     button.button.primary type="submit" { "Add coupon" }
                 }
             }

@@ -162,6 +162,9 @@ pub struct GalleryPage<'a> {
     pub photos: Vec<PhotoOut>,
     /// Where the gallery may be moved: (id, title, depth), without itself and its subtree.
     pub move_targets: Vec<(String, String, usize)>,
+    /// The studio's price lists (id, name) and the one this gallery chose.
+    pub price_lists: Vec<(String, String)>,
+    pub price_list: Option<String>,
     /// The "Share & proofing" section.
     pub sharing: Markup,
 }
@@ -200,6 +203,15 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                                 option value="" selected[g.parent.is_none()] { "At the top level" }
                                 @for (id, title, depth) in &m.move_targets {
                                     option value=(id) selected[g.parent.as_deref() == Some(id.as_str())] { (indent(*depth)) (title) }
+                                }
+                            }
+                            @if !m.price_lists.is_empty() {
+                                label for="price-list" { "Price list" }
+                                select #price-list name="price_list" {
+                                    option value="" selected[m.price_list.is_none()] { @if g.parent.is_some() { "As the gallery it is inside" } @else { "The studio's default" } }
+                                    @for (id, name) in &m.price_lists {
+                                        option value=(id) selected[m.price_list.as_deref() == Some(id.as_str())] { (name) }
+                                    }
                                 }
                             }
                             label.check { input #hidden type="checkbox" name="hidden" value="on" checked[g.hidden]; span { "Hidden: not listed in the gallery it is inside, and only its own links open it" } }

@@ -1,0 +1,51 @@
+//! The studio's product photos (a canvas on a wall, an album open on a table) for the
+//! pricing guide: any uploaded photo, turned upright and made a JPEG small enough for a
+//! phone.
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageReader};
+
+use super::{Encoded, MediaError, QUALITY, encode, resize, scaled_fit};
+
+/// Largest photo accepted: a camera's full resolution, with room.
+const MAX_PIXELS: u64 = 60_000_000;
+/// The long edge it is kept at: sharp on a phone's card, a few hundred kilobytes.
+pub const LONG_EDGE: u32 = 1200;
+
+pub fn product_photo(bytes: &[u8]) -> Result<Encoded, MediaError> {
+    let not_image = |e: image::ImageError| MediaError::Invalid(format!("not an image: {e}"));
+    let mut decoder = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| MediaError::Invalid(format!("not an image: {e}")))?
+        .into_decoder()
+        .map_err(not_image)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(MediaError::Invalid(format!("{w}×{h} is over the limit for a product photo")));
+    }
+    // Phones store photos sideways with an EXIF note; the guide shows them upright.
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(not_image)?;
+    img.apply_orientation(orientation);
+    let rgb = img.into_rgb8();
+    let (w, h) = rgb.dimensions();
+    let px = resize::fit(rgb.into_raw(), w, h, scaled_fit(w, h, LONG_EDGE))?;
+    encode::jpeg(px, QUALITY)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_photo_becomes_a_small_upright_jpeg_and_junk_is_refused() {
+        let big = image::RgbImage::from_pixel(3000, 2000, image::Rgb([200, 120, 40]));
+        let mut png = Vec::new();
+        DynamicImage::ImageRgb8(big).write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+        let out = product_photo(&png).unwrap();
+        assert_eq!((out.width, out.height), (1200, 800));
+        assert_eq!(&out.bytes[..2], &[0xFF, 0xD8], "a JPEG");
+        assert!(matches!(product_photo(b"not an image"), Err(MediaError::Invalid(_))));
+    }
+}
