@@ -25,6 +25,8 @@ pub struct File {
     pub blob: Option<Hash>,
     pub size: u64,
     pub thumb: Option<Hash>,
+    /// The long edge it was bought at; `None` for full resolution.
+    pub edge: Option<u32>,
 }
 
 /// The files of an order, in order, named by the studio's pattern.
@@ -35,9 +37,16 @@ pub async fn files(app: &App, o: &Order) -> Result<Vec<File>> {
     for (i, id) in o.digital.iter().enumerate() {
         let Ok(p) = app.photo(*id).await else { continue };
         let ready = p.photo.state == PhotoState::Final || o.delivered_all;
+        let edge = o.digital_edges.get(id).copied();
+        let mut name = delivery_name(&catalog.delivery_names, &p.photo.filename, &title, o.number, i + 1);
+        // A smaller size is always a JPEG, whatever the source was.
+        if edge.is_some() {
+            name = jpeg_name(&name);
+        }
         out.push(File {
             photo: *id,
-            name: delivery_name(&catalog.delivery_names, &p.photo.filename, &title, o.number, i + 1),
+            edge,
+            name,
             ready,
             blob: p.original,
             size: p.photo.current().map_or(0, |v| v.size),
@@ -45,6 +54,16 @@ pub async fn files(app: &App, o: &Order) -> Result<Vec<File>> {
         });
     }
     Ok(out)
+}
+
+/// `name` with a JPEG's extension.
+fn jpeg_name(name: &str) -> String {
+    let path = std::path::Path::new(name);
+    match path.extension().and_then(|e| e.to_str()) {
+        Some(e) if e.eq_ignore_ascii_case("jpg") || e.eq_ignore_ascii_case("jpeg") => name.to_string(),
+        Some(e) => format!("{}.jpg", &name[..name.len() - e.len() - 1]),
+        None => format!("{name}.jpg"),
+    }
 }
 
 fn delivery_mail(app: &App, o: &Order, logo: Option<Hash>, files: usize) -> Option<Mail> {
@@ -176,12 +195,18 @@ fn credit(app: &App, c: &crate::domain::catalog::Catalog) -> Credit {
     Credit { creator, copyright }
 }
 
-/// `source` as clients get it: a JPEG with the studio's credit in its EXIF (the image data
-/// untouched), made once and kept; any other file (or one the credit cannot go into) as it
-/// is.
-async fn prepared(app: &App, source: Hash, credit: &Credit) -> Result<(Hash, u64)> {
+/// `source` as clients get it: at the size bought (`edge`), and a JPEG with the studio's
+/// credit in its EXIF (the image data untouched when only the credit changes), made once
+/// and kept under (source, size, credit); any other file (or one the credit cannot go
+/// into) as it is.
+async fn prepared(app: &App, source: Hash, credit: &Credit, edge: Option<u32>) -> Result<(Hash, u64)> {
     let mut h = blake3::Hasher::new();
     h.update(&source.0);
+    // Full-resolution keys stay as they were before sizes existed.
+    if let Some(e) = edge {
+        h.update(b"edge");
+        h.update(&e.to_le_bytes());
+    }
     for part in [&credit.creator, &credit.copyright] {
         h.update(&(part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
@@ -193,14 +218,33 @@ async fn prepared(app: &App, source: Hash, credit: &Credit) -> Result<(Hash, u64
         return Ok((p.blob, p.size));
     }
     let (blobs, creator, copyright) = (app.blobs.clone(), credit.creator.clone(), credit.copyright.clone());
+    let limits = app.limits.clone();
     let made = super::blocking(move || {
-        let bytes = blobs.read(&source)?;
+        let sized = match edge {
+            Some(e) => crate::media::sized(&blobs.open(&source)?, e, &limits).map_err(|e| match e {
+                crate::media::MediaError::Invalid(r) => AppError::Internal(format!("resizing {source}: {r}")),
+                crate::media::MediaError::Io(e) => AppError::Internal(format!("resizing {source}: {e}")),
+            })?,
+            None => None,
+        };
+        let resized = sized.is_some();
+        let bytes = match sized {
+            Some(jpeg) => jpeg.bytes,
+            None => blobs.read(&source)?,
+        };
         if crate::media::sniff(&bytes[..bytes.len().min(64)]) != Some("image/jpeg") {
             return Ok(None);
         }
-        match crate::media::credit::credit_jpeg(bytes, &creator, &copyright) {
-            Ok(out) => Ok(Some(blobs.put_bytes(&out)?)),
-            Err(e) => {
+        // Keep the smaller size's bytes in case the credit cannot go in (it is still the
+        // size bought); a full-size file then goes out as it is, without a copy.
+        let fallback = resized.then(|| bytes.clone());
+        match (crate::media::credit::credit_jpeg(bytes, &creator, &copyright), fallback) {
+            (Ok(out), _) => Ok(Some(blobs.put_bytes(&out)?)),
+            (Err(e), Some(smaller)) => {
+                tracing::warn!("credit for {source}: {e}; delivered without it");
+                Ok(Some(blobs.put_bytes(&smaller)?))
+            }
+            (Err(e), None) => {
                 tracing::warn!("credit for {source}: {e}; delivered as it is");
                 Ok(None)
             }
@@ -228,7 +272,7 @@ pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String
     match (f.ready, f.blob) {
         (true, Some(blob)) => {
             let credit = credit(app, &super::catalog::get(app).await?);
-            let (blob, _) = prepared(app, blob, &credit).await?;
+            let (blob, _) = prepared(app, blob, &credit, f.edge).await?;
             v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: Some(photo), count: 1 })
                 .await;
             Ok((f.name, blob))
@@ -246,7 +290,7 @@ pub async fn zip(app: &App, v: &Visit, id: &str) -> Result<downloads::Zip> {
     let mut ready = Vec::new();
     for f in files.into_iter().filter(|f| f.ready) {
         if let Some(source) = f.blob {
-            let (blob, size) = prepared(app, source, &credit).await?;
+            let (blob, size) = prepared(app, source, &credit, f.edge).await?;
             ready.push((f.name, blob, Some(size)));
         }
     }

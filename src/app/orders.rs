@@ -224,29 +224,46 @@ fn customer(f: &Checkout, quote: &Quote) -> Result<Customer> {
     })
 }
 
-/// The photos whose files an order buys: the package's, digital lines', and every photo
-/// for a whole-gallery line.
+/// The photos whose files an order buys (the package's, digital lines', every photo for a
+/// whole-gallery line), and the long edge of those bought only in a smaller size: a photo
+/// bought in several sizes is delivered in the largest.
 fn digital_photos(
     catalog: &Catalog,
     photos: &std::collections::BTreeMap<crate::domain::PhotoId, cart::CartPhoto>,
     cart: &Cart,
-) -> Vec<crate::domain::PhotoId> {
+) -> (Vec<crate::domain::PhotoId>, std::collections::BTreeMap<crate::domain::PhotoId, u32>) {
     use crate::domain::catalog::ProductKind;
     let kind = |id: &crate::domain::ProductId| catalog.any_product(*id).map(|p| p.kind.clone());
-    let mut out: Vec<_> = cart.package.iter().flat_map(|p| p.photos.iter().copied()).collect();
-    for l in &cart.lines {
-        let more: Vec<_> = match (kind(&l.product), l.photo) {
-            (Some(ProductKind::Digital { .. }), Some(p)) => vec![p],
-            (Some(ProductKind::WholeGallery), _) => photos.keys().copied().collect(),
-            _ => Vec::new(),
+    // Each photo with the sizes it was bought in (`None`: full resolution).
+    let mut bought: Vec<(crate::domain::PhotoId, Option<u32>)> = Vec::new();
+    if let Some(pick) = &cart.package {
+        let edge = match catalog.prices.package(pick.package).and_then(|k| kind(&k.digital)) {
+            Some(ProductKind::Digital { long_edge }) => long_edge,
+            _ => None,
         };
-        for p in more {
-            if !out.contains(&p) {
-                out.push(p);
-            }
+        bought.extend(pick.photos.iter().map(|p| (*p, edge)));
+    }
+    for l in &cart.lines {
+        match (kind(&l.product), l.photo) {
+            (Some(ProductKind::Digital { long_edge }), Some(p)) => bought.push((p, long_edge)),
+            (Some(ProductKind::WholeGallery), _) => bought.extend(photos.keys().map(|p| (*p, None))),
+            _ => {}
         }
     }
-    out
+    let mut order = Vec::new();
+    let mut edges: std::collections::BTreeMap<_, Option<u32>> = std::collections::BTreeMap::new();
+    for (p, edge) in bought {
+        match edges.get_mut(&p) {
+            None => {
+                order.push(p);
+                edges.insert(p, edge);
+            }
+            // The larger wins; full resolution (`None`) is the largest.
+            Some(had) => *had = had.zip(edge).map(|(a, b)| a.max(b)),
+        }
+    }
+    let edges = edges.into_iter().filter_map(|(p, e)| Some((p, e?))).collect();
+    (order, edges)
 }
 
 fn key_ok(key: &str) -> bool {
@@ -309,11 +326,12 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
         timeline: Vec::new(),
         client_base: client_base.to_string(),
         digital: Vec::new(),
+        digital_edges: Default::default(),
         delivered_ms: None,
         delivered_all: false,
         discount: None,
     };
-    order.digital = digital_photos(&catalog, &view.photos, &cart);
+    (order.digital, order.digital_edges) = digital_photos(&catalog, &view.photos, &cart);
     order.log(now, Actor::Client, "Placed the order");
     let invoiced = order.quote.total > Money::ZERO;
     // The mails need the numbers the transaction hands out; they are written with them, so

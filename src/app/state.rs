@@ -48,6 +48,8 @@ pub struct App {
     pub(super) rendition_cache: Arc<RenditionCache>,
     /// The card payment provider, when one is configured.
     pub(super) payments: Option<Arc<dyn crate::payments::Provider>>,
+    /// Decoding limits, shared with the rendition workers (one memory budget for both).
+    pub(super) limits: Limits,
 }
 
 impl App {
@@ -60,10 +62,11 @@ impl App {
         let key_bytes = db.meta_get_or_init("signing_key", super::auth::random_bytes)?;
         let key: [u8; 32] =
             key_bytes.try_into().map_err(|_| anyhow::anyhow!("the stored signing key is corrupt"))?;
+        let limits = Limits::new(config.max_pixels, config.decode_budget);
         let jobs = Jobs::new(Workers {
             db: db.clone(),
             blobs: blobs.clone(),
-            limits: Limits::new(config.max_pixels, config.decode_budget),
+            limits: limits.clone(),
             mailer: Mailer::new(
                 &config.mail.from,
                 config.mail.smtp.as_ref(),
@@ -96,6 +99,7 @@ impl App {
             health: Arc::default(),
             rendition_cache: Arc::new(rendition_cache),
             payments,
+            limits,
         })
     }
 

@@ -193,6 +193,10 @@ pub struct Order {
     /// The photos whose digital files the order buys, fixed when it is placed.
     #[serde(default)]
     pub digital: Vec<PhotoId>,
+    /// Those of them bought only in a smaller size ("web 2048 px"): the long edge they are
+    /// delivered at. The rest are full resolution.
+    #[serde(default)]
+    pub digital_edges: std::collections::BTreeMap<PhotoId, u32>,
     /// When the delivery mail went out: all files final, or the photographer's "now".
     #[serde(default)]
     pub delivered_ms: Option<u64>,

@@ -108,6 +108,23 @@ pub fn render(source: &File, edges: Edges, limits: &Limits) -> Result<Rendered, 
     Ok(Rendered { width, height, content_type: decoded.content_type, thumb, medium, preview })
 }
 
+/// JPEG quality of files delivered at a smaller size: the client's own copy, so near the
+/// source's quality rather than a preview's.
+const DELIVERY_QUALITY: u8 = 92;
+
+/// The image in `source` at `long_edge` (never upscaled), upright, as a JPEG: a digital
+/// file bought in a smaller size ("web 2048 px"). `None` when the source is a JPEG no
+/// larger, so the caller delivers it as it is.
+pub fn sized(source: &File, long_edge: u32, limits: &Limits) -> Result<Option<Encoded>, MediaError> {
+    let decoded = decode::decode(source, long_edge, limits)?;
+    let (src_w, src_h) = (decoded.source_width, decoded.source_height);
+    if src_w.max(src_h) <= long_edge && decoded.content_type == "image/jpeg" {
+        return Ok(None);
+    }
+    let px = resize::fit(decoded.rgb, decoded.width, decoded.height, scaled_fit(src_w, src_h, long_edge))?;
+    Ok(Some(encode::jpeg(resize::orient(px, decoded.orientation)?, DELIVERY_QUALITY)?))
+}
+
 /// The size of a `long_edge` rendition of a `w`×`h` source, never larger than the source.
 pub fn scaled_fit(w: u32, h: u32, long_edge: u32) -> (u32, u32) {
     let long = w.max(h);

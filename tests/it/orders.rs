@@ -882,3 +882,58 @@ async fn a_gallery_orders_from_its_own_price_list_and_its_sets_follow() {
     let guide = c.page(server, "/prices").await;
     assert!(guide.contains("Single") && !guide.contains("Wedding file"), "{guide}");
 }
+
+/// A digital file bought in a smaller size is delivered at that size (upright, a JPEG, with
+/// the credit); one bought at full size is the final itself; a photo bought in both sizes
+/// gets the larger.
+#[tokio::test]
+async fn digitals_are_delivered_in_the_size_bought() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    shop.ok(
+        "/admin/prices/products",
+        &[("name", "Web"), ("kind", "digital"), ("long_edge", "100"), ("price", "5")],
+    )
+    .await;
+    let prices = get_text(&shop.admin, server.url("/admin/prices")).await;
+    let (web, full) = (option_value(&prices, "Web"), option_value(&prices, "Digital"));
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Sizes", 3).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "S", "favourite": true })).await;
+    let c = Client::new(server, &link).await;
+    for (photo, product) in [(&ids[0], &web), (&ids[1], &full), (&ids[2], &web), (&ids[2], &full)] {
+        c.ok(server, "/order/lines", &[("photo", photo), ("product", product), ("quantity", "1")]).await;
+    }
+    let key = value_of(&c.page(server, "/checkout").await, "key");
+    let r = c.post(server, "/checkout", &[("key", &key), ("name", "S"), ("email", "s@example.com")]).await;
+    assert_eq!(r.status(), 303);
+    let order_url = r.headers()["location"].to_str().unwrap().to_string();
+    let order_id = order_url.rsplit('/').next().unwrap().to_string();
+    shop.ok(&format!("/admin/orders/{order_id}/payments"), &[("amount", "60"), ("method", "cash")]).await;
+    // Finals of 400 × 300, the first one stored sideways (EXIF orientation 6).
+    let finals: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|i| (format!("IMG_{i:04}.jpg"), jpeg_with_orientation(400, 300, if i == 0 { 6 } else { 1 })))
+        .collect();
+    assert_eq!(api.upload(&g, finals.clone(), true).await.0, 200);
+    wait_for("the delivery", std::time::Duration::from_secs(30), || async {
+        get_text(&c.http, server.url(&format!("{order_url}/files"))).await.contains("All 3 photos are ready")
+    })
+    .await;
+    let page = get_text(&c.http, server.url(&format!("{order_url}/files"))).await;
+    assert!(page.contains("100 px on the long side") && page.contains("full size"), "{page}");
+
+    let zip = c.http.get(server.url(&format!("{order_url}/zip"))).send().await.unwrap();
+    let (dir, mut names) = crate::zip::unzip(&zip.bytes().await.unwrap());
+    names.sort();
+    assert_eq!(names, vec!["IMG_0000.jpg", "IMG_0001.jpg", "IMG_0002.jpg"]);
+    let read = |n: &str| std::fs::read(dir.path().join("x").join(n)).unwrap();
+    let small = read("IMG_0000.jpg");
+    assert_eq!(dims(&small), (75, 100), "100 px on the long side, turned upright");
+    assert_eq!(exif_text(&small, exif::Tag::Artist).as_deref(), Some("proofroom"), "with the credit");
+    assert_delivered(&read("IMG_0001.jpg"), &finals[1].1, "proofroom", "full size");
+    assert_delivered(&read("IMG_0002.jpg"), &finals[2].1, "proofroom", "bought in both sizes");
+    // The single download is the same smaller file.
+    let one = c.http.get(server.url(&format!("{order_url}/files/{}", ids[0]))).send().await.unwrap();
+    assert_eq!(one.bytes().await.unwrap().to_vec(), small);
+}

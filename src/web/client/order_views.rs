@@ -498,7 +498,7 @@ pub fn delivery(
                     @for x in files {
                         li {
                             (thumb(thumbs, &x.photo))
-                            span.name { (x.name) br; span.muted { @if x.ready { (crate::web::views::human_size(x.size)) } @else { "being retouched" } } }
+                            span.name { (x.name) br; span.muted { @if !x.ready { "being retouched" } @else if let Some(e) = x.edge { (e) " px on the long side" } @else { "full size · " (crate::web::views::human_size(x.size)) } } }
                             @if x.ready { a.button href={ (b) "/orders/" (o.id) "/files/" (x.photo) } download { "Download" } }
                         }
                     }
