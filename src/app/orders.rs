@@ -11,7 +11,7 @@ use crate::{
         catalog::Catalog,
         now_ms,
         order::{Actor, Customer, Invoice, Order, OrderState, Owner, Payment},
-        quote::{Cart, Quote},
+        quote::{Cart, MAX_QUANTITY, Quote},
     },
     mail::{self, templates},
 };
@@ -224,46 +224,41 @@ fn customer(f: &Checkout, quote: &Quote) -> Result<Customer> {
     })
 }
 
-/// The photos whose files an order buys (the package's, digital lines', every photo for a
-/// whole-gallery line), and the long edge of those bought only in a smaller size: a photo
-/// bought in several sizes is delivered in the largest.
-fn digital_photos(
+/// Adds the photos whose files `line` buys to `o` (one photo, or every photo for a
+/// whole-gallery line).
+fn buy_line(
+    o: &mut Order,
     catalog: &Catalog,
-    photos: &std::collections::BTreeMap<crate::domain::PhotoId, cart::CartPhoto>,
-    cart: &Cart,
-) -> (Vec<crate::domain::PhotoId>, std::collections::BTreeMap<crate::domain::PhotoId, u32>) {
+    gallery_photos: &[crate::domain::PhotoId],
+    product: crate::domain::ProductId,
+    photo: Option<crate::domain::PhotoId>,
+) {
     use crate::domain::catalog::ProductKind;
-    let kind = |id: &crate::domain::ProductId| catalog.any_product(*id).map(|p| p.kind.clone());
-    // Each photo with the sizes it was bought in (`None`: full resolution).
-    let mut bought: Vec<(crate::domain::PhotoId, Option<u32>)> = Vec::new();
+    match (catalog.any_product(product).map(|p| &p.kind), photo) {
+        (Some(ProductKind::Digital { long_edge }), Some(p)) => o.buy_digital(p, *long_edge),
+        (Some(ProductKind::WholeGallery), _) => gallery_photos.iter().for_each(|p| o.buy_digital(*p, None)),
+        _ => {}
+    }
+}
+
+/// Sets the photos whose files an order buys: the package's (at the size of its digital
+/// product), digital lines', every photo for a whole-gallery line.
+fn buy_digitals(o: &mut Order, catalog: &Catalog, gallery_photos: &[crate::domain::PhotoId]) {
+    use crate::domain::catalog::ProductKind;
+    let cart = o.cart.clone();
     if let Some(pick) = &cart.package {
-        let edge = match catalog.prices.package(pick.package).and_then(|k| kind(&k.digital)) {
-            Some(ProductKind::Digital { long_edge }) => long_edge,
-            _ => None,
+        let edge = match catalog.prices.package(pick.package).and_then(|k| catalog.any_product(k.digital)) {
+            Some(p) => match p.kind {
+                ProductKind::Digital { long_edge } => long_edge,
+                _ => None,
+            },
+            None => None,
         };
-        bought.extend(pick.photos.iter().map(|p| (*p, edge)));
+        pick.photos.iter().for_each(|p| o.buy_digital(*p, edge));
     }
     for l in &cart.lines {
-        match (kind(&l.product), l.photo) {
-            (Some(ProductKind::Digital { long_edge }), Some(p)) => bought.push((p, long_edge)),
-            (Some(ProductKind::WholeGallery), _) => bought.extend(photos.keys().map(|p| (*p, None))),
-            _ => {}
-        }
+        buy_line(o, catalog, gallery_photos, l.product, l.photo);
     }
-    let mut order = Vec::new();
-    let mut edges: std::collections::BTreeMap<_, Option<u32>> = std::collections::BTreeMap::new();
-    for (p, edge) in bought {
-        match edges.get_mut(&p) {
-            None => {
-                order.push(p);
-                edges.insert(p, edge);
-            }
-            // The larger wins; full resolution (`None`) is the largest.
-            Some(had) => *had = had.zip(edge).map(|(a, b)| a.max(b)),
-        }
-    }
-    let edges = edges.into_iter().filter_map(|(p, e)| Some((p, e?))).collect();
-    (order, edges)
 }
 
 fn key_ok(key: &str) -> bool {
@@ -331,7 +326,7 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
         delivered_all: false,
         discount: None,
     };
-    (order.digital, order.digital_edges) = digital_photos(&catalog, &view.photos, &cart);
+    buy_digitals(&mut order, &catalog, &view.photos.keys().copied().collect::<Vec<_>>());
     order.log(now, Actor::Client, "Placed the order");
     let invoiced = order.quote.total > Money::ZERO;
     // The mails need the numbers the transaction hands out; they are written with them, so
@@ -568,6 +563,24 @@ pub enum Edit {
     RemoveLine(usize),
     /// A discount in the order's currency, as typed ("20", "0" takes it away).
     Discount(String),
+    /// A line of the gallery's price list, as the form sends it: the product, the photo
+    /// (empty for products without one) and the quantity.
+    AddLine { product: String, photo: String, quantity: String },
+}
+
+/// What the photographer may add to an order: the products of its gallery's price list
+/// (id, name, whether it needs a photo) and the gallery's photos (id, filename).
+pub struct AddChoices {
+    pub products: Vec<(crate::domain::ProductId, String, bool)>,
+    pub photos: Vec<(crate::domain::PhotoId, String)>,
+}
+
+pub async fn add_choices(app: &App, o: &Order) -> Result<AddChoices> {
+    let catalog = super::catalog::for_gallery(app, o.gallery).await?;
+    let products =
+        catalog.prices.products.iter().map(|p| (p.id, p.name.clone(), p.kind.per_photo())).collect();
+    let photos = app.photos(o.gallery).await?.into_iter().map(|p| (p.photo.id, p.photo.filename)).collect();
+    Ok(AddChoices { products, photos })
 }
 
 /// The code under which the photographer's discount is priced (it is no studio coupon).
@@ -643,6 +656,44 @@ pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
     }
     let (mut cart, mut discount) = (o.cart.clone(), o.discount);
     let what = match edit {
+        Edit::AddLine { product, photo, quantity } => {
+            let catalog = super::catalog::for_gallery(app, o.gallery).await?;
+            let product =
+                product.trim().parse().ok().and_then(|id| catalog.prices.product(id)).ok_or_else(|| {
+                    AppError::Invalid("Choose a product of this gallery's price list.".into())
+                })?;
+            let photo = match photo.trim() {
+                "" => None,
+                t => {
+                    let id: crate::domain::PhotoId =
+                        t.parse().map_err(|_| AppError::Invalid("Choose a photo of this gallery.".into()))?;
+                    match app.photo(id).await {
+                        Ok(p) if p.photo.gallery == o.gallery => Some(id),
+                        _ => return Err(AppError::Invalid("Choose a photo of this gallery.".into())),
+                    }
+                }
+            };
+            if product.kind.per_photo() != photo.is_some() {
+                return Err(AppError::Invalid(if photo.is_none() {
+                    format!("“{}” is ordered for a photo: choose one.", product.name)
+                } else {
+                    format!("“{}” is not ordered for a photo: leave the photo empty.", product.name)
+                }));
+            }
+            let n: u32 =
+                quantity.trim().parse().ok().filter(|n| (1..=MAX_QUANTITY).contains(n)).ok_or_else(|| {
+                    AppError::Invalid(format!(
+                        "The quantity must be a whole number from 1 to {MAX_QUANTITY}."
+                    ))
+                })?;
+            cart.lines.push(crate::domain::quote::CartLine {
+                product: product.id,
+                photo,
+                quantity: n,
+                crop: None,
+            });
+            format!("Added {n} × {}", product.name)
+        }
         Edit::RemoveLine(n) => {
             if n >= cart.lines.len() {
                 return Err(AppError::NotFound("That line is no longer in the order.".into()));
@@ -671,19 +722,24 @@ pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
     if discount.is_some() {
         cart.coupon = None;
     }
+    // The files the changed order buys, worked out again from its lines. A whole-gallery
+    // line keeps the photos it bought (the sets' too) and takes the gallery's new ones.
+    let catalog = super::catalog::for_gallery(app, o.gallery).await?;
+    let mut gallery_photos = o.digital.clone();
+    for p in app.photos(o.gallery).await? {
+        if !gallery_photos.contains(&p.photo.id) {
+            gallery_photos.push(p.photo.id);
+        }
+    }
     update(app, id, move |o, next_invoice| {
         if !o.state.editable() {
             return Err(AppError::Invalid("An order can be changed only before it is paid.".into()));
         }
         let now = now_ms();
-        let keep: Vec<_> = cart
-            .package
-            .iter()
-            .flat_map(|p| p.photos.iter().copied())
-            .chain(cart.lines.iter().filter_map(|l| l.photo))
-            .collect();
-        o.digital.retain(|p| keep.contains(p));
         o.cart = cart;
+        o.digital.clear();
+        o.digital_edges.clear();
+        buy_digitals(o, &catalog, &gallery_photos);
         o.quote = quote;
         o.discount = discount;
         o.log(now, Actor::Photographer, what);

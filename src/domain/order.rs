@@ -210,6 +210,27 @@ pub struct Order {
 }
 
 impl Order {
+    /// Adds a photo's digital file bought at `edge` (`None`: full resolution). A photo
+    /// bought again keeps its place and gets the larger of the two sizes.
+    pub fn buy_digital(&mut self, photo: PhotoId, edge: Option<u32>) {
+        if !self.digital.contains(&photo) {
+            self.digital.push(photo);
+            if let Some(e) = edge {
+                self.digital_edges.insert(photo, e);
+            }
+            return;
+        }
+        match (self.digital_edges.get(&photo).copied(), edge) {
+            (Some(had), Some(e)) => {
+                self.digital_edges.insert(photo, had.max(e));
+            }
+            (Some(_), None) => {
+                self.digital_edges.remove(&photo);
+            }
+            (None, _) => {}
+        }
+    }
+
     pub fn paid_amount(&self) -> Money {
         self.payments.iter().map(|p| p.amount).sum()
     }

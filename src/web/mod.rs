@@ -93,6 +93,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/orders/:id/invoice", get(admin::order_invoice))
         .at("/admin/orders/:id/deliver", post(admin::deliver_order))
         .at("/admin/orders/:id/lab.zip", get(admin::lab_zip))
+        .at("/admin/orders/:id/lines", post(admin::add_order_line))
         .at("/admin/orders/:id/lines/:n/delete", post(admin::remove_order_line))
         .at("/admin/orders/:id/discount", post(admin::order_discount))
         .at("/admin/tokens", get(admin::tokens_page).post(admin::create_token))

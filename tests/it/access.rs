@@ -270,6 +270,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ),
         (
             "POST",
+            "/admin/orders/:id/lines",
+            format!("/admin/orders/{NO_ID}/lines"),
+            [303, 303, 303, 403, 404],
+        ),
+        (
+            "POST",
             "/admin/orders/:id/lines/:n/delete",
             format!("/admin/orders/{NO_ID}/lines/0/delete"),
             [303, 303, 303, 403, 404],

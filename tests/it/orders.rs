@@ -775,8 +775,39 @@ async fn the_photographer_changes_an_order_before_payment_and_a_new_invoice_repl
     let r = shop.post(&format!("/admin/orders/{id}/discount"), &[("discount", "-3")]).await;
     assert_eq!(r.status(), 400);
     assert_eq!(api.get(&format!("/orders/{id}")).await.1["total"], 2000);
-    // Paid: no more changes.
-    shop.ok(&format!("/admin/orders/{id}/payments"), &[("amount", "20")]).await;
+
+    // A line added by the photographer: the first photo's file too, 25.00 + 25.00 less 5.00.
+    let page = get_text(&shop.admin, server.url(&format!("/admin/orders/{id}"))).await;
+    assert!(page.contains("id=\"add-line\""), "the order page offers to add a line");
+    let line = |product: &str, photo: &str, n: &str| {
+        [("product", product.to_string()), ("photo", photo.to_string()), ("quantity", n.to_string())]
+    };
+    let (_, elsewhere) = gallery_with_photos(&api, "Elsewhere", 1).await;
+    let foreign = elsewhere[0]["id"].as_str().unwrap();
+    for (fields, words) in [
+        (line(&digital, "", "1"), "choose one"),
+        (line(&digital, foreign, "1"), "photo of this gallery"),
+        (line(&digital, &ids[0], "0"), "quantity"),
+        (line(NO_ID, &ids[0], "1"), "price list"),
+    ] {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = shop.post(&format!("/admin/orders/{id}/lines"), &refs).await;
+        assert_eq!(r.status(), 400, "{fields:?}");
+        assert!(r.text().await.unwrap().contains(words), "{fields:?}: {words}");
+    }
+    assert_eq!(api.get(&format!("/orders/{id}")).await.1["total"], 2000, "nothing changed");
+    shop.ok(
+        &format!("/admin/orders/{id}/lines"),
+        &[("product", &digital), ("photo", &ids[0]), ("quantity", "1")],
+    )
+    .await;
+    let (_, o) = api.get(&format!("/orders/{id}")).await;
+    assert_eq!((o["total"].as_i64(), o["invoices"].as_array().unwrap().len()), (Some(4500), 4), "{o}");
+
+    // Paid: both files are the client's, and no more changes.
+    shop.ok(&format!("/admin/orders/{id}/payments"), &[("amount", "45")]).await;
+    let files = get_text(&c.http, server.url(&format!("{order_path}/files"))).await;
+    assert!(files.contains("IMG_0000.jpg") && files.contains("IMG_0001.jpg"), "{files}");
     let r = shop.post(&format!("/admin/orders/{id}/discount"), &[("discount", "1")]).await;
     assert_eq!(r.status(), 400);
     assert!(r.text().await.unwrap().contains("only before it is paid"));

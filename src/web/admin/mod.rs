@@ -21,9 +21,9 @@ pub use galleries::{
 };
 pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
 pub use orders::{
-    deliver as deliver_order, discount as order_discount, invoice as order_invoice, lab_zip,
-    list as orders_page, move_to as move_order, page as order_page, record_payment,
-    remove_line as remove_order_line,
+    add_line as add_order_line, deliver as deliver_order, discount as order_discount,
+    invoice as order_invoice, lab_zip, list as orders_page, move_to as move_order, page as order_page,
+    record_payment, remove_line as remove_order_line,
 };
 pub use sharing::{
     activity, create_share, outbox, reopen, reply, revoke_share, selections, selections_csv, set_rules, zip,

@@ -24,7 +24,8 @@ pub async fn list(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup>
 pub async fn page(Data(state): Data<&App>, admin: Admin, Path(id): Path<String>) -> poem::Result<Markup> {
     let o = app::orders::get(state, &id).await?;
     let names = app::orders::filenames(state, &o).await?;
-    Ok(views::orders::page(&state.config().studio_name, &admin.csrf, &o, &names))
+    let choices = app::orders::add_choices(state, &o).await?;
+    Ok(views::orders::page(&state.config().studio_name, &admin.csrf, &o, &names, &choices))
 }
 
 #[derive(Deserialize)]
@@ -122,4 +123,26 @@ pub async fn discount(
 ) -> poem::Result<Response> {
     let o = app::orders::edit(state, &id, app::orders::Edit::Discount(f.discount)).await?;
     Ok(see_other(&format!("/admin/orders/{}", o.id)))
+}
+
+#[derive(Deserialize)]
+pub struct LineForm {
+    #[serde(default)]
+    product: String,
+    #[serde(default)]
+    photo: String,
+    #[serde(default)]
+    quantity: String,
+}
+
+/// Adds a line of the gallery's price list to an order before it is paid.
+#[handler]
+pub async fn add_line(
+    Data(state): Data<&App>,
+    Path(id): Path<String>,
+    AdminForm(_, f): AdminForm<LineForm>,
+) -> poem::Result<Response> {
+    let edit = app::orders::Edit::AddLine { product: f.product, photo: f.photo, quantity: f.quantity };
+    let o = app::orders::edit(state, &id, edit).await?;
+    Ok(see_other(&format!("/admin/orders/{}#lines", o.id)))
 }

@@ -91,7 +91,13 @@ pub fn list(studio: &str, csrf: &str, orders: &[Order]) -> Markup {
     )
 }
 
-pub fn page(studio: &str, csrf: &str, o: &Order, names: &BTreeMap<PhotoId, String>) -> Markup {
+pub fn page(
+    studio: &str,
+    csrf: &str,
+    o: &Order,
+    names: &BTreeMap<PhotoId, String>,
+    choices: &crate::app::orders::AddChoices,
+) -> Markup {
     let money = |m| o.currency.format(m);
     let c = &o.customer;
     layout(
@@ -155,6 +161,25 @@ pub fn page(studio: &str, csrf: &str, o: &Order, names: &BTreeMap<PhotoId, Strin
                             input type="hidden" name="csrf" value=(csrf);
                             span { "Line " (n + 1) ": " (l.quantity) " × " @if let Some(name) = l.photo.and_then(|p| names.get(&p)) { code { (name) } } }
                             button.link type="submit" { "Take out" }
+                        }
+                    }
+                    @if !choices.products.is_empty() {
+                        form.add-line #add-line method="post" action={ "/admin/orders/" (o.id) "/lines" } {
+                            input type="hidden" name="csrf" value=(csrf);
+                            label for="add-product" { "Add" }
+                            select #add-product name="product" required {
+                                @for (id, name, per_photo) in &choices.products {
+                                    option value=(id) data-photo=[per_photo.then_some("yes")] { (name) }
+                                }
+                            }
+                            label for="add-photo" { "of the photo (for files and prints)" }
+                            select #add-photo name="photo" {
+                                option value="" { "No photo" }
+                                @for (id, name) in &choices.photos { option value=(id) { (name) } }
+                            }
+                            label for="add-quantity" { "Quantity" }
+                            input #add-quantity type="number" name="quantity" min="1" max="100" value="1" required;
+                            button.button type="submit" { "Add to the order" }
                         }
                     }
                     form.inline #discount-form method="post" action={ "/admin/orders/" (o.id) "/discount" } {
