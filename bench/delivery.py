@@ -2,12 +2,14 @@
 """Delivery benchmark, side by side in one run: the delivery zip of N full-size finals
 (renamed by a pattern, the studio's credit written into each JPEG's EXIF) downloaded from
 proofroom, against `cat` reading the same delivered files from the blob store into
-/dev/null. Also the server's memory before and after.
+/dev/null, and against nginx (sendfile) serving the finished zip as a static file over the
+same loopback: what any HTTP server can do here. Also the server's memory.
 
 The first download prepares the credited copies (once per file and credit); the later ones
 stream them: both are timed. Goal: the streamed zip at >= 0.8x cat's speed, RSS flat.
 
 Usage: python3 bench/delivery.py [N=50] [ROUNDS=3]   (PROOFROOM_BIN=... another build)
+nginx is used when installed (apt-get install nginx-light); without it that line is left out.
 """
 
 import http.cookiejar
@@ -37,6 +39,7 @@ corpus = sorted((f for f in os.listdir("target/corpus") if f.endswith(".jpg")),
 
 work = tempfile.mkdtemp()
 server = None
+nginx_conf = None
 try:
     # N distinct full-size finals: corpus JPEGs with a different tail (ignored by decoders).
     imp = os.path.join(work, "import")
@@ -119,16 +122,41 @@ try:
         return time.perf_counter() - t, int(out.stdout)
 
     first, size = download()
+    rss_prepared = rss()
+    # The same zip as a static file, for nginx.
+    static = os.path.join(work, "www")
+    os.makedirs(static)
+    subprocess.run(["curl", "-sf", "-o", os.path.join(static, "delivery.zip"), "-H", f"Cookie: {cookie}", zip_url], check=True)
+    nginx_url = None
+    if shutil.which("nginx"):
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); nport = s.getsockname()[1]; s.close()
+        nginx_conf = os.path.join(work, "nginx.conf")
+        t = work
+        open(nginx_conf, "w").write(f"""worker_processes 1; daemon on; pid {t}/nginx.pid; error_log {t}/nginx.err;
+events {{ worker_connections 64; }}
+http {{ access_log off; sendfile on; client_body_temp_path {t}; proxy_temp_path {t}; fastcgi_temp_path {t};
+  uwsgi_temp_path {t}; scgi_temp_path {t};
+  server {{ listen 127.0.0.1:{nport}; root {static}; }} }}
+""")
+        subprocess.run(["nginx", "-c", nginx_conf], check=True)
+        nginx_url = f"http://127.0.0.1:{nport}/delivery.zip"
+
+    def static_download():
+        t = time.perf_counter()
+        subprocess.run(["curl", "-sf", "-o", "/dev/null", nginx_url], check=True)
+        return time.perf_counter() - t
     files = [f for f in subprocess.run(["find", os.path.join(data, "blobs"), "-type", "f"], capture_output=True, text=True).stdout.split()]
     api_order = api("/orders")[0]
     # The delivered (credited) blobs are the ones written last: the N newest files.
     files.sort(key=os.path.getmtime)
     credited = files[-N:]
     cat_bytes = sum(os.path.getsize(f) for f in credited)
-    zips, cats = [], []
+    zips, cats, statics = [], [], []
     for _ in range(ROUNDS):
         t = time.perf_counter(); subprocess.run(["cat", *credited], stdout=subprocess.DEVNULL, check=True); cats.append(time.perf_counter() - t)
         zips.append(download()[0])
+        if nginx_url:
+            statics.append(static_download())
     peak = int(open(f"/proc/{server.pid}/status").read().split("VmHWM:")[1].split()[0]) // 1024
     z, k = statistics.median(zips), statistics.median(cats)
     mb = size / 1e6
@@ -136,9 +164,16 @@ try:
     print(f"first download (prepares the credit): {first:.2f} s, {mb / first:.0f} MB/s")
     print(f"zip, median of {ROUNDS}:   {z:.2f} s, {mb / z:.0f} MB/s   (rounds: {' '.join(f'{x:.2f}' for x in zips)})")
     print(f"cat, median of {ROUNDS}:   {k:.2f} s, {cat_bytes / 1e6 / k:.0f} MB/s   (rounds: {' '.join(f'{x:.2f}' for x in cats)})")
+    if statics:
+        n = statistics.median(statics)
+        print(f"nginx, median of {ROUNDS}: {n:.2f} s, {mb / n:.0f} MB/s   (rounds: {' '.join(f'{x:.2f}' for x in statics)})")
     print(f"speed ratio zip/cat: {(mb / z) / (cat_bytes / 1e6 / k):.2f} (goal >= 0.80)")
-    print(f"server RSS: {rss_before} MiB before the downloads, {rss()} MiB after, peak {peak} MiB")
+    if statics:
+        print(f"speed ratio zip/nginx: {n / z:.2f}   (nginx/cat: {(mb / n) / (cat_bytes / 1e6 / k):.2f}, the ceiling of HTTP here)")
+    print(f"server RSS: {rss_before} MiB before the downloads, {rss_prepared} MiB after the first (which prepares), {rss()} MiB after {ROUNDS + 1} more, peak {peak} MiB")
 finally:
     if server:
         server.kill()
+    if nginx_conf:
+        subprocess.run(["nginx", "-c", nginx_conf, "-s", "stop"], stderr=subprocess.DEVNULL)
     shutil.rmtree(work, ignore_errors=True)

@@ -2,7 +2,7 @@
 //! requests for resumable downloads).
 
 use poem::{
-    Body, Request, Response, handler,
+    Request, Response, handler,
     http::{StatusCode, header},
     web::{Data, Path},
 };
@@ -69,7 +69,7 @@ async fn original(
         let last = start + len - 1;
         builder = builder.header(header::CONTENT_RANGE, format!("bytes {start}-{last}/{}", file.len));
     }
-    Ok(builder.body(Body::from_async_read(media_urls::stream(state, file, start, len).await?)))
+    Ok(builder.body(super::stream::body(media_urls::stream(state, file, start, len).await?)))
 }
 
 /// What a `Range` header asks of a file of `len` bytes.

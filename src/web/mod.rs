@@ -17,6 +17,7 @@ mod media;
 mod models;
 mod server;
 mod session;
+mod stream;
 mod upload;
 mod views;
 mod zip;

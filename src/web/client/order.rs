@@ -359,7 +359,7 @@ pub async fn delivery_file(
         .header("content-disposition", crate::web::zip::disposition(&name))
         .header("content-length", file.len)
         .header("cache-control", "private, no-store")
-        .body(poem::Body::from_async_read(body)))
+        .body(crate::web::stream::body(body)))
 }
 
 /// Every ready file of the delivery as one zip.
