@@ -550,8 +550,12 @@ pub(super) async fn record_card_payment(
         if o.payments.iter().any(|p| p.reference.as_deref() == Some(reference.as_str())) {
             return Ok(None);
         }
-        let payment =
-            Payment { amount, method: "card".into(), at_ms: now_ms(), reference: Some(reference.clone()) };
+        let payment = Payment {
+            amount,
+            method: crate::domain::order::CARD.into(),
+            at_ms: now_ms(),
+            reference: Some(reference.clone()),
+        };
         Ok(Some(received(o, payment, Actor::System)))
     })
     .await
@@ -762,8 +766,32 @@ pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
     .await
 }
 
-/// Moves an order along by hand (in production, shipped, completed, cancelled, refunded).
-pub async fn move_to(app: &App, id: &str, to: &str) -> Result<Order> {
+/// Marks a paid order refunded, with what was given back (`done`, for the timeline), and
+/// tells the client.
+pub(super) async fn mark_refunded(app: &App, id: &str, done: Vec<String>) -> Result<Order> {
+    update(app, id, move |o, _| {
+        if !o.state.next().contains(&OrderState::Refunded) {
+            return Err(AppError::Invalid("This order was refunded already.".into()));
+        }
+        let now = now_ms();
+        for d in done {
+            o.log(now, Actor::Photographer, d);
+        }
+        o.state = OrderState::Refunded;
+        o.log(now, Actor::Photographer, "Marked refunded");
+        Ok(Some(Step {
+            subject: format!("Order {}: refunded", o.number),
+            heading: "Your order was refunded",
+            lead: "Your payment has been refunded.".to_string(),
+            notice: None,
+        }))
+    })
+    .await
+}
+
+/// Moves an order along by hand (in production, shipped, completed, cancelled); refunds go
+/// through `payments::refund`, called by `checkout::move_to`.
+pub(super) async fn move_to(app: &App, id: &str, to: &str) -> Result<Order> {
     let to = OrderState::parse(to)
         .ok_or_else(|| AppError::Invalid("That is not a state an order can be in.".into()))?;
     update(app, id, move |o, _| {
@@ -782,9 +810,6 @@ pub async fn move_to(app: &App, id: &str, to: &str) -> Result<Order> {
                 "Your order was cancelled",
                 "Your order has been cancelled. Nothing is owed; write to us with any question.".to_string(),
             ),
-            OrderState::Refunded => {
-                ("Your order was refunded", "Your payment has been refunded.".to_string())
-            }
             _ => return Ok(None),
         };
         Ok(Some(Step {

@@ -4,8 +4,11 @@
 
 use super::{App, AppError, Result, visit::Visit};
 use crate::{
-    domain::{Money, order::OrderState},
-    payments::{CheckoutRequest, Notice, PaymentError},
+    domain::{
+        Money,
+        order::{CARD, OrderState},
+    },
+    payments::{CheckoutRequest, Notice, PaymentError, RefundRequest},
 };
 
 /// Whether clients may pay by card here.
@@ -87,4 +90,42 @@ pub async fn notice(app: &App, body: &[u8], signature: &str) -> Result<()> {
         }
         Notice::Other(_) => Ok(()),
     }
+}
+
+/// Refunds a paid order: every card payment is given back through the provider first (once
+/// each, however often this is retried), then the order is marked refunded and the client
+/// told. Money paid by transfer or cash the photographer gives back themselves.
+pub async fn refund(app: &App, id: &str) -> Result<crate::domain::order::Order> {
+    let o = super::orders::get(app, id).await?;
+    if !o.state.next().contains(&OrderState::Refunded) {
+        return Err(AppError::Invalid(format!(
+            "An order that is {} cannot be refunded.",
+            o.state.words().to_lowercase()
+        )));
+    }
+    let card: Vec<_> = o.payments.iter().filter(|p| p.method == CARD && p.reference.is_some()).collect();
+    let mut done = Vec::new();
+    if !card.is_empty() {
+        let provider = app.payments.clone().ok_or_else(|| {
+            AppError::Invalid(
+                "This order was paid by card, and no card provider is set up to refund it.".into(),
+            )
+        })?;
+        for p in card {
+            let payment = p.reference.clone().unwrap_or_default();
+            let req = RefundRequest {
+                idempotency_key: format!("proofroom-refund-{}-{payment}", o.id),
+                payment,
+                amount: p.amount.0,
+            };
+            let refund = provider.refund(req).await.map_err(|e| match e {
+                PaymentError::Provider(m) => {
+                    AppError::Unavailable(format!("The refund did not go through; nothing was changed. {m}"))
+                }
+                e => provider_error(e),
+            })?;
+            done.push(format!("Refunded {} by card ({refund})", o.currency.format(p.amount)));
+        }
+    }
+    super::orders::mark_refunded(app, id, done).await
 }

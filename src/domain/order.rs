@@ -124,6 +124,9 @@ impl OrderState {
     }
 }
 
+/// `Payment::method` of payments made by card through the provider.
+pub const CARD: &str = "card";
+
 /// Money received for an order (a part payment is one of several).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Payment {

@@ -39,6 +39,16 @@ pub struct CheckoutRequest {
     pub idempotency_key: String,
 }
 
+/// Money to give back for one card payment.
+pub struct RefundRequest {
+    /// The provider's id of the payment, as its notice named it (a checkout session).
+    pub payment: String,
+    /// Minor units.
+    pub amount: i64,
+    /// The same key for the same refund, so a retry after a failure refunds once.
+    pub idempotency_key: String,
+}
+
 /// A hosted checkout to send the client to.
 pub struct Session {
     pub id: String,
@@ -62,4 +72,6 @@ pub trait Provider: Send + Sync {
     fn start(&self, req: CheckoutRequest) -> BoxFuture<'_, Result<Session, PaymentError>>;
     /// Checks a notice's signature (`header`) over the raw `body` at `now_s`, and reads it.
     fn notice(&self, body: &[u8], header: &str, now_s: i64) -> Result<Notice, PaymentError>;
+    /// Gives a payment's money back; the answer is the provider's id of the refund.
+    fn refund(&self, req: RefundRequest) -> BoxFuture<'_, Result<String, PaymentError>>;
 }

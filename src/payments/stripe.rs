@@ -5,7 +5,7 @@
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use super::{BoxFuture, CheckoutRequest, Notice, PaymentError, Provider, Session};
+use super::{BoxFuture, CheckoutRequest, Notice, PaymentError, Provider, RefundRequest, Session};
 
 /// How far a notice's timestamp may be from now: Stripe's own libraries use 5 minutes.
 pub const TOLERANCE_S: i64 = 300;
@@ -130,6 +130,50 @@ impl Provider for Stripe {
     fn notice(&self, body: &[u8], header: &str, now_s: i64) -> Result<Notice, PaymentError> {
         verify_signature(body, header, &self.webhook_secret, now_s)?;
         read_event(body)
+    }
+
+    /// A refund is made against the checkout's payment intent, which the session names.
+    fn refund(&self, req: RefundRequest) -> BoxFuture<'_, Result<String, PaymentError>> {
+        Box::pin(async move {
+            let unreachable =
+                |e: reqwest::Error| PaymentError::Provider(format!("cannot reach Stripe ({e})"));
+            let session = self
+                .http
+                .get(format!("{}/v1/checkout/sessions/{}", self.api, req.payment))
+                .bearer_auth(&self.secret_key)
+                .send()
+                .await
+                .map_err(unreachable)?;
+            let status = session.status();
+            let v: serde_json::Value =
+                session.json().await.map_err(|e| PaymentError::Provider(e.to_string()))?;
+            let intent = match (status.is_success(), v["payment_intent"].as_str()) {
+                (true, Some(i)) => i.to_string(),
+                _ => {
+                    let msg = v["error"]["message"].as_str().unwrap_or("no payment to refund");
+                    return Err(PaymentError::Provider(format!("Stripe: {msg} ({status})")));
+                }
+            };
+            let amount = req.amount.to_string();
+            let r = self
+                .http
+                .post(format!("{}/v1/refunds", self.api))
+                .bearer_auth(&self.secret_key)
+                .header("Idempotency-Key", &req.idempotency_key)
+                .form(&[("payment_intent", intent.as_str()), ("amount", amount.as_str())])
+                .send()
+                .await
+                .map_err(unreachable)?;
+            let status = r.status();
+            let v: serde_json::Value = r.json().await.map_err(|e| PaymentError::Provider(e.to_string()))?;
+            match (status.is_success(), v["id"].as_str()) {
+                (true, Some(id)) => Ok(id.to_string()),
+                _ => {
+                    let msg = v["error"]["message"].as_str().unwrap_or("refused");
+                    Err(PaymentError::Provider(format!("Stripe refused the refund ({status}): {msg}")))
+                }
+            }
+        })
     }
 }
 

@@ -567,10 +567,12 @@ struct Asked {
     forms: Vec<Vec<(String, String)>>,
     auth: Vec<String>,
     idempotency: Vec<String>,
+    /// Refunds asked for: the form and its idempotency key.
+    refunds: Vec<(Vec<(String, String)>, String)>,
 }
 
-/// A local stand-in for the one Stripe endpoint proofroom calls (create a Checkout
-/// Session), recording each request. Returns its base URL.
+/// A local stand-in for the Stripe endpoints proofroom calls (create and read a Checkout
+/// Session, create a refund), recording each request. Returns its base URL.
 async fn fake_stripe() -> (String, std::sync::Arc<std::sync::Mutex<Asked>>) {
     use poem::{EndpointExt, Route, handler, post, web::Data};
     type Log = std::sync::Arc<std::sync::Mutex<Asked>>;
@@ -587,11 +589,30 @@ async fn fake_stripe() -> (String, std::sync::Arc<std::sync::Mutex<Asked>>) {
         l.idempotency.push(req.header("idempotency-key").unwrap_or_default().to_string());
         poem::web::Json(json!({ "id": "cs_test_1", "url": "https://checkout.stripe.com/c/pay/cs_test_1" }))
     }
+    #[handler]
+    fn session(poem::web::Path(id): poem::web::Path<String>) -> poem::web::Json<serde_json::Value> {
+        poem::web::Json(json!({ "id": id, "payment_intent": "pi_test_1" }))
+    }
+    #[handler]
+    fn refunds(
+        req: &poem::Request,
+        body: String,
+        Data(log): Data<&Log>,
+    ) -> poem::web::Json<serde_json::Value> {
+        let form: Vec<(String, String)> = serde_urlencoded::from_str(&body).unwrap();
+        let key = req.header("idempotency-key").unwrap_or_default().to_string();
+        log.lock().unwrap().refunds.push((form, key));
+        poem::web::Json(json!({ "id": "re_test_1", "status": "succeeded" }))
+    }
     let log: Log = Default::default();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     drop(listener);
-    let app = Route::new().at("/v1/checkout/sessions", post(sessions)).data(log.clone());
+    let app = Route::new()
+        .at("/v1/checkout/sessions", post(sessions))
+        .at("/v1/checkout/sessions/:id", poem::get(session))
+        .at("/v1/refunds", post(refunds))
+        .data(log.clone());
     tokio::spawn(poem::Server::new(poem::listener::TcpListener::bind(addr)).run(app));
     wait_for("the stand-in Stripe", std::time::Duration::from_secs(10), || async {
         tokio::net::TcpStream::connect(addr).await.is_ok()
@@ -691,6 +712,33 @@ async fn card_payments_go_through_stripe_checkout_and_its_signed_notices_count_o
     assert_eq!(o["payments"][0]["method"], "card");
     // Paid now: no second checkout.
     c.refused(server, &format!("/orders/{order}/pay"), &[], 400, "nothing left to pay").await;
+
+    // The photographer refunds it: the card payment goes back through Stripe, once.
+    let page = get_text(&shop.admin, server.url(&format!("/admin/orders/{order}"))).await;
+    assert!(page.contains("Refund gives card payments back through Stripe"), "{page}");
+    shop.ok(&format!("/admin/orders/{order}/state"), &[("state", "refunded")]).await;
+    {
+        let a = asked.lock().unwrap();
+        assert_eq!(a.refunds.len(), 1);
+        let (form, key) = &a.refunds[0];
+        let field = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        assert_eq!((field("payment_intent"), field("amount")), (Some("pi_test_1"), Some("2500")));
+        assert!(key.contains(&order) && key.contains("cs_test_1"), "one refund per payment: {key}");
+    }
+    let (_, o) = api.get(&format!("/orders/{order}")).await;
+    assert_eq!(o["state"], "refunded", "{o}");
+    let page = get_text(&shop.admin, server.url(&format!("/admin/orders/{order}"))).await;
+    assert!(page.contains("Refunded EUR 25.00 by card (re_test_1)"), "on the timeline");
+    wait_for("the refund mail", std::time::Duration::from_secs(30), || async {
+        outbox(server)
+            .iter()
+            .any(|m| m.contains("Your order was refunded") && m.contains("To: cy@example.com"))
+    })
+    .await;
+    // Refunded once: again is refused, and Stripe is not asked again.
+    let r = shop.post(&format!("/admin/orders/{order}/state"), &[("state", "refunded")]).await;
+    assert_eq!(r.status(), 400);
+    assert_eq!(asked.lock().unwrap().refunds.len(), 1);
 }
 
 /// The compressed image of a JPEG: the bytes from its first start-of-scan marker on.

@@ -58,7 +58,7 @@ pub async fn move_to(
     Path(id): Path<String>,
     AdminForm(_, f): AdminForm<StateForm>,
 ) -> poem::Result<Response> {
-    let o = app::orders::move_to(state, &id, &f.state).await?;
+    let o = app::checkout::move_to(state, &id, &f.state).await?;
     Ok(see_other(&format!("/admin/orders/{}", o.id)))
 }
 

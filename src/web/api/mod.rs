@@ -490,7 +490,7 @@ impl Api {
         id: Path<String>,
         body: Json<StateChange>,
     ) -> ApiResult<OrderOut> {
-        Ok(Json(OrderOut::from(&app::orders::move_to(&state, &id, &body.state).await?)))
+        Ok(Json(OrderOut::from(&app::checkout::move_to(&state, &id, &body.state).await?)))
     }
 
     /// Delivers what is there now, final or not ("deliver pending items now").

@@ -228,8 +228,18 @@ pub fn page(
                             form method="post" action={ "/admin/orders/" (o.id) "/state" } {
                                 input type="hidden" name="csrf" value=(csrf);
                                 input type="hidden" name="state" value=(s.slug());
-                                button.button.danger[matches!(s, OrderState::Cancelled | OrderState::Refunded)] type="submit" { "Mark " (s.words().to_lowercase()) }
+                                @if *s == OrderState::Refunded {
+                                    button.button.danger type="submit" { "Refund" }
+                                } @else {
+                                    button.button.danger[*s == OrderState::Cancelled] type="submit" { "Mark " (s.words().to_lowercase()) }
+                                }
                             }
+                        }
+                    }
+                    @if o.state.next().contains(&OrderState::Refunded) {
+                        p.muted {
+                            @if o.payments.iter().any(|p| p.method == crate::domain::order::CARD) { "Refund gives card payments back through Stripe. " }
+                            "Money paid by transfer or cash you give back yourself; the client is told the order was refunded."
                         }
                     }
                 }
