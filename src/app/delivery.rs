@@ -261,6 +261,28 @@ async fn prepared(app: &App, source: Hash, credit: &Credit, edge: Option<u32>) -
     }
 }
 
+/// Notes a client's download on the order's timeline, so the photographer sees each one.
+/// A download that cannot be noted still goes ahead.
+async fn note_download(app: &App, o: &Order, what: String) {
+    let id = o.id;
+    let noted = app
+        .with_db(move |db| {
+            Ok(db.update_order(id, move |o, _| {
+                // The same download again within minutes (a retried or resumed zip) is one.
+                let now = now_ms();
+                if !o.timeline.last().is_some_and(|e| e.what == what && now.saturating_sub(e.at_ms) < 600_000)
+                {
+                    o.log(now, Actor::Client, what);
+                }
+                Ok::<_, AppError>(Effects { invoice: None, mails: Vec::new() })
+            })?)
+        })
+        .await;
+    if let Err(e) = noted {
+        tracing::warn!("noting a download of order {}: {e}", o.number);
+    }
+}
+
 /// One delivered file, for download: its name and blob.
 pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String, Hash)> {
     let (o, files) = for_visit(app, v, id).await?;
@@ -275,6 +297,7 @@ pub async fn file(app: &App, v: &Visit, id: &str, photo: &str) -> Result<(String
             let (blob, _) = prepared(app, blob, &credit, f.edge).await?;
             v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: Some(photo), count: 1 })
                 .await;
+            note_download(app, &o, format!("Downloaded {}", f.name)).await;
             Ok((f.name, blob))
         }
         _ => Err(AppError::Forbidden(
@@ -295,6 +318,9 @@ pub async fn zip(app: &App, v: &Visit, id: &str) -> Result<downloads::Zip> {
         }
     }
     v.log(app, o.gallery, crate::domain::ActivityKind::Download { photo: None, count: ready.len() }).await;
+    let files = ready.len();
+    note_download(app, &o, format!("Downloaded the zip ({files} file{})", if files == 1 { "" } else { "s" }))
+        .await;
     let title =
         format!("{} order {}", app.gallery(o.gallery).await.map(|g| g.title).unwrap_or_default(), o.number);
     downloads::named(app, &title, ready)

@@ -465,6 +465,13 @@ async fn paid_finals_are_delivered_by_themselves_renamed_and_unpaid_ones_never()
     let one = ann.http.get(server.url(&format!("{order_url}/files/{}", ids[1]))).send().await.unwrap();
     assert!(one.headers()["content-disposition"].to_str().unwrap().contains("Ann-IMG_0001.jpg"));
     assert_delivered(&one.bytes().await.unwrap(), &finals[1].1, "proofroom", "one file");
+    // The photographer sees each download on the order.
+    let admin_page = get_text(&shop.admin, server.url(&format!("/admin/orders/{order_id}"))).await;
+    assert!(
+        admin_page.contains("Downloaded the zip (2 files)")
+            && admin_page.contains("Downloaded Ann-IMG_0001.jpg"),
+        "{admin_page}"
+    );
     // Another visitor of the same link gets none of it.
     let other = Client::new(server, &link).await;
     for path in ["/files", "/zip"] {
