@@ -125,7 +125,10 @@ pub async fn favourite(
     v.may_favourite()?;
     let list = v.list(list)?;
     let visitor = v.actor(app).await?;
-    super::proofing::favourite(app, visitor.id, v.set(), photo, on, &list).await
+    let sel = super::proofing::favourite(app, visitor.id, v.set(), photo, on, &list).await?;
+    // A live session shows the client's hearts on the photographer's screen too.
+    super::live::touched(app, v.gallery().id).await;
+    Ok(sel)
 }
 
 /// Submits the visitor's selection in the set, with an optional message to the

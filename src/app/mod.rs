@@ -13,6 +13,7 @@ pub mod downloads;
 pub mod galleries;
 pub mod lab;
 pub mod limits;
+pub mod live;
 pub mod maintenance;
 pub mod media_urls;
 pub mod notify;

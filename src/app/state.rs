@@ -50,6 +50,8 @@ pub struct App {
     pub(super) payments: Option<Arc<dyn crate::payments::Provider>>,
     /// Decoding limits, shared with the rendition workers (one memory budget for both).
     pub(super) limits: Limits,
+    /// The live purchasing sessions running now.
+    pub(super) live: Arc<super::live::Sessions>,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             rendition_cache: Arc::new(rendition_cache),
             payments,
             limits,
+            live: Default::default(),
         })
     }
 

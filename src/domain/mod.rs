@@ -4,6 +4,7 @@
 mod access;
 pub mod catalog;
 mod ids;
+pub mod live;
 mod mail;
 mod money;
 pub mod order;

@@ -32,7 +32,8 @@ fn accepted(req: &Request) -> Option<CompressionAlgo> {
 
 fn compressible(content_type: Option<&str>) -> bool {
     content_type.is_some_and(|t| {
-        t.starts_with("text/")
+        // Server-sent events go out as they happen; a compressor would hold them back.
+        (t.starts_with("text/") && !t.starts_with("text/event-stream"))
             || t.starts_with("application/json")
             || t.starts_with("application/javascript")
             || t.starts_with("image/svg+xml")

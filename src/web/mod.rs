@@ -13,6 +13,7 @@ mod extract;
 mod headers;
 mod invoice;
 mod limits;
+mod live;
 mod media;
 mod models;
 mod server;
@@ -55,6 +56,10 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/photos", post(admin::upload_photos))
         .at("/admin/galleries/:id/photos.json", get(admin::photos_json))
         .at("/admin/galleries/:id/order", post(admin::reorder))
+        .at("/admin/galleries/:id/live", get(admin::live_page).post(admin::start_live))
+        .at("/admin/galleries/:id/live/events", get(admin::live_events))
+        .at("/admin/galleries/:id/live/act", post(admin::live_act))
+        .at("/admin/galleries/:id/live/end", post(admin::end_live))
         .at("/admin/photos/:id", get(admin::photo_page))
         .at("/admin/photos/:id/state", post(admin::set_state))
         .at("/admin/photos/:id/cover", post(admin::set_cover))
@@ -108,6 +113,9 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/access", get(client::access_page).post(client::access_request))
         .at("/g/:token/photos", get(client::photos_page))
         .at("/g/:token/prices", get(client::prices_page))
+        .at("/g/:token/live", get(client::live_page))
+        .at("/g/:token/live/events", get(client::live_events))
+        .at("/g/:token/live/act", post(client::live_act))
         .at("/g/:token/order", get(client::cart_page))
         .at("/g/:token/order/add", get(client::order_add_page))
         .at("/g/:token/order/lines", post(client::add_line))

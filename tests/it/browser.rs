@@ -869,3 +869,113 @@ fn base64_decode(s: &str) -> Vec<u8> {
     }
     out
 }
+
+/// Reads a value from the page by script (`return …`).
+async fn read(c: &Client, script: &str) -> serde_json::Value {
+    c.execute(script, vec![]).await.unwrap()
+}
+
+/// The live session on two screens: the photographer (a laptop) starts it from the gallery
+/// page and leads through the five photos while the client's phone follows; the client's
+/// heart shows on the photographer's counter; three photos compared; one set aside; the
+/// client's page reloaded mid-session comes back where the session is.
+#[tokio::test]
+async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
+    let server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_sized_photos(&api, "Anna & Tom", 5, (1200, 800)).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true })).await;
+
+    let (_pd, p) = browser(1280, 800).await;
+    p.goto(&server.url(&format!("/admin/login?next=/admin/galleries/{g}"))).await.unwrap();
+    p.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    click_to_load(&p, "form button[type=submit]").await;
+    click(&p, "details.actions summary").await;
+    click_to_load(&p, "#start-live").await;
+    let code = p.find(Locator::Css("#live-code")).await.unwrap().text().await.unwrap();
+    assert_eq!(code.len(), 6, "{code}");
+
+    let (_cd, c) = browser(390, 844).await;
+    c.goto(&server.url(&format!("{link}/live?code={code}"))).await.unwrap();
+    let shown = "return document.getElementById('live-photo').dataset.id || ''";
+    for (screen, who) in [(&p, "photographer"), (&c, "client")] {
+        wait_for(&format!("the {who}'s screen to draw"), Duration::from_secs(10), || async {
+            read(screen, shown).await == serde_json::json!(ids[0])
+        })
+        .await;
+    }
+    let lead = read(&p, "return document.getElementById('live-lead').textContent").await;
+    assert_eq!(lead, "You lead", "the client has joined");
+    assert_eq!(
+        read(&c, "return document.getElementById('live-lead').textContent").await,
+        "The photographer leads"
+    );
+    assert_eq!(
+        read(&c, "return document.getElementById('live-next').disabled").await,
+        serde_json::json!(true)
+    );
+    screenshot(&p, "live-start-photographer.png").await;
+    screenshot(&c, "live-start-client-phone.png").await;
+
+    // The photographer leads through the five photos; the phone follows each.
+    for id in &ids[1..] {
+        click(&p, "#live-next").await;
+        wait_for("the client's screen to follow", Duration::from_secs(10), || async {
+            read(&c, shown).await == serde_json::json!(id)
+        })
+        .await;
+    }
+    let name = c.find(Locator::Css("#live-name")).await.unwrap().text().await.unwrap();
+    assert!(name.ends_with("5 of 5"), "{name}");
+
+    // The client hearts the photo on screen: the photographer's counter follows.
+    click(&c, "#live-heart").await;
+    wait_for("the photographer's heart counter", Duration::from_secs(10), || async {
+        read(&p, "return document.getElementById('live-hearts').textContent").await == "1"
+    })
+    .await;
+    let pressed = "return document.getElementById('live-heart').getAttribute('aria-pressed')";
+    wait_for("the client's heart to show", Duration::from_secs(10), || async {
+        read(&c, pressed).await == "true"
+    })
+    .await;
+    screenshot(&p, "live-heart-photographer.png").await;
+    screenshot(&c, "live-heart-client-phone.png").await;
+
+    // Three photos marked and compared side by side, on both screens.
+    for id in &ids[..3] {
+        click(&p, &format!(".live-thumb[data-id='{id}'] .live-mark")).await;
+    }
+    click(&p, "#live-compare-go").await;
+    let compared = "return [...document.querySelectorAll('#live-compare figure')].map(f => f.dataset.id)";
+    for screen in [&p, &c] {
+        wait_for("the comparison", Duration::from_secs(10), || async {
+            read(screen, compared).await == serde_json::json!(ids[..3])
+        })
+        .await;
+    }
+    screenshot(&p, "live-compare-photographer.png").await;
+    screenshot(&c, "live-compare-client-phone.png").await;
+
+    // Back to one photo, which is set aside; the phone's count follows.
+    click(&p, "#live-compare-go").await;
+    click(&p, "#live-aside").await;
+    let aside = "return document.getElementById('live-aside-n').textContent";
+    wait_for("the set-aside count", Duration::from_secs(10), || async { read(&c, aside).await == "1" }).await;
+
+    // The phone reloads (a dropped connection): it comes back where the session is.
+    c.refresh().await.unwrap();
+    wait_for("the reloaded screen to draw", Duration::from_secs(10), || async {
+        read(&c, shown).await == serde_json::json!(ids[4]) && read(&c, aside).await == "1"
+    })
+    .await;
+    assert_eq!(
+        c.execute("return document.documentElement.scrollWidth <= window.innerWidth", vec![]).await.unwrap(),
+        serde_json::json!(true),
+        "the live page fits the phone"
+    );
+    screenshot(&c, "live-reloaded-client-phone.png").await;
+    p.close().await.unwrap();
+    c.close().await.unwrap();
+}

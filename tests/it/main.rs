@@ -13,6 +13,7 @@ mod crash;
 mod disk_full;
 pub mod email_access;
 mod layers;
+pub mod live;
 mod mail;
 pub mod orders;
 mod polish;

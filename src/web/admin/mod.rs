@@ -3,6 +3,7 @@
 
 mod catalog;
 mod galleries;
+mod live;
 mod login;
 mod orders;
 mod sharing;
@@ -18,6 +19,9 @@ pub use catalog::{
 pub use galleries::{
     create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
     photos_json, reorder, set_cover, set_state, upload_photos,
+};
+pub use live::{
+    act as live_act, end as end_live, events as live_events, page as live_page, start as start_live,
 };
 pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
 pub use orders::{

@@ -263,7 +263,7 @@ fn cta(m: &Cover) -> &'static str {
 
 /// A small card page before the gallery (password, sign-in): the studio, the title, then
 /// `body`.
-fn entry_card(studio: &str, title: &str, body: Markup) -> Markup {
+pub(super) fn entry_card(studio: &str, title: &str, body: Markup) -> Markup {
     page(
         studio,
         title,

@@ -218,6 +218,10 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                             label.check { input #watermark type="checkbox" name="watermark" value="on" checked[g.watermark]; span { "Watermark: clients see previews with your " a href="/admin/studio#watermark" { "studio watermark" } " (galleries inside follow)" } }
                             button.button.primary type="submit" { "Save" }
                         }
+                        form method="post" action={ "/admin/galleries/" (g.id) "/live" } {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            button.button #start-live type="submit" { "Present live to the client" }
+                        }
                         a.button href={ "/admin/galleries/" (g.id) "/zip" } download { "Download all (zip)" }
                         a.button.danger href={ "/admin/galleries/" (g.id) "/delete" } { "Delete gallery…" }
                     }

@@ -1,0 +1,176 @@
+// The live session, on either screen: drawn only from the server's snapshots (an
+// EventSource that reconnects by itself and gets the current state first), so both screens
+// always show the same. Actions are posted; their effect arrives as the next snapshot.
+(() => {
+  "use strict";
+  const data = JSON.parse(document.getElementById("live-data").textContent);
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
+  const me = data.side;
+  const photos = data.photos;
+  const index = new Map(photos.map((p, i) => [p.id, i]));
+  const $ = (id) => document.getElementById(id);
+  const marked = new Set();
+  let state = null;
+
+  function status(text) { $("live-status").textContent = text; }
+
+  async function post(url, body) {
+    try {
+      const r = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-csrf-token": csrf },
+        body: JSON.stringify(body),
+      });
+      if (!r.ok) {
+        const e = await r.json().catch(() => ({}));
+        status(e.error || "That did not work; try again.");
+      }
+    } catch (_) {
+      status("Offline: trying again when the connection is back.");
+    }
+  }
+  const act = (body) => post(data.act, body);
+
+  // ---- the strip of photos ----
+  const strip = $("live-strip");
+  photos.forEach((p) => {
+    const b = document.createElement("button");
+    b.type = "button";
+    b.className = "live-thumb";
+    b.dataset.id = p.id;
+    b.title = p.name;
+    if (p.thumb) {
+      const img = document.createElement("img");
+      img.src = p.thumb; img.alt = p.name; img.loading = "lazy";
+      b.append(img);
+    } else {
+      b.textContent = p.name;
+    }
+    const mark = document.createElement("span");
+    mark.className = "live-mark";
+    mark.title = "Mark to compare";
+    mark.textContent = "+";
+    b.append(mark);
+    b.addEventListener("click", (e) => {
+      if (e.target === mark) {
+        marked.has(p.id) ? marked.delete(p.id) : marked.add(p.id);
+        draw();
+        return;
+      }
+      if (leading()) act({ op: "show", photo: p.id });
+    });
+    strip.append(b);
+  });
+
+  function leading() { return state && state.leader === me; }
+  function current() { return state && state.shown; }
+  function step(d) {
+    if (!leading()) return;
+    const i = index.get(current()) ?? 0;
+    const next = photos[(i + d + photos.length) % photos.length];
+    if (next) act({ op: "show", photo: next.id });
+  }
+
+  $("live-prev").addEventListener("click", () => step(-1));
+  $("live-next").addEventListener("click", () => step(1));
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, textarea")) return;
+    if (e.key === "ArrowRight") step(1);
+    else if (e.key === "ArrowLeft") step(-1);
+  });
+  $("live-keep").addEventListener("click", () => current() && act({ op: "keep", photo: current() }));
+  $("live-aside").addEventListener("click", () => current() && act({ op: "set_aside", photo: current() }));
+  $("live-undo").addEventListener("click", () => act({ op: "undo" }));
+  $("live-take").addEventListener("click", () => act({ op: "lead", side: me }));
+  if ($("live-give")) $("live-give").addEventListener("click", () => act({ op: "lead", side: "client" }));
+  $("live-compare-go").addEventListener("click", () => {
+    if (state && state.compare.length) { act({ op: "compare", photos: [] }); return; }
+    act({ op: "compare", photos: [...marked] });
+    marked.clear();
+  });
+  const heart = $("live-heart");
+  if (heart && data.heart) {
+    heart.addEventListener("click", () => {
+      if (!current()) return;
+      const on = heart.getAttribute("aria-pressed") !== "true";
+      post(data.heart, { photo: current(), on });
+    });
+  }
+
+  // ---- drawing a snapshot ----
+  function draw() {
+    if (!state) return;
+    const s = state;
+    if (s.ended) {
+      $("live-ended").hidden = false;
+      $("live-photo").hidden = true;
+      $("live-compare").hidden = true;
+      status("Ended");
+      return;
+    }
+    const shown = photos[index.get(s.shown)];
+    const img = $("live-photo");
+    const cmp = $("live-compare");
+    if (s.compare.length) {
+      img.hidden = true;
+      cmp.hidden = false;
+      cmp.replaceChildren(...s.compare.map((id) => {
+        const p = photos[index.get(id)];
+        const fig = document.createElement("figure");
+        const i = document.createElement("img");
+        if (p && p.preview) i.src = p.preview;
+        i.alt = p ? p.name : "";
+        fig.dataset.id = id;
+        fig.className = s.kept.includes(id) ? "kept" : s.aside.includes(id) ? "aside" : "";
+        const cap = document.createElement("figcaption");
+        cap.textContent = p ? p.name : "";
+        fig.append(i, cap);
+        return fig;
+      }));
+    } else {
+      cmp.hidden = true;
+      img.hidden = false;
+      if (shown && img.dataset.id !== shown.id) {
+        img.dataset.id = shown.id;
+        if (shown.preview) img.src = shown.preview;
+        img.alt = shown.name;
+      }
+    }
+    $("live-name").textContent = s.compare.length
+      ? `Comparing ${s.compare.length} photos`
+      : shown ? `${shown.name} · ${index.get(s.shown) + 1} of ${photos.length}` : "";
+    const who = s.leader === me ? "You lead" : s.leader === "photographer" ? "The photographer leads" : "The client leads";
+    $("live-lead").textContent = who + (me === "photographer" && !s.joined ? " · waiting for the client to join" : "");
+    $("live-take").hidden = leading();
+    if ($("live-give")) $("live-give").hidden = s.leader !== "photographer";
+    $("live-prev").disabled = !leading();
+    $("live-next").disabled = !leading();
+    $("live-hearts").textContent = s.hearts.length;
+    $("live-kept").textContent = s.kept.length;
+    $("live-aside-n").textContent = s.aside.length;
+    $("live-compare-go").textContent = s.compare.length ? "End comparison" : `Compare marked (${marked.size})`;
+    $("live-compare-go").disabled = !leading() || (!s.compare.length && (marked.size < 2 || marked.size > 4));
+    if (heart) heart.setAttribute("aria-pressed", String(!!shown && s.hearts.includes(shown.id)));
+    for (const b of strip.children) {
+      const id = b.dataset.id;
+      b.classList.toggle("current", id === s.shown);
+      b.classList.toggle("kept", s.kept.includes(id));
+      b.classList.toggle("aside", s.aside.includes(id));
+      b.classList.toggle("hearted", s.hearts.includes(id));
+      b.classList.toggle("marked", marked.has(id));
+      b.querySelector(".live-mark").textContent = marked.has(id) ? "✓" : "+";
+    }
+    document.body.dataset.seq = s.seq;
+  }
+
+  // ---- the stream ----
+  const source = new EventSource(data.events);
+  source.addEventListener("state", (e) => {
+    state = JSON.parse(e.data);
+    status("");
+    draw();
+    if (state.ended) source.close();
+  });
+  source.addEventListener("open", () => status(""));
+  source.addEventListener("error", () => { if (!state || !state.ended) status("Reconnecting…"); });
+})();

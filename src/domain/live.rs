@@ -1,0 +1,245 @@
+//! The live purchasing session: the photographer and the client look at one gallery
+//! together, on two screens that stay in step. Its state is a plain value changed only by
+//! `Live::apply`, so either screen (or a reconnecting one) is drawn from the same state.
+
+use serde::{Deserialize, Serialize};
+
+use super::{GalleryId, PhotoId};
+
+/// How long a join code works after the session starts: a long evening's session.
+pub const LIVE_TTL_MS: u64 = 12 * 60 * 60 * 1000;
+/// Photos compared side by side at most.
+pub const COMPARE_MAX: usize = 4;
+/// Steps of "keep" and "set aside" that can be undone.
+const UNDO_DEPTH: usize = 50;
+
+/// Who did something in a session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Side {
+    Photographer,
+    Client,
+}
+
+/// What either screen may do.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Action {
+    /// Shows one photo large (the leader only).
+    Show {
+        photo: PhotoId,
+    },
+    /// Shows two to four photos side by side; an empty list ends the comparison.
+    Compare {
+        photos: Vec<PhotoId>,
+    },
+    Keep {
+        photo: PhotoId,
+    },
+    SetAside {
+        photo: PhotoId,
+    },
+    /// Takes back the last keep or set-aside.
+    Undo,
+    /// Takes the lead (the photographer may also hand it to the client).
+    Lead {
+        side: Side,
+    },
+}
+
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum LiveError {
+    #[error("the other screen leads: take the lead first")]
+    NotLeader,
+    #[error("that photo is not in this gallery")]
+    UnknownPhoto,
+    #[error("compare two to four photos")]
+    CompareSize,
+    #[error("only the photographer hands the lead over")]
+    LeadNotYours,
+    #[error("nothing to undo")]
+    NothingToUndo,
+}
+
+/// A session's state: what is on the screens, who leads, what was kept and set aside.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Live {
+    pub gallery: GalleryId,
+    /// What the client types or follows to join (six letters and digits).
+    pub code: String,
+    pub started_ms: u64,
+    pub expires_ms: u64,
+    pub leader: Side,
+    pub shown: Option<PhotoId>,
+    pub compare: Vec<PhotoId>,
+    pub kept: Vec<PhotoId>,
+    pub aside: Vec<PhotoId>,
+    /// Counts every change, so a screen knows it has the latest.
+    pub seq: u64,
+    #[serde(skip)]
+    undo: Vec<(Vec<PhotoId>, Vec<PhotoId>)>,
+}
+
+impl Live {
+    pub fn new(gallery: GalleryId, code: String, now_ms: u64) -> Live {
+        Live {
+            gallery,
+            code,
+            started_ms: now_ms,
+            expires_ms: now_ms + LIVE_TTL_MS,
+            leader: Side::Photographer,
+            shown: None,
+            compare: Vec::new(),
+            kept: Vec::new(),
+            aside: Vec::new(),
+            seq: 0,
+            undo: Vec::new(),
+        }
+    }
+
+    pub fn expired(&self, now_ms: u64) -> bool {
+        now_ms >= self.expires_ms
+    }
+
+    /// Applies `action` by `by`; `photos` are the gallery's, in order. A refused action
+    /// changes nothing.
+    pub fn apply(&mut self, by: Side, action: Action, photos: &[PhotoId]) -> Result<(), LiveError> {
+        let known = |p: &PhotoId| photos.contains(p);
+        match action {
+            Action::Show { photo } => {
+                self.lead_check(by)?;
+                if !known(&photo) {
+                    return Err(LiveError::UnknownPhoto);
+                }
+                self.shown = Some(photo);
+                self.compare.clear();
+            }
+            Action::Compare { photos: chosen } => {
+                self.lead_check(by)?;
+                if !chosen.is_empty() && !(2..=COMPARE_MAX).contains(&chosen.len()) {
+                    return Err(LiveError::CompareSize);
+                }
+                if !chosen.iter().all(known) {
+                    return Err(LiveError::UnknownPhoto);
+                }
+                let mut unique = Vec::new();
+                for p in chosen {
+                    if !unique.contains(&p) {
+                        unique.push(p);
+                    }
+                }
+                if unique.len() == 1 {
+                    return Err(LiveError::CompareSize);
+                }
+                self.compare = unique;
+            }
+            Action::Keep { photo } | Action::SetAside { photo } if !known(&photo) => {
+                return Err(LiveError::UnknownPhoto);
+            }
+            Action::Keep { photo } => {
+                self.remember();
+                self.aside.retain(|p| *p != photo);
+                if !self.kept.contains(&photo) {
+                    self.kept.push(photo);
+                }
+            }
+            Action::SetAside { photo } => {
+                self.remember();
+                self.kept.retain(|p| *p != photo);
+                if !self.aside.contains(&photo) {
+                    self.aside.push(photo);
+                }
+            }
+            Action::Undo => {
+                let (kept, aside) = self.undo.pop().ok_or(LiveError::NothingToUndo)?;
+                (self.kept, self.aside) = (kept, aside);
+            }
+            Action::Lead { side } => {
+                // The client may take the lead; only the photographer gives it away or takes
+                // it back.
+                if by == Side::Client && side != Side::Client {
+                    return Err(LiveError::LeadNotYours);
+                }
+                self.leader = side;
+            }
+        }
+        self.seq += 1;
+        Ok(())
+    }
+
+    /// Something the session shows changed elsewhere (a heart, the cart): screens redraw.
+    pub fn touch(&mut self) {
+        self.seq += 1;
+    }
+
+    fn lead_check(&self, by: Side) -> Result<(), LiveError> {
+        if by == self.leader { Ok(()) } else { Err(LiveError::NotLeader) }
+    }
+
+    fn remember(&mut self) {
+        if self.undo.len() == UNDO_DEPTH {
+            self.undo.remove(0);
+        }
+        self.undo.push((self.kept.clone(), self.aside.clone()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session() -> (Live, Vec<PhotoId>) {
+        let photos: Vec<PhotoId> = (0..5).map(|_| PhotoId::new()).collect();
+        (Live::new(GalleryId::new(), "ABC234".into(), 1_000), photos)
+    }
+
+    #[test]
+    fn the_leader_shows_and_the_other_screen_cannot_until_it_takes_the_lead() {
+        let (mut s, p) = session();
+        assert_eq!(s.apply(Side::Photographer, Action::Show { photo: p[1] }, &p), Ok(()));
+        assert_eq!((s.shown, s.seq), (Some(p[1]), 1));
+        assert_eq!(s.apply(Side::Client, Action::Show { photo: p[2] }, &p), Err(LiveError::NotLeader));
+        assert_eq!(s.seq, 1, "refused: nothing changed");
+        s.apply(Side::Client, Action::Lead { side: Side::Client }, &p).unwrap();
+        s.apply(Side::Client, Action::Show { photo: p[2] }, &p).unwrap();
+        assert_eq!(s.shown, Some(p[2]));
+        // The client cannot hand the lead to the photographer; the photographer takes it.
+        let give = Action::Lead { side: Side::Photographer };
+        assert_eq!(s.apply(Side::Client, give.clone(), &p), Err(LiveError::LeadNotYours));
+        s.apply(Side::Photographer, give, &p).unwrap();
+        assert_eq!(s.leader, Side::Photographer);
+        let stranger = PhotoId::new();
+        assert_eq!(
+            s.apply(Side::Photographer, Action::Show { photo: stranger }, &p),
+            Err(LiveError::UnknownPhoto)
+        );
+    }
+
+    #[test]
+    fn comparing_takes_two_to_four_distinct_photos() {
+        let (mut s, p) = session();
+        let cmp = |v: Vec<PhotoId>| Action::Compare { photos: v };
+        assert_eq!(s.apply(Side::Photographer, cmp(vec![p[0]]), &p), Err(LiveError::CompareSize));
+        assert_eq!(s.apply(Side::Photographer, cmp(vec![p[0], p[0]]), &p), Err(LiveError::CompareSize));
+        assert_eq!(s.apply(Side::Photographer, cmp(p.clone()), &p), Err(LiveError::CompareSize));
+        s.apply(Side::Photographer, cmp(vec![p[0], p[2], p[3]]), &p).unwrap();
+        assert_eq!(s.compare, vec![p[0], p[2], p[3]]);
+        s.apply(Side::Photographer, cmp(vec![]), &p).unwrap();
+        assert!(s.compare.is_empty());
+    }
+
+    #[test]
+    fn keep_and_set_aside_move_a_photo_and_undo_goes_back_a_step() {
+        let (mut s, p) = session();
+        s.apply(Side::Client, Action::Keep { photo: p[0] }, &p).unwrap();
+        s.apply(Side::Photographer, Action::Keep { photo: p[1] }, &p).unwrap();
+        s.apply(Side::Client, Action::SetAside { photo: p[0] }, &p).unwrap();
+        assert_eq!((s.kept.clone(), s.aside.clone()), (vec![p[1]], vec![p[0]]));
+        s.apply(Side::Client, Action::Undo, &p).unwrap();
+        assert_eq!((s.kept.clone(), s.aside.clone()), (vec![p[0], p[1]], vec![]));
+        s.apply(Side::Client, Action::Undo, &p).unwrap();
+        s.apply(Side::Client, Action::Undo, &p).unwrap();
+        assert_eq!(s.apply(Side::Client, Action::Undo, &p), Err(LiveError::NothingToUndo));
+        assert!(s.kept.is_empty() && s.aside.is_empty());
+    }
+}

@@ -1,0 +1,116 @@
+//! The client's side of a live session: the gallery's link, and the code the photographer
+//! gives (typed once, or in the link they send).
+
+use maud::{Markup, html};
+use poem::{
+    IntoResponse, Response, handler,
+    web::{Data, Query, cookie::CookieJar},
+};
+use serde::Deserialize;
+
+use super::{gallery::inside, views};
+use crate::{
+    app::{self, App},
+    domain::live::{Action, Side},
+    web::{
+        extract::{ClientDoor, ClientJson, ClientVisit, JsonAnswer},
+        live::{self, LivePage, LivePhoto},
+        models::PhotoOut,
+    },
+};
+
+#[derive(Deserialize)]
+pub struct CodeQuery {
+    #[serde(default)]
+    code: String,
+}
+
+/// With a code: joins and shows the session. Without: asks for the code.
+#[handler]
+pub async fn page(
+    Data(state): Data<&App>,
+    jar: &CookieJar,
+    door: ClientDoor,
+    Query(q): Query<CodeQuery>,
+) -> poem::Result<Response> {
+    let v = match inside(state, jar, &door).await? {
+        Ok(v) => v,
+        Err(to_cover) => return Ok(to_cover),
+    };
+    let base = door.base();
+    let studio = &state.config().studio_name;
+    if q.code.trim().is_empty() {
+        return Ok(code_form(studio, &v.gallery().title, &format!("{base}/live"), None).into_response());
+    }
+    let live = match app::live::join(state, &v, &q.code).await {
+        Ok(l) => l,
+        Err(e @ (app::AppError::Forbidden(_) | app::AppError::NotFound(_))) => {
+            let form = code_form(studio, &v.gallery().title, &format!("{base}/live"), Some(&e.to_string()));
+            return Ok(form.with_status(poem::http::StatusCode::FORBIDDEN).into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let photos = app::client::grid(state, &v)
+        .await?
+        .iter()
+        .map(|t| {
+            let p = PhotoOut::new(state, &t.photo);
+            LivePhoto { id: p.id, name: p.filename, thumb: p.thumb_url, preview: p.preview_url }
+        })
+        .collect();
+    let code = live.code.clone();
+    Ok(live::page(&LivePage {
+        studio,
+        title: &v.gallery().title,
+        side: Side::Client,
+        csrf: v.csrf(),
+        code: &code,
+        photos,
+        events_url: format!("{base}/live/events?code={code}"),
+        act_url: format!("{base}/live/act?code={code}"),
+        heart_url: Some(format!("{base}/favourite")),
+        back_href: format!("{base}/photos"),
+        end_action: None,
+    })
+    .into_response())
+}
+
+fn code_form(studio: &str, title: &str, action: &str, problem: Option<&str>) -> Markup {
+    views::entry_card(
+        studio,
+        title,
+        html! {
+            h1 { "Join the session" }
+            p.lead { "Enter the code your photographer gives you, and your screen follows theirs." }
+            @if let Some(p) = problem { p.error role="alert" { (p) } }
+            form method="get" action=(action) {
+                label for="live-code-input" { "Session code" }
+                input #live-code-input type="text" name="code" required maxlength="12" autocomplete="off" autocapitalize="characters" inputmode="text";
+                button.button.primary type="submit" { "Join" }
+            }
+        },
+    )
+}
+
+#[handler]
+pub async fn events(
+    Data(state): Data<&App>,
+    ClientVisit(v): ClientVisit,
+    Query(q): Query<CodeQuery>,
+) -> poem::Result<poem::web::sse::SSE> {
+    Ok(live::events(app::live::watch_client(state, &v, &q.code)?))
+}
+
+#[handler]
+pub async fn act(
+    Data(state): Data<&App>,
+    Query(q): Query<CodeQuery>,
+    ClientJson(v, action): ClientJson<Action>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            Ok(serde_json::json!({ "seq": app::live::act_client(state, &v, &q.code, action).await?.seq }))
+        }
+        .await,
+    )
+}

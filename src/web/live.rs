@@ -1,0 +1,134 @@
+//! The live session's page, the same for both screens (`live.js` draws it from the
+//! session's snapshots), and the server-sent event stream that carries them.
+
+use std::sync::Arc;
+
+use maud::{DOCTYPE, Markup, html};
+use poem::web::sse::{Event, SSE};
+use serde::Serialize;
+use tokio::sync::watch;
+
+use super::assets;
+use crate::{app::live::Snapshot, domain::live::Side};
+
+/// A photo as the live page needs it.
+#[derive(Serialize)]
+pub struct LivePhoto {
+    pub id: String,
+    pub name: String,
+    pub thumb: Option<String>,
+    pub preview: Option<String>,
+}
+
+/// What the page's script is told.
+#[derive(Serialize)]
+struct Data<'a> {
+    side: Side,
+    photos: &'a [LivePhoto],
+    events: &'a str,
+    act: &'a str,
+    /// Where the client's hearts go (`None` on the photographer's screen).
+    heart: Option<&'a str>,
+}
+
+pub struct LivePage<'a> {
+    pub studio: &'a str,
+    pub title: &'a str,
+    pub side: Side,
+    pub csrf: &'a str,
+    pub code: &'a str,
+    pub photos: Vec<LivePhoto>,
+    pub events_url: String,
+    pub act_url: String,
+    pub heart_url: Option<String>,
+    /// Back to the gallery (its page for the photographer, the grid for the client).
+    pub back_href: String,
+    /// The photographer's form that ends the session.
+    pub end_action: Option<String>,
+}
+
+pub fn page(m: &LivePage) -> Markup {
+    let data = Data {
+        side: m.side,
+        photos: &m.photos,
+        events: &m.events_url,
+        act: &m.act_url,
+        heart: m.heart_url.as_deref(),
+    };
+    // `</` cannot end the JSON's script element early: filenames are escaped.
+    let json = serde_json::to_string(&data).unwrap_or_default().replace("</", "<\\/");
+    let me = match m.side {
+        Side::Photographer => "photographer",
+        Side::Client => "client",
+    };
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
+                meta name="robots" content="noindex";
+                meta name="csrf-token" content=(m.csrf);
+                title { "Live · " (m.title) " · " (m.studio) }
+                link rel="icon" href=(assets::url("icon.svg")) type="image/svg+xml";
+                link rel="stylesheet" href=(assets::url("app.css"));
+                script src=(assets::url("live.js")) defer {}
+            }
+            body.live data-side=(me) {
+                script #live-data type="application/json" { (maud::PreEscaped(json)) }
+                header.live-bar {
+                    a.live-back href=(m.back_href) { "‹ " (m.title) }
+                    span.live-code { "Session " strong #live-code { (m.code) } }
+                    span #live-lead aria-live="polite" {}
+                    button.button #live-take type="button" { "Take the lead" }
+                    @if m.side == Side::Photographer {
+                        button.button #live-give type="button" { "Let the client lead" }
+                    }
+                    @if let Some(action) = &m.end_action {
+                        form method="post" action=(action) {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            button.button.danger type="submit" { "End session" }
+                        }
+                    }
+                }
+                main.live-stage #live-stage {
+                    img #live-photo alt="";
+                    div #live-compare hidden {}
+                    p #live-ended hidden { "The session has ended. Your hearts and your order stay in the gallery." }
+                }
+                div.live-controls {
+                    button.button #live-prev type="button" aria-label="Previous photo" { "‹" }
+                    span #live-name {}
+                    button.button #live-next type="button" aria-label="Next photo" { "›" }
+                    @if m.side == Side::Client {
+                        button.button #live-heart type="button" aria-pressed="false" { "♥ Favourite" }
+                    }
+                    button.button #live-keep type="button" { "Keep" }
+                    button.button #live-aside type="button" { "Set aside" }
+                    button.button #live-undo type="button" { "Undo" }
+                    button.button #live-compare-go type="button" { "Compare marked" }
+                    span.live-counts #live-counts aria-live="polite" {
+                        "♥ " span #live-hearts { "0" } " · kept " span #live-kept { "0" } " · set aside " span #live-aside-n { "0" }
+                    }
+                    span #live-status aria-live="polite" {}
+                }
+                nav.live-strip #live-strip aria-label="Photos" {}
+            }
+        }
+    }
+}
+
+/// The session's snapshots as server-sent events: the current one at once (so a screen that
+/// reconnects draws where the session is), then each change; the stream ends with the
+/// session.
+pub fn events(rx: watch::Receiver<Arc<Snapshot>>) -> SSE {
+    let stream = futures_util::stream::unfold((rx, true), |(mut rx, first)| async move {
+        if !first && rx.changed().await.is_err() {
+            return None;
+        }
+        let snap = rx.borrow_and_update().clone();
+        let json = serde_json::to_string(&*snap).unwrap_or_default();
+        Some((Event::message(json).event_type("state"), (rx, false)))
+    });
+    SSE::new(stream).keep_alive(std::time::Duration::from_secs(15))
+}
