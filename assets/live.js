@@ -97,6 +97,113 @@
     });
   }
 
+  // ---- the room view: the shown photo at the true scale of print sizes on a wall ----
+  const roomEl = $("live-room");
+  const roomForm = $("live-room-form");
+  const sizes = new Map(data.sizes.map((s) => [s.id, s]));
+  if (roomForm) {
+    $("room-choice").append(...data.rooms.map((r) => new Option(r.name, r.id)));
+    $("room-sizes").append(...data.sizes.map((s) => {
+      const l = document.createElement("label");
+      l.className = "check";
+      const i = document.createElement("input");
+      i.type = "checkbox"; i.value = s.id;
+      l.append(i, " " + s.name);
+      return l;
+    }));
+    roomForm.addEventListener("change", () => sendRoom());
+    roomForm.addEventListener("submit", (e) => e.preventDefault());
+  }
+  function sendRoom(place) {
+    const prev = state && state.room;
+    const room = {
+      room: $("room-choice").value,
+      wall_mm: Math.round(Number($("room-wall").value) * 10),
+      sizes: [...roomForm.querySelectorAll("#room-sizes input:checked")].map((i) => i.value).slice(0, 3),
+      frame: $("room-frame").value,
+      x: prev ? prev.x : 5000,
+      y: prev ? prev.y : 2800,
+      ...place,
+    };
+    act({ op: "room", room });
+  }
+  if ($("live-room-go")) {
+    $("live-room-go").addEventListener("click", () => {
+      if (state && state.room) { act({ op: "room", room: null }); return; }
+      const boxes = [...roomForm.querySelectorAll("#room-sizes input")];
+      if (!boxes.some((b) => b.checked)) boxes.slice(0, 2).forEach((b) => { b.checked = true; });
+      sendRoom();
+    });
+  }
+  // The leader drags the prints along the wall; the new place is sent when let go.
+  let drag = null;
+  roomEl.addEventListener("pointerdown", (e) => {
+    if (!leading() || !state.room) return;
+    drag = { x: e.clientX, y: e.clientY, dx: 0, dy: 0 };
+    roomEl.setPointerCapture(e.pointerId);
+  });
+  roomEl.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    drag.dx = e.clientX - drag.x; drag.dy = e.clientY - drag.y;
+    for (const p of roomEl.children) p.style.translate = `${drag.dx}px ${drag.dy}px`;
+  });
+  roomEl.addEventListener("pointerup", () => {
+    if (!drag) return;
+    const r = roomEl.getBoundingClientRect();
+    const clamp = (v) => Math.max(0, Math.min(10000, Math.round(v)));
+    const place = { x: clamp(state.room.x + drag.dx / r.width * 10000), y: clamp(state.room.y + drag.dy / r.height * 10000) };
+    drag = null;
+    sendRoom(place);
+  });
+
+  function drawRoom(s, shown) {
+    const r = s.room;
+    const info = data.rooms.find((x) => x.id === r.room) || data.rooms[0];
+    const stage = $("live-stage").getBoundingClientRect();
+    let w = stage.width - 8;
+    let h = w * 10 / 16;
+    if (h > stage.height - 8) { h = stage.height - 8; w = h * 16 / 10; }
+    roomEl.style.width = `${w}px`;
+    roomEl.style.height = `${h}px`;
+    roomEl.style.backgroundImage = `url("${info.url}")`;
+    roomEl.dataset.wallMm = r.wall_mm;
+    const scale = w / r.wall_mm; // CSS pixels per millimetre of wall
+    roomEl.style.setProperty("--mm", scale);
+    const landscape = shown ? shown.w >= shown.h : true;
+    const gap = 150 * scale;
+    const prints = r.sizes.map((id) => sizes.get(id)).filter(Boolean).map((sz) => {
+      let [a, b] = [sz.w, sz.h];
+      if (landscape !== (a >= b)) [a, b] = [b, a];
+      return { sz, wmm: a, hmm: b };
+    });
+    const total = prints.reduce((t, p) => t + p.wmm * scale, 0) + gap * (prints.length - 1);
+    let x = (r.x / 10000) * w - total / 2;
+    const cy = (r.y / 10000) * h;
+    roomEl.replaceChildren(...prints.map((p) => {
+      const div = document.createElement("div");
+      div.className = `live-print frame-${r.frame}`;
+      div.style.left = `${x}px`;
+      div.style.top = `${cy - (p.hmm * scale) / 2}px`;
+      div.style.width = `${p.wmm * scale}px`;
+      div.style.height = `${p.hmm * scale}px`;
+      if (shown && shown.preview) div.style.backgroundImage = `url("${shown.preview}")`;
+      div.dataset.mm = p.wmm;
+      const cap = document.createElement("span");
+      cap.textContent = p.sz.name;
+      div.append(cap);
+      x += p.wmm * scale + gap;
+      return div;
+    }));
+    // The form shows what the screens show (a follower's, or after a reconnect).
+    if (roomForm && !roomForm.contains(document.activeElement)) {
+      $("room-choice").value = r.room;
+      $("room-wall").value = r.wall_mm / 10;
+      $("room-frame").value = r.frame;
+      for (const i of roomForm.querySelectorAll("#room-sizes input")) i.checked = r.sizes.includes(i.value);
+    }
+  }
+  window.addEventListener("resize", () => draw());
+
   // ---- drawing a snapshot ----
   function draw() {
     if (!state) return;
@@ -111,7 +218,17 @@
     const shown = photos[index.get(s.shown)];
     const img = $("live-photo");
     const cmp = $("live-compare");
-    if (s.compare.length) {
+    roomEl.hidden = !s.room;
+    if (roomForm) roomForm.hidden = !s.room || !leading();
+    if ($("live-room-go")) {
+      $("live-room-go").textContent = s.room ? "Close the wall" : "See it on the wall";
+      $("live-room-go").disabled = !leading();
+    }
+    if (s.room) {
+      img.hidden = true;
+      cmp.hidden = true;
+      drawRoom(s, shown);
+    } else if (s.compare.length) {
       img.hidden = true;
       cmp.hidden = false;
       cmp.replaceChildren(...s.compare.map((id) => {

@@ -43,6 +43,31 @@ pub struct Sessions {
     by_gallery: Mutex<HashMap<GalleryId, Entry>>,
 }
 
+/// The bundled rooms of the room view (`assets/room-<id>.svg`): (id, name).
+pub const ROOMS: &[(&str, &str)] = &[("living", "Living room"), ("bedroom", "Bedroom")];
+
+/// A print size the room view can draw: (product, name, width and height in millimetres).
+pub struct PrintSize {
+    pub product: crate::domain::ProductId,
+    pub name: String,
+    pub width_mm: u32,
+    pub height_mm: u32,
+}
+
+/// The prints and wall art of the gallery's price list, for the room view.
+pub async fn print_sizes(app: &App, gallery: GalleryId) -> Result<Vec<PrintSize>> {
+    let catalog = super::catalog::for_gallery(app, gallery).await?;
+    Ok(catalog
+        .prices
+        .products
+        .iter()
+        .filter_map(|p| {
+            let (width_mm, height_mm) = p.kind.print_size()?;
+            Some(PrintSize { product: p.id, name: p.name.clone(), width_mm, height_mm })
+        })
+        .collect())
+}
+
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
@@ -177,6 +202,15 @@ pub async fn act_client(app: &App, v: &Visit, code: &str, action: Action) -> Res
 
 async fn act(app: &App, gallery: GalleryId, by: Side, action: Action) -> Result<Live> {
     let photos = photo_ids(app, gallery).await?;
+    if let Action::Room { room: Some(r) } = &action {
+        let sizes = print_sizes(app, gallery).await?;
+        if !r.sizes.iter().all(|s| sizes.iter().any(|p| p.product == *s)) {
+            return Err(AppError::Invalid("Choose print sizes of this gallery's price list.".into()));
+        }
+        if !ROOMS.iter().any(|(id, _)| *id == r.room) {
+            return Err(AppError::Invalid("Choose one of the rooms.".into()));
+        }
+    }
     let live = app.live.with(gallery, |e| {
         e.live.apply(by, action, &photos).map_err(|err| AppError::Invalid(err.to_string()))?;
         Ok(e.live.clone())

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{GalleryId, PhotoId};
+use super::{GalleryId, PhotoId, ProductId};
 
 /// How long a join code works after the session starts: a long evening's session.
 pub const LIVE_TTL_MS: u64 = 12 * 60 * 60 * 1000;
@@ -12,6 +12,35 @@ pub const LIVE_TTL_MS: u64 = 12 * 60 * 60 * 1000;
 pub const COMPARE_MAX: usize = 4;
 /// Steps of "keep" and "set aside" that can be undone.
 const UNDO_DEPTH: usize = 50;
+
+/// Print sizes shown on the wall at once ("16×20 vs 24×36 above the sofa").
+pub const ROOM_SIZES_MAX: usize = 3;
+
+/// How a print hangs in the room view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Frame {
+    None,
+    Black,
+    White,
+    Canvas,
+}
+
+/// The room view: the shown photo at the true scale of print sizes on a wall of known
+/// width.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    /// Which bundled room (`room-<name>.svg`).
+    pub room: String,
+    /// The wall's width in millimetres: the scale of everything on it.
+    pub wall_mm: u32,
+    /// The print products drawn, side by side.
+    pub sizes: Vec<ProductId>,
+    pub frame: Frame,
+    /// Where the prints' centre hangs, in ten-thousandths of the wall's width and height.
+    pub x: u16,
+    pub y: u16,
+}
 
 /// Who did something in a session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +74,10 @@ pub enum Action {
     Lead {
         side: Side,
     },
+    /// Opens or changes the room view (the leader only); `None` closes it.
+    Room {
+        room: Option<Room>,
+    },
 }
 
 #[derive(Debug, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +92,8 @@ pub enum LiveError {
     LeadNotYours,
     #[error("nothing to undo")]
     NothingToUndo,
+    #[error("the wall must be 0.5 to 20 m wide, with one to three print sizes on it")]
+    RoomSize,
 }
 
 /// A session's state: what is on the screens, who leads, what was kept and set aside.
@@ -74,6 +109,8 @@ pub struct Live {
     pub compare: Vec<PhotoId>,
     pub kept: Vec<PhotoId>,
     pub aside: Vec<PhotoId>,
+    /// The room view, when open.
+    pub room: Option<Room>,
     /// Counts every change, so a screen knows it has the latest.
     pub seq: u64,
     #[serde(skip)]
@@ -92,6 +129,7 @@ impl Live {
             compare: Vec::new(),
             kept: Vec::new(),
             aside: Vec::new(),
+            room: None,
             seq: 0,
             undo: Vec::new(),
         }
@@ -153,6 +191,17 @@ impl Live {
             Action::Undo => {
                 let (kept, aside) = self.undo.pop().ok_or(LiveError::NothingToUndo)?;
                 (self.kept, self.aside) = (kept, aside);
+            }
+            Action::Room { room } => {
+                self.lead_check(by)?;
+                if let Some(r) = &room {
+                    let sizes_ok = !r.sizes.is_empty() && r.sizes.len() <= ROOM_SIZES_MAX;
+                    let place_ok = r.x <= 10_000 && r.y <= 10_000;
+                    if !(500..=20_000).contains(&r.wall_mm) || !sizes_ok || !place_ok || r.room.len() > 40 {
+                        return Err(LiveError::RoomSize);
+                    }
+                }
+                self.room = room;
             }
             Action::Lead { side } => {
                 // The client may take the lead; only the photographer gives it away or takes
@@ -226,6 +275,28 @@ mod tests {
         assert_eq!(s.compare, vec![p[0], p[2], p[3]]);
         s.apply(Side::Photographer, cmp(vec![]), &p).unwrap();
         assert!(s.compare.is_empty());
+    }
+
+    #[test]
+    fn the_room_view_takes_a_sane_wall_and_one_to_three_sizes() {
+        let (mut s, p) = session();
+        let room = |wall_mm, n: usize| Room {
+            room: "living".into(),
+            wall_mm,
+            sizes: (0..n).map(|_| ProductId::new()).collect(),
+            frame: Frame::Black,
+            x: 5000,
+            y: 4000,
+        };
+        let open = |r| Action::Room { room: Some(r) };
+        assert_eq!(s.apply(Side::Photographer, open(room(100, 1)), &p), Err(LiveError::RoomSize));
+        assert_eq!(s.apply(Side::Photographer, open(room(3000, 0)), &p), Err(LiveError::RoomSize));
+        assert_eq!(s.apply(Side::Photographer, open(room(3000, 4)), &p), Err(LiveError::RoomSize));
+        assert_eq!(s.apply(Side::Client, open(room(3000, 2)), &p), Err(LiveError::NotLeader));
+        s.apply(Side::Photographer, open(room(3000, 2)), &p).unwrap();
+        assert_eq!(s.room.as_ref().map(|r| r.wall_mm), Some(3000));
+        s.apply(Side::Photographer, Action::Room { room: None }, &p).unwrap();
+        assert!(s.room.is_none());
     }
 
     #[test]

@@ -18,6 +18,26 @@ pub struct LivePhoto {
     pub name: String,
     pub thumb: Option<String>,
     pub preview: Option<String>,
+    /// Displayed size (after orientation), for the print's orientation on the wall.
+    pub w: u32,
+    pub h: u32,
+}
+
+/// A print size for the room view.
+#[derive(Serialize)]
+pub struct LiveSize {
+    pub id: String,
+    pub name: String,
+    pub w: u32,
+    pub h: u32,
+}
+
+/// A bundled room.
+#[derive(Serialize)]
+struct LiveRoom {
+    id: &'static str,
+    name: &'static str,
+    url: String,
 }
 
 /// What the page's script is told.
@@ -25,6 +45,8 @@ pub struct LivePhoto {
 struct Data<'a> {
     side: Side,
     photos: &'a [LivePhoto],
+    sizes: &'a [LiveSize],
+    rooms: Vec<LiveRoom>,
     events: &'a str,
     act: &'a str,
     /// Where the client's hearts go (`None` on the photographer's screen).
@@ -38,6 +60,8 @@ pub struct LivePage<'a> {
     pub csrf: &'a str,
     pub code: &'a str,
     pub photos: Vec<LivePhoto>,
+    /// The gallery's print sizes, for the room view.
+    pub sizes: Vec<LiveSize>,
     pub events_url: String,
     pub act_url: String,
     pub heart_url: Option<String>,
@@ -51,6 +75,11 @@ pub fn page(m: &LivePage) -> Markup {
     let data = Data {
         side: m.side,
         photos: &m.photos,
+        sizes: &m.sizes,
+        rooms: crate::app::live::ROOMS
+            .iter()
+            .map(|(id, name)| LiveRoom { id, name, url: assets::url(&format!("room-{id}.svg")) })
+            .collect(),
         events: &m.events_url,
         act: &m.act_url,
         heart: m.heart_url.as_deref(),
@@ -94,6 +123,7 @@ pub fn page(m: &LivePage) -> Markup {
                 main.live-stage #live-stage {
                     img #live-photo alt="";
                     div #live-compare hidden {}
+                    div.live-room #live-room hidden {}
                     p #live-ended hidden { "The session has ended. Your hearts and your order stay in the gallery." }
                 }
                 div.live-controls {
@@ -107,10 +137,26 @@ pub fn page(m: &LivePage) -> Markup {
                     button.button #live-aside type="button" { "Set aside" }
                     button.button #live-undo type="button" { "Undo" }
                     button.button #live-compare-go type="button" { "Compare marked" }
+                    @if !m.sizes.is_empty() {
+                        button.button #live-room-go type="button" { "See it on the wall" }
+                    }
                     span.live-counts #live-counts aria-live="polite" {
                         "♥ " span #live-hearts { "0" } " · kept " span #live-kept { "0" } " · set aside " span #live-aside-n { "0" }
                     }
                     span #live-status aria-live="polite" {}
+                }
+                @if !m.sizes.is_empty() {
+                    form.live-room-form #live-room-form hidden {
+                        label { "Room " select #room-choice {} }
+                        label { "Wall width, cm " input #room-wall type="number" min="50" max="2000" step="10" value="300"; }
+                        fieldset #room-sizes { legend { "Sizes (up to three)" } }
+                        label { "Edge " select #room-frame {
+                            option value="black" { "Black frame" }
+                            option value="white" { "White frame" }
+                            option value="canvas" { "Canvas" }
+                            option value="none" { "Print only" }
+                        } }
+                    }
                 }
                 nav.live-strip #live-strip aria-label="Photos" {}
             }
@@ -131,4 +177,12 @@ pub fn events(rx: watch::Receiver<Arc<Snapshot>>) -> SSE {
         Some((Event::message(json).event_type("state"), (rx, false)))
     });
     SSE::new(stream).keep_alive(std::time::Duration::from_secs(15))
+}
+
+/// The gallery's print sizes as the room view takes them.
+pub fn sizes_of(sizes: Vec<crate::app::live::PrintSize>) -> Vec<LiveSize> {
+    sizes
+        .into_iter()
+        .map(|s| LiveSize { id: s.product.to_string(), name: s.name, w: s.width_mm, h: s.height_mm })
+        .collect()
 }

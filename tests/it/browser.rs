@@ -886,6 +886,14 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
     let (g, photos) = gallery_with_sized_photos(&api, "Anna & Tom", 5, (1200, 800)).await;
     let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
     let link = share_link(&api, &g, serde_json::json!({ "label": "Anna", "favourite": true })).await;
+    // Two wall sizes in the price list, for the room view.
+    let admin = admin_client(&server).await;
+    let csrf = meta_csrf(&get_text(&admin, server.url("/admin/prices")).await);
+    for (name, size) in [("16 × 20 in", "16x20in"), ("24 × 36 in", "24x36in")] {
+        let f =
+            [("csrf", csrf.as_str()), ("name", name), ("kind", "wall-art"), ("size", size), ("price", "200")];
+        assert_eq!(post_form(&admin, server.url("/admin/prices/products"), &f).await.status(), 303);
+    }
 
     let (_pd, p) = browser(1280, 800).await;
     p.goto(&server.url(&format!("/admin/login?next=/admin/galleries/{g}"))).await.unwrap();
@@ -963,6 +971,37 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
     click(&p, "#live-aside").await;
     let aside = "return document.getElementById('live-aside-n').textContent";
     wait_for("the set-aside count", Duration::from_secs(10), || async { read(&c, aside).await == "1" }).await;
+
+    // On the wall: a 3 m wall with the 16 × 20 and the 24 × 36 beside each other, drawn at
+    // scale on both screens (a landscape photo hangs landscape: 508 and 914 mm wide).
+    click(&p, "#live-room-go").await;
+    let ratios = "const r = document.getElementById('live-room').getBoundingClientRect().width; return [...document.querySelectorAll('.live-print')].map(p => [Number(p.dataset.mm), p.getBoundingClientRect().width / r])";
+    for screen in [&p, &c] {
+        wait_for("the prints on the wall", Duration::from_secs(10), || async {
+            read(screen, ratios).await.as_array().is_some_and(|a| a.len() == 2)
+        })
+        .await;
+        let got = read(screen, ratios).await;
+        for (pair, mm) in got.as_array().unwrap().iter().zip([508.0, 914.0]) {
+            assert_eq!(pair[0].as_f64(), Some(mm), "{got}");
+            let want = mm / 3000.0;
+            assert!((pair[1].as_f64().unwrap() - want).abs() < want * 0.02, "{mm} mm on a 3 m wall: {got}");
+        }
+    }
+    screenshot(&p, "live-wall-photographer.png").await;
+    screenshot(&c, "live-wall-client-phone.png").await;
+    // A wider wall (4 m): the prints shrink on the client's screen too.
+    p.execute("const w = document.getElementById('room-wall'); w.value = 400; w.dispatchEvent(new Event('change', { bubbles: true }))", vec![]).await.unwrap();
+    wait_for("the prints at the new scale", Duration::from_secs(10), || async {
+        read(&c, ratios)
+            .await
+            .as_array()
+            .and_then(|a| a.first().cloned())
+            .and_then(|p| p[1].as_f64())
+            .is_some_and(|r| (r - 508.0 / 4000.0).abs() < 0.003)
+    })
+    .await;
+    click(&p, "#live-room-go").await;
 
     // The phone reloads (a dropped connection): it comes back where the session is.
     c.refresh().await.unwrap();

@@ -51,6 +51,8 @@ pub async fn page(
             name: p.photo.filename.clone(),
             thumb: p.thumb.as_ref().map(|r| url(&r.blob)),
             preview: p.preview.as_ref().map(|r| url(&r.blob)),
+            w: p.size.map_or(3, |s| s.0),
+            h: p.size.map_or(2, |s| s.1),
         })
         .collect();
     Ok(live::page(&LivePage {
@@ -60,6 +62,7 @@ pub async fn page(
         csrf: &admin.csrf,
         code: &live.code,
         photos,
+        sizes: live::sizes_of(app::live::print_sizes(state, id).await?),
         events_url: format!("/admin/galleries/{id}/live/events"),
         act_url: format!("/admin/galleries/{id}/live/act"),
         heart_url: None,

@@ -55,7 +55,14 @@ pub async fn page(
         .iter()
         .map(|t| {
             let p = PhotoOut::new(state, &t.photo);
-            LivePhoto { id: p.id, name: p.filename, thumb: p.thumb_url, preview: p.preview_url }
+            LivePhoto {
+                id: p.id,
+                name: p.filename,
+                thumb: p.thumb_url,
+                preview: p.preview_url,
+                w: p.width.unwrap_or(3),
+                h: p.height.unwrap_or(2),
+            }
         })
         .collect();
     let code = live.code.clone();
@@ -66,6 +73,7 @@ pub async fn page(
         csrf: v.csrf(),
         code: &code,
         photos,
+        sizes: live::sizes_of(app::live::print_sizes(state, v.gallery().id).await?),
         events_url: format!("{base}/live/events?code={code}"),
         act_url: format!("{base}/live/act?code={code}"),
         heart_url: Some(format!("{base}/favourite")),
