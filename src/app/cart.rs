@@ -254,6 +254,31 @@ pub async fn fill_package(app: &App, v: &Visit) -> Result<Cart> {
     .await
 }
 
+/// Puts `photos` (the photos kept in a live session) into the package, choosing the
+/// gallery's first package when none is chosen yet.
+pub async fn fill_package_with(app: &App, v: &Visit, photos: Vec<PhotoId>) -> Result<Cart> {
+    change(app, v, move |cart, view| {
+        if photos.is_empty() {
+            return Err(AppError::Invalid("Keep some photos first: the package fills from them.".into()));
+        }
+        if cart.package.is_none() {
+            let first = view.catalog.prices.packages.first().ok_or_else(|| {
+                AppError::Invalid("This gallery offers no package: add the photos one by one.".into())
+            })?;
+            cart.package = Some(PackagePick { package: first.id, photos: Vec::new() });
+        }
+        if let Some(pick) = cart.package.as_mut() {
+            for id in photos.iter().filter(|id| view.photos.contains_key(id)) {
+                if !pick.photos.contains(id) {
+                    pick.photos.push(*id);
+                }
+            }
+        }
+        Ok(())
+    })
+    .await
+}
+
 /// Puts a photo into the package (`on`) or takes it out.
 pub async fn package_photo(app: &App, v: &Visit, photo: &str, on: bool) -> Result<Cart> {
     let photo = photo.to_string();

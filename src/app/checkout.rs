@@ -28,7 +28,11 @@ pub async fn order_page(app: &App, v: &Visit, id: &str) -> Result<OrderPage> {
 /// Places the visitor's cart (see `orders::place`); an order with nothing to pay is
 /// delivered at once when its finals are there.
 pub async fn place(app: &App, v: &Visit, f: orders::Checkout, client_base: &str) -> Result<Order> {
-    let o = orders::place(app, v, f, client_base).await?;
+    let mut o = orders::place(app, v, f, client_base).await?;
+    // Placed during a live session: what the session came to goes on the order's timeline.
+    if let Some(summary) = super::live::summary(app, o.gallery).await {
+        o = orders::note(app, o.id, summary).await?;
+    }
     if o.deliverable() {
         delivery::check_quietly(app).await;
     }

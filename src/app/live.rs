@@ -219,6 +219,36 @@ async fn act(app: &App, gallery: GalleryId, by: Side, action: Action) -> Result<
     Ok(live)
 }
 
+/// The client orders what was kept: the kept photos go into their package (the gallery's
+/// first, when none is chosen), and the session's summary waits for the order.
+pub async fn order_kept(app: &App, v: &Visit, code: &str) -> Result<()> {
+    let gallery = client_session(app, v, code)?;
+    let kept = app.live.with(gallery, |e| Ok(e.live.kept.clone()))?;
+    super::cart::fill_package_with(app, v, kept).await?;
+    touched(app, gallery).await;
+    Ok(())
+}
+
+/// What the session came to, for the timeline of an order placed while it runs:
+/// "Live session: kept 3 (IMG_1.jpg, …), set aside 2".
+pub async fn summary(app: &App, gallery: GalleryId) -> Option<String> {
+    let live = current(app, gallery)?;
+    let photos = app.photos(gallery).await.ok()?;
+    let names = |ids: &[PhotoId]| -> Vec<String> {
+        ids.iter()
+            .filter_map(|id| photos.iter().find(|p| p.photo.id == *id))
+            .map(|p| p.photo.filename.clone())
+            .collect()
+    };
+    let kept = names(&live.kept);
+    let mut out = format!("Live session {}: kept {}", live.code, kept.len());
+    if !kept.is_empty() {
+        out.push_str(&format!(" ({})", kept.join(", ")));
+    }
+    out.push_str(&format!(", set aside {}", live.aside.len()));
+    Some(out)
+}
+
 /// Something both screens show changed elsewhere (the client hearted a photo): redraw.
 /// Nothing happens when no session runs.
 pub async fn touched(app: &App, gallery: GalleryId) {

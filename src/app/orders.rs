@@ -766,6 +766,20 @@ pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
     .await
 }
 
+/// Adds a line to an order's timeline (once: a repeated note is not written again).
+pub(super) async fn note(app: &App, id: OrderId, what: String) -> Result<Order> {
+    app.with_db(move |db| {
+        Ok(db.update_order(id, move |o, _| {
+            if !o.timeline.iter().any(|e| e.what == what) {
+                o.log(now_ms(), Actor::System, what);
+            }
+            Ok::<_, AppError>(Effects { invoice: None, mails: Vec::new() })
+        })?)
+    })
+    .await?
+    .ok_or_else(|| AppError::NotFound("There is no such order.".into()))?
+}
+
 /// Marks a paid order refunded, with what was given back (`done`, for the timeline), and
 /// tells the client.
 pub(super) async fn mark_refunded(app: &App, id: &str, done: Vec<String>) -> Result<Order> {

@@ -69,6 +69,8 @@ pub struct LivePage<'a> {
     pub back_href: String,
     /// The photographer's form that ends the session.
     pub end_action: Option<String>,
+    /// The client's form that puts the kept photos into their package.
+    pub order_action: Option<String>,
 }
 
 pub fn page(m: &LivePage) -> Markup {
@@ -144,6 +146,12 @@ pub fn page(m: &LivePage) -> Markup {
                         "♥ " span #live-hearts { "0" } " · kept " span #live-kept { "0" } " · set aside " span #live-aside-n { "0" }
                     }
                     span #live-status aria-live="polite" {}
+                    @if let Some(action) = &m.order_action {
+                        form.live-order method="post" action=(action) {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            button.button.primary #live-order type="submit" { "Order the kept photos →" }
+                        }
+                    }
                 }
                 @if !m.sizes.is_empty() {
                     form.live-room-form #live-room-form hidden {

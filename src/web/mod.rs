@@ -116,6 +116,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/g/:token/live", get(client::live_page))
         .at("/g/:token/live/events", get(client::live_events))
         .at("/g/:token/live/act", post(client::live_act))
+        .at("/g/:token/live/order", post(client::live_order))
         .at("/g/:token/order", get(client::cart_page))
         .at("/g/:token/order/add", get(client::order_add_page))
         .at("/g/:token/order/lines", post(client::add_line))

@@ -157,6 +157,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/g/:token/live", format!("{link}/live"), [200; 5]),
         ("GET", "/g/:token/live/events", format!("{link}/live/events?code=ABC234"), [404; 5]),
         ("POST", "/g/:token/live/act", format!("{link}/live/act?code=ABC234"), [403; 5]),
+        ("POST", "/g/:token/live/order", format!("{link}/live/order?code=ABC234"), [403; 5]),
         // Ordering: pages open like the gallery; every change wants the visit's CSRF token,
         // which none of these holds; orders are only ever their owner's.
         ("GET", "/g/:token/order", format!("{link}/order"), [200; 5]),
@@ -480,6 +481,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("GET", "/live?code=ABC234", [303, 404, 410, 410, 303, 303, 303, 403]),
         ("GET", "/live/events?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("POST", "/live/act?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 400]),
+        ("POST", "/live/order?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("GET", "/order", [303, 404, 410, 410, 303, 303, 303, 200]),
         ("GET", "/order/add?photo=PID", [303, 404, 410, 410, 303, 303, 303, 200]),
         // With nothing for sale, changes to the cart are refused as "nothing to order".
@@ -535,6 +537,7 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/live",
         "/g/:token/live/events",
         "/g/:token/live/act",
+        "/g/:token/live/order",
         "/g/:token/order",
         "/g/:token/order/add",
         "/g/:token/order/lines",
@@ -688,6 +691,9 @@ async fn client_rows<const N: usize>(
                 }
                 ("POST", s) if s.starts_with("/enter/") => client.post(url),
                 ("POST", "/submit") => client.post(url).form(&[("csrf", csrf.as_str())]),
+                ("POST", s) if s.starts_with("/live/order") => {
+                    client.post(url).form(&[("csrf", csrf.as_str())])
+                }
                 ("POST", s) if s.starts_with("/order") || s == "/checkout" || s.ends_with("/pay") => {
                     client.post(url).form(&[
                         ("csrf", csrf.as_str()),

@@ -146,3 +146,51 @@ async fn two_screens_share_one_state_and_a_reconnect_starts_from_it() {
     let r = client.get(server.url(&format!("{link}/live/events?code={code}"))).send().await.unwrap();
     assert_eq!(r.status(), 404);
 }
+
+/// The session ends in an order: the client orders the kept photos (they fill the package),
+/// checks out, and the order's timeline carries what the session came to.
+#[tokio::test]
+async fn the_kept_photos_fill_the_package_and_the_order_remembers_the_session() {
+    let shop = crate::orders::Shop::on(Server::start().await).await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Session", 3).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "Anna", "favourite": true })).await;
+    let (admin, acsrf, code) = start_session(server, &g).await;
+    let client = browser_client();
+    let ccsrf = meta_csrf(&get_text(&client, server.url(&format!("{link}/live?code={code}"))).await);
+    // Nothing kept yet: a clear refusal.
+    let order_url = server.url(&format!("{link}/live/order?code={code}"));
+    let r = post_form(&client, order_url.clone(), &[("csrf", ccsrf.as_str())]).await;
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("Keep some photos first"));
+    for id in &ids[..2] {
+        let (status, _) = act(
+            &admin,
+            server.url(&format!("/admin/galleries/{g}/live/act")),
+            &acsrf,
+            json!({ "op": "keep", "photo": id }),
+        )
+        .await;
+        assert_eq!(status, 200);
+    }
+    let r = post_form(&client, order_url, &[("csrf", ccsrf.as_str())]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"].to_str().unwrap(), format!("{link}/order"));
+    let cart = get_text(&client, server.url(&format!("{link}/order"))).await;
+    assert!(cart.contains("<strong>1 of 1</strong> included images chosen"), "{cart}");
+    assert!(cart.contains("<strong>1 extra</strong>"), "the second kept photo is an extra");
+    let checkout = get_text(&client, server.url(&format!("{link}/checkout"))).await;
+    let key = hidden_field(&checkout, "key");
+    let fields =
+        [("csrf", ccsrf.as_str()), ("key", key.as_str()), ("name", "Anna"), ("email", "anna@example.com")];
+    let r = post_form(&client, server.url(&format!("{link}/checkout")), &fields).await;
+    assert_eq!(r.status(), 303);
+    let order = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let page = get_text(&shop.admin, server.url(&format!("/admin/orders/{order}"))).await;
+    assert!(
+        page.contains(&format!("Live session {code}: kept 2 (IMG_0000.jpg, IMG_0001.jpg), set aside 0")),
+        "{page}"
+    );
+}

@@ -68,6 +68,7 @@ pub async fn page(
         heart_url: None,
         back_href: format!("/admin/galleries/{id}"),
         end_action: Some(format!("/admin/galleries/{id}/live/end")),
+        order_action: None,
     }))
 }
 

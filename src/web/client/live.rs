@@ -13,7 +13,7 @@ use crate::{
     app::{self, App},
     domain::live::{Action, Side},
     web::{
-        extract::{ClientDoor, ClientJson, ClientVisit, JsonAnswer},
+        extract::{ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer},
         live::{self, LivePage, LivePhoto},
         models::PhotoOut,
     },
@@ -79,6 +79,7 @@ pub async fn page(
         heart_url: Some(format!("{base}/favourite")),
         back_href: format!("{base}/photos"),
         end_action: None,
+        order_action: Some(format!("{base}/live/order?code={code}")),
     })
     .into_response())
 }
@@ -121,4 +122,15 @@ pub async fn act(
         }
         .await,
     )
+}
+
+/// The kept photos into the client's package, then to the order page to finish together.
+#[handler]
+pub async fn order(
+    Data(state): Data<&App>,
+    Query(q): Query<CodeQuery>,
+    ClientForm(door, v, _): ClientForm<std::collections::HashMap<String, String>>,
+) -> poem::Result<Response> {
+    app::live::order_kept(state, &v, &q.code).await?;
+    Ok(poem::web::Redirect::see_other(format!("{}/order", door.base())).into_response())
 }
