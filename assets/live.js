@@ -267,6 +267,14 @@
     $("live-aside-n").textContent = s.aside.length;
     $("live-compare-go").textContent = s.compare.length ? "End comparison" : `Compare marked (${marked.size})`;
     $("live-compare-go").disabled = !leading() || (!s.compare.length && (marked.size < 2 || marked.size > 4));
+    // The kept photos against the package: included, and what each one beyond costs.
+    const pkg = data.packages[0];
+    if (pkg) {
+      const n = s.kept.length;
+      const extra = Math.max(0, n - pkg.images);
+      $("live-package").textContent = `${pkg.name}: ${Math.min(n, pkg.images)} of ${pkg.images} included` +
+        (extra ? ` · ${extra} extra at ${pkg.extra} each` : "");
+    }
     if (heart) heart.setAttribute("aria-pressed", String(!!shown && s.hearts.includes(shown.id)));
     for (const b of strip.children) {
       const id = b.dataset.id;

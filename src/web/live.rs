@@ -32,6 +32,15 @@ pub struct LiveSize {
     pub h: u32,
 }
 
+/// A package of the gallery's list, for the running count of kept photos against it.
+#[derive(Serialize)]
+pub struct LivePackage {
+    pub name: String,
+    pub images: u32,
+    /// Each image beyond `images`, written in the studio's currency.
+    pub extra: String,
+}
+
 /// A bundled room.
 #[derive(Serialize)]
 struct LiveRoom {
@@ -46,6 +55,7 @@ struct Data<'a> {
     side: Side,
     photos: &'a [LivePhoto],
     sizes: &'a [LiveSize],
+    packages: &'a [LivePackage],
     rooms: Vec<LiveRoom>,
     events: &'a str,
     act: &'a str,
@@ -62,6 +72,8 @@ pub struct LivePage<'a> {
     pub photos: Vec<LivePhoto>,
     /// The gallery's print sizes, for the room view.
     pub sizes: Vec<LiveSize>,
+    /// The gallery's packages, for the count of kept photos against the first.
+    pub packages: Vec<LivePackage>,
     pub events_url: String,
     pub act_url: String,
     pub heart_url: Option<String>,
@@ -78,6 +90,7 @@ pub fn page(m: &LivePage) -> Markup {
         side: m.side,
         photos: &m.photos,
         sizes: &m.sizes,
+        packages: &m.packages,
         rooms: crate::app::live::ROOMS
             .iter()
             .map(|(id, name)| LiveRoom { id, name, url: assets::url(&format!("room-{id}.svg")) })
@@ -145,6 +158,7 @@ pub fn page(m: &LivePage) -> Markup {
                     span.live-counts #live-counts aria-live="polite" {
                         "♥ " span #live-hearts { "0" } " · kept " span #live-kept { "0" } " · set aside " span #live-aside-n { "0" }
                     }
+                    span.live-package #live-package aria-live="polite" {}
                     span #live-status aria-live="polite" {}
                     @if let Some(action) = &m.order_action {
                         form.live-order method="post" action=(action) {
@@ -192,5 +206,18 @@ pub fn sizes_of(sizes: Vec<crate::app::live::PrintSize>) -> Vec<LiveSize> {
     sizes
         .into_iter()
         .map(|s| LiveSize { id: s.product.to_string(), name: s.name, w: s.width_mm, h: s.height_mm })
+        .collect()
+}
+
+/// The packages of a catalog as the live page counts against them.
+pub fn packages_of(c: &crate::domain::catalog::Catalog) -> Vec<LivePackage> {
+    c.prices
+        .packages
+        .iter()
+        .map(|k| LivePackage {
+            name: k.name.clone(),
+            images: k.images,
+            extra: c.currency.format(k.extra_image),
+        })
         .collect()
 }

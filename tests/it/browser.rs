@@ -894,6 +894,20 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
             [("csrf", csrf.as_str()), ("name", name), ("kind", "wall-art"), ("size", size), ("price", "200")];
         assert_eq!(post_form(&admin, server.url("/admin/prices/products"), &f).await.status(), 303);
     }
+    // And a package of one image, each extra 35, for the count of kept photos.
+    let f = [("csrf", csrf.as_str()), ("name", "File"), ("kind", "digital"), ("price", "30")];
+    assert_eq!(post_form(&admin, server.url("/admin/prices/products"), &f).await.status(), 303);
+    let digital = option_value(&get_text(&admin, server.url("/admin/prices")).await, "File");
+    let f = [
+        ("csrf", csrf.as_str()),
+        ("name", "Collection"),
+        ("price", "100"),
+        ("images", "1"),
+        ("digital", digital.as_str()),
+        ("includes", ""),
+        ("extra_image", "35"),
+    ];
+    assert_eq!(post_form(&admin, server.url("/admin/prices/packages"), &f).await.status(), 303);
 
     let (_pd, p) = browser(1280, 800).await;
     p.goto(&server.url(&format!("/admin/login?next=/admin/galleries/{g}"))).await.unwrap();
@@ -966,8 +980,30 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
     screenshot(&p, "live-compare-photographer.png").await;
     screenshot(&c, "live-compare-client-phone.png").await;
 
-    // Back to one photo, which is set aside; the phone's count follows.
+    // Back to one photo. Two kept: the client's count against the package shows one extra
+    // at its price; both undone again.
     click(&p, "#live-compare-go").await;
+    click(&p, "#live-keep").await;
+    click(&p, &format!(".live-thumb[data-id='{}']", ids[0])).await;
+    // Keep acts on the photo on screen: wait until the screen has it.
+    wait_for("the first photo", Duration::from_secs(10), || async {
+        read(&p, shown).await == serde_json::json!(ids[0])
+    })
+    .await;
+    click(&p, "#live-keep").await;
+    let package = "return document.getElementById('live-package').textContent";
+    wait_for("the package count", Duration::from_secs(10), || async {
+        read(&c, package).await == "Collection: 1 of 1 included · 1 extra at EUR 35.00 each"
+    })
+    .await;
+    screenshot(&c, "live-kept-client-phone.png").await;
+    click(&p, "#live-undo").await;
+    click(&p, "#live-undo").await;
+    click(&p, &format!(".live-thumb[data-id='{}']", ids[4])).await;
+    wait_for("the last photo", Duration::from_secs(10), || async {
+        read(&p, shown).await == serde_json::json!(ids[4])
+    })
+    .await;
     click(&p, "#live-aside").await;
     let aside = "return document.getElementById('live-aside-n').textContent";
     wait_for("the set-aside count", Duration::from_secs(10), || async { read(&c, aside).await == "1" }).await;

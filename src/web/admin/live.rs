@@ -63,6 +63,7 @@ pub async fn page(
         code: &live.code,
         photos,
         sizes: live::sizes_of(app::live::print_sizes(state, id).await?),
+        packages: live::packages_of(&app::catalog::for_gallery(state, id).await?),
         events_url: format!("/admin/galleries/{id}/live/events"),
         act_url: format!("/admin/galleries/{id}/live/act"),
         heart_url: None,

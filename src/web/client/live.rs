@@ -74,6 +74,7 @@ pub async fn page(
         code: &code,
         photos,
         sizes: live::sizes_of(app::live::print_sizes(state, v.gallery().id).await?),
+        packages: live::packages_of(&app::catalog::for_visit(state, &v).await?),
         events_url: format!("{base}/live/events?code={code}"),
         act_url: format!("{base}/live/act?code={code}"),
         heart_url: Some(format!("{base}/favourite")),
