@@ -133,6 +133,9 @@ pub async fn start(app: &App, gallery: GalleryId) -> Result<Live> {
     let (publish, _) = watch::channel(Arc::new(snap));
     let mut all =
         app.live.by_gallery.lock().map_err(|_| AppError::Internal("live sessions poisoned".into()))?;
+    // Sessions left running past their time go now, so abandoned ones do not pile up.
+    let now = now_ms();
+    all.retain(|_, e| !e.live.expired(now));
     all.insert(gallery, Entry { live: live.clone(), client: None, publish });
     Ok(live)
 }
@@ -158,16 +161,27 @@ pub fn watch_admin(app: &App, gallery: GalleryId) -> Result<watch::Receiver<Arc<
     app.live.with(gallery, |e| Ok(e.publish.subscribe()))
 }
 
-/// Checks a client's code against the session of their gallery.
+/// Wrong session codes one link may send in the limiter's window: plenty for typing
+/// mistakes, far too few to guess one of 31^6.
+const WRONG_CODES_PER_LINK: usize = 20;
+
+/// Checks a client's code against the session of their gallery. Every check counts
+/// against the link, and a right code is forgiven, so only guessing runs out.
 fn client_session(app: &App, v: &Visit, code: &str) -> Result<GalleryId> {
+    let key = super::limits::Key::new(format!("live code on {}", v.share().id), WRONG_CODES_PER_LINK);
+    let attempt = app.unlock_limiter.record(&[key])?;
     let gallery = v.gallery().id;
-    app.live.with(gallery, |e| {
+    let found = app.live.with(gallery, |e| {
         if e.live.code.eq_ignore_ascii_case(code.trim()) {
             Ok(gallery)
         } else {
             Err(AppError::Forbidden("That session code is not this gallery's (or it has ended).".into()))
         }
-    })
+    });
+    if found.is_ok() {
+        app.unlock_limiter.forgive(attempt);
+    }
+    found
 }
 
 /// The client joins with the code: their hearts show on both screens from now on.

@@ -145,6 +145,16 @@ async fn two_screens_share_one_state_and_a_reconnect_starts_from_it() {
     assert_eq!(again.until(|s| s["ended"] == true).await["ended"], true);
     let r = client.get(server.url(&format!("{link}/live/events?code={code}"))).send().await.unwrap();
     assert_eq!(r.status(), 404);
+
+    // Guessing codes runs out: after twenty wrong ones (the wrong code at the start, the
+    // events asked for after the end) the link is refused for a while.
+    let guess = |n: usize| server.url(&format!("{link}/live?code=GUESS{n}"));
+    let mut statuses = Vec::new();
+    for n in 0..20 {
+        statuses.push(client.get(guess(n)).send().await.unwrap().status().as_u16());
+    }
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert!(statuses.iter().filter(|s| **s == 403).count() >= 15, "{statuses:?}");
 }
 
 /// The session ends in an order: the client orders the kept photos (they fill the package),
