@@ -54,10 +54,10 @@ pub struct PrintSize {
     pub height_mm: u32,
 }
 
-/// The prints and wall art of the gallery's price list, for the room view.
-pub async fn print_sizes(app: &App, gallery: GalleryId) -> Result<Vec<PrintSize>> {
-    let catalog = super::catalog::for_gallery(app, gallery).await?;
-    Ok(catalog
+/// The prints and wall art of a gallery's catalog (`catalog::for_gallery`), for the room
+/// view.
+pub fn print_sizes(catalog: &crate::domain::catalog::Catalog) -> Vec<PrintSize> {
+    catalog
         .prices
         .products
         .iter()
@@ -65,7 +65,7 @@ pub async fn print_sizes(app: &App, gallery: GalleryId) -> Result<Vec<PrintSize>
             let (width_mm, height_mm) = p.kind.print_size()?;
             Some(PrintSize { product: p.id, name: p.name.clone(), width_mm, height_mm })
         })
-        .collect())
+        .collect()
 }
 
 /// Letters and digits that cannot be mistaken for each other when read aloud or typed.
@@ -217,7 +217,7 @@ pub async fn act_client(app: &App, v: &Visit, code: &str, action: Action) -> Res
 async fn act(app: &App, gallery: GalleryId, by: Side, action: Action) -> Result<Live> {
     let photos = photo_ids(app, gallery).await?;
     if let Action::Room { room: Some(r) } = &action {
-        let sizes = print_sizes(app, gallery).await?;
+        let sizes = print_sizes(&super::catalog::for_gallery(app, gallery).await?);
         if !r.sizes.iter().all(|s| sizes.iter().any(|p| p.product == *s)) {
             return Err(AppError::Invalid("Choose print sizes of this gallery's price list.".into()));
         }

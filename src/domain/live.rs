@@ -50,6 +50,16 @@ pub enum Side {
     Client,
 }
 
+impl Side {
+    /// As scripts and pages name it (the same as its JSON form).
+    pub fn slug(self) -> &'static str {
+        match self {
+            Side::Photographer => "photographer",
+            Side::Client => "client",
+        }
+    }
+}
+
 /// What either screen may do.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]

@@ -101,10 +101,7 @@ pub fn page(m: &LivePage) -> Markup {
     };
     // `</` cannot end the JSON's script element early: filenames are escaped.
     let json = serde_json::to_string(&data).unwrap_or_default().replace("</", "<\\/");
-    let me = match m.side {
-        Side::Photographer => "photographer",
-        Side::Client => "client",
-    };
+    let me = m.side.slug();
     html! {
         (DOCTYPE)
         html lang="en" {

@@ -41,6 +41,7 @@ pub async fn page(
         )
     })?;
     let gallery = state.gallery(id).await?;
+    let catalog = app::catalog::for_gallery(state, id).await?;
     let url = |h: &crate::domain::Hash| media_urls::url(state, media_urls::MediaKind::Rendition, h);
     let photos = state
         .photos(id)
@@ -62,8 +63,8 @@ pub async fn page(
         csrf: &admin.csrf,
         code: &live.code,
         photos,
-        sizes: live::sizes_of(app::live::print_sizes(state, id).await?),
-        packages: live::packages_of(&app::catalog::for_gallery(state, id).await?),
+        sizes: live::sizes_of(app::live::print_sizes(&catalog)),
+        packages: live::packages_of(&catalog),
         events_url: format!("/admin/galleries/{id}/live/events"),
         act_url: format!("/admin/galleries/{id}/live/act"),
         heart_url: None,

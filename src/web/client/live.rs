@@ -66,6 +66,7 @@ pub async fn page(
         })
         .collect();
     let code = live.code.clone();
+    let catalog = app::catalog::for_visit(state, &v).await?;
     Ok(live::page(&LivePage {
         studio,
         title: &v.gallery().title,
@@ -73,8 +74,8 @@ pub async fn page(
         csrf: v.csrf(),
         code: &code,
         photos,
-        sizes: live::sizes_of(app::live::print_sizes(state, v.gallery().id).await?),
-        packages: live::packages_of(&app::catalog::for_visit(state, &v).await?),
+        sizes: live::sizes_of(app::live::print_sizes(&catalog)),
+        packages: live::packages_of(&catalog),
         events_url: format!("{base}/live/events?code={code}"),
         act_url: format!("{base}/live/act?code={code}"),
         heart_url: Some(format!("{base}/favourite")),
