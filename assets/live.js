@@ -30,6 +30,7 @@
     }
   }
   const act = (body) => post(data.act, body);
+  const cartOp = (body) => post(data.cart, body);
 
   // ---- the strip of photos ----
   const strip = $("live-strip");
@@ -114,18 +115,55 @@
     roomForm.addEventListener("change", () => sendRoom());
     roomForm.addEventListener("submit", (e) => e.preventDefault());
   }
+  // Photos of the client's wall join the bundled rooms as "wall:<hash>".
+  function roomChoices(walls) {
+    const sel = $("room-choice");
+    const want = data.rooms.map((r) => [r.id, r.name]).concat(walls.map((w, i) => [`wall:${w.hash}`, `Your wall ${i + 1}`]));
+    if (sel.options.length === want.length) return;
+    const keep = sel.value;
+    sel.replaceChildren(...want.map(([v, n]) => new Option(n, v)));
+    if (keep) sel.value = keep;
+  }
   function sendRoom(place) {
     const prev = state && state.room;
+    const chosen = [...roomForm.querySelectorAll("#room-sizes input:checked")].map((i) => i.value).slice(0, 3);
+    // Opened while comparing two or three photos: a gallery wall of them, the chosen sizes
+    // taken in turn.
+    const photos = prev ? prev.photos : (state && state.compare.length >= 2 && state.compare.length <= 3 ? state.compare : []);
+    const choice = $("room-choice").value;
     const room = {
-      room: $("room-choice").value,
+      room: choice.startsWith("wall:") ? "wall" : choice,
+      wall: choice.startsWith("wall:") ? choice.slice(5) : null,
       wall_mm: Math.round(Number($("room-wall").value) * 10),
-      sizes: [...roomForm.querySelectorAll("#room-sizes input:checked")].map((i) => i.value).slice(0, 3),
+      sizes: photos.length && chosen.length ? photos.map((_, i) => chosen[i % chosen.length]) : chosen,
+      photos,
       frame: $("room-frame").value,
       x: prev ? prev.x : 5000,
       y: prev ? prev.y : 2800,
       ...place,
     };
     act({ op: "room", room });
+  }
+  const upload = $("room-upload");
+  if (upload) {
+    upload.addEventListener("change", async () => {
+      const file = upload.files[0];
+      if (!file) return;
+      upload.value = "";
+      status("Sending the photo of the wall…");
+      try {
+        const r = await fetch(data.wall, { method: "POST", headers: { "x-csrf-token": csrf, "content-type": file.type || "application/octet-stream" }, body: file });
+        const answer = await r.json().catch(() => ({}));
+        if (!r.ok) { status(answer.error || "That photo could not be used."); return; }
+        if (!leading()) { status("Sent: the prints can hang on your wall now."); return; }
+        status("");
+        roomChoices([...(state.walls || []), { hash: answer.wall }]);
+        $("room-choice").value = `wall:${answer.wall}`;
+        sendRoom();
+      } catch (_) {
+        status("Offline: send the photo again when the connection is back.");
+      }
+    });
   }
   if ($("live-room-go")) {
     $("live-room-go").addEventListener("click", () => {
@@ -156,26 +194,34 @@
     sendRoom(place);
   });
 
+  // The prints on the wall: the shown photo at each size, or a gallery wall's photos each
+  // at its own (as `Room::hung` on the server).
+  function hung(r, shown) {
+    const pairs = r.photos.length ? r.photos.map((id, i) => [photos[index.get(id)], r.sizes[i]]) : r.sizes.map((sz) => [shown, sz]);
+    return pairs.filter(([p, sz]) => p && sizes.get(sz)).map(([p, id]) => {
+      const sz = sizes.get(id);
+      let [a, b] = [sz.w, sz.h];
+      if ((p.w >= p.h) !== (a >= b)) [a, b] = [b, a];
+      return { sz, photo: p, wmm: a, hmm: b };
+    });
+  }
   function drawRoom(s, shown) {
     const r = s.room;
+    const own = r.wall && (s.walls || []).find((x) => x.hash === r.wall);
     const info = data.rooms.find((x) => x.id === r.room) || data.rooms[0];
+    const aspect = own ? own.w / own.h : 16 / 10;
     const stage = $("live-stage").getBoundingClientRect();
     let w = stage.width - 8;
-    let h = w * 10 / 16;
-    if (h > stage.height - 8) { h = stage.height - 8; w = h * 16 / 10; }
+    let h = w / aspect;
+    if (h > stage.height - 8) { h = stage.height - 8; w = h * aspect; }
     roomEl.style.width = `${w}px`;
     roomEl.style.height = `${h}px`;
-    roomEl.style.backgroundImage = `url("${info.url}")`;
+    roomEl.style.backgroundImage = `url("${own ? own.url : info.url}")`;
     roomEl.dataset.wallMm = r.wall_mm;
     const scale = w / r.wall_mm; // CSS pixels per millimetre of wall
     roomEl.style.setProperty("--mm", scale);
-    const landscape = shown ? shown.w >= shown.h : true;
     const gap = 150 * scale;
-    const prints = r.sizes.map((id) => sizes.get(id)).filter(Boolean).map((sz) => {
-      let [a, b] = [sz.w, sz.h];
-      if (landscape !== (a >= b)) [a, b] = [b, a];
-      return { sz, wmm: a, hmm: b };
-    });
+    const prints = hung(r, shown);
     const total = prints.reduce((t, p) => t + p.wmm * scale, 0) + gap * (prints.length - 1);
     let x = (r.x / 10000) * w - total / 2;
     const cy = (r.y / 10000) * h;
@@ -186,7 +232,8 @@
       div.style.top = `${cy - (p.hmm * scale) / 2}px`;
       div.style.width = `${p.wmm * scale}px`;
       div.style.height = `${p.hmm * scale}px`;
-      if (shown && shown.preview) div.style.backgroundImage = `url("${shown.preview}")`;
+      if (p.photo.preview) div.style.backgroundImage = `url("${p.photo.preview}")`;
+      div.dataset.photo = p.photo.id;
       div.dataset.mm = p.wmm;
       const cap = document.createElement("span");
       cap.textContent = p.sz.name;
@@ -196,13 +243,15 @@
     }));
     // The form shows what the screens show (a follower's, or after a reconnect).
     if (roomForm && !roomForm.contains(document.activeElement)) {
-      $("room-choice").value = r.room;
+      $("room-choice").value = r.wall ? `wall:${r.wall}` : r.room;
       $("room-wall").value = r.wall_mm / 10;
       $("room-frame").value = r.frame;
       for (const i of roomForm.querySelectorAll("#room-sizes input")) i.checked = r.sizes.includes(i.value);
     }
   }
-  window.addEventListener("resize", () => draw());
+  // The stage shrinks when the order below grows (or the window turns): the wall is drawn
+  // again to fit.
+  new ResizeObserver(() => { if (state && state.room) draw(); }).observe($("live-stage"));
 
   // ---- drawing a snapshot ----
   function draw() {
@@ -220,6 +269,7 @@
     const cmp = $("live-compare");
     roomEl.hidden = !s.room;
     if (roomForm) roomForm.hidden = !s.room || !leading();
+    if ($("room-upload-label")) $("room-upload-label").hidden = !s.room;
     if ($("live-room-go")) {
       $("live-room-go").textContent = s.room ? "Close the wall" : "See it on the wall";
       $("live-room-go").disabled = !leading();
@@ -285,8 +335,48 @@
       b.classList.toggle("marked", marked.has(id));
       b.querySelector(".live-mark").textContent = marked.has(id) ? "✓" : "+";
     }
+    if (roomForm) {
+      roomChoices(s.walls || []);
+      $("room-sizes-legend").textContent = s.room && s.room.photos.length ? "Sizes (hung in turn)" : "Sizes (up to three)";
+    }
+    drawCart(s, shown);
     document.body.dataset.seq = s.seq;
   }
+
+  // ---- the order, built together ----
+  function drawCart(s, shown) {
+    const c = s.cart;
+    $("live-cart-package").textContent = c ? (c.package || "No package chosen") : (me === "photographer" ? "Waiting for the client to join" : "");
+    $("live-cart-total").textContent = c && c.total ? `Total ${c.total}` : "";
+    $("live-cart-problem").textContent = c && c.problem ? c.problem : "";
+    $("live-fill").disabled = !c || !s.kept.length;
+    const lines = $("live-cart-lines");
+    lines.replaceChildren(...(c ? c.lines : []).map((l, i) => {
+      const li = document.createElement("li");
+      li.textContent = `${l.quantity > 1 ? l.quantity + " × " : ""}${l.label}${l.room ? " · with its wall view" : ""} — ${l.amount} `;
+      const x = document.createElement("button");
+      x.type = "button"; x.className = "link"; x.textContent = "Remove";
+      x.addEventListener("click", () => cartOp({ op: "remove", line: i }));
+      li.append(x);
+      return li;
+    }));
+    // On the wall: each print (or the whole gallery wall) can go into the order, with the
+    // room view saved on its line.
+    const add = $("live-wall-add");
+    if (!s.room || !c) { add.replaceChildren(); return; }
+    const prints = hung(s.room, shown);
+    const buttons = s.room.photos.length
+      ? [[null, `Add the wall to the order (${prints.length} prints)`]]
+      : prints.map((p, i) => [i, `Add the ${p.sz.name} to the order`]);
+    add.replaceChildren(...buttons.map(([i, label]) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = "button wall-add"; b.textContent = label;
+      b.addEventListener("click", () => cartOp(i === null ? { op: "from_wall" } : { op: "from_wall", print: i }));
+      return b;
+    }));
+  }
+  $("live-fill").addEventListener("click", () => cartOp({ op: "fill_package" }));
+  if ($("live-cart-choose")) $("live-cart-choose").addEventListener("change", (e) => { if (e.target.value) cartOp({ op: "package", package: e.target.value }); });
 
   // ---- the stream ----
   const source = new EventSource(data.events);

@@ -55,6 +55,7 @@ fn main() {
             photo: Some(photo_ids[i]),
             quantity: 1 + (i as u32 % 3),
             crop: None,
+            room: None,
         })
         .collect();
     let post = ShippingId::new();

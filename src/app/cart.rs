@@ -302,6 +302,8 @@ pub struct NewLine {
     pub product: String,
     pub quantity: String,
     pub crop: Option<String>,
+    /// The room view it was chosen in (a live session's wall), kept with the line.
+    pub room: Option<crate::domain::live::Room>,
 }
 
 /// "x,y,w,h" in ten-thousandths of the photo.
@@ -339,10 +341,15 @@ pub async fn add_line(app: &App, v: &Visit, new: NewLine) -> Result<Cart> {
             _ => None,
         };
         let quantity = quantity(&new.quantity)?;
-        // The same photo and product again (and no crop to keep apart) adds to that line.
-        match cart.lines.iter_mut().find(|l| l.product == product.id && l.photo == photo && l.crop == crop) {
+        let room = new.room.filter(|_| product.kind.print_size().is_some());
+        // The same photo and product again (and no crop or room view to keep apart) adds
+        // to that line.
+        let same = |l: &&mut CartLine| {
+            l.product == product.id && l.photo == photo && l.crop == crop && l.room == room
+        };
+        match cart.lines.iter_mut().find(same) {
             Some(l) => l.quantity = (l.quantity + quantity).min(MAX_QUANTITY),
-            None => cart.lines.push(CartLine { product: product.id, photo, quantity, crop }),
+            None => cart.lines.push(CartLine { product: product.id, photo, quantity, crop, room }),
         }
         Ok(())
     })

@@ -83,6 +83,7 @@ fn delivery_mail(app: &App, o: &Order, logo: Option<Hash>, files: usize) -> Opti
             total: o.currency.format(o.quote.total),
             url: &url,
             button: "Download your photos",
+            pictures: &[],
         },
     );
     super::orders::mail_to(&o.customer.email, content, logo)

@@ -110,6 +110,7 @@ impl Composer {
             text: c.text,
             html: c.html,
             logo: None,
+            pictures: Vec::new(),
             created_ms: now_ms(),
             status: MailStatus::Queued { attempts: 0, last_error: None },
         }

@@ -152,6 +152,11 @@ pub async fn gc(state: &App) -> Result<GcReport> {
             keep.extend(studio.logo);
             keep.extend(studio.watermark.image);
             keep.extend(studio.catalog.photos());
+            // Photos of clients' walls in room views saved with carts and orders, and the
+            // room-view pictures of mails.
+            let carts = db.carts()?.into_iter().chain(db.orders()?.into_iter().map(|o| o.cart));
+            keep.extend(carts.flat_map(|c| c.lines).filter_map(|l| l.room.and_then(|r| r.wall)));
+            keep.extend(db.mails(usize::MAX)?.into_iter().flat_map(|m| m.pictures));
             let mark = studio.watermark.fingerprint();
             let (current, stale): (Vec<_>, Vec<_>) = db
                 .all_watermarked()?

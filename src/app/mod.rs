@@ -22,6 +22,7 @@ pub mod payments;
 pub mod photos;
 pub mod proofing;
 mod records;
+mod room_views;
 pub mod sharing;
 mod state;
 pub mod studio;

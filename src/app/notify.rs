@@ -15,6 +15,7 @@ pub(super) fn message(to: &str, content: templates::Content, logo: Option<crate:
         text: content.text,
         html: content.html,
         logo,
+        pictures: Vec::new(),
         created_ms: now_ms(),
         status: MailStatus::Queued { attempts: 0, last_error: None },
     }

@@ -87,6 +87,7 @@ fn received(o: &mut Order, payment: Payment, by: Actor) -> Step<'static> {
         heading: "Payment received",
         lead,
         notice,
+        pictures: Vec::new(),
     }
 }
 
@@ -119,6 +120,8 @@ struct Step<'a> {
     lead: String,
     /// The photographer's subject and words, when they are told too.
     notice: Option<(String, String)>,
+    /// Room views saved with the order's lines: (caption, picture), shown in the mails.
+    pictures: Vec<(String, crate::domain::Hash)>,
 }
 
 async fn mails(app: &App, o: &Order, step: Step<'_>) -> Result<Vec<Mail>> {
@@ -126,6 +129,8 @@ async fn mails(app: &App, o: &Order, step: Step<'_>) -> Result<Vec<Mail>> {
     let brand = templates::Brand { studio: &app.config.studio_name, logo: logo.is_some() };
     let (lines, total) = (mail_lines(o), o.currency.format(o.quote.total));
     let l = links(app, o);
+    let captions: Vec<String> = step.pictures.iter().map(|(c, _)| c.clone()).collect();
+    let pictures: Vec<crate::domain::Hash> = step.pictures.iter().map(|(_, h)| *h).collect();
     let client = templates::order_update(
         &brand,
         &templates::OrderMail {
@@ -136,6 +141,7 @@ async fn mails(app: &App, o: &Order, step: Step<'_>) -> Result<Vec<Mail>> {
             total: total.clone(),
             url: &l.client,
             button: "See your order",
+            pictures: &captions,
         },
     );
     let mut out: Vec<Mail> = mail_to(&o.customer.email, client, logo).into_iter().collect();
@@ -151,9 +157,13 @@ async fn mails(app: &App, o: &Order, step: Step<'_>) -> Result<Vec<Mail>> {
                 total,
                 url: &l.admin,
                 button: "Open the order",
+                pictures: &captions,
             },
         );
         out.extend(mail_to(&app.config.mail.notify, notice, None));
+    }
+    for m in &mut out {
+        m.pictures = pictures.clone();
     }
     Ok(out)
 }
@@ -365,6 +375,7 @@ pub async fn place(app: &App, v: &Visit, f: Checkout, client_base: &str) -> Resu
         heading: "Thank you for your order",
         lead,
         notice: Some((format!("Order {} from {}", order.number, order.customer.name), notice)),
+        pictures: super::room_views::pictures(app, &order, &view.photos, &catalog).await,
     };
     let effects = Effects { invoice, mails: mails(app, &order, step).await? };
     let (key, coupon) = (f.key.clone(), cart.coupon.clone().filter(|_| order.quote.discount > Money::ZERO));
@@ -695,6 +706,7 @@ pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
                 photo,
                 quantity: n,
                 crop: None,
+                room: None,
             });
             format!("Added {n} × {}", product.name)
         }
@@ -761,7 +773,7 @@ pub async fn edit(app: &App, id: &str, edit: Edit) -> Result<Order> {
             ),
             None => format!("Your order has been changed: the total is now {}.", o.currency.format(o.quote.total)),
         };
-        Ok(Some(Step { subject: format!("Your order {} was changed", o.number), heading: "Your order was changed", lead, notice: None }))
+        Ok(Some(Step { subject: format!("Your order {} was changed", o.number), heading: "Your order was changed", lead, notice: None, pictures: Vec::new() }))
     })
     .await
 }
@@ -798,6 +810,7 @@ pub(super) async fn mark_refunded(app: &App, id: &str, done: Vec<String>) -> Res
             heading: "Your order was refunded",
             lead: "Your payment has been refunded.".to_string(),
             notice: None,
+            pictures: Vec::new(),
         }))
     })
     .await
@@ -831,6 +844,7 @@ pub(super) async fn move_to(app: &App, id: &str, to: &str) -> Result<Order> {
             heading,
             lead,
             notice: None,
+            pictures: Vec::new(),
         }))
     })
     .await

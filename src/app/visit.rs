@@ -50,6 +50,7 @@ impl Closed {
 
 /// An open visit: the link, the gallery it shares, the set being looked at, the browser's
 /// session and the visitor once there is one (made on the first action, not on a look).
+#[derive(Clone)]
 pub struct Visit {
     share: ShareLink,
     gallery: Gallery,
@@ -314,6 +315,12 @@ impl Visit {
             true => Ok(p),
             false => Err(photo_not_found()),
         }
+    }
+
+    /// This visit once `visitor` acts in it (kept by a live session, which acts later).
+    pub fn acting_as(mut self, visitor: Visitor) -> Visit {
+        self.visitor = Some(visitor);
+        self
     }
 
     /// The visitor about to act (heart, comment, submit, identify): the one this session

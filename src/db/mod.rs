@@ -7,6 +7,7 @@ mod auth;
 pub mod codec;
 mod galleries;
 mod jobs;
+mod live;
 mod mail;
 mod media;
 mod orders;

@@ -64,6 +64,16 @@ impl Db {
             .unwrap_or_default())
     }
 
+    /// Every cart (for `gc`: the walls of room views saved in them).
+    pub fn carts(&self) -> Result<Vec<Cart>> {
+        let txn = self.read()?;
+        let mut out = Vec::new();
+        for row in txn.open_table(CARTS)?.iter()? {
+            out.push(codec::decode(row?.1.value())?);
+        }
+        Ok(out)
+    }
+
     /// Changes a cart in one transaction (two tabs adding at once both count); `change`
     /// returns `Err` to refuse, and nothing is written then.
     pub fn update_cart<E>(

@@ -93,6 +93,9 @@ pub const INVOICES: TableDefinition<u32, &[u8]> = TableDefinition::new("invoices
 /// Delivered files with the studio's credit: `blake3(source ‖ credit) → PreparedFile`.
 pub const PREPARED: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("prepared-0");
 
+/// Running live sessions: `gallery id → SavedLive`.
+pub const LIVE: TableDefinition<u128, &[u8]> = TableDefinition::new("live-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -125,5 +128,6 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(ORDER_KEYS)?;
     txn.open_table(INVOICES)?;
     txn.open_table(PREPARED)?;
+    txn.open_table(LIVE)?;
     Ok(())
 }

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{GalleryId, PhotoId, ProductId};
+use super::{GalleryId, Hash, PhotoId, ProductId, VisitorId};
 
 /// How long a join code works after the session starts: a long evening's session.
 pub const LIVE_TTL_MS: u64 = 12 * 60 * 60 * 1000;
@@ -27,19 +27,95 @@ pub enum Frame {
 }
 
 /// The room view: the shown photo at the true scale of print sizes on a wall of known
-/// width.
+/// width, or a gallery wall of two or three photos, each at its size.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Room {
-    /// Which bundled room (`room-<name>.svg`).
+    /// Which bundled room (`room-<name>.png`); ignored when `wall` is given.
     pub room: String,
+    /// A photo of the client's own wall, uploaded in the session (a JPEG blob).
+    #[serde(default)]
+    pub wall: Option<Hash>,
     /// The wall's width in millimetres: the scale of everything on it.
     pub wall_mm: u32,
     /// The print products drawn, side by side.
     pub sizes: Vec<ProductId>,
+    /// A gallery wall: `photos[i]` hangs at `sizes[i]`. Empty: the shown photo hangs at
+    /// every size ("16×20 vs 24×36 above the sofa").
+    #[serde(default)]
+    pub photos: Vec<PhotoId>,
     pub frame: Frame,
     /// Where the prints' centre hangs, in ten-thousandths of the wall's width and height.
     pub x: u16,
     pub y: u16,
+}
+
+/// Space between prints hung side by side.
+pub const ROOM_GAP_MM: f64 = 150.0;
+/// A frame's width around the print (the screen and the saved picture draw the same).
+pub const FRAME_MM: f64 = 25.0;
+
+/// Where one print hangs: its top-left corner and size, in millimetres of the wall.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Hung {
+    pub x_mm: f64,
+    pub y_mm: f64,
+    pub w_mm: f64,
+    pub h_mm: f64,
+}
+
+impl Room {
+    /// The prints it hangs: the shown photo at each size, or a gallery wall's photos each
+    /// at its own.
+    pub fn hung(&self, shown: PhotoId) -> Vec<(PhotoId, ProductId)> {
+        match self.photos.is_empty() {
+            true => self.sizes.iter().map(|s| (shown, *s)).collect(),
+            false => self.photos.iter().copied().zip(self.sizes.iter().copied()).collect(),
+        }
+    }
+
+    /// Lays `prints` (width and height in millimetres, already turned to their photo's
+    /// orientation) in a row centred on (`x`, `y`), on a wall `wall_mm` wide and
+    /// `wall_mm / aspect` high. `live.js` draws the same layout.
+    pub fn layout(&self, prints: &[(f64, f64)], aspect: f64) -> Vec<Hung> {
+        let wall_w = f64::from(self.wall_mm);
+        let wall_h = wall_w / aspect.max(0.1);
+        let total: f64 =
+            prints.iter().map(|p| p.0).sum::<f64>() + ROOM_GAP_MM * prints.len().saturating_sub(1) as f64;
+        let mut x = f64::from(self.x) / 10_000.0 * wall_w - total / 2.0;
+        let cy = f64::from(self.y) / 10_000.0 * wall_h;
+        prints
+            .iter()
+            .map(|&(w, h)| {
+                let hung = Hung { x_mm: x, y_mm: cy - h / 2.0, w_mm: w, h_mm: h };
+                x += w + ROOM_GAP_MM;
+                hung
+            })
+            .collect()
+    }
+}
+
+/// A print's size turned to the photo's orientation: a landscape photo hangs landscape.
+pub fn oriented(size_mm: (u32, u32), photo: (u32, u32)) -> (f64, f64) {
+    let (a, b) = (f64::from(size_mm.0), f64::from(size_mm.1));
+    let landscape = photo.0 >= photo.1;
+    if landscape == (a >= b) { (a, b) } else { (b, a) }
+}
+
+/// A photo of the client's wall sent in a session: a JPEG blob and its size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WallPhoto {
+    pub hash: Hash,
+    pub w: u32,
+    pub h: u32,
+}
+
+/// What is kept of a running session, so a restart of the server does not end it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct SavedLive {
+    pub live: Live,
+    /// The joined client's visitor.
+    pub client: Option<VisitorId>,
+    pub walls: Vec<WallPhoto>,
 }
 
 /// Who did something in a session.
@@ -104,10 +180,12 @@ pub enum LiveError {
     NothingToUndo,
     #[error("the wall must be 0.5 to 20 m wide, with one to three print sizes on it")]
     RoomSize,
+    #[error("a gallery wall hangs two or three different photos, each at its own size")]
+    GalleryWall,
 }
 
 /// A session's state: what is on the screens, who leads, what was kept and set aside.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Live {
     pub gallery: GalleryId,
     /// What the client types or follows to join (six letters and digits).
@@ -210,6 +288,19 @@ impl Live {
                     if !(500..=20_000).contains(&r.wall_mm) || !sizes_ok || !place_ok || r.room.len() > 40 {
                         return Err(LiveError::RoomSize);
                     }
+                    let wall_ok = r.photos.is_empty()
+                        || (r.photos.len() >= 2 && r.photos.len() == r.sizes.len() && {
+                            let mut seen = r.photos.clone();
+                            seen.sort();
+                            seen.dedup();
+                            seen.len() == r.photos.len()
+                        });
+                    if !wall_ok {
+                        return Err(LiveError::GalleryWall);
+                    }
+                    if !r.photos.iter().all(known) {
+                        return Err(LiveError::UnknownPhoto);
+                    }
                 }
                 self.room = room;
             }
@@ -294,6 +385,8 @@ mod tests {
             room: "living".into(),
             wall_mm,
             sizes: (0..n).map(|_| ProductId::new()).collect(),
+            photos: Vec::new(),
+            wall: None,
             frame: Frame::Black,
             x: 5000,
             y: 4000,
@@ -307,6 +400,42 @@ mod tests {
         assert_eq!(s.room.as_ref().map(|r| r.wall_mm), Some(3000));
         s.apply(Side::Photographer, Action::Room { room: None }, &p).unwrap();
         assert!(s.room.is_none());
+        // A gallery wall: as many different photos as sizes, two or three.
+        let wall = |photos: Vec<PhotoId>, n| Room { photos, ..room(3000, n) };
+        assert_eq!(s.apply(Side::Photographer, open(wall(vec![p[0]], 1)), &p), Err(LiveError::GalleryWall));
+        assert_eq!(
+            s.apply(Side::Photographer, open(wall(vec![p[0], p[0]], 2)), &p),
+            Err(LiveError::GalleryWall)
+        );
+        assert_eq!(
+            s.apply(Side::Photographer, open(wall(vec![p[0], p[1]], 3)), &p),
+            Err(LiveError::GalleryWall)
+        );
+        assert_eq!(
+            s.apply(Side::Photographer, open(wall(vec![p[0], PhotoId::new()], 2)), &p),
+            Err(LiveError::UnknownPhoto)
+        );
+        s.apply(Side::Photographer, open(wall(vec![p[0], p[1], p[2]], 3)), &p).unwrap();
+    }
+
+    #[test]
+    fn prints_hang_in_a_row_centred_where_the_leader_put_them() {
+        let r = Room {
+            room: "living".into(),
+            wall: None,
+            wall_mm: 3000,
+            sizes: Vec::new(),
+            photos: Vec::new(),
+            frame: Frame::None,
+            x: 5000,
+            y: 4000,
+        };
+        // 508 + 150 + 914 = 1572 mm wide, centred on 1500 mm; the wall is 1875 mm high.
+        let hung = r.layout(&[(508.0, 406.0), (914.0, 610.0)], 1.6);
+        assert_eq!(hung[0], Hung { x_mm: 714.0, y_mm: 750.0 - 203.0, w_mm: 508.0, h_mm: 406.0 });
+        assert_eq!(hung[1].x_mm, 714.0 + 508.0 + 150.0);
+        assert_eq!(oriented((406, 508), (1200, 800)), (508.0, 406.0));
+        assert_eq!(oriented((406, 508), (800, 1200)), (406.0, 508.0));
     }
 
     #[test]

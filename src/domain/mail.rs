@@ -15,6 +15,9 @@ pub struct Mail {
     /// The studio logo the HTML shows as `cid:logo`, attached when the message is sent.
     #[serde(default)]
     pub logo: Option<Hash>,
+    /// Pictures the HTML shows as `cid:view-<n>` (room views of an order), JPEG blobs.
+    #[serde(default)]
+    pub pictures: Vec<Hash>,
     pub created_ms: u64,
     pub status: MailStatus,
 }

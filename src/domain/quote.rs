@@ -70,6 +70,10 @@ pub struct CartLine {
     pub quantity: u32,
     #[serde(default)]
     pub crop: Option<Crop>,
+    /// The room view the client saw this print in, saved with the line (shown in the
+    /// order's mails and pages).
+    #[serde(default)]
+    pub room: Option<super::live::Room>,
 }
 
 /// What the quote needs to know of a photo.
@@ -430,7 +434,7 @@ mod tests {
             Some(PackagePick { package: self.package, photos: self.ids[..n].to_vec() })
         }
         fn line(&self, product: ProductId, photo: usize, quantity: u32) -> CartLine {
-            CartLine { product, photo: Some(self.ids[photo]), quantity, crop: None }
+            CartLine { product, photo: Some(self.ids[photo]), quantity, crop: None, room: None }
         }
     }
 
@@ -543,17 +547,23 @@ mod tests {
         let q = |cart: Cart| w.quote(NO_TAX, None, &cart);
         let with = |line: CartLine| Cart { lines: vec![line], shipping: Some(w.post), ..Cart::default() };
         assert_eq!(
-            q(with(CartLine { product: ProductId::new(), photo: None, quantity: 1, crop: None })),
+            q(with(CartLine { product: ProductId::new(), photo: None, quantity: 1, crop: None, room: None })),
             Err(QuoteError::UnknownProduct)
         );
         assert_eq!(q(with(w.line(w.print, 0, 0))), Err(QuoteError::Quantity));
         assert_eq!(q(with(w.line(w.print, 0, MAX_QUANTITY + 1))), Err(QuoteError::Quantity));
         assert_eq!(
-            q(with(CartLine { product: w.print, photo: None, quantity: 1, crop: None })),
+            q(with(CartLine { product: w.print, photo: None, quantity: 1, crop: None, room: None })),
             Err(QuoteError::NeedsPhoto("Print 16×20".into()))
         );
         assert_eq!(
-            q(with(CartLine { product: w.print, photo: Some(PhotoId::new()), quantity: 1, crop: None })),
+            q(with(CartLine {
+                product: w.print,
+                photo: Some(PhotoId::new()),
+                quantity: 1,
+                crop: None,
+                room: None
+            })),
             Err(QuoteError::UnknownPhoto)
         );
         // Digitals are for proofs; photo 19 is a final (free to download).
@@ -684,6 +694,7 @@ mod properties {
                             photo: (p < 2).then_some(photo_ids[photo]),
                             quantity,
                             crop: None,
+                            room: None,
                         })
                         .collect();
                     let cart = Cart {

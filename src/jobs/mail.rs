@@ -19,7 +19,10 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, id: MailId) -> Outcome {
     }
     // A logo removed by `gc` since the message was queued: send it without one.
     let logo = mail.logo.and_then(|h| ctx.blobs.read(&h).ok());
-    let (status, outcome) = match ctx.mailer.deliver(&mail, logo.as_deref()) {
+    // Pictures too: a missing one is left out (empty), and the HTML shows its caption.
+    let pictures: Vec<Vec<u8>> =
+        mail.pictures.iter().map(|h| ctx.blobs.read(h).unwrap_or_default()).collect();
+    let (status, outcome) = match ctx.mailer.deliver(&mail, logo.as_deref(), &pictures) {
         Ok(via) => (MailStatus::Sent { at_ms: now_ms(), via: via.into() }, None),
         Err(MailError::Invalid(e)) => (MailStatus::Failed { error: e }, None),
         Err(MailError::Transient(e)) => (

@@ -78,9 +78,9 @@ impl Mailer {
         Ok(Mailer { smtp, outbox: outbox.to_path_buf(), from })
     }
 
-    /// The message: text and HTML alternatives; with `logo` (PNG bytes), the HTML travels
-    /// with it as the inline image `cid:logo`.
-    fn build(&self, mail: &Mail, logo: Option<&[u8]>) -> Result<Message, MailError> {
+    /// The message: text and HTML alternatives; with `logo` (PNG bytes) and `pictures`
+    /// (JPEG bytes), the HTML travels with them as inline images `cid:logo`, `cid:view-<n>`.
+    fn build(&self, mail: &Mail, logo: Option<&[u8]>, pictures: &[Vec<u8>]) -> Result<Message, MailError> {
         let to: Mailbox = mail
             .to
             .parse()
@@ -90,26 +90,34 @@ impl Mailer {
             .to(to)
             .subject(&mail.subject)
             .message_id(Some(format!("<{}@proofroom>", mail.id)))
-            .multipart(match logo {
-                None => MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone()),
-                Some(png) => {
-                    MultiPart::alternative().singlepart(SinglePart::plain(mail.text.clone())).multipart(
-                        MultiPart::related().singlepart(SinglePart::html(mail.html.clone())).singlepart(
-                            Attachment::new_inline("logo".into()).body(
-                                png.to_vec(),
-                                ContentType::parse("image/png")
-                                    .map_err(|e| MailError::Invalid(e.to_string()))?,
-                            ),
-                        ),
-                    )
+            .multipart(if logo.is_none() && pictures.is_empty() {
+                MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone())
+            } else {
+                let inline = |cid: String, bytes: &[u8], kind: &str| -> Result<SinglePart, MailError> {
+                    let kind = ContentType::parse(kind).map_err(|e| MailError::Invalid(e.to_string()))?;
+                    Ok(Attachment::new_inline(cid).body(bytes.to_vec(), kind))
+                };
+                let mut related = MultiPart::related().singlepart(SinglePart::html(mail.html.clone()));
+                if let Some(png) = logo {
+                    related = related.singlepart(inline("logo".into(), png, "image/png")?);
                 }
+                // An empty picture is one that went missing: its number stays its own.
+                for (i, jpeg) in pictures.iter().enumerate().filter(|(_, j)| !j.is_empty()) {
+                    related = related.singlepart(inline(format!("view-{i}"), jpeg, "image/jpeg")?);
+                }
+                MultiPart::alternative().singlepart(SinglePart::plain(mail.text.clone())).multipart(related)
             })
             .map_err(|e| MailError::Invalid(e.to_string()))
     }
 
     /// Sends one message, or writes it to the outbox. Returns how it went out.
-    pub fn deliver(&self, mail: &Mail, logo: Option<&[u8]>) -> Result<&'static str, MailError> {
-        let message = self.build(mail, logo)?;
+    pub fn deliver(
+        &self,
+        mail: &Mail,
+        logo: Option<&[u8]>,
+        pictures: &[Vec<u8>],
+    ) -> Result<&'static str, MailError> {
+        let message = self.build(mail, logo, pictures)?;
         match &self.smtp {
             Some(smtp) => {
                 smtp.send(&message).map_err(|e| {

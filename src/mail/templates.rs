@@ -309,6 +309,13 @@ pub struct OrderMail<'a> {
     pub total: String,
     pub url: &'a str,
     pub button: &'a str,
+    /// Captions of the pictures attached as `cid:view-<n>` (room views of the order).
+    pub pictures: &'a [String],
+}
+
+/// The pictures' captions in the plain text.
+fn pictures_text(m: &OrderMail) -> String {
+    m.pictures.iter().map(|c| format!("{c} (the picture is attached)\n")).collect::<Vec<_>>().join("")
 }
 
 /// To the client, in the studio's branding.
@@ -318,7 +325,9 @@ pub fn order_update(brand: &Brand, m: &OrderMail) -> Content {
     for (label, amount) in m.lines {
         text.push_str(&format!("  {label}  {amount}\n"));
     }
-    text.push_str(&format!("  Total  {}\n\n{}: {}\n\n{studio}\n", m.total, m.button, m.url));
+    text.push_str(&format!("  Total  {}\n\n", m.total));
+    text.push_str(&pictures_text(m));
+    text.push_str(&format!("\n{}: {}\n\n{studio}\n", m.button, m.url));
     Content { subject: m.subject.clone(), text, html: frame(brand, order_body(m)) }
 }
 
@@ -328,7 +337,9 @@ pub fn order_notice(studio: &str, m: &OrderMail) -> Content {
     for (label, amount) in m.lines {
         text.push_str(&format!("  {label}  {amount}\n"));
     }
-    text.push_str(&format!("  Total  {}\n\n{}: {}\n", m.total, m.button, m.url));
+    text.push_str(&format!("  Total  {}\n\n", m.total));
+    text.push_str(&pictures_text(m));
+    text.push_str(&format!("\n{}: {}\n", m.button, m.url));
     Content { subject: m.subject.clone(), text, html: frame(&Brand { studio, logo: false }, order_body(m)) }
 }
 
@@ -341,6 +352,12 @@ fn order_body(m: &OrderMail) -> Markup {
                 tr { td style="padding:6px 0;border-bottom:1px solid #e3ddd3" { (label) } td align="right" style="padding:6px 0;border-bottom:1px solid #e3ddd3" { (amount) } }
             }
             tr { td style="padding:8px 0;font-weight:bold" { "Total" } td align="right" style="padding:8px 0;font-weight:bold" { (m.total) } }
+        }
+        @for (i, caption) in m.pictures.iter().enumerate() {
+            figure style="margin:16px 0" {
+                img src={ "cid:view-" (i) } alt=(caption) width="560" style="display:block;width:100%;max-width:560px;height:auto;border-radius:4px";
+                figcaption style="font-size:13px;color:#6d675f;margin-top:6px" { (caption) }
+            }
         }
         (button(m.url, m.button))
         p style="color:#6d675f;font-size:13px;word-break:break-all" { "Or copy this link: " (m.url) }

@@ -12,6 +12,7 @@ mod png_stream;
 pub mod print;
 pub mod product_photo;
 mod resize;
+pub mod room_view;
 pub mod watermark;
 
 use std::{fs::File, sync::Arc};

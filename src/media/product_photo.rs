@@ -1,6 +1,6 @@
 //! The studio's product photos (a canvas on a wall, an album open on a table) for the
-//! pricing guide: any uploaded photo, turned upright and made a JPEG small enough for a
-//! phone.
+//! pricing guide, and the client's wall in a live session: any uploaded photo, turned
+//! upright and made a JPEG small enough for a phone.
 
 use std::io::Cursor;
 
@@ -14,6 +14,12 @@ const MAX_PIXELS: u64 = 60_000_000;
 pub const LONG_EDGE: u32 = 1200;
 
 pub fn product_photo(bytes: &[u8]) -> Result<Encoded, MediaError> {
+    upright_jpeg(bytes, LONG_EDGE)
+}
+
+/// Any uploaded photo (a product, a client's wall), upright, at most `long_edge` pixels on
+/// its long side, as a JPEG without metadata.
+pub fn upright_jpeg(bytes: &[u8], long_edge: u32) -> Result<Encoded, MediaError> {
     let not_image = |e: image::ImageError| MediaError::Invalid(format!("not an image: {e}"));
     let mut decoder = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -22,7 +28,7 @@ pub fn product_photo(bytes: &[u8]) -> Result<Encoded, MediaError> {
         .map_err(not_image)?;
     let (w, h) = decoder.dimensions();
     if u64::from(w) * u64::from(h) > MAX_PIXELS {
-        return Err(MediaError::Invalid(format!("{w}×{h} is over the limit for a product photo")));
+        return Err(MediaError::Invalid(format!("{w}×{h} pixels is over the limit for this photo")));
     }
     // Phones store photos sideways with an EXIF note; the guide shows them upright.
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -30,7 +36,7 @@ pub fn product_photo(bytes: &[u8]) -> Result<Encoded, MediaError> {
     img.apply_orientation(orientation);
     let rgb = img.into_rgb8();
     let (w, h) = rgb.dimensions();
-    let px = resize::fit(rgb.into_raw(), w, h, scaled_fit(w, h, LONG_EDGE))?;
+    let px = resize::fit(rgb.into_raw(), w, h, scaled_fit(w, h, long_edge))?;
     encode::jpeg(px, QUALITY)
 }
 

@@ -254,6 +254,46 @@ impl<'a, T: DeserializeOwned> FromRequest<'a> for ClientJson<T> {
     }
 }
 
+/// The body, whole, refused as too large past `cap` bytes (for routes the size cap
+/// leaves to their handler).
+pub async fn read_limited(body: &mut RequestBody, cap: usize) -> Result<Vec<u8>, AppError> {
+    let body = body.take().map_err(|e| AppError::Invalid(e.to_string()))?;
+    match body.into_bytes_limit(cap).await {
+        Ok(b) => Ok(b.to_vec()),
+        Err(poem::error::ReadBodyError::PayloadTooLarge) => {
+            Err(AppError::TooLarge(format!("The photo is over {} MB.", cap >> 20)))
+        }
+        Err(e) => Err(AppError::Invalid(format!("the request could not be read ({e})"))),
+    }
+}
+
+/// A photo of a wall sent as the body, up to `WALL_MAX`. Put it after the extractor that
+/// checks the sender: parameters are extracted in order, so nothing is read before that.
+pub struct WallPhoto(pub Vec<u8>);
+
+impl<'a> FromRequest<'a> for WallPhoto {
+    async fn from_request(_req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        Ok(WallPhoto(read_limited(body, super::limits::WALL_MAX).await.map_err(error::json)?))
+    }
+}
+
+/// A client's script sending a file as the body (a photo of their wall), CSRF-checked
+/// like `ClientJson`.
+pub struct ClientBytes(pub Visit, pub Vec<u8>);
+
+impl<'a> FromRequest<'a> for ClientBytes {
+    async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
+        let run = async {
+            let door = ClientDoor::from_request(req, body).await.map_err(|_| app::visit::closed())?;
+            let visit = door.require(req).await?;
+            csrf(req, None, |given| visit.csrf_ok(given))?;
+            let bytes = read_limited(body, super::limits::WALL_MAX).await?;
+            Ok::<_, AppError>(ClientBytes(visit, bytes))
+        };
+        run.await.map_err(error::json)
+    }
+}
+
 /// An app result as a JSON answer: the value, or `{"error": …}` with the error's status.
 pub struct JsonAnswer<T>(pub Result<T, AppError>);
 

@@ -23,6 +23,8 @@ use crate::app::AppError;
 pub const FORM_MAX: usize = 64 << 10;
 /// Cap for the JSON API's bodies.
 pub const JSON_MAX: usize = 1 << 20;
+/// Cap for a photo of a client's wall in a live session: a phone camera's JPEG, with room.
+pub const WALL_MAX: usize = 25 << 20;
 /// A small body must arrive whole within this.
 const SMALL_BODY_TIMEOUT: Duration = Duration::from_secs(20);
 /// An upload may pause this long between chunks.
@@ -33,7 +35,8 @@ const STREAM_STALL: Duration = Duration::from_secs(30);
 enum Cap {
     /// Read whole, up to this many bytes.
     Bytes(usize),
-    /// Streamed by the handler (uploads, studio images), admin only.
+    /// Streamed by the handler (uploads, studio images, a live session's wall photo), read
+    /// only once the sender is known.
     Stream,
 }
 
@@ -48,6 +51,9 @@ fn cap_of(method: &Method, path: &str) -> Cap {
         | ["admin", "studio", "logo" | "watermark"]
         | ["admin", "prices", "products", _, "photo"] => Cap::Stream,
         ["api", ..] => Cap::Bytes(JSON_MAX),
+        // A live session's photo of a wall: the one large body a client may send. It is
+        // read (up to `WALL_MAX`) only after the visit and its token are checked.
+        ["g", _, "live", "wall"] | ["admin", "galleries", _, "live", "wall"] => Cap::Stream,
         _ => Cap::Bytes(FORM_MAX),
     }
 }
@@ -142,6 +148,8 @@ mod tests {
         assert_eq!(cap_of(&Method::POST, "/access"), Cap::Bytes(FORM_MAX));
         assert_eq!(cap_of(&Method::POST, "/admin/login"), Cap::Bytes(FORM_MAX));
         assert_eq!(cap_of(&Method::POST, "/g/abc/photos"), Cap::Bytes(FORM_MAX));
+        assert_eq!(cap_of(&Method::POST, "/g/abc/live/wall"), Cap::Stream);
+        assert_eq!(cap_of(&Method::POST, "/g/abc/live/act"), Cap::Bytes(FORM_MAX));
         assert_eq!(cap_of(&Method::GET, "/admin/galleries/01J/photos"), Cap::Bytes(FORM_MAX));
     }
 }

@@ -35,6 +35,7 @@ pub struct LiveSize {
 /// A package of the gallery's list, for the running count of kept photos against it.
 #[derive(Serialize)]
 pub struct LivePackage {
+    pub id: String,
     pub name: String,
     pub images: u32,
     /// Each image beyond `images`, written in the studio's currency.
@@ -59,6 +60,8 @@ struct Data<'a> {
     rooms: Vec<LiveRoom>,
     events: &'a str,
     act: &'a str,
+    cart: &'a str,
+    wall: &'a str,
     /// Where the client's hearts go (`None` on the photographer's screen).
     heart: Option<&'a str>,
 }
@@ -76,6 +79,10 @@ pub struct LivePage<'a> {
     pub packages: Vec<LivePackage>,
     pub events_url: String,
     pub act_url: String,
+    /// Where the cart's changes go.
+    pub cart_url: String,
+    /// Where a photo of the client's wall is sent.
+    pub wall_url: String,
     pub heart_url: Option<String>,
     /// Back to the gallery (its page for the photographer, the grid for the client).
     pub back_href: String,
@@ -93,10 +100,12 @@ pub fn page(m: &LivePage) -> Markup {
         packages: &m.packages,
         rooms: crate::app::live::ROOMS
             .iter()
-            .map(|(id, name)| LiveRoom { id, name, url: assets::url(&format!("room-{id}.svg")) })
+            .map(|(id, name)| LiveRoom { id, name, url: assets::url(&format!("room-{id}.png")) })
             .collect(),
         events: &m.events_url,
         act: &m.act_url,
+        cart: &m.cart_url,
+        wall: &m.wall_url,
         heart: m.heart_url.as_deref(),
     };
     // `</` cannot end the JSON's script element early: filenames are escaped.
@@ -151,24 +160,21 @@ pub fn page(m: &LivePage) -> Markup {
                     button.button #live-compare-go type="button" { "Compare marked" }
                     @if !m.sizes.is_empty() {
                         button.button #live-room-go type="button" { "See it on the wall" }
+                        // Either screen may send a photo of the client's wall; the leader
+                        // hangs the prints on it.
+                        label.button.room-upload #room-upload-label hidden { "Photo of your wall…" input #room-upload type="file" accept="image/*"; }
                     }
                     span.live-counts #live-counts aria-live="polite" {
                         "♥ " span #live-hearts { "0" } " · kept " span #live-kept { "0" } " · set aside " span #live-aside-n { "0" }
                     }
                     span.live-package #live-package aria-live="polite" {}
                     span #live-status aria-live="polite" {}
-                    @if let Some(action) = &m.order_action {
-                        form.live-order method="post" action=(action) {
-                            input type="hidden" name="csrf" value=(m.csrf);
-                            button.button.primary #live-order type="submit" { "Order the kept photos →" }
-                        }
-                    }
                 }
                 @if !m.sizes.is_empty() {
                     form.live-room-form #live-room-form hidden {
                         label { "Room " select #room-choice {} }
                         label { "Wall width, cm " input #room-wall type="number" min="50" max="2000" step="10" value="300"; }
-                        fieldset #room-sizes { legend { "Sizes (up to three)" } }
+                        fieldset #room-sizes { legend #room-sizes-legend { "Sizes (up to three)" } }
                         label { "Edge " select #room-frame {
                             option value="black" { "Black frame" }
                             option value="white" { "White frame" }
@@ -176,6 +182,31 @@ pub fn page(m: &LivePage) -> Markup {
                             option value="none" { "Print only" }
                         } }
                     }
+                }
+                section.live-cart #live-cart aria-label="The order" {
+                    div.live-cart-head {
+                        strong { "The order" }
+                        span #live-cart-package {}
+                        span #live-cart-total {}
+                        @if m.packages.len() > 1 {
+                            select #live-cart-choose aria-label="Package" {
+                                option value="" { "Choose a package…" }
+                                @for k in &m.packages { option value=(k.id) { (k.name) } }
+                            }
+                        }
+                        button.button #live-fill type="button" { "Kept photos into the package" }
+                        span #live-wall-add {}
+                        @if let Some(action) = &m.order_action {
+                            form.live-order method="post" action=(action) {
+                                input type="hidden" name="csrf" value=(m.csrf);
+                                button.button.primary #live-order type="submit" { "Review and place the order →" }
+                            }
+                        } @else {
+                            span.live-cart-note { "The client places the order on their screen." }
+                        }
+                    }
+                    ul #live-cart-lines {}
+                    p #live-cart-problem role="status" {}
                 }
                 nav.live-strip #live-strip aria-label="Photos" {}
             }
@@ -212,6 +243,7 @@ pub fn packages_of(c: &crate::domain::catalog::Catalog) -> Vec<LivePackage> {
         .packages
         .iter()
         .map(|k| LivePackage {
+            id: k.id.to_string(),
             name: k.name.clone(),
             images: k.images,
             extra: c.currency.format(k.extra_image),

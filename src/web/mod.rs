@@ -60,6 +60,8 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/live/events", get(admin::live_events))
         .at("/admin/galleries/:id/live/act", post(admin::live_act))
         .at("/admin/galleries/:id/live/end", post(admin::end_live))
+        .at("/admin/galleries/:id/live/cart", post(admin::live_cart))
+        .at("/admin/galleries/:id/live/wall", post(admin::live_wall))
         .at("/admin/photos/:id", get(admin::photo_page))
         .at("/admin/photos/:id/state", post(admin::set_state))
         .at("/admin/photos/:id/cover", post(admin::set_cover))
@@ -117,6 +119,8 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/g/:token/live/events", get(client::live_events))
         .at("/g/:token/live/act", post(client::live_act))
         .at("/g/:token/live/order", post(client::live_order))
+        .at("/g/:token/live/cart", post(client::live_cart))
+        .at("/g/:token/live/wall", post(client::live_wall))
         .at("/g/:token/order", get(client::cart_page))
         .at("/g/:token/order/add", get(client::order_add_page))
         .at("/g/:token/order/lines", post(client::add_line))
@@ -196,6 +200,9 @@ async fn healthz(Data(state): Data<&App>) -> poem::Response {
 /// Starts the workers, prints how to sign in, and serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: App) -> anyhow::Result<()> {
     state.start_workers()?;
+    // Live sessions running at the last stop go on; changes are written as they come.
+    app::live::restore(&state).await;
+    tokio::spawn(app::live::keep_saving(state.clone()));
     // Orders paid (or finals uploaded) just before a crash are delivered now.
     let s = state.clone();
     tokio::spawn(async move { app::delivery::check_quietly(&s).await });
@@ -212,7 +219,8 @@ pub async fn serve(state: App) -> anyhow::Result<()> {
         None => println!("Sign in at {}/admin/login", state.config().base_url),
     }
     let cap = server::connection_cap(state.config().max_connections);
-    server::run(listener, routes(state), cap, shutdown_signal()).await?;
+    server::run(listener, routes(state.clone()), cap, shutdown_signal()).await?;
+    app::live::save_changed(&state).await;
     Ok(())
 }
 

@@ -158,6 +158,8 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ("GET", "/g/:token/live/events", format!("{link}/live/events?code=ABC234"), [404; 5]),
         ("POST", "/g/:token/live/act", format!("{link}/live/act?code=ABC234"), [403; 5]),
         ("POST", "/g/:token/live/order", format!("{link}/live/order?code=ABC234"), [403; 5]),
+        ("POST", "/g/:token/live/cart", format!("{link}/live/cart?code=ABC234"), [403; 5]),
+        ("POST", "/g/:token/live/wall", format!("{link}/live/wall?code=ABC234"), [403; 5]),
         // Ordering: pages open like the gallery; every change wants the visit's CSRF token,
         // which none of these holds; orders are only ever their owner's.
         ("GET", "/g/:token/order", format!("{link}/order"), [200; 5]),
@@ -220,6 +222,20 @@ async fn every_route_answers_every_visitor_as_it_should() {
             "/admin/galleries/:id/live/end",
             format!("/admin/galleries/{g}/live/end"),
             [303, 303, 303, 403, 303],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/live/cart",
+            format!("/admin/galleries/{g}/live/cart"),
+            [303, 303, 303, 403, 415],
+        ),
+        // The wall's photo is the body itself: with no session running there is none to
+        // add it to.
+        (
+            "POST",
+            "/admin/galleries/:id/live/wall",
+            format!("/admin/galleries/{g}/live/wall"),
+            [303, 303, 303, 403, 404],
         ),
         (
             "POST",
@@ -482,6 +498,9 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         ("GET", "/live/events?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("POST", "/live/act?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 400]),
         ("POST", "/live/order?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 404]),
+        // The JSON is not a cart change; a wall photo finds no session to join.
+        ("POST", "/live/cart?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 400]),
+        ("POST", "/live/wall?code=ABC234", [401, 404, 410, 410, 401, 401, 401, 404]),
         ("GET", "/order", [303, 404, 410, 410, 303, 303, 303, 200]),
         ("GET", "/order/add?photo=PID", [303, 404, 410, 410, 303, 303, 303, 200]),
         // With nothing for sale, changes to the cart are refused as "nothing to order".
@@ -538,6 +557,8 @@ async fn every_client_route_answers_every_kind_of_visitor() {
         "/g/:token/live/events",
         "/g/:token/live/act",
         "/g/:token/live/order",
+        "/g/:token/live/cart",
+        "/g/:token/live/wall",
         "/g/:token/order",
         "/g/:token/order/add",
         "/g/:token/order/lines",

@@ -881,7 +881,8 @@ async fn read(c: &Client, script: &str) -> serde_json::Value {
 /// client's page reloaded mid-session comes back where the session is.
 #[tokio::test]
 async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
-    let server = Server::start().await;
+    let sink = SmtpSink::start(SmtpSink::free_port()).await;
+    let server = start_with(smtp_env(sink.port)).await;
     let api = server.api();
     let (g, photos) = gallery_with_sized_photos(&api, "Anna & Tom", 5, (1200, 800)).await;
     let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
@@ -1037,7 +1038,93 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
             .is_some_and(|r| (r - 508.0 / 4000.0).abs() < 0.003)
     })
     .await;
+    // The photographer puts the 24 × 36 into the client's order, the wall view with it:
+    // both screens list the line.
+    click(&p, "#live-wall-add .wall-add:nth-child(2)").await;
+    let lines = "return [...document.querySelectorAll('#live-cart-lines li')].map(l => l.textContent)";
+    for screen in [&p, &c] {
+        wait_for("the line from the wall on both screens", Duration::from_secs(10), || async {
+            read(screen, lines).await.as_array().is_some_and(|l| {
+                l.len() == 1
+                    && l[0]
+                        .as_str()
+                        .is_some_and(|t| t.contains("24 × 36 in · IMG_0004.jpg · with its wall view"))
+            })
+        })
+        .await;
+    }
+    screenshot(&p, "live-cart-photographer.png").await;
+    screenshot(&c, "live-cart-client-phone.png").await;
     click(&p, "#live-room-go").await;
+
+    // A gallery wall: three photos compared, then hung together, the chosen sizes in turn
+    // (16 × 20, 24 × 36, 16 × 20), each its own photo, at scale on the 4 m wall.
+    for id in &ids[1..4] {
+        click(&p, &format!(".live-thumb[data-id='{id}'] .live-mark")).await;
+    }
+    click(&p, "#live-compare-go").await;
+    for screen in [&p, &c] {
+        wait_for("the comparison of three", Duration::from_secs(10), || async {
+            read(screen, compared).await == serde_json::json!(ids[1..4])
+        })
+        .await;
+    }
+    click(&p, "#live-room-go").await;
+    let wall = "const r = document.getElementById('live-room').getBoundingClientRect().width; return [...document.querySelectorAll('.live-print')].map(p => [p.dataset.photo, Number(p.dataset.mm), p.getBoundingClientRect().width / r])";
+    for screen in [&p, &c] {
+        wait_for("the gallery wall", Duration::from_secs(10), || async {
+            read(screen, wall).await.as_array().is_some_and(|a| a.len() == 3)
+        })
+        .await;
+        let got = read(screen, wall).await;
+        for ((hung, id), mm) in got.as_array().unwrap().iter().zip(&ids[1..4]).zip([508.0, 914.0, 508.0]) {
+            assert_eq!((hung[0].as_str(), hung[1].as_f64()), (Some(id.as_str()), Some(mm)), "{got}");
+            let want = mm / 4000.0;
+            assert!((hung[2].as_f64().unwrap() - want).abs() < want * 0.02, "{mm} mm on a 4 m wall: {got}");
+        }
+    }
+    screenshot(&p, "live-gallery-wall-photographer.png").await;
+    screenshot(&c, "live-gallery-wall-client-phone.png").await;
+    // The client adds the whole wall: three more lines, each with the view.
+    click(&c, "#live-wall-add .wall-add").await;
+    for screen in [&p, &c] {
+        wait_for("the wall's prints in the order", Duration::from_secs(10), || async {
+            read(screen, lines).await.as_array().is_some_and(|l| l.len() == 4)
+        })
+        .await;
+    }
+    // The client sends a photo of their own wall from the phone; the photographer hangs
+    // the prints on it, and both screens show it.
+    let photo = tempfile::Builder::new().suffix(".jpg").tempfile().unwrap();
+    std::fs::write(photo.path(), jpeg_with_orientation(1600, 1200, 1)).unwrap();
+    c.find(Locator::Css("#room-upload"))
+        .await
+        .unwrap()
+        .send_keys(&photo.path().to_string_lossy())
+        .await
+        .unwrap();
+    let own = "return [...document.querySelectorAll('#room-choice option')].map(o => o.value).find(v => v.startsWith('wall:')) || ''";
+    wait_for("the wall photo among the rooms", Duration::from_secs(20), || async {
+        read(&p, own).await.as_str().is_some_and(|v| !v.is_empty())
+    })
+    .await;
+    p.execute(
+        "const s = document.getElementById('room-choice'); s.value = arguments[0]; s.dispatchEvent(new Event('change', { bubbles: true }))",
+        vec![read(&p, own).await],
+    )
+    .await
+    .unwrap();
+    let background = "return document.getElementById('live-room').style.backgroundImage";
+    for screen in [&p, &c] {
+        wait_for("the client's wall behind the prints", Duration::from_secs(10), || async {
+            read(screen, background).await.as_str().is_some_and(|b| b.contains("/media/r/"))
+        })
+        .await;
+    }
+    screenshot(&p, "live-own-wall-photographer.png").await;
+    screenshot(&c, "live-own-wall-client-phone.png").await;
+    click(&p, "#live-room-go").await;
+    click(&p, "#live-compare-go").await;
 
     // The phone reloads (a dropped connection): it comes back where the session is.
     c.refresh().await.unwrap();
@@ -1051,6 +1138,28 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
         "the live page fits the phone"
     );
     screenshot(&c, "live-reloaded-client-phone.png").await;
+
+    // The client places the order from the session; the invoice mail, read from the SMTP
+    // server, shows the four prints on their walls.
+    click_to_load(&c, "#live-order").await;
+    c.wait().for_element(Locator::Css("#to-checkout")).await.unwrap();
+    click_to_load(&c, "#to-checkout").await;
+    c.wait().for_element(Locator::Css("#place")).await.unwrap();
+    c.find(Locator::Css("#name")).await.unwrap().send_keys("Anna Example").await.unwrap();
+    c.find(Locator::Css("#email")).await.unwrap().send_keys("anna@example.com").await.unwrap();
+    c.find(Locator::Css("#address")).await.unwrap().send_keys("Anna Example\nLindenstr. 5").await.unwrap();
+    click_to_load(&c, "#place").await;
+    c.wait().for_element(Locator::Css("#pay")).await.unwrap();
+    screenshot(&c, "live-order-placed-client-phone.png").await;
+    let mails = sink.wait_for_messages(1).await;
+    let invoice = mails.iter().find(|m| m.contains("To: anna@example.com") && m.contains("invoice 00001"));
+    let invoice = invoice.unwrap_or_else(|| panic!("the invoice mail to the client: {mails:?}"));
+    assert!(invoice.contains("EUR 800.00"), "four wall prints at 200: {invoice}");
+    assert_eq!(invoice.matches("--- image/jpeg").count(), 4, "{invoice}");
+    assert!(
+        invoice.contains("24 × 36 in of IMG_0004.jpg, seen in the living room (the wall 400 cm wide)"),
+        "{invoice}"
+    );
     p.close().await.unwrap();
     c.close().await.unwrap();
 }

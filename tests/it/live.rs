@@ -204,3 +204,208 @@ async fn the_kept_photos_fill_the_package_and_the_order_remembers_the_session() 
         "{page}"
     );
 }
+
+/// The room view on the client's own wall: the client sends a photo of it (only with the
+/// code and the visit's token; junk is refused), prints hang on it, the photographer and
+/// the client add them to the client's cart with the view saved, a gallery wall adds its
+/// prints at once, and the placed order's mail carries the room views as pictures.
+#[tokio::test]
+async fn a_wall_photo_and_prints_from_the_wall_reach_the_order_and_its_mail() {
+    let shop = crate::orders::Shop::on(Server::start().await).await;
+    let server = &shop.server;
+    let api = server.api();
+    let csrf = meta_csrf(&get_text(&shop.admin, server.url("/admin/prices")).await);
+    for (name, size) in [("16 × 20 in", "16x20in"), ("24 × 36 in", "24x36in")] {
+        let f =
+            [("csrf", csrf.as_str()), ("name", name), ("kind", "wall-art"), ("size", size), ("price", "200")];
+        assert_eq!(post_form(&shop.admin, server.url("/admin/prices/products"), &f).await.status(), 303);
+    }
+    let prices = get_text(&shop.admin, server.url("/admin/prices")).await;
+    let (small, large) = (option_value(&prices, "16 × 20 in"), option_value(&prices, "24 × 36 in"));
+    let (g, photos) = gallery_with_sized_photos(&api, "Walls", 3, (1200, 800)).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "Anna", "favourite": true })).await;
+    let (admin, acsrf, code) = start_session(server, &g).await;
+    let admin_url = |what: &str| server.url(&format!("/admin/galleries/{g}/live/{what}"));
+    let admin_cart = |body: Value| act(&admin, admin_url("cart"), &acsrf, body);
+
+    // Before the client joins, the cart is not the photographer's to fill.
+    let (status, body) = admin_cart(json!({ "op": "fill_package" })).await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("Wait for the client"), "{body}");
+
+    let client = browser_client();
+    let ccsrf = meta_csrf(&get_text(&client, server.url(&format!("{link}/live?code={code}"))).await);
+    let wall_url = |c: &str| server.url(&format!("{link}/live/wall?code={c}"));
+    // A phone's photo of the wall, stored sideways with an EXIF note: kept upright.
+    let phone = jpeg_with_orientation(1500, 1000, 6);
+    let send = |url: String, token: &str, body: Vec<u8>| {
+        client.post(url).header("x-csrf-token", token).header("content-type", "image/jpeg").body(body).send()
+    };
+    // (Refused senders are answered before their body is read: small bodies here.)
+    assert_eq!(send(wall_url(&code), "wrong", b"x".to_vec()).await.unwrap().status(), 403);
+    assert_eq!(send(wall_url("WRONG1"), &ccsrf, b"x".to_vec()).await.unwrap().status(), 403);
+    let r = send(wall_url(&code), &ccsrf, b"not a photo at all".to_vec()).await.unwrap();
+    assert_eq!(r.status(), 415);
+    assert!(r.text().await.unwrap().contains("cannot be used"));
+    let r = send(wall_url(&code), &ccsrf, phone).await.unwrap();
+    assert_eq!(r.status(), 200);
+    let wall = r.json::<Value>().await.unwrap()["wall"].as_str().unwrap().to_string();
+
+    // The wall is in the session: both screens get its upright size and a URL to draw it.
+    let mut mine = Events::open(&admin, admin_url("events")).await;
+    let s = mine.until(|s| s["walls"].as_array().is_some_and(|w| w.len() == 1)).await;
+    assert_eq!((s["walls"][0]["w"].as_u64(), s["walls"][0]["h"].as_u64()), (Some(1000), Some(1500)));
+    let r = client.get(server.url(s["walls"][0]["url"].as_str().unwrap())).send().await.unwrap();
+    assert_eq!(r.headers()["content-type"], "image/jpeg");
+
+    // Only a wall sent in this session can be hung on.
+    let room = |wall: &str, sizes: Value, photos: Value| {
+        json!({ "op": "room", "room": { "room": "wall", "wall": wall, "wall_mm": 3000, "sizes": sizes,
+            "photos": photos, "frame": "black", "x": 5000, "y": 4000 } })
+    };
+    let admin_act = |body: Value| act(&admin, admin_url("act"), &acsrf, body);
+    let (status, body) = admin_act(room(&"ab".repeat(32), json!([small]), json!([]))).await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("Upload the photo of the wall"), "{body}");
+    assert_eq!(admin_act(room(&wall, json!([small, large]), json!([]))).await.0, 200);
+
+    // The client adds the 24 × 36, the photographer the 16 × 20: both lines keep the view.
+    let client_cart =
+        |body: Value| act(&client, server.url(&format!("{link}/live/cart?code={code}")), &ccsrf, body);
+    assert_eq!(client_cart(json!({ "op": "from_wall", "print": 1 })).await.0, 200);
+    assert_eq!(admin_cart(json!({ "op": "from_wall", "print": 0 })).await.0, 200);
+    let (status, _) = admin_cart(json!({ "op": "from_wall", "print": 5 })).await;
+    assert_eq!(status, 404, "no sixth print on the wall");
+    let s = mine.until(|s| s["cart"]["lines"].as_array().is_some_and(|l| l.len() == 2)).await;
+    assert_eq!(s["cart"]["lines"][0]["label"], "24 × 36 in · IMG_0000.jpg");
+    assert_eq!(s["cart"]["lines"][0]["room"], true);
+    assert_eq!(s["cart"]["total"], "EUR 400.00");
+
+    // A gallery wall of the other two photos in the bedroom: one tap adds both prints.
+    let bedroom = json!({ "op": "room", "room": { "room": "bedroom", "wall_mm": 2500, "sizes": [large, small],
+        "photos": [ids[1], ids[2]], "frame": "white", "x": 5000, "y": 3500 } });
+    assert_eq!(admin_act(bedroom).await.0, 200);
+    assert_eq!(client_cart(json!({ "op": "from_wall" })).await.0, 200);
+    let s = mine.until(|s| s["cart"]["lines"].as_array().is_some_and(|l| l.len() == 4)).await;
+    assert_eq!(s["cart"]["lines"][3]["label"], "16 × 20 in · IMG_0002.jpg");
+    // One taken out again.
+    assert_eq!(admin_cart(json!({ "op": "remove", "line": 3 })).await.0, 200);
+    mine.until(|s| s["cart"]["lines"].as_array().is_some_and(|l| l.len() == 3)).await;
+
+    // The order: its mail shows the three room views as pictures, the own wall's upright.
+    let order_url = server.url(&format!("{link}/live/order?code={code}"));
+    let r = post_form(&client, order_url, &[("csrf", ccsrf.as_str())]).await;
+    if r.status() != 303 {
+        panic!("prints from the wall are enough to order: {}", r.text().await.unwrap());
+    }
+    let checkout = get_text(&client, server.url(&format!("{link}/checkout"))).await;
+    let (key, post) = (hidden_field(&checkout, "key"), option_value(&checkout, "Post · EUR 4.90"));
+    let fields = [
+        ("csrf", ccsrf.as_str()),
+        ("key", key.as_str()),
+        ("name", "Anna"),
+        ("email", "anna@example.com"),
+        ("address", "Anna\nRoad 1"),
+        ("shipping", post.as_str()),
+    ];
+    assert_eq!(post_form(&client, server.url(&format!("{link}/checkout")), &fields).await.status(), 303);
+    let mail = wait_for_outbox(server, 1).await;
+    let mail = mail.iter().find(|m| m.contains("To: anna@example.com")).expect("the client's mail");
+    for i in 0..3 {
+        assert!(mail.contains(&format!("cid:view-{i}")), "{mail}");
+    }
+    assert_eq!(mail.matches("--- image/jpeg").count(), 3);
+    assert!(mail.contains("24 × 36 in of IMG_0000.jpg, seen on your wall (the wall 300 cm wide)"), "{mail}");
+    assert!(
+        mail.contains("24 × 36 in of IMG_0001.jpg, seen in the bedroom (the wall 250 cm wide)"),
+        "{mail}"
+    );
+    let raw = std::fs::read_dir(server.data().join("outbox"))
+        .unwrap()
+        .filter_map(|e| std::fs::read(e.unwrap().path()).ok())
+        .find(|b| String::from_utf8_lossy(b).contains("anna@example.com"))
+        .unwrap();
+    let parsed = mailparse::parse_mail(&raw).unwrap();
+    let mut pictures = Vec::new();
+    fn jpegs(p: &mailparse::ParsedMail, out: &mut Vec<Vec<u8>>) {
+        if p.ctype.mimetype == "image/jpeg" {
+            out.push(p.get_body_raw().unwrap());
+        }
+        p.subparts.iter().for_each(|s| jpegs(s, out));
+    }
+    jpegs(&parsed, &mut pictures);
+    let own = image::load_from_memory(&pictures[0]).unwrap();
+    assert_eq!((own.width(), own.height()), (1000, 1500), "the wall photo, upright");
+    // Kept for a look, beside the browser tests' screenshots.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, p) in pictures.iter().enumerate() {
+        std::fs::write(dir.join(format!("live-mail-room-view-{i}.jpg")), p).unwrap();
+    }
+    let room = image::load_from_memory(&pictures[2]).unwrap();
+    assert_eq!((room.width(), room.height()), (1200, 750), "the bundled bedroom");
+}
+
+/// An update of the server in the middle of a session: it goes on with the same code, where
+/// it was (the photo shown, what was kept, the wall), both screens reconnect to it, and once
+/// the client acts again the photographer can change their cart again.
+#[tokio::test]
+async fn a_session_goes_on_after_the_server_restarts() {
+    let mut server = Server::start().await;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Restart", 3).await;
+    let ids: Vec<String> = photos.iter().map(|p| p["id"].as_str().unwrap().to_string()).collect();
+    let link = share_link(&api, &g, json!({ "label": "Anna", "favourite": true })).await;
+    let (admin, acsrf, code) = start_session(&server, &g).await;
+    let client = browser_client();
+    let ccsrf = meta_csrf(&get_text(&client, server.url(&format!("{link}/live?code={code}"))).await);
+    let admin_act = |server: &Server, body: Value| {
+        act(&admin, server.url(&format!("/admin/galleries/{g}/live/act")), &acsrf, body)
+    };
+    assert_eq!(admin_act(&server, json!({ "op": "show", "photo": ids[2] })).await.0, 200);
+    assert_eq!(admin_act(&server, json!({ "op": "keep", "photo": ids[1] })).await.0, 200);
+    let before = Events::open(&admin, server.url(&format!("/admin/galleries/{g}/live/events")))
+        .await
+        .until(|s| s["kept"] == json!([ids[1]]))
+        .await;
+
+    server.restart_gracefully().await;
+    let mut mine = Events::open(&admin, server.url(&format!("/admin/galleries/{g}/live/events"))).await;
+    let s = mine.next().await;
+    assert_eq!((s["code"].clone(), s["shown"].clone()), (json!(code), json!(ids[2])), "{s}");
+    assert_eq!((s["kept"].clone(), s["seq"].clone()), (json!([ids[1]]), before["seq"].clone()));
+    let mut theirs = Events::open(&client, server.url(&format!("{link}/live/events?code={code}"))).await;
+    assert_eq!(theirs.next().await["shown"], json!(ids[2]), "the client's screen reconnects");
+
+    // The client acts (their visit is known again); the photographer fills their package.
+    let (status, _) = act(
+        &client,
+        server.url(&format!("{link}/live/act?code={code}")),
+        &ccsrf,
+        json!({ "op": "keep", "photo": ids[0] }),
+    )
+    .await;
+    assert_eq!(status, 200);
+    mine.until(|s| s["kept"].as_array().is_some_and(|k| k.len() == 2)).await;
+    // Nothing is for sale in this gallery: the cart refuses as it would on the client's
+    // screen (the visit is the client's), not "wait for the client".
+    let (status, body) = act(
+        &admin,
+        server.url(&format!("/admin/galleries/{g}/live/cart")),
+        &acsrf,
+        json!({ "op": "fill_package" }),
+    )
+    .await;
+    assert_eq!(status, 404, "{body}");
+    assert!(body["error"].as_str().unwrap().contains("Nothing can be ordered"), "{body}");
+
+    // Ended, it stays ended across a restart.
+    let r =
+        post_form(&admin, server.url(&format!("/admin/galleries/{g}/live/end")), &[("csrf", acsrf.as_str())])
+            .await;
+    assert_eq!(r.status(), 303);
+    server.restart_gracefully().await;
+    let r = admin.get(server.url(&format!("/admin/galleries/{g}/live/events"))).send().await.unwrap();
+    assert_eq!(r.status(), 404);
+}

@@ -67,6 +67,9 @@ async fn unauthenticated_huge_bodies_are_refused_before_they_are_read() {
         (format!("{link}/unlock"), form, 413),
         ("/g/0123456789abcdef0123456789abcdef/favourite".into(), json, 413),
         ("/g/0123456789abcdef0123456789abcdef/comments".into(), json, 413),
+        // A live session's wall photo may be large, so it is read only for a known visit.
+        ("/g/0123456789abcdef0123456789abcdef/live/wall?code=ABC234".into(), json, 404),
+        (format!("{link}/live/wall?code=ABC234"), json, 401),
         // A browser without a session is sent to the login page.
         (format!("/admin/galleries/{g}/photos"), multipart, 303),
         (format!("/api/v1/galleries/{g}/photos"), multipart, 401),

@@ -173,6 +173,12 @@ impl Server {
         self.spawn().await;
     }
 
+    /// SIGTERM, wait, and start again on the same data: an update of the server.
+    pub async fn restart_gracefully(&mut self) {
+        self.stop();
+        self.spawn().await;
+    }
+
     /// Resident memory of the server process in MiB.
     pub fn rss_mib(&self) -> u64 {
         self.proc_status_mib("VmRSS:")

@@ -12,7 +12,7 @@ use crate::{
     app::{self, App, AppError, media_urls},
     domain::live::{Action, Side},
     web::{
-        extract::{AdminForm, AdminScript, GalleryPath, JsonAnswer},
+        extract::{AdminForm, AdminScript, GalleryPath, JsonAnswer, WallPhoto},
         live::{self, LivePage, LivePhoto},
         session::Admin,
     },
@@ -67,6 +67,8 @@ pub async fn page(
         packages: live::packages_of(&catalog),
         events_url: format!("/admin/galleries/{id}/live/events"),
         act_url: format!("/admin/galleries/{id}/live/act"),
+        cart_url: format!("/admin/galleries/{id}/live/cart"),
+        wall_url: format!("/admin/galleries/{id}/live/wall"),
         heart_url: None,
         back_href: format!("/admin/galleries/{id}"),
         end_action: Some(format!("/admin/galleries/{id}/live/end")),
@@ -96,11 +98,40 @@ pub async fn act(
 }
 
 #[handler]
+pub async fn cart(
+    Data(state): Data<&App>,
+    _: AdminScript,
+    GalleryPath(id): GalleryPath,
+    Json(op): Json<app::live::CartOp>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            app::live::cart_admin(state, id, op).await?;
+            Ok(serde_json::json!({ "ok": true }))
+        }
+        .await,
+    )
+}
+
+/// A photo of the client's wall (sent to the photographer, or taken in the studio).
+#[handler]
+pub async fn wall(
+    Data(state): Data<&App>,
+    _: AdminScript,
+    GalleryPath(id): GalleryPath,
+    WallPhoto(bytes): WallPhoto,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async { Ok(serde_json::json!({ "wall": app::live::add_wall(state, id, bytes).await? })) }.await,
+    )
+}
+
+#[handler]
 pub async fn end(
     Data(state): Data<&App>,
     GalleryPath(id): GalleryPath,
     AdminForm(_, _): AdminForm<super::login::Nothing>,
 ) -> poem::Result<Response> {
-    app::live::end(state, id);
+    app::live::end(state, id).await;
     Ok(see_other(&format!("/admin/galleries/{id}")))
 }

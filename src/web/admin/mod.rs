@@ -21,7 +21,8 @@ pub use galleries::{
     photos_json, reorder, set_cover, set_state, upload_photos,
 };
 pub use live::{
-    act as live_act, end as end_live, events as live_events, page as live_page, start as start_live,
+    act as live_act, cart as live_cart, end as end_live, events as live_events, page as live_page,
+    start as start_live, wall as live_wall,
 };
 pub use login::{login_form, login_submit, logout, setup_form, setup_submit};
 pub use orders::{

@@ -13,7 +13,7 @@ use crate::{
     app::{self, App},
     domain::live::{Action, Side},
     web::{
-        extract::{ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer},
+        extract::{ClientBytes, ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer},
         live::{self, LivePage, LivePhoto},
         models::PhotoOut,
     },
@@ -78,6 +78,8 @@ pub async fn page(
         packages: live::packages_of(&catalog),
         events_url: format!("{base}/live/events?code={code}"),
         act_url: format!("{base}/live/act?code={code}"),
+        cart_url: format!("{base}/live/cart?code={code}"),
+        wall_url: format!("{base}/live/wall?code={code}"),
         heart_url: Some(format!("{base}/favourite")),
         back_href: format!("{base}/photos"),
         end_action: None,
@@ -121,6 +123,38 @@ pub async fn act(
     JsonAnswer(
         async {
             Ok(serde_json::json!({ "seq": app::live::act_client(state, &v, &q.code, action).await?.seq }))
+        }
+        .await,
+    )
+}
+
+/// The client's cart, changed from the session (both screens show it).
+#[handler]
+pub async fn cart(
+    Data(state): Data<&App>,
+    Query(q): Query<CodeQuery>,
+    ClientJson(v, op): ClientJson<app::live::CartOp>,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            app::live::cart_client(state, &v, &q.code, op).await?;
+            Ok(serde_json::json!({ "ok": true }))
+        }
+        .await,
+    )
+}
+
+/// A photo of the client's own wall, for the room view.
+#[handler]
+pub async fn wall(
+    Data(state): Data<&App>,
+    Query(q): Query<CodeQuery>,
+    ClientBytes(v, bytes): ClientBytes,
+) -> JsonAnswer<serde_json::Value> {
+    JsonAnswer(
+        async {
+            let hash = app::live::add_wall_client(state, &v, &q.code, bytes).await?;
+            Ok(serde_json::json!({ "wall": hash }))
         }
         .await,
     )

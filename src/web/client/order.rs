@@ -106,6 +106,7 @@ pub async fn add_line(
         product: f.product,
         quantity: f.quantity,
         crop: Some(f.crop),
+        room: None,
     };
     app::cart::add_line(state, &v, new).await?;
     Ok(to_order(&door, "#lines"))
