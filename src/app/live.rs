@@ -72,6 +72,10 @@ struct Entry {
     /// same rules as the client's own screen.
     visit: Option<Visit>,
     walls: Vec<WallPhoto>,
+    /// The client's cart as last read; read again only when it may have changed (a cart
+    /// change, a join, anything `touched`), not on every step through the photos.
+    cart: Option<LiveCart>,
+    cart_stale: bool,
     publish: watch::Sender<Arc<Snapshot>>,
 }
 
@@ -196,13 +200,18 @@ async fn live_cart(app: &App, v: &Visit) -> Result<LiveCart> {
 /// Publishes the entry's state (with the client's hearts and cart read now) to both
 /// screens.
 async fn publish(app: &App, gallery: GalleryId) -> Result<()> {
-    let (client, visit) = app.live.with(gallery, |e| Ok((e.client, e.visit.clone())))?;
+    let (client, visit) =
+        app.live.with(gallery, |e| Ok((e.client, e.visit.clone().filter(|_| e.cart_stale))))?;
     let hearts = hearts(app, gallery, client).await?;
-    let cart = match &visit {
+    let fresh = match &visit {
         Some(v) => Some(live_cart(app, v).await?),
         None => None,
     };
     app.live.with(gallery, |e| {
+        if let Some(c) = fresh {
+            (e.cart, e.cart_stale) = (Some(c), false);
+        }
+        let cart = e.cart.clone();
         let walls = e
             .walls
             .iter()
@@ -213,14 +222,8 @@ async fn publish(app: &App, gallery: GalleryId) -> Result<()> {
                 h: w.h,
             })
             .collect();
-        let snap = Snapshot {
-            live: e.live.clone(),
-            hearts,
-            joined: e.client.is_some(),
-            ended: false,
-            walls,
-            cart: cart.clone(),
-        };
+        let snap =
+            Snapshot { live: e.live.clone(), hearts, joined: e.client.is_some(), ended: false, walls, cart };
         e.publish.send_replace(Arc::new(snap));
         Ok(())
     })?;
@@ -283,7 +286,15 @@ pub async fn restore(app: &App) {
             cart: None,
         };
         let (publish, _) = watch::channel(Arc::new(snap));
-        let entry = Entry { live: s.live, client: s.client, visit: None, walls: s.walls, publish };
+        let entry = Entry {
+            live: s.live,
+            client: s.client,
+            visit: None,
+            walls: s.walls,
+            cart: None,
+            cart_stale: false,
+            publish,
+        };
         if let Ok(mut all) = app.live.by_gallery.lock() {
             all.insert(gallery, entry);
             running.push(gallery);
@@ -323,7 +334,15 @@ pub async fn start(app: &App, gallery: GalleryId) -> Result<Live> {
         cart: None,
     };
     let (sender, _) = watch::channel(Arc::new(snap));
-    let entry = Entry { live: live.clone(), client: None, visit: None, walls: Vec::new(), publish: sender };
+    let entry = Entry {
+        live: live.clone(),
+        client: None,
+        visit: None,
+        walls: Vec::new(),
+        cart: None,
+        cart_stale: false,
+        publish: sender,
+    };
     let expired: Vec<GalleryId> = {
         let mut all =
             app.live.by_gallery.lock().map_err(|_| AppError::Internal("live sessions poisoned".into()))?;
@@ -398,6 +417,7 @@ pub async fn join(app: &App, v: &Visit, code: &str) -> Result<Live> {
     let live = app.live.with(gallery, |e| {
         e.client = Some(visitor);
         e.visit = Some(visit);
+        e.cart_stale = true;
         e.live.touch();
         Ok(e.live.clone())
     })?;
@@ -434,6 +454,7 @@ async fn remember(app: &App, gallery: GalleryId, v: &Visit) -> Result<()> {
     app.live.with(gallery, |e| {
         e.client = visit.visitor().map(|x| x.id);
         e.visit = Some(visit);
+        e.cart_stale = true;
         Ok(())
     })
 }
@@ -612,11 +633,13 @@ pub async fn summary(app: &App, gallery: GalleryId) -> Option<String> {
     Some(out)
 }
 
-/// Something both screens show changed elsewhere (the client hearted a photo): redraw.
+/// Something both screens show changed elsewhere (the client hearted a photo, the cart
+/// changed): redraw, with the cart read again.
 /// Nothing happens when no session runs.
 pub async fn touched(app: &App, gallery: GalleryId) {
     let running = app.live.with(gallery, |e| {
         e.live.touch();
+        e.cart_stale = true;
         Ok(())
     });
     if running.is_ok()
