@@ -30,7 +30,7 @@ pub async fn order_page(app: &App, v: &Visit, id: &str) -> Result<OrderPage> {
 pub async fn place(app: &App, v: &Visit, f: orders::Checkout, client_base: &str) -> Result<Order> {
     let mut o = orders::place(app, v, f, client_base).await?;
     // Placed during a live session: what the session came to goes on the order's timeline.
-    if let Some(summary) = super::live::summary(app, o.gallery).await {
+    if let Some(summary) = super::live::summary(app, &o).await {
         o = orders::note(app, o.id, summary).await?;
     }
     if o.deliverable() {

@@ -614,8 +614,9 @@ pub async fn add_wall_client(app: &App, v: &Visit, code: &str, bytes: Vec<u8>) -
 }
 
 /// What the session came to, for the timeline of an order placed while it runs:
-/// "Live session: kept 3 (IMG_1.jpg, …), set aside 2".
-pub async fn summary(app: &App, gallery: GalleryId) -> Option<String> {
+/// "Live session: kept 3 (IMG_1.jpg, …), set aside 2, 2 prints chosen on the wall".
+pub async fn summary(app: &App, order: &crate::domain::order::Order) -> Option<String> {
+    let gallery = order.gallery;
     let live = current(app, gallery)?;
     let photos = app.photos(gallery).await.ok()?;
     let names = |ids: &[PhotoId]| -> Vec<String> {
@@ -630,6 +631,10 @@ pub async fn summary(app: &App, gallery: GalleryId) -> Option<String> {
         out.push_str(&format!(" ({})", kept.join(", ")));
     }
     out.push_str(&format!(", set aside {}", live.aside.len()));
+    let on_wall: u32 = order.cart.lines.iter().filter(|l| l.room.is_some()).map(|l| l.quantity).sum();
+    if on_wall > 0 {
+        out.push_str(&format!(", {on_wall} print{} chosen on the wall", if on_wall == 1 { "" } else { "s" }));
+    }
     Some(out)
 }
 

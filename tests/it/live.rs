@@ -309,7 +309,19 @@ async fn a_wall_photo_and_prints_from_the_wall_reach_the_order_and_its_mail() {
         ("address", "Anna\nRoad 1"),
         ("shipping", post.as_str()),
     ];
-    assert_eq!(post_form(&client, server.url(&format!("{link}/checkout")), &fields).await.status(), 303);
+    let r = post_form(&client, server.url(&format!("{link}/checkout")), &fields).await;
+    assert_eq!(r.status(), 303);
+    let placed = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    let page = get_text(&shop.admin, server.url(&format!("/admin/orders/{placed}"))).await;
+    assert!(
+        page.contains(&format!("Live session {code}: kept 0, set aside 0, 3 prints chosen on the wall")),
+        "{page}"
+    );
+    assert!(page.contains("on the client's own wall, the wall 300 cm wide, black frame"), "{page}");
+    assert!(
+        page.contains("in the bedroom, the wall 250 cm wide, white frame (a gallery wall of 2)"),
+        "{page}"
+    );
     let mail = wait_for_outbox(server, 1).await;
     let mail = mail.iter().find(|m| m.contains("To: anna@example.com")).expect("the client's mail");
     for i in 0..3 {

@@ -153,6 +153,7 @@ pub fn page(
                         tr { td { strong { "Total" } } td.num { strong { (money(o.quote.total)) } } }
                     }
                 }
+                (wall_views(o, names))
                 @if o.state.editable() {
                     h3 { "Change before payment" }
                     p.muted { "The price is computed again; an invoiced order gets a new invoice in place of the old one, and the client is told." }
@@ -252,4 +253,32 @@ pub fn page(
             }
         },
     )
+}
+
+/// The lines chosen on a wall in a live session, with the room they were seen in.
+fn wall_views(o: &Order, names: &BTreeMap<PhotoId, String>) -> maud::Markup {
+    use crate::domain::live::Frame;
+    let walls: Vec<_> =
+        o.cart.lines.iter().enumerate().filter_map(|(n, l)| l.room.as_ref().map(|r| (n, l, r))).collect();
+    maud::html! {
+        @if !walls.is_empty() {
+            h3 { "Chosen on the wall" }
+            ul #wall-views {
+                @for (n, l, r) in &walls {
+                    li {
+                        "Line " (n + 1) ": "
+                        @if let Some(name) = l.photo.and_then(|p| names.get(&p)) { code { (name) } " " }
+                        @match r.wall {
+                            Some(_) => "on the client's own wall",
+                            None => { "in the " (crate::app::live::ROOMS.iter().find(|(id, _)| *id == r.room).map_or("room", |(_, name)| name).to_lowercase()) }
+                        }
+                        ", the wall " (r.wall_mm.div_ceil(10)) " cm wide, "
+                        (match r.frame { Frame::Black => "black frame", Frame::White => "white frame", Frame::Canvas => "canvas", Frame::None => "print only" })
+                        @if r.photos.len() > 1 { " (a gallery wall of " (r.photos.len()) ")" }
+                    }
+                }
+            }
+            p.muted { "The client's confirmation mail shows each as a picture of the wall." }
+        }
+    }
 }
