@@ -585,9 +585,9 @@ pub async fn add_wall(app: &App, gallery: GalleryId, bytes: Vec<u8>) -> Result<H
             "This session already has {WALLS_PER_SESSION} photos of walls: use one of them."
         )));
     }
-    let blobs = app.blobs.clone();
+    let (blobs, limits) = (app.blobs.clone(), app.limits.clone());
     let wall = blocking(move || {
-        let jpeg = crate::media::room_view::wall_photo(&bytes).map_err(|e| match e {
+        let jpeg = crate::media::room_view::wall_photo(&bytes, &limits).map_err(|e| match e {
             crate::media::MediaError::Invalid(r) => {
                 AppError::UnsupportedType(format!("This photo of the wall cannot be used: {r}"))
             }

@@ -20,6 +20,17 @@ pub fn product_photo(bytes: &[u8]) -> Result<Encoded, MediaError> {
 /// Any uploaded photo (a product, a client's wall), upright, at most `long_edge` pixels on
 /// its long side, as a JPEG without metadata.
 pub fn upright_jpeg(bytes: &[u8], long_edge: u32) -> Result<Encoded, MediaError> {
+    upright_jpeg_within(bytes, long_edge, MAX_PIXELS, None)
+}
+
+/// `upright_jpeg` within `max_pixels`, its decode weighed against `budget` when given (a
+/// client's photo: many may come at once).
+pub(super) fn upright_jpeg_within(
+    bytes: &[u8],
+    long_edge: u32,
+    max_pixels: u64,
+    budget: Option<&std::sync::Arc<super::DecodeBudget>>,
+) -> Result<Encoded, MediaError> {
     let not_image = |e: image::ImageError| MediaError::Invalid(format!("not an image: {e}"));
     let mut decoder = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
@@ -27,9 +38,12 @@ pub fn upright_jpeg(bytes: &[u8], long_edge: u32) -> Result<Encoded, MediaError>
         .into_decoder()
         .map_err(not_image)?;
     let (w, h) = decoder.dimensions();
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > max_pixels {
         return Err(MediaError::Invalid(format!("{w}×{h} pixels is over the limit for this photo")));
     }
+    // The decoded image (up to four bytes a pixel) and its RGB copy.
+    let _grant = budget.map(|b| b.take(pixels * 7)).transpose()?;
     // Phones store photos sideways with an EXIF note; the guide shows them upright.
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(not_image)?;

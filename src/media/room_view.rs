@@ -4,7 +4,7 @@
 
 use image::{DynamicImage, Rgb, RgbImage, imageops};
 
-use super::{Encoded, MediaError, QUALITY, encode, product_photo::upright_jpeg, resize};
+use super::{Encoded, Limits, MediaError, QUALITY, encode, product_photo::upright_jpeg_within, resize};
 
 /// The long edge a photo of the client's wall is kept at: enough for a large screen.
 pub const WALL_EDGE: u32 = 1600;
@@ -21,9 +21,9 @@ pub fn bundled(id: &str) -> Option<&'static [u8]> {
 }
 
 /// A photo of the client's wall as the session keeps it: upright, a JPEG of at most
-/// `WALL_EDGE` pixels.
-pub fn wall_photo(bytes: &[u8]) -> Result<Encoded, MediaError> {
-    upright_jpeg(bytes, WALL_EDGE)
+/// `WALL_EDGE` pixels. Its decode is held to the server's limits, like an upload's.
+pub fn wall_photo(bytes: &[u8], limits: &Limits) -> Result<Encoded, MediaError> {
+    upright_jpeg_within(bytes, WALL_EDGE, limits.max_pixels, Some(&limits.budget))
 }
 
 /// Width over height of a room picture.
