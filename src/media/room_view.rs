@@ -93,24 +93,15 @@ pub fn compose(room: &[u8], prints: &[Print], edge: Edge, frame: f64) -> Result<
             ph as i64 + 2 * reach,
             0.7,
         );
-        match edge {
-            Edge::Black => fill(
-                &mut canvas,
-                x - reach,
-                y - reach,
-                pw as i64 + 2 * reach,
-                ph as i64 + 2 * reach,
-                [29, 27, 25],
-            ),
-            Edge::White => fill(
-                &mut canvas,
-                x - reach,
-                y - reach,
-                pw as i64 + 2 * reach,
-                ph as i64 + 2 * reach,
-                [246, 244, 239],
-            ),
-            Edge::None | Edge::Canvas => {}
+        let frame_colour = match edge {
+            Edge::Black => Some([29, 27, 25]),
+            Edge::White => Some([246, 244, 239]),
+            Edge::None | Edge::Canvas => None,
+        };
+        if let Some(colour) = frame_colour {
+            paint(&mut canvas, x - reach, y - reach, pw as i64 + 2 * reach, ph as i64 + 2 * reach, |px| {
+                *px = Rgb(colour)
+            });
         }
         let photo = cover(decode(p.photo, "photo")?, pw, ph);
         imageops::replace(&mut canvas, &photo, x, y);
@@ -146,26 +137,23 @@ fn clip(c: &RgbImage, x: i64, y: i64, w: i64, h: i64) -> (std::ops::Range<u32>, 
     (xs, ys)
 }
 
-fn fill(c: &mut RgbImage, x: i64, y: i64, w: i64, h: i64, colour: [u8; 3]) {
+/// Applies `f` to every pixel of the rectangle that lies inside the canvas.
+fn paint(c: &mut RgbImage, x: i64, y: i64, w: i64, h: i64, f: impl Fn(&mut Rgb<u8>)) {
     let (xs, ys) = clip(c, x, y, w, h);
     for yy in ys {
         for xx in xs.clone() {
-            c.put_pixel(xx, yy, Rgb(colour));
+            f(c.get_pixel_mut(xx, yy));
         }
     }
 }
 
 /// Darkens the rectangle to `keep` of its brightness.
 fn shade(c: &mut RgbImage, x: i64, y: i64, w: i64, h: i64, keep: f64) {
-    let (xs, ys) = clip(c, x, y, w, h);
-    for yy in ys {
-        for xx in xs.clone() {
-            let p = c.get_pixel_mut(xx, yy);
-            for ch in p.0.iter_mut() {
-                *ch = (f64::from(*ch) * keep) as u8;
-            }
+    paint(c, x, y, w, h, |p| {
+        for ch in p.0.iter_mut() {
+            *ch = (f64::from(*ch) * keep) as u8;
         }
-    }
+    });
 }
 
 #[cfg(test)]

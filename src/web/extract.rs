@@ -277,18 +277,17 @@ impl<'a> FromRequest<'a> for WallPhoto {
     }
 }
 
-/// A client's script sending a file as the body (a photo of their wall), CSRF-checked
-/// like `ClientJson`.
-pub struct ClientBytes(pub Visit, pub Vec<u8>);
+/// A client's script posting something other than JSON (a photo of their wall, read
+/// next by `WallPhoto`): the visit, with its CSRF token checked like `ClientJson`'s.
+pub struct ClientScript(pub Visit);
 
-impl<'a> FromRequest<'a> for ClientBytes {
+impl<'a> FromRequest<'a> for ClientScript {
     async fn from_request(req: &'a Request, body: &mut RequestBody) -> poem::Result<Self> {
         let run = async {
             let door = ClientDoor::from_request(req, body).await.map_err(|_| app::visit::closed())?;
             let visit = door.require(req).await?;
             csrf(req, None, |given| visit.csrf_ok(given))?;
-            let bytes = read_limited(body, super::limits::WALL_MAX).await?;
-            Ok::<_, AppError>(ClientBytes(visit, bytes))
+            Ok::<_, AppError>(ClientScript(visit))
         };
         run.await.map_err(error::json)
     }

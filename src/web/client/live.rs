@@ -13,7 +13,7 @@ use crate::{
     app::{self, App},
     domain::live::{Action, Side},
     web::{
-        extract::{ClientBytes, ClientDoor, ClientForm, ClientJson, ClientVisit, JsonAnswer},
+        extract::{ClientDoor, ClientForm, ClientJson, ClientScript, ClientVisit, JsonAnswer, WallPhoto},
         live::{self, LivePage, LivePhoto},
         models::PhotoOut,
     },
@@ -149,7 +149,8 @@ pub async fn cart(
 pub async fn wall(
     Data(state): Data<&App>,
     Query(q): Query<CodeQuery>,
-    ClientBytes(v, bytes): ClientBytes,
+    ClientScript(v): ClientScript,
+    WallPhoto(bytes): WallPhoto,
 ) -> JsonAnswer<serde_json::Value> {
     JsonAnswer(
         async {
