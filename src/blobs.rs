@@ -228,6 +228,44 @@ impl Blobs {
         written.map(|_| stored)
     }
 
+    /// Copies blob `hash` from `from` into this store (a backup's, or a data dir restored
+    /// from one), hashing as it reads: a source whose bytes no longer match its name is
+    /// refused, never copied. A blob already here with the same length is left alone (a
+    /// second backup copies only what is new). Returns the bytes copied.
+    pub fn copy_from(&self, from: &Blobs, hash: &Hash) -> io::Result<u64> {
+        let size = fs::metadata(from.path(hash))?.len();
+        if fs::metadata(self.path(hash)).is_ok_and(|m| m.is_file() && m.len() == size) {
+            return Ok(0);
+        }
+        let tmp = self.temp_path();
+        let written = (|| {
+            let mut src = fs::File::open(from.path(hash))?;
+            let mut dst = fs::File::create(&tmp)?;
+            let mut hasher = blake3::Hasher::new();
+            let mut buf = vec![0u8; CHUNK];
+            loop {
+                let n = src.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                hasher.update(&buf[..n]);
+                dst.write_all(&buf[..n])?;
+            }
+            if Hash::from(hasher.finalize()) != *hash {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("blob {hash}: its bytes no longer match its hash (disk corruption?)"),
+                ));
+            }
+            dst.sync_all()?;
+            self.commit_temp(&tmp, &Stored { hash: *hash, size })
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        written.map(|_| size)
+    }
+
     /// Whether the blob is on disk with exactly the expected bytes. Dedup trusts nothing
     /// less: a file of the right name but the wrong size or hash is to be replaced.
     fn intact(&self, expected: &Stored) -> io::Result<bool> {

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod blobs;
 pub mod config;
+pub mod control;
 pub mod db;
 pub mod domain;
 pub mod jobs;

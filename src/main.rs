@@ -57,6 +57,17 @@ enum Command {
     Check,
     /// Remove blobs that nothing refers to any more; stop the server first
     Gc,
+    /// Back everything up into a folder (a database snapshot, the photos, a manifest), also
+    /// while the server runs; files already in the folder are not copied again
+    Backup {
+        /// The backup folder (created if missing; keep using the same one)
+        dest: PathBuf,
+    },
+    /// Restore a backup folder into the (empty) data directory
+    Restore {
+        /// The backup folder made by `proofroom backup`
+        from: PathBuf,
+    },
     /// Exit 0 if the server at the configured address answers /healthz (for Docker)
     Healthcheck,
     /// Make the renditions of one image file into a folder, as the server would (to check
@@ -128,6 +139,30 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             println!("{r}");
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Restore { from } => {
+            let r = app::backup::restore(from, &config.data_dir)?;
+            println!(
+                "restored {} file(s), {} bytes, and the database into {}",
+                r.blobs,
+                r.bytes,
+                config.data_dir.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Command::Backup { dest } => {
+            // A running server holds the database: it makes the backup itself.
+            let dest = std::path::absolute(dest)?;
+            let req = proofroom::control::Request::Backup { dest: dest.clone() };
+            if let Some(answer) = proofroom::control::ask(&config.data_dir, &req) {
+                return Ok(match answer? {
+                    proofroom::control::Answer::Done(r) => backup_done(&r, &dest),
+                    proofroom::control::Answer::Failed(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::FAILURE
+                    }
+                });
+            }
+        }
         _ => {}
     }
     let workers = config.workers;
@@ -171,12 +206,35 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let r = app::maintenance::gc(&state).await?;
             println!("removed {} unreferenced blob(s), {} bytes", r.removed, r.bytes);
         }
-        Command::Healthcheck | Command::Render { .. } => unreachable!("handled above"),
+        Command::Backup { dest } => {
+            let r = app::backup::backup(&state, &dest).await?;
+            return Ok(backup_done(&serde_json::to_value(&r)?, &dest));
+        }
+        Command::Healthcheck | Command::Render { .. } | Command::Restore { .. } => {
+            unreachable!("handled above")
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// A bare HTTP/1.0 request to /healthz, so the Docker image needs no curl.
+/// Prints a backup's report (as JSON, one line, for scripts) and whether it is whole.
+fn backup_done(report: &serde_json::Value, dest: &std::path::Path) -> ExitCode {
+    println!("{report}");
+    let problems = report["problems"].as_array().map_or(0, |p| p.len());
+    if problems > 0 {
+        eprintln!("backup into {}: {problems} file(s) could not be copied (see above)", dest.display());
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "backed up into {}: {} new file(s), {} bytes",
+        dest.display(),
+        report["copied"],
+        report["bytes"]
+    );
+    ExitCode::SUCCESS
+}
+
 fn healthcheck(config: &Config) -> ExitCode {
     use std::{io::Write, net::TcpStream, time::Duration};
     let mut addr = config.listen;

@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod auth;
+pub mod backup;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;

@@ -15,8 +15,7 @@ impl Db {
         t.get(id.key())?.map(|v| codec::decode(v.value())).transpose()
     }
 
-    /// Every gallery, oldest first.
-    #[cfg(test)]
+    /// Every gallery, oldest first (for a backup's manifest).
     pub fn galleries(&self) -> Result<Vec<Gallery>> {
         let txn = self.read()?;
         let t = txn.open_table(GALLERIES)?;

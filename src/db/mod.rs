@@ -4,6 +4,7 @@
 
 mod activity;
 mod auth;
+mod backup;
 pub mod codec;
 mod galleries;
 mod jobs;

@@ -200,6 +200,8 @@ async fn healthz(Data(state): Data<&App>) -> poem::Response {
 /// Starts the workers, prints how to sign in, and serves until Ctrl-C or SIGTERM.
 pub async fn serve(state: App) -> anyhow::Result<()> {
     state.start_workers()?;
+    // `proofroom backup` (and other local commands) reach the running server here.
+    crate::control::listen(state.clone(), &state.config().data_dir).await?;
     // Live sessions running at the last stop go on; changes are written as they come.
     app::live::restore(&state).await;
     tokio::spawn(app::live::keep_saving(state.clone()));

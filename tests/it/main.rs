@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod api;
+mod backup;
 mod bad_input;
 mod browser;
 mod catalog;
