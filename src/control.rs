@@ -1,6 +1,6 @@
 //! A local door for commands to a running server: a Unix socket in the data directory
-//! (`control.sock`, for its owner only), so `proofroom backup` works while the server holds
-//! the database. Whoever may open the socket may read the data directory anyway. One
+//! (`control.sock`, for its owner only), so `proofroom backup` and `check` work while the
+//! server holds the database. Whoever may open the socket may read the data directory anyway. One
 //! request per connection: a JSON line in, a JSON line out.
 
 use std::path::{Path, PathBuf};
@@ -16,6 +16,8 @@ pub const SOCKET: &str = "control.sock";
 pub enum Request {
     /// Back the store up into `dest` (an absolute path).
     Backup { dest: PathBuf },
+    /// Check the store: every reference, and all blobs or a rotating percentage re-hashed.
+    Check { sample: Option<u32> },
 }
 
 /// The answer: the report as JSON, or why it failed.
@@ -28,6 +30,10 @@ pub enum Answer {
 async fn answer(app: &App, req: Request) -> Answer {
     match req {
         Request::Backup { dest } => match app::backup::backup(app, &dest).await {
+            Ok(r) => Answer::Done(serde_json::to_value(&r).unwrap_or_default()),
+            Err(e) => Answer::Failed(e.to_string()),
+        },
+        Request::Check { sample } => match app::maintenance::check(app, sample).await {
             Ok(r) => Answer::Done(serde_json::to_value(&r).unwrap_or_default()),
             Err(e) => Answer::Failed(e.to_string()),
         },

@@ -53,8 +53,14 @@ enum Command {
         #[arg(long = "final")]
         mark_final: bool,
     },
-    /// Re-hash every blob and check every record's references; exits non-zero on problems
-    Check,
+    /// Re-hash every blob (or a rotating share) and check every record's references, also
+    /// while the server runs; exits non-zero on problems
+    Check {
+        /// Re-hash only this share of the blobs, going on where the last sampled check
+        /// stopped (e.g. `5%` nightly covers every blob in 20 nights)
+        #[arg(long, value_parser = parse_percent)]
+        sample: Option<u32>,
+    },
     /// Remove blobs that nothing refers to any more; stop the server first
     Gc,
     /// Back everything up into a folder (a database snapshot, the photos, a manifest), also
@@ -149,6 +155,18 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Check { sample } => {
+            let req = proofroom::control::Request::Check { sample: *sample };
+            if let Some(answer) = proofroom::control::ask(&config.data_dir, &req) {
+                return Ok(match answer? {
+                    proofroom::control::Answer::Done(r) => check_done(&r),
+                    proofroom::control::Answer::Failed(e) => {
+                        eprintln!("error: {e}");
+                        ExitCode::FAILURE
+                    }
+                });
+            }
+        }
         Command::Backup { dest } => {
             // A running server holds the database: it makes the backup itself.
             let dest = std::path::absolute(dest)?;
@@ -192,15 +210,9 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             state.finish_work(workers).await?;
             println!("Done.");
         }
-        Command::Check => {
-            let r = app::maintenance::check(&state).await?;
-            for p in &r.problems {
-                println!("PROBLEM: {p}");
-            }
-            println!("checked {} photos and {} blobs: {} problem(s)", r.photos, r.blobs, r.problems.len());
-            if !r.problems.is_empty() {
-                return Ok(ExitCode::FAILURE);
-            }
+        Command::Check { sample } => {
+            let r = app::maintenance::check(&state, sample).await?;
+            return Ok(check_done(&serde_json::to_value(&r)?));
         }
         Command::Gc => {
             let r = app::maintenance::gc(&state).await?;
@@ -218,6 +230,33 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
 }
 
 /// A bare HTTP/1.0 request to /healthz, so the Docker image needs no curl.
+/// `5%` or `5`: a share from 1 to 100 per cent.
+fn parse_percent(s: &str) -> Result<u32, String> {
+    s.trim()
+        .trim_end_matches('%')
+        .parse::<u32>()
+        .ok()
+        .filter(|p| (1..=100).contains(p))
+        .ok_or_else(|| format!("{s:?} is not a share from 1% to 100%"))
+}
+
+/// Prints what `check` found; exit 1 on any problem.
+fn check_done(r: &serde_json::Value) -> ExitCode {
+    let problems: Vec<&str> =
+        r["problems"].as_array().map(|p| p.iter().filter_map(|x| x.as_str()).collect()).unwrap_or_default();
+    for p in &problems {
+        println!("PROBLEM: {p}");
+    }
+    println!(
+        "checked {} photos and {} blobs ({} re-hashed): {} problem(s)",
+        r["photos"],
+        r["blobs"],
+        r["rehashed"],
+        problems.len()
+    );
+    if problems.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
 /// Prints a backup's report (as JSON, one line, for scripts) and whether it is whole.
 fn backup_done(report: &serde_json::Value, dest: &std::path::Path) -> ExitCode {
     println!("{report}");

@@ -19,7 +19,7 @@ async fn import_check_and_gc_work_on_a_data_dir() {
 
     let (ok, out, _) = cli(data.path(), &["check"], None);
     assert!(ok, "{out}");
-    assert!(out.contains("checked 3 photos and 12 blobs: 0 problem(s)"), "{out}");
+    assert!(out.contains("checked 3 photos and 12 blobs (12 re-hashed): 0 problem(s)"), "{out}");
 
     // An orphan blob is removed by gc; referenced ones stay.
     let orphan_dir = data.path().join("blobs/00/00");
@@ -50,6 +50,34 @@ async fn import_check_and_gc_work_on_a_data_dir() {
     assert!(ok, "{out}{err}");
 }
 
+/// `check --sample 25%` beside the running server (through its control socket): each run
+/// re-hashes a quarter of the blobs, going on where the last stopped, so four runs cover
+/// every blob and a corrupt one is found by the run whose share holds it.
+#[tokio::test]
+async fn a_sampled_check_runs_beside_the_server_and_covers_every_blob_in_turn() {
+    let server = Server::start().await;
+    gallery_with_photos(&server.api(), "Nightly", 3).await;
+    let files = walk_files(&server.data().join("blobs"));
+    let victim = files[files.len() / 2].clone();
+    let mut b = std::fs::read(&victim).unwrap();
+    b[0] ^= 0xff;
+    std::fs::write(&victim, b).unwrap();
+    let name = victim.file_name().unwrap().to_string_lossy().to_string();
+    let share = files.len().div_ceil(4);
+    let mut found = 0;
+    for _ in 0..4 {
+        let (ok, out, err) = cli(server.data(), &["check", "--sample", "25%"], None);
+        assert!(out.contains(&format!("({share} re-hashed)")), "{out}{err}");
+        if !ok {
+            assert!(out.contains(&name) && out.contains("no longer match"), "{out}");
+            found += 1;
+        }
+    }
+    assert!((1..=2).contains(&found), "the corrupt blob is found by its run ({found})");
+    let (ok, _, err) = cli(server.data(), &["check", "--sample", "0%"], None);
+    assert!(!ok && err.contains("not a share"), "{err}");
+}
+
 #[test]
 fn every_subcommand_has_help() {
     for sub in [
@@ -58,6 +86,8 @@ fn every_subcommand_has_help() {
         &["admin", "set-password", "--help"],
         &["token", "create", "--help"],
         &["import", "--help"],
+        &["backup", "--help"],
+        &["restore", "--help"],
         &["check", "--help"],
         &["gc", "--help"],
         &["healthcheck", "--help"],
