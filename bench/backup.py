@@ -15,7 +15,6 @@ Usage: python3 bench/backup.py [N=100] [ROUNDS=3]   (PROOFROOM_BIN=... another b
 import json
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -25,13 +24,10 @@ import urllib.request
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.chdir(ROOT)
-BIN = os.environ.get("PROOFROOM_BIN", "target/release/proofroom")
-if not os.path.exists(BIN):
-    subprocess.run(["cargo", "build", "--release"], check=True)
-subprocess.run(["bash", "bench/corpus.sh", "target/corpus"], check=True, stdout=subprocess.DEVNULL)
-corpus = sorted(f for f in os.listdir("target/corpus") if f.endswith(".jpg"))
+from _proofroom import binary, corpus, start
+
+BIN = binary()
+corpus = corpus()
 
 work = tempfile.mkdtemp()
 server = None
@@ -45,15 +41,7 @@ try:
     data = os.path.join(work, "data")
     run = lambda *a: subprocess.run([BIN, "--data", data, *a], check=True, capture_output=True, text=True)
     run("import", imp, "--gallery", "Backup")
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    server = subprocess.Popen([BIN, "--data", data, "--listen", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "PROOFROOM_LOG": "warn"})
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz"); break
-        except Exception:
-            time.sleep(0.1)
+    server, _ = start(data)
     size = int(subprocess.run(["du", "-sb", data], capture_output=True, text=True).stdout.split()[0])
 
     def timed(cmd):

@@ -28,14 +28,10 @@ import urllib.request
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 3
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.chdir(ROOT)
-BIN = os.environ.get("PROOFROOM_BIN", "target/release/proofroom")
-if not os.path.exists(BIN):
-    subprocess.run(["cargo", "build", "--release"], check=True)
-subprocess.run(["bash", "bench/corpus.sh", "target/corpus"], check=True, stdout=subprocess.DEVNULL)
-corpus = sorted((f for f in os.listdir("target/corpus") if f.endswith(".jpg")),
-                key=lambda f: -os.path.getsize(os.path.join("target/corpus", f)))
+from _proofroom import binary, corpus, start
+
+BIN = binary()
+corpus = sorted(corpus(), key=lambda f: -os.path.getsize(os.path.join("target/corpus", f)))
 
 work = tempfile.mkdtemp()
 server = None
@@ -53,16 +49,7 @@ try:
     run("import", imp, "--gallery", "Delivery", "--final")
     run("admin", "set-password", input="bench-password-123\n")
     token = run("token", "create", "--name", "bench").stdout.strip()
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([BIN, "--data", data, "--listen", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "PROOFROOM_LOG": "warn", "PROOFROOM_MIN_FREE_MB": "0"})
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz"); break
-        except Exception:
-            time.sleep(0.1)
+    server, base = start(data, PROOFROOM_MIN_FREE_MB="0")
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
         def redirect_request(self, *a, **k):

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -29,13 +28,10 @@ import urllib.request
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 50
 ACTIONS = int(sys.argv[2]) if len(sys.argv) > 2 else 20
 INTERVAL = float(sys.argv[3]) if len(sys.argv) > 3 else 0.05
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-os.chdir(ROOT)
-BIN = os.environ.get("PROOFROOM_BIN", "target/release/proofroom")
-if not os.path.exists(BIN):
-    subprocess.run(["cargo", "build", "--release"], check=True)
-subprocess.run(["bash", "bench/corpus.sh", "target/corpus"], check=True, stdout=subprocess.DEVNULL)
-source = sorted(f for f in os.listdir("target/corpus") if f.endswith(".jpg"))[0]
+from _proofroom import binary, corpus, start
+
+BIN = binary()
+source = corpus()[0]
 
 work = tempfile.mkdtemp()
 server = None
@@ -47,16 +43,8 @@ try:
     run = lambda *a, **k: subprocess.run([BIN, "--data", data, *a], check=True, capture_output=True, text=True, **k)
     run("admin", "set-password", input="bench-password-123\n")
     token = run("token", "create", "--name", "bench").stdout.strip()
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
-    base = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen([BIN, "--data", data, "--listen", f"127.0.0.1:{port}"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              env={**os.environ, "PROOFROOM_LOG": "warn", "PROOFROOM_MIN_FREE_MB": "0"})
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/healthz"); break
-        except Exception:
-            time.sleep(0.1)
+    server, base = start(data, PROOFROOM_MIN_FREE_MB="0")
+    port = int(base.rsplit(":", 1)[1])
 
     def api(path, body=None, raw=None, ctype="application/json"):
         req = urllib.request.Request(base + "/api/v1" + path, data=raw if raw is not None else (json.dumps(body).encode() if body else None),

@@ -1,0 +1,40 @@
+"""What the Python benchmarks share: the binary under test (built when missing), the corpus
+of real JPEGs, and a server started on a free loopback port once `/healthz` answers."""
+
+import os
+import socket
+import subprocess
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+os.chdir(ROOT)
+BIN = os.environ.get("PROOFROOM_BIN", "target/release/proofroom")
+
+
+def binary():
+    """The release build (or PROOFROOM_BIN), built first if missing."""
+    if not os.path.exists(BIN):
+        subprocess.run(["cargo", "build", "--release"], check=True)
+    return BIN
+
+
+def corpus():
+    """The corpus JPEGs' names in target/corpus (fetched once by bench/corpus.sh)."""
+    subprocess.run(["bash", "bench/corpus.sh", "target/corpus"], check=True, stdout=subprocess.DEVNULL)
+    return sorted(f for f in os.listdir("target/corpus") if f.endswith(".jpg"))
+
+
+def start(data, **env):
+    """Starts the server on `data`; returns (process, base URL) once it answers."""
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]; s.close()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([BIN, "--data", data, "--listen", f"127.0.0.1:{port}"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "PROOFROOM_LOG": "warn", **env})
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(base + "/healthz"); break
+        except Exception:
+            time.sleep(0.1)
+    return server, base
