@@ -145,6 +145,9 @@ pub struct Config {
     pub rendition_cache_bytes: u64,
     /// Card payments, when both Stripe secrets are set.
     pub stripe: Option<StripeConfig>,
+    /// Whether the control socket may move the clock forward (`PROOFROOM_TEST_CLOCK=1`):
+    /// for tests of what happens days later, never for a studio's server.
+    pub test_clock: bool,
 }
 
 /// How mail leaves: through SMTP, or (with no host) into the outbox folder.
@@ -245,6 +248,7 @@ impl Config {
                 }
                 _ => None,
             },
+            test_clock: std::env::var("PROOFROOM_TEST_CLOCK").is_ok_and(|v| v == "1"),
             mail: MailConfig {
                 smtp,
                 from,

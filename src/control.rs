@@ -18,6 +18,9 @@ pub enum Request {
     Backup { dest: PathBuf },
     /// Check the store: every reference, and all blobs or a rotating percentage re-hashed.
     Check { sample: Option<u32> },
+    /// Move the clock `ms` forward, then send what the journey has due (servers started
+    /// with `PROOFROOM_TEST_CLOCK=1` only; `ms` 0 just sends what is due).
+    MoveClock { ms: u64 },
 }
 
 /// The answer: the report as JSON, or why it failed.
@@ -37,6 +40,16 @@ async fn answer(app: &App, req: Request) -> Answer {
             Ok(r) => Answer::Done(serde_json::to_value(&r).unwrap_or_default()),
             Err(e) => Answer::Failed(e.to_string()),
         },
+        Request::MoveClock { ms } => {
+            if ms > 0 && !app.config().test_clock {
+                return Answer::Failed("this server's clock is not movable (PROOFROOM_TEST_CLOCK=1)".into());
+            }
+            let now = crate::domain::move_clock(ms);
+            match app::journey::sweep(app).await {
+                Ok(queued) => Answer::Done(serde_json::json!({ "moved_ms": now, "queued": queued })),
+                Err(e) => Answer::Failed(e.to_string()),
+            }
+        }
     }
 }
 

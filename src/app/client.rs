@@ -62,7 +62,10 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
 /// The set's photos as this visitor sees them: in a watermarked set, every preview is the
 /// watermarked one (or the thumb until it is made).
 async fn photos(app: &App, v: &Visit) -> Result<Vec<PhotoView>> {
-    super::studio::for_clients(app, v.set(), app.photos(v.set().id).await?).await
+    let mut all = app.photos(v.set().id).await?;
+    // An archive of finals lists the finals only.
+    all.retain(|p| v.may_see(p.photo.state, Size::Thumb));
+    super::studio::for_clients(app, v.set(), all).await
 }
 
 /// One photo of the grid, with whether this link may download it.

@@ -113,6 +113,7 @@ impl Composer {
             pictures: Vec::new(),
             created_ms: now_ms(),
             status: MailStatus::Queued { attempts: 0, last_error: None },
+            journey: None,
         }
     }
 }

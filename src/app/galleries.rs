@@ -12,6 +12,10 @@ pub struct GallerySummary {
     pub photo_count: usize,
     /// The thumb rendition of one of the first photos uploaded, for a cover.
     pub cover: Option<Hash>,
+    /// Where it stands for clients now (`Lifecycle::name`).
+    pub state: &'static str,
+    /// When a client was last in it.
+    pub last_seen: Option<u64>,
 }
 
 const TITLE_MAX: usize = 200;
@@ -24,7 +28,7 @@ fn not_found() -> AppError {
 pub async fn tree(state: &App) -> Result<Vec<GallerySummary>> {
     state
         .with_db(move |db| {
-            let mut out = Vec::new();
+            let (mut out, now) = (Vec::new(), now_ms());
             let mut stack: Vec<(Gallery, usize)> =
                 db.children(None)?.into_iter().rev().map(|g| (g, 0)).collect();
             while let Some((g, depth)) = stack.pop() {
@@ -36,7 +40,9 @@ pub async fn tree(state: &App) -> Result<Vec<GallerySummary>> {
                 for c in db.children(Some(g.id))?.into_iter().rev() {
                     stack.push((c, depth + 1));
                 }
-                out.push(GallerySummary { photo_count, cover, depth, gallery: g });
+                let last_seen = db.visitors(g.id)?.iter().map(|v| v.last_seen_ms).max();
+                let state = g.journey.lifecycle(now).name();
+                out.push(GallerySummary { photo_count, cover, depth, state, last_seen, gallery: g });
             }
             Ok(out)
         })
@@ -86,6 +92,7 @@ pub async fn create(state: &App, title: &str, parent: Option<GalleryId>) -> Resu
                 cover: Default::default(),
                 event_date: None,
                 price_list: None,
+                journey: Default::default(),
             };
             db.put_gallery(&g)?;
             Ok(g)

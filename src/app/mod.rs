@@ -12,6 +12,7 @@ pub mod delivery;
 mod digests;
 pub mod downloads;
 pub mod galleries;
+pub mod journey;
 pub mod lab;
 pub mod limits;
 pub mod live;

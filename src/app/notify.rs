@@ -18,6 +18,7 @@ pub(super) fn message(to: &str, content: templates::Content, logo: Option<crate:
         pictures: Vec::new(),
         created_ms: now_ms(),
         status: MailStatus::Queued { attempts: 0, last_error: None },
+        journey: None,
     }
 }
 

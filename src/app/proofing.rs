@@ -349,6 +349,7 @@ mod tests {
             cover: Default::default(),
             event_date: None,
             price_list: None,
+            journey: Default::default(),
         };
         assert!(welcome(&g, None).contains("choose up to 3 favourites"));
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");

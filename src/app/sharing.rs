@@ -40,6 +40,8 @@ pub struct CreatedShare {
     pub url: String,
     /// Where the invitation went, if one was asked for.
     pub invited: Option<String>,
+    /// When the journey sends the invitation instead (the gallery goes live later).
+    pub invite_on: Option<u64>,
 }
 
 pub async fn create(state: &App, gallery: GalleryId, new: NewShare) -> Result<CreatedShare> {
@@ -100,18 +102,22 @@ pub async fn create(state: &App, gallery: GalleryId, new: NewShare) -> Result<Cr
         Some(_) => format!("{}/g/{}", state.config.base_url, share.id),
         None => format!("{}/g/{}", state.config.base_url, token),
     };
-    let invited = match invite {
+    // A gallery that goes live later invites its e-mail clients on that day (the journey).
+    let invite_on = share.email.as_ref().and_then(|_| super::journey::scheduled(&gallery_record));
+    let invited = match invite.filter(|_| invite_on.is_none()) {
         Some(to) => {
             let how = match (&share.email, &share.password_hash) {
                 (Some(_), _) => templates::Entry::SignIn,
                 (None, Some(_)) => templates::Entry::Password,
                 (None, None) => templates::Entry::Link,
             };
-            Some(super::notify::invite(state, &to, &gallery_record, &url, how).await?.to)
+            let mail = super::notify::invite(state, &to, &gallery_record, &url, how).await?;
+            super::journey::invited(state, &share, mail.id).await?;
+            Some(mail.to)
         }
         None => None,
     };
-    Ok(CreatedShare { share, url, invited, gallery: gallery_record })
+    Ok(CreatedShare { share, url, invited, invite_on, gallery: gallery_record })
 }
 
 pub async fn list(state: &App, gallery: GalleryId) -> Result<Vec<ShareLink>> {
@@ -334,11 +340,14 @@ pub async fn ask_to_reopen(state: &App, ip: IpAddr, key: &str, email: &str, note
         Key::new(format!("reopen {}", Key::addr(ip, 0).name()), REOPEN_MAX_PER_ADDR),
         Key::new(format!("reopen {}", share.id), REOPEN_MAX_PER_LINK),
     ])?;
-    let ended = match share.refusal(now_ms()) {
-        Some(crate::domain::ShareRefusal::Revoked) => templates::Ended::TurnedOff,
-        _ => templates::Ended::Expired { at_ms: share.expires_ms.unwrap_or_default() },
+    let ended = match (share.refusal(now_ms()), gallery.journey.lifecycle(now_ms())) {
+        (Some(crate::domain::ShareRefusal::Revoked), _) => templates::Ended::TurnedOff,
+        (Some(_), _) => templates::Ended::Expired { at_ms: share.expires_ms.unwrap_or_default() },
+        // The link is fine; the gallery itself closed.
+        (None, crate::domain::journey::Lifecycle::Expired(at)) => templates::Ended::Expired { at_ms: at },
+        (None, _) => templates::Ended::TurnedOff,
     };
-    let admin_url = format!("{}/admin/galleries/{}#sharing", state.config.base_url, gallery.id);
+    let admin_url = format!("{}/admin/galleries/{}/journey", state.config.base_url, gallery.id);
     let who = share.email.clone().unwrap_or_else(|| share.label.clone());
     let asked = templates::ReopenAsked {
         gallery: &gallery.title,

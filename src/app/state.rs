@@ -52,6 +52,8 @@ pub struct App {
     pub(super) limits: Limits,
     /// The live purchasing sessions running now.
     pub(super) live: Arc<super::live::Sessions>,
+    /// One journey sweep at a time.
+    pub(super) journey_gate: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl App {
@@ -103,6 +105,7 @@ impl App {
             payments,
             limits,
             live: Default::default(),
+            journey_gate: Default::default(),
         })
     }
 

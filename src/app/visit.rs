@@ -15,7 +15,7 @@ use crate::{
     db::Db,
     domain::{
         Access, ActivityKind, Comment, Gallery, GalleryId, PhotoId, PhotoState, PhotoView, Selection,
-        ShareId, ShareLink, ShareRefusal, Size, Step, Visitor, VisitorId, now_ms,
+        ShareId, ShareLink, ShareRefusal, Size, Step, Visitor, VisitorId, journey::Lifecycle, now_ms,
     },
 };
 
@@ -111,7 +111,23 @@ pub(super) fn resolve_in(db: &Db, key: &str) -> Result<(ShareLink, Gallery)> {
         None => {}
     }
     let gallery = db.gallery(share.gallery)?.ok_or_else(not_found)?;
-    Ok((share, gallery))
+    match gallery.journey.lifecycle(now_ms()) {
+        Lifecycle::Draft => Err(AppError::Forbidden(
+            "This gallery is not open yet. Your photographer will let you know when it is ready.".into(),
+        )),
+        Lifecycle::Scheduled(at) => Err(AppError::Forbidden(format!(
+            "This gallery opens on {}. Come back then: your photographer will send you a message.",
+            crate::domain::day_in_words(at)
+        ))),
+        Lifecycle::Expired(at) => Err(AppError::Gone(format!(
+            "This gallery closed on {}. Ask your photographer to reopen it.",
+            crate::domain::day_in_words(at)
+        ))),
+        Lifecycle::Archived { finals: false } => Err(AppError::Gone(
+            "This gallery has been archived. Ask your photographer if you need it again.".into(),
+        )),
+        Lifecycle::Live | Lifecycle::Archived { finals: true } => Ok((share, gallery)),
+    }
 }
 
 /// Whether opening the link starts a visit by itself (no password, not an e-mail grant).
@@ -162,7 +178,8 @@ pub async fn open(app: &App, door: Door<'_>) -> Result<Opened> {
         _ => (super::auth::new_token(), true),
     };
     let csrf = csrf_token(app, &session);
-    let access = Access { permissions: share.permissions, watermarked };
+    let finals_only = matches!(gallery.journey.lifecycle(now_ms()), Lifecycle::Archived { .. });
+    let access = Access { permissions: share.permissions, watermarked, finals_only };
     Ok(Opened::Open(Box::new(Visit { share, gallery, set, visitor, session, new_session, csrf, access })))
 }
 

@@ -69,6 +69,8 @@ impl Db {
             INVOICES,
             PREPARED,
             LIVE,
+            JOURNEY_SENT,
+            UNSUBSCRIBED,
         );
         let present = from.list_tables()?.count();
         if present != tables {

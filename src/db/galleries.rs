@@ -91,6 +91,7 @@ impl Db {
                     }
                 }
                 super::sharing::forget_gallery(&txn, gid)?;
+                super::journey::forget_gallery(&txn, gid)?;
             }
             if deleted == 0 {
                 return Ok(0);
@@ -149,6 +150,7 @@ mod tests {
             cover: Default::default(),
             event_date: None,
             price_list: None,
+            journey: Default::default(),
         }
     }
 

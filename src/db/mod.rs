@@ -8,6 +8,7 @@ mod backup;
 pub mod codec;
 mod galleries;
 mod jobs;
+mod journey;
 mod live;
 mod mail;
 mod media;
@@ -26,6 +27,7 @@ use std::{
 use redb::{ReadableDatabase, ReadableTable};
 
 pub use jobs::ClaimedJob;
+pub use journey::Sent;
 pub use orders::{Effects, Placed};
 
 /// The schema this build writes. Older stores are migrated on open; newer ones are refused.

@@ -186,6 +186,7 @@ mod tests {
             cover: Default::default(),
             event_date: None,
             price_list: None,
+            journey: Default::default(),
         };
         db.put_gallery(&g).unwrap();
         let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };

@@ -293,6 +293,7 @@ mod tests {
             cover: Default::default(),
             event_date: None,
             price_list: None,
+            journey: Default::default(),
         };
         db.put_gallery(&g).unwrap();
         let share = ShareLink {

@@ -96,6 +96,13 @@ pub const PREPARED: TableDefinition<&[u8; 32], &[u8]> = TableDefinition::new("pr
 /// Running live sessions: `gallery id → SavedLive`.
 pub const LIVE: TableDefinition<u128, &[u8]> = TableDefinition::new("live-0");
 
+/// The journey's messages already sent (or queued): "<gallery>/<automation>/<address>" →
+/// `Sent`. Written in the transaction that queues the message, so each goes once.
+pub const JOURNEY_SENT: TableDefinition<&str, &[u8]> = TableDefinition::new("journey_sent-0");
+
+/// Addresses that asked for no more journey messages (lower-cased) → when.
+pub const UNSUBSCRIBED: TableDefinition<&str, u64> = TableDefinition::new("unsubscribed-0");
+
 /// Opens every table once inside `txn` so readers never meet a missing table.
 pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
@@ -129,5 +136,7 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(INVOICES)?;
     txn.open_table(PREPARED)?;
     txn.open_table(LIVE)?;
+    txn.open_table(JOURNEY_SENT)?;
+    txn.open_table(UNSUBSCRIBED)?;
     Ok(())
 }

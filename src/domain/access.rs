@@ -28,6 +28,9 @@ pub struct Access {
     pub permissions: Permissions,
     /// The set (or a gallery it is inside) shows its clients watermarked previews.
     pub watermarked: bool,
+    /// The gallery is archived with its finals kept for its clients: they see and download
+    /// the finals, and nothing else (no proofs, no hearts, no notes).
+    pub finals_only: bool,
 }
 
 impl Access {
@@ -35,6 +38,9 @@ impl Access {
     /// previews, always; the bare preview unless the set is watermarked (it is what the
     /// watermark protects); the original only where it may be downloaded.
     pub fn may_see(self, state: PhotoState, size: Size) -> bool {
+        if self.finals_only {
+            return state == PhotoState::Final;
+        }
         match size {
             Size::Thumb | Size::WatermarkedPreview => true,
             Size::Preview => !self.watermarked,
@@ -46,6 +52,9 @@ impl Access {
     /// where the link allows downloads of photos in that state (proofs, or finals), and
     /// never a bare preview of a watermarked set, nor a thumb (not offered).
     pub fn may_download(self, state: PhotoState, size: Size) -> bool {
+        if self.finals_only {
+            return state == PhotoState::Final && size != Size::Thumb;
+        }
         match size {
             Size::Thumb => false,
             Size::Preview => !self.watermarked && self.permissions.may_download(state),
@@ -59,16 +68,16 @@ impl Access {
     }
 
     pub fn may_favourite(self) -> bool {
-        self.permissions.favourite
+        self.permissions.favourite && !self.finals_only
     }
 
     pub fn may_comment(self) -> bool {
-        self.permissions.comment
+        self.permissions.comment && !self.finals_only
     }
 
     /// May anything here be downloaded at all (to offer "Download all")?
     pub fn may_download_any(self) -> bool {
-        self.permissions.may_download_any()
+        self.finals_only || self.permissions.may_download_any()
     }
 }
 
@@ -182,7 +191,7 @@ mod tests {
     #[test]
     fn every_permission_state_and_size_answers_as_the_table_says() {
         for &(set, watermarked, size, see, download) in TABLE {
-            let access = Access { permissions: permissions(set), watermarked };
+            let access = Access { permissions: permissions(set), watermarked, finals_only: false };
             for (i, state) in STATES.into_iter().enumerate() {
                 let row = format!("{set}, watermarked {watermarked}, {size:?}, {state:?}");
                 assert_eq!(access.may_see(state, size), see.as_bytes()[i] == b'y', "see: {row}");
@@ -199,6 +208,24 @@ mod tests {
         rows.dedup();
         assert_eq!(rows.len(), TABLE.len(), "a row is written twice");
         assert_eq!(TABLE.len(), 5 * 2 * Size::ALL.len(), "a row is missing");
+    }
+
+    #[test]
+    fn an_archive_of_finals_shows_and_gives_the_finals_only() {
+        for set in ["view", "proof", "proofs", "finals", "all"] {
+            for watermarked in [false, true] {
+                let a = Access { permissions: permissions(set), watermarked, finals_only: true };
+                for size in [Size::Preview, Size::Original] {
+                    assert!(a.may_download(PhotoState::Final, size), "{set} {size:?}");
+                    assert!(!a.may_download(PhotoState::Proof, size) && !a.may_see(PhotoState::Proof, size));
+                    assert!(!a.may_see(PhotoState::Undefined, size));
+                }
+                assert!(
+                    a.may_see(PhotoState::Final, Size::Thumb) && !a.may_see(PhotoState::Proof, Size::Thumb)
+                );
+                assert!(!a.may_favourite() && !a.may_comment() && a.may_download_any());
+            }
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod access;
 pub mod catalog;
 mod ids;
+pub mod journey;
 pub mod live;
 mod mail;
 mod money;
@@ -20,7 +21,7 @@ pub use ids::{
     CommentId, GalleryId, Hash, MailId, OrderId, PackageId, PhotoId, PriceListId, ProductId, ShareId,
     ShippingId, VisitorId,
 };
-pub use mail::{Mail, MailStatus};
+pub use mail::{JourneyMail, Mail, MailStatus};
 pub use money::{Currency, Money};
 pub use records::{
     ApiToken, Cover, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState,
@@ -32,17 +33,44 @@ pub use sharing::{
 };
 pub use studio::{MarkPosition, Studio, Watermark, Watermarked};
 
-/// Milliseconds since the Unix epoch; all stored times use it.
+/// Milliseconds since the Unix epoch; all stored times use it. It is the system clock plus
+/// `clock_moved` (zero except in tests that move time forward: see `move_clock`).
 pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as u64)
         .unwrap_or(0)
+        + CLOCK_MOVED.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+static CLOCK_MOVED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Moves the process's clock `ms` forward (never back: stored times stay in order). Only a
+/// server started for tests allows it (`PROOFROOM_TEST_CLOCK=1`), so tests can reach a
+/// reminder's day without waiting for it.
+pub fn move_clock(ms: u64) -> u64 {
+    CLOCK_MOVED.fetch_add(ms, std::sync::atomic::Ordering::Relaxed) + ms
 }
 
 /// The format of a day in words, for pages and messages alike.
 pub const DAY_IN_WORDS: &[time::format_description::BorrowedFormatItem] =
     time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+
+/// The start (00:00 UTC) of a day written `YYYY-MM-DD`, if it is one.
+pub fn day_start_ms(ymd: &str) -> Option<u64> {
+    let parse = time::macros::format_description!("[year]-[month]-[day]");
+    let day = time::Date::parse(ymd.trim(), parse).ok()?;
+    u64::try_from(day.midnight().assume_utc().unix_timestamp()).ok().map(|s| s * 1000)
+}
+
+/// A stored time's day as `YYYY-MM-DD` (UTC), for date fields.
+pub fn day_of(ms: u64) -> String {
+    let f = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp((ms / 1000) as i64)
+        .ok()
+        .and_then(|t| t.format(f).ok())
+        .unwrap_or_default()
+}
 
 /// A stored time's day in words ("21 November 2026", UTC).
 pub fn day_in_words(ms: u64) -> String {

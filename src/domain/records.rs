@@ -32,6 +32,9 @@ pub struct Gallery {
     /// at the top the studio's default.
     #[serde(default)]
     pub price_list: Option<super::PriceListId>,
+    /// Its go-live and deadline dates, and its own message timings.
+    #[serde(default)]
+    pub journey: super::journey::Journey,
 }
 
 /// The cover photo and the point of it that must stay in view when the cover is cropped

@@ -14,6 +14,9 @@ pub struct Studio {
     /// What the studio sells (empty: nothing, and clients see no prices).
     #[serde(default)]
     pub catalog: super::catalog::Catalog,
+    /// The journey's default timings and the words of its messages.
+    #[serde(default)]
+    pub journey: super::journey::StudioJourney,
 }
 
 /// Where on a preview the watermark sits.

@@ -14,8 +14,30 @@ pub(super) fn run(ctx: &Ctx, claimed: &ClaimedJob, id: MailId) -> Outcome {
         Ok(None) => return done(ctx.db.complete_job(claimed)),
         Err(e) => return Outcome::Retry(e.to_string()),
     };
-    if matches!(mail.status, MailStatus::Sent { .. }) {
+    if matches!(mail.status, MailStatus::Sent { .. } | MailStatus::Failed { .. }) {
         return done(ctx.db.complete_job(claimed));
+    }
+    if let Some(j) = &mail.journey {
+        // A journey message is news, not a receipt: better lost in a rare crash than sent
+        // twice, and never for a gallery that is gone or to someone who unsubscribed.
+        let why_not = match (&mail.status, ctx.db.gallery(j.gallery), ctx.db.is_unsubscribed(&mail.to)) {
+            (_, Err(e), _) | (_, _, Err(e)) => return Outcome::Retry(e.to_string()),
+            (MailStatus::Sending { .. }, ..) => Some(
+                "interrupted while it was being sent (the server stopped): it may have arrived, so it is not sent again",
+            ),
+            (_, Ok(None), _) => Some("not sent: its gallery was deleted"),
+            (_, _, Ok(true)) => Some("not sent: the address unsubscribed"),
+            _ => None,
+        };
+        if let Some(why) = why_not {
+            mail.status = MailStatus::Failed { error: why.into() };
+            return done(ctx.db.put_mail(&mail).and_then(|()| ctx.db.complete_job(claimed)));
+        }
+        let sending =
+            crate::domain::Mail { status: MailStatus::Sending { since_ms: now_ms() }, ..mail.clone() };
+        if let Err(e) = ctx.db.put_mail(&sending) {
+            return Outcome::Retry(e.to_string());
+        }
     }
     // A logo removed by `gc` since the message was queued: send it without one.
     let logo = mail.logo.and_then(|h| ctx.blobs.read(&h).ok());

@@ -42,6 +42,32 @@ pub enum MailError {
     Transient(String),
 }
 
+/// The `List-Unsubscribe` header (RFC 2369), holding `<url>`.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+/// The `List-Unsubscribe-Post` header (RFC 8058): one click, no confirmation page.
+#[derive(Clone)]
+struct ListUnsubscribePost(String);
+
+macro_rules! plain_header {
+    ($t:ident, $name:literal) => {
+        impl lettre::message::header::Header for $t {
+            fn name() -> lettre::message::header::HeaderName {
+                lettre::message::header::HeaderName::new_from_ascii_str($name)
+            }
+            fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+                Ok($t(s.to_string()))
+            }
+            fn display(&self) -> lettre::message::header::HeaderValue {
+                lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+            }
+        }
+    };
+}
+plain_header!(ListUnsubscribe, "List-Unsubscribe");
+plain_header!(ListUnsubscribePost, "List-Unsubscribe-Post");
+
 /// Whether `s` is an address lettre can send to: `a@b.c` or `Name <a@b.c>`.
 pub fn valid_address(s: &str) -> bool {
     Mailbox::from_str(s.trim()).is_ok()
@@ -85,11 +111,18 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e| MailError::Invalid(format!("the address {:?} is not valid: {e}", mail.to)))?;
-        Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
             .subject(&mail.subject)
-            .message_id(Some(format!("<{}@proofroom>", mail.id)))
+            .message_id(Some(format!("<{}@proofroom>", mail.id)));
+        if let Some(j) = &mail.journey {
+            // RFC 8058: the mail app's own "unsubscribe" button POSTs to this address.
+            builder = builder
+                .header(ListUnsubscribe(format!("<{}>", j.unsubscribe)))
+                .header(ListUnsubscribePost("List-Unsubscribe=One-Click".into()));
+        }
+        builder
             .multipart(if logo.is_none() && pictures.is_empty() {
                 MultiPart::alternative_plain_html(mail.text.clone(), mail.html.clone())
             } else {

@@ -94,6 +94,47 @@ pub fn invitation(brand: &Brand, gallery: &str, url: &str, entry: Entry) -> Cont
     }
 }
 
+/// A journey message: the photographer's words (placeholders already filled), paragraphs
+/// split at blank lines, a button to the gallery, and the unsubscribe line.
+pub struct Written<'a> {
+    pub subject: String,
+    pub body: String,
+    pub link: &'a str,
+    pub button: &'a str,
+    pub unsubscribe: &'a str,
+}
+
+pub fn journey(brand: &Brand, w: &Written) -> Content {
+    let studio = brand.studio;
+    let paragraphs: Vec<&str> = w.body.split("\n\n").map(str::trim).filter(|p| !p.is_empty()).collect();
+    let mut text = w.body.trim().to_string();
+    if !text.contains(w.link) {
+        text.push_str(&format!("\n\n{}: {}", w.button, w.link));
+    }
+    text.push_str(&format!(
+        "\n\n{studio}\n\n--\nYou get these messages because {studio} shares a gallery with you. No more of them: {}\n",
+        w.unsubscribe
+    ));
+    Content {
+        subject: w.subject.clone(),
+        text,
+        html: frame(
+            brand,
+            html! {
+                @for p in &paragraphs {
+                    p style="white-space:pre-line" { (p) }
+                }
+                (button(w.link, w.button))
+                p style="color:#6d675f;font-size:13px;word-break:break-all" { "Or copy this link: " (w.link) }
+                p style="color:#8a847b;font-size:12px;margin-top:28px" {
+                    "You get these messages because " (studio) " shares a gallery with you. "
+                    a href=(w.unsubscribe) style="color:#8a847b" { "Unsubscribe" }
+                }
+            },
+        ),
+    }
+}
+
 /// One-time sign-in links for the galleries an address may open: (gallery title, URL).
 pub fn sign_in(brand: &Brand, links: &[(String, String)], minutes: u64) -> Content {
     let studio = brand.studio;
@@ -276,7 +317,7 @@ pub fn reopen_asked(studio: &str, r: &ReopenAsked, admin_url: &str) -> Content {
         text.push_str(&format!("Their message:\n{n}\n\n"));
     }
     text.push_str(&format!(
-        "Extend the link or make a new one: {admin_url}\nThen answer them at {}.\n",
+        "Reopen it in one click (or extend the link): {admin_url}\nThen answer them at {}.\n",
         r.from
     ));
     Content {
@@ -290,7 +331,7 @@ pub fn reopen_asked(studio: &str, r: &ReopenAsked, admin_url: &str) -> Content {
                 @if let Some(n) = r.note {
                     (their_message(n))
                 }
-                (button(admin_url, "Extend or make a new link"))
+                (button(admin_url, "Reopen the gallery"))
                 p style="font-size:13px;color:#6d675f" { "Then answer them at " (r.from) "." }
             },
         ),

@@ -73,6 +73,14 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/galleries/:id/selections/:visitor/reopen", post(admin::reopen))
         .at("/admin/galleries/:id/comments", post(admin::reply))
         .at("/admin/outbox", get(admin::outbox))
+        .at("/admin/galleries/:id/journey", get(admin::journey_page).post(admin::set_journey))
+        .at("/admin/galleries/:id/lifecycle", post(admin::set_lifecycle))
+        .at("/admin/galleries/:id/reopen", post(admin::reopen_gallery))
+        .at("/admin/messages", get(admin::messages_page))
+        .at("/admin/messages/defaults", post(admin::set_message_defaults))
+        .at("/admin/messages/:name", get(admin::message_page).post(admin::set_message))
+        .at("/unsubscribe/:token", get(client::unsubscribe_page).post(client::unsubscribe_now))
+        .at("/unsubscribe/:token/again", post(client::resubscribe))
         .at("/admin/studio", get(admin::studio_page))
         .at("/admin/studio/logo", post(admin::set_logo))
         .at("/admin/studio/logo.png", get(admin::logo))
@@ -205,6 +213,8 @@ pub async fn serve(state: App) -> anyhow::Result<()> {
     // Live sessions running at the last stop go on; changes are written as they come.
     app::live::restore(&state).await;
     tokio::spawn(app::live::keep_saving(state.clone()));
+    // The journey's messages go out when due, checked every minute.
+    tokio::spawn(app::journey::keep_sending(state.clone()));
     // Orders paid (or finals uploaded) just before a crash are delivered now.
     let s = state.clone();
     tokio::spawn(async move { app::delivery::check_quietly(&s).await });

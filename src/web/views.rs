@@ -37,6 +37,7 @@ pub fn layout(chrome: &Chrome, title: &str, body: Markup) -> Markup {
                             a href="/admin" { "Galleries" }
                             a href="/admin/orders" { "Orders" }
                             a href="/admin/studio" { "Studio" }
+                            a href="/admin/messages" { "Messages" }
                             a href="/admin/outbox" { "Outbox" }
                             a href="/admin/tokens" { "API" }
                             form method="post" action="/admin/logout" {

@@ -338,6 +338,29 @@ async fn every_route_answers_every_visitor_as_it_should() {
             format!("/admin/orders/{NO_ID}/invoice"),
             [303, 303, 303, 404, 404],
         ),
+        (
+            "GET",
+            "/admin/galleries/:id/journey",
+            format!("/admin/galleries/{g}/journey"),
+            [303, 303, 303, 200, 200],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/journey",
+            format!("/admin/galleries/{NO_ID}/journey"),
+            [303, 303, 303, 403, 404],
+        ),
+        ("GET", "/admin/messages", "/admin/messages".into(), [303, 303, 303, 200, 200]),
+        // The body's review link is not a web address: refused, nothing saved.
+        ("POST", "/admin/messages/defaults", "/admin/messages/defaults".into(), [303, 303, 303, 403, 400]),
+        ("GET", "/admin/messages/:name", "/admin/messages/not-opened".into(), [303, 303, 303, 200, 200]),
+        ("GET", "/admin/messages/:name", "/admin/messages/nothing".into(), [303, 303, 303, 404, 404]),
+        // The body has no subject: refused, nothing saved.
+        ("POST", "/admin/messages/:name", "/admin/messages/not-opened".into(), [303, 303, 303, 403, 400]),
+        // Unsubscribing needs the token from a message, whoever asks.
+        ("GET", "/unsubscribe/:token", "/unsubscribe/616e6e406578616d706c652e636f6d.00".into(), [404; 5]),
+        ("POST", "/unsubscribe/:token", "/unsubscribe/616e6e406578616d706c652e636f6d.00".into(), [404; 5]),
+        ("POST", "/unsubscribe/:token/again", "/unsubscribe/00.00/again".into(), [404; 5]),
         ("GET", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 200, 200]),
         ("POST", "/admin/tokens", "/admin/tokens".into(), [303, 303, 303, 403, 400]),
         (
@@ -396,6 +419,7 @@ async fn every_route_answers_every_visitor_as_it_should() {
                     let token = if matches!(visitor, Admin) { csrf.as_str() } else { "" };
                     req.form(&[
                         ("csrf", token),
+                        ("review_url", "not a web address"),
                         ("title", ""),
                         ("state", "gold"),
                         ("parent", ""),

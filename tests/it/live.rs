@@ -322,7 +322,12 @@ async fn a_wall_photo_and_prints_from_the_wall_reach_the_order_and_its_mail() {
         page.contains("in the bedroom, the wall 250 cm wide, white frame (a gallery wall of 2)"),
         "{page}"
     );
-    let mail = wait_for_outbox(server, 1).await;
+    // The photographer's notice may be written first: wait for the client's own.
+    wait_for("the client's mail", std::time::Duration::from_secs(30), || async {
+        outbox(server).iter().any(|m| m.contains("To: anna@example.com"))
+    })
+    .await;
+    let mail = outbox(server);
     let mail = mail.iter().find(|m| m.contains("To: anna@example.com")).expect("the client's mail");
     for i in 0..3 {
         assert!(mail.contains(&format!("cid:view-{i}")), "{mail}");

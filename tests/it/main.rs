@@ -13,6 +13,7 @@ mod client;
 mod crash;
 mod disk_full;
 pub mod email_access;
+mod journey;
 mod layers;
 pub mod live;
 mod mail;

@@ -49,7 +49,7 @@ async fn errors_are_the_studios_pages_with_a_way_on() {
     assert!(m.contains("To: Lumen <hello@lumen.example>") || m.contains("hello@lumen.example"), "{m}");
     assert!(m.contains("anna@example.com asks you to reopen Wedding"), "{m}");
     assert!(m.contains("For the album,") && m.contains("expired on"), "{m}");
-    assert!(m.contains(&format!("/admin/galleries/{g}#sharing")), "where to extend it: {m}");
+    assert!(m.contains(&format!("/admin/galleries/{g}/journey")), "where to extend it: {m}");
     for _ in 0..2 {
         assert_eq!(post_form(&c, reopen.clone(), &[("email", "anna@example.com")]).await.status(), 200);
     }

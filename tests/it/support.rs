@@ -501,16 +501,10 @@ impl SmtpSink {
 
     pub async fn start(port: u16) -> SmtpSink {
         let dir = tempfile::tempdir().unwrap();
+        // `tests/smtp_hold.py`: a Mailbox that can hold its answer (`hold`).
         let child = Command::new("python3")
-            .args([
-                "-m",
-                "aiosmtpd",
-                "-n",
-                "-l",
-                &format!("127.0.0.1:{port}"),
-                "-c",
-                "aiosmtpd.handlers.Mailbox",
-            ])
+            .env("PYTHONPATH", concat!(env!("CARGO_MANIFEST_DIR"), "/tests"))
+            .args(["-m", "aiosmtpd", "-n", "-l", &format!("127.0.0.1:{port}"), "-c", "smtp_hold.Holding"])
             .arg(dir.path().join("maildir"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -536,6 +530,33 @@ impl SmtpSink {
             .unwrap_or_default();
         out.sort();
         out
+    }
+
+    /// While held, each message is stored but its sender waits for the answer.
+    pub fn hold(&self, on: bool) {
+        let flag = self.dir.path().join("hold");
+        match on {
+            true => std::fs::write(flag, b"").unwrap(),
+            false => {
+                let _ = std::fs::remove_file(flag);
+            }
+        }
+    }
+
+    /// Every message received so far, raw, oldest first.
+    pub fn raw_messages(&self) -> Vec<Vec<u8>> {
+        let new = self.dir.path().join("maildir/new");
+        let mut files: Vec<(std::time::SystemTime, PathBuf)> = std::fs::read_dir(new)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| {
+                        (e.metadata().and_then(|m| m.modified()).unwrap_or(std::time::UNIX_EPOCH), e.path())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files.iter().filter_map(|(_, p)| std::fs::read(p).ok()).collect()
     }
 
     pub async fn wait_for_messages(&self, n: usize) -> Vec<String> {
@@ -672,4 +693,28 @@ pub fn option_value(page: &str, label: &str) -> String {
     let at = page.find(&format!(">{label}</option>")).unwrap_or_else(|| panic!("no option {label}"));
     let start = page[..at].rfind("value=\"").unwrap() + 7;
     page[start..at].split('"').next().unwrap().to_string()
+}
+
+/// Moves the server's clock `ms` forward (it runs with `PROOFROOM_TEST_CLOCK=1`) through its
+/// control socket, and returns how many journey messages that queued.
+pub fn move_clock(server: &Server, ms: u64) -> u64 {
+    let mut s = std::os::unix::net::UnixStream::connect(server.data().join("control.sock")).unwrap();
+    s.write_all(format!("{{\"command\":\"move_clock\",\"ms\":{ms}}}\n").as_bytes()).unwrap();
+    let mut line = String::new();
+    BufReader::new(&s).read_line(&mut line).unwrap();
+    let v: Value = serde_json::from_str(&line).unwrap();
+    v["Done"]["queued"].as_u64().unwrap_or_else(|| panic!("moving the clock: {line}"))
+}
+
+/// A message's part of type `mimetype` ("text/plain", "text/html"), decoded, with the line
+/// ends the template had.
+pub fn part_of(raw: &[u8], mimetype: &str) -> String {
+    fn find(part: &mailparse::ParsedMail, mimetype: &str) -> Option<String> {
+        if part.subparts.is_empty() {
+            return (part.ctype.mimetype == mimetype).then(|| part.get_body().unwrap_or_default());
+        }
+        part.subparts.iter().find_map(|p| find(p, mimetype))
+    }
+    let parsed = mailparse::parse_mail(raw).expect("a parsable message");
+    find(&parsed, mimetype).unwrap_or_else(|| panic!("no {mimetype} part")).replace("\r\n", "\n")
 }

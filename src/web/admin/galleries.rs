@@ -16,7 +16,7 @@ use crate::{
         galleries::GallerySummary,
         media_urls::{self, MediaKind},
     },
-    domain::{GalleryId, PhotoState},
+    domain::{GalleryId, PhotoState, journey::Lifecycle},
     web::{
         error,
         extract::{AdminForm, AdminScript, GalleryPath, JsonAnswer, gallery_id, photo_id},
@@ -33,15 +33,27 @@ fn row(state: &App, s: &GallerySummary) -> views::GalleryRow {
         depth: s.depth,
         photos: s.photo_count,
         cover_url: s.cover.map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
+        state: s.state,
+        last_seen: s.last_seen,
     }
 }
 
+#[derive(Deserialize)]
+pub struct DashboardQuery {
+    state: Option<String>,
+}
+
 #[handler]
-pub async fn dashboard(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup> {
+pub async fn dashboard(
+    Data(state): Data<&App>,
+    admin: Admin,
+    Query(q): Query<DashboardQuery>,
+) -> poem::Result<Markup> {
     let d = app::maintenance::dashboard(state).await?;
     let rows: Vec<_> = d.galleries.iter().map(|s| row(state, s)).collect();
     let recent = views::proofing::activity_list(&d.recent, true);
-    Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &rows, recent, &d.storage))
+    let only = q.state.as_deref().filter(|s| Lifecycle::NAMES.contains(s));
+    Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &rows, only, recent, &d.storage))
 }
 
 #[derive(Deserialize)]

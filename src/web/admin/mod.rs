@@ -3,6 +3,7 @@
 
 mod catalog;
 mod galleries;
+mod journey;
 mod live;
 mod login;
 mod orders;
@@ -19,6 +20,10 @@ pub use catalog::{
 pub use galleries::{
     create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
     photos_json, reorder, set_cover, set_state, upload_photos,
+};
+pub use journey::{
+    gallery_page as journey_page, message_page, messages_page, reopen as reopen_gallery,
+    set_defaults as set_message_defaults, set_gallery as set_journey, set_lifecycle, set_message,
 };
 pub use live::{
     act as live_act, cart as live_cart, end as end_live, events as live_events, page as live_page,

@@ -66,9 +66,7 @@ pub async fn create_share(
         email_only: f.email_only.is_some(),
     };
     let c = app::sharing::create(state, gid, new).await?;
-    let (studio, g) = (&state.config().studio_name, GalleryOut::from(&c.gallery));
-    let (label, url, by_email) = (&c.share.label, &c.url, c.share.email.is_some());
-    Ok(views::link_created(studio, &admin.csrf, &g, label, url, c.invited.as_deref(), by_email))
+    Ok(views::link_created(&state.config().studio_name, &admin.csrf, &c))
 }
 
 #[handler]

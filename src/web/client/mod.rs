@@ -9,6 +9,7 @@ mod live;
 mod order;
 mod order_views;
 mod tiles;
+mod unsubscribe;
 mod views;
 
 pub use entry::{access_page, access_request, ask_to_reopen, enter, enter_page, sign_in, unlock};
@@ -25,3 +26,4 @@ pub use order::{
     set_coupon, set_quantity, set_shipping,
 };
 pub use tiles::TileCache;
+pub use unsubscribe::{resubscribe, unsubscribe_now, unsubscribe_page};

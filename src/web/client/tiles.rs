@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// (link, set, media-URL window, two-second slot).
-type TileKey = (ShareId, GalleryId, u64, u64);
+type TileKey = (ShareId, GalleryId, bool, u64, u64);
 
 /// Rendered grids, shared by every visitor of one link and set (the HTML carries the link's
 /// own download URLs, so two links never share an entry). An entry serves one two-second
@@ -29,7 +29,14 @@ impl TileCache {
 
     /// The grid of the visit's set, with download links under `base`.
     pub async fn get(&self, state: &App, v: &Visit, base: &str) -> Result<Arc<String>, AppError> {
-        let key = (v.share().id, v.set().id, media_urls::window(), crate::domain::now_ms() / TILE_SLOT_MS);
+        // An archive of finals shows another grid than the same link did while live.
+        let key = (
+            v.share().id,
+            v.set().id,
+            v.access().finals_only,
+            media_urls::window(),
+            crate::domain::now_ms() / TILE_SLOT_MS,
+        );
         self.0.get_or_insert_async(&key, render(state, v, base)).await
     }
 }

@@ -3,6 +3,7 @@
 use maud::{Markup, html};
 
 pub mod catalog;
+pub mod journey;
 pub mod orders;
 pub mod proofing;
 pub mod studio;
@@ -65,6 +66,9 @@ pub struct GalleryRow {
     pub depth: usize,
     pub photos: usize,
     pub cover_url: Option<String>,
+    /// Draft, scheduled, live, expired or archived.
+    pub state: &'static str,
+    pub last_seen: Option<u64>,
 }
 
 /// A byte count for people: "3.2 GB", "870 MB".
@@ -80,9 +84,15 @@ pub fn dashboard(
     studio: &str,
     csrf: &str,
     rows: &[GalleryRow],
+    only: Option<&str>,
     recent: Markup,
     storage: &crate::app::maintenance::Storage,
 ) -> Markup {
+    let states: Vec<(&str, usize)> = crate::domain::journey::Lifecycle::NAMES
+        .iter()
+        .map(|n| (*n, rows.iter().filter(|r| r.state == *n).count()))
+        .filter(|(_, c)| *c > 0)
+        .collect();
     let chrome = Chrome { studio, csrf: Some(csrf) };
     let total: usize = rows.iter().map(|r| r.photos).sum();
     layout(
@@ -128,16 +138,25 @@ pub fn dashboard(
                     p.muted { "Create a gallery for a client or a shoot above, then drop your photos into it. Galleries can nest: a client area, a client, then each shoot." }
                 }
             } @else {
+                nav.state-filter aria-label="Galleries by state" {
+                    a href="/admin" aria-current=[only.is_none().then_some("page")] { "All " (rows.len()) }
+                    @for (name, n) in &states {
+                        a href={ "/admin?state=" (name) } aria-current=[(only == Some(*name)).then_some("page")] { (name) " " (n) }
+                    }
+                }
                 ul.gallery-list {
-                    @for r in rows {
-                        li.gallery-row style={ "--depth:" (r.depth) } {
+                    @for r in rows.iter().filter(|r| only.is_none_or(|s| s == r.state)) {
+                        li.gallery-row style={ "--depth:" (if only.is_some() { 0 } else { r.depth }) } data-state=(r.state) {
                             a href={ "/admin/galleries/" (r.gallery.id) } {
                                 span.cover {
                                     @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; }
                                 }
                                 span.meta {
-                                    strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } }
-                                    span.muted { (count(r.photos, "photo", "photos")) " · created " (human_time(r.gallery.created_ms)) }
+                                    strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } @if r.state != "live" { " " span.tag.plain { (r.state) } } }
+                                    span.muted {
+                                        (count(r.photos, "photo", "photos")) " · created " (human_time(r.gallery.created_ms))
+                                        @if let Some(at) = r.last_seen { " · client last here " (human_time(at)) }
+                                    }
                                 }
                             }
                         }
@@ -222,6 +241,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                             input type="hidden" name="csrf" value=(m.csrf);
                             button.button #start-live type="submit" { "Present live to the client" }
                         }
+                        a.button #journey-link href={ "/admin/galleries/" (g.id) "/journey" } { "Client journey (e-mails)" }
                         a.button href={ "/admin/galleries/" (g.id) "/zip" } download { "Download all (zip)" }
                         a.button.danger href={ "/admin/galleries/" (g.id) "/delete" } { "Delete gallery…" }
                     }

@@ -113,15 +113,9 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
     }
 }
 
-pub fn link_created(
-    studio: &str,
-    csrf: &str,
-    g: &GalleryOut,
-    label: &str,
-    url: &str,
-    invited: Option<&str>,
-    email_only: bool,
-) -> Markup {
+pub fn link_created(studio: &str, csrf: &str, c: &crate::app::sharing::CreatedShare) -> Markup {
+    let (g, label, url) = (GalleryOut::from(&c.gallery), &c.share.label, &c.url);
+    let (invited, invite_on, email_only) = (c.invited.as_deref(), c.invite_on, c.share.email.is_some());
     layout(
         &Chrome { studio, csrf: Some(csrf) },
         "Link created",
@@ -135,6 +129,7 @@ pub fn link_created(
                     p.muted { "Copy it now and send it to your client: for their safety it is shown only once. You can always make another." }
                 }
                 code.share-url #share-url { (url) }
+                @if let Some(at) = invite_on { p.notice #invite-on { "The gallery goes live on " (crate::web::views::human_date(at)) ": the invitation goes out that morning (see the " a href={ "/admin/galleries/" (g.id) "/journey" } { "client journey" } ")." } }
                 @if let Some(to) = invited { p.notice #invited { "An invitation to " strong { (to) } " is on its way (see the " a href="/admin/outbox" { "Outbox" } ")." } }
                 p.row {
                     a.button.primary href=(url) target="_blank" rel="noopener" { "Open as a client" }
@@ -251,7 +246,7 @@ pub fn outbox(studio: &str, csrf: &str, mails: &[crate::domain::Mail], smtp: boo
             @if mails.is_empty() { section.card.empty { p.muted { "No messages yet." } } }
             ul.comment-admin #outbox {
                 @for m in mails {
-                    li.card.mail data-state=(match &m.status { MailStatus::Queued { .. } => "queued", MailStatus::Sent { .. } => "sent", MailStatus::Failed { .. } => "failed" }) {
+                    li.card.mail data-state=(match &m.status { MailStatus::Queued { .. } | MailStatus::Sending { .. } => "queued", MailStatus::Sent { .. } => "sent", MailStatus::Failed { .. } => "failed" }) {
                         p.muted {
                             strong { (m.subject) } " · to " (m.to) " · " (human_time(m.created_ms)) " · "
                             @match &m.status {
@@ -260,6 +255,7 @@ pub fn outbox(studio: &str, csrf: &str, mails: &[crate::domain::Mail], smtp: boo
                                     span.tag { "queued" }
                                     @if let Some(e) = last_error { " · try " (attempts) " failed: " (e) " · retrying" }
                                 }
+                                MailStatus::Sending { since_ms } => { span.tag { "sending" } " since " (human_time(*since_ms)) }
                                 MailStatus::Failed { error } => { span.tag { "failed" } " " (error) }
                             }
                         }
