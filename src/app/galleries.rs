@@ -93,6 +93,7 @@ pub async fn create(state: &App, title: &str, parent: Option<GalleryId>) -> Resu
                 event_date: None,
                 price_list: None,
                 journey: Default::default(),
+                link: Default::default(),
             };
             db.put_gallery(&g)?;
             Ok(g)

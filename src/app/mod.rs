@@ -22,6 +22,7 @@ pub mod notify;
 pub mod orders;
 pub mod payments;
 pub mod photos;
+pub mod presets;
 pub mod proofing;
 mod records;
 mod room_views;

@@ -350,6 +350,7 @@ mod tests {
             event_date: None,
             price_list: None,
             journey: Default::default(),
+            link: Default::default(),
         };
         assert!(welcome(&g, None).contains("choose up to 3 favourites"));
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");

@@ -151,6 +151,7 @@ mod tests {
             event_date: None,
             price_list: None,
             journey: Default::default(),
+            link: Default::default(),
         }
     }
 

@@ -187,6 +187,7 @@ mod tests {
             event_date: None,
             price_list: None,
             journey: Default::default(),
+            link: Default::default(),
         };
         db.put_gallery(&g).unwrap();
         let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };

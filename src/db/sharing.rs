@@ -294,6 +294,7 @@ mod tests {
             event_date: None,
             price_list: None,
             journey: Default::default(),
+            link: Default::default(),
         };
         db.put_gallery(&g).unwrap();
         let share = ShareLink {

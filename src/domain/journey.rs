@@ -20,7 +20,9 @@ pub enum Automation {
     Deadline,
     SelectionOpen,
     AbandonedCart,
+    #[serde(rename = "expiry-7")]
     Expiry7,
+    #[serde(rename = "expiry-1")]
     Expiry1,
     FinalsReady,
     ThankYou,
@@ -517,6 +519,13 @@ mod tests {
         assert!(check(Automation::Deadline, &open).is_err());
         for a in Automation::ALL {
             assert_eq!(check(a, &default_template(a)), Ok(()), "{a:?}'s own words");
+        }
+    }
+
+    #[test]
+    fn stored_names_are_the_names_used_everywhere() {
+        for a in Automation::ALL {
+            assert_eq!(serde_json::to_value(a).unwrap(), a.as_str(), "{a:?}");
         }
     }
 

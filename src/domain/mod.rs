@@ -9,6 +9,7 @@ pub mod live;
 mod mail;
 mod money;
 pub mod order;
+pub mod preset;
 pub mod quote;
 mod records;
 mod sharing;

@@ -35,6 +35,9 @@ pub struct Gallery {
     /// Its go-live and deadline dates, and its own message timings.
     #[serde(default)]
     pub journey: super::journey::Journey,
+    /// What its new client links start with.
+    #[serde(default)]
+    pub link: super::preset::LinkDefaults,
 }
 
 /// The cover photo and the point of it that must stay in view when the cover is cropped

@@ -17,6 +17,9 @@ pub struct Studio {
     /// The journey's default timings and the words of its messages.
     #[serde(default)]
     pub journey: super::journey::StudioJourney,
+    /// Presets the studio saved from its galleries.
+    #[serde(default)]
+    pub presets: Vec<super::preset::Preset>,
 }
 
 /// Where on a preview the watermark sits.

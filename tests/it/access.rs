@@ -350,6 +350,37 @@ async fn every_route_answers_every_visitor_as_it_should() {
             format!("/admin/galleries/{NO_ID}/journey"),
             [303, 303, 303, 403, 404],
         ),
+        (
+            "POST",
+            "/admin/galleries/:id/lifecycle",
+            format!("/admin/galleries/{NO_ID}/lifecycle"),
+            [303, 303, 303, 403, 400],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/reopen",
+            format!("/admin/galleries/{NO_ID}/reopen"),
+            [303, 303, 303, 403, 404],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/settings",
+            format!("/admin/galleries/{NO_ID}/settings"),
+            [303, 303, 303, 403, 400],
+        ),
+        (
+            "GET",
+            "/admin/galleries/:id/settings.json",
+            format!("/admin/galleries/{g}/settings.json"),
+            [401, 401, 401, 200, 200],
+        ),
+        (
+            "POST",
+            "/admin/galleries/:id/preset",
+            format!("/admin/galleries/{NO_ID}/preset"),
+            [303, 303, 303, 403, 400],
+        ),
+        ("POST", "/admin/presets/delete", "/admin/presets/delete".into(), [303, 303, 303, 403, 404]),
         ("GET", "/admin/messages", "/admin/messages".into(), [303, 303, 303, 200, 200]),
         // The body's review link is not a web address: refused, nothing saved.
         ("POST", "/admin/messages/defaults", "/admin/messages/defaults".into(), [303, 303, 303, 403, 400]),

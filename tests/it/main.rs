@@ -19,6 +19,7 @@ pub mod live;
 mod mail;
 pub mod orders;
 mod polish;
+mod presets;
 mod pressure;
 mod renditions;
 mod support;

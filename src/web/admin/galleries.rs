@@ -53,7 +53,13 @@ pub async fn dashboard(
     let rows: Vec<_> = d.galleries.iter().map(|s| row(state, s)).collect();
     let recent = views::proofing::activity_list(&d.recent, true);
     let only = q.state.as_deref().filter(|s| Lifecycle::NAMES.contains(s));
-    Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &rows, only, recent, &d.storage))
+    let presets = preset_names(state).await?;
+    let page = views::Dashboard { rows: &rows, only, presets: &presets, recent, storage: &d.storage };
+    Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &page))
+}
+
+async fn preset_names(state: &App) -> Result<Vec<String>, AppError> {
+    Ok(app::presets::all(state).await?.into_iter().map(|p| p.name).collect())
 }
 
 #[derive(Deserialize)]
@@ -64,6 +70,8 @@ pub struct GalleryForm {
     parent: String,
     /// Only on the settings form; creating a gallery leaves it listed and unmarked.
     hidden: Option<String>,
+    /// Creating: `preset:<name>` or `gallery:<id>` to start from.
+    settings: Option<String>,
     watermark: Option<String>,
     /// The day of the shoot, from the settings form (empty clears it).
     event_date: Option<String>,
@@ -85,8 +93,71 @@ pub async fn create_gallery(
     Data(state): Data<&App>,
     AdminForm(_, f): AdminForm<GalleryForm>,
 ) -> poem::Result<Response> {
+    // Checked before the gallery exists, so a bad choice leaves nothing behind.
+    let source = app::presets::Source::parse(f.settings.as_deref().unwrap_or_default())?;
     let g = app::galleries::create(state, &f.title, parse_parent(&f.parent)?).await?;
+    if let Some(source) = source {
+        if let Err(e) = app::presets::apply(state, g.id, &source).await {
+            app::galleries::delete(state, g.id).await?;
+            return Err(e.into());
+        }
+    }
     Ok(see_other(&format!("/admin/galleries/{}", g.id)))
+}
+
+#[derive(Deserialize)]
+pub struct SettingsForm {
+    #[serde(default)]
+    settings: String,
+}
+
+/// Gives the gallery a preset's (or another gallery's) settings.
+#[handler]
+pub async fn apply_settings(
+    Data(state): Data<&App>,
+    GalleryPath(id): GalleryPath,
+    AdminForm(_, f): AdminForm<SettingsForm>,
+) -> poem::Result<Response> {
+    let source = app::presets::Source::parse(&f.settings)?
+        .ok_or_else(|| AppError::Invalid("choose a preset or a gallery".into()))?;
+    app::presets::apply(state, id, &source).await?;
+    Ok(see_other(&format!("/admin/galleries/{id}")))
+}
+
+#[derive(Deserialize)]
+pub struct PresetForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Saves the gallery's settings as one of the studio's presets.
+#[handler]
+pub async fn save_preset(
+    Data(state): Data<&App>,
+    GalleryPath(id): GalleryPath,
+    AdminForm(_, f): AdminForm<PresetForm>,
+) -> poem::Result<Response> {
+    app::presets::save(state, id, &f.name).await?;
+    Ok(see_other(&format!("/admin/galleries/{id}")))
+}
+
+#[handler]
+pub async fn remove_preset(
+    Data(state): Data<&App>,
+    AdminForm(_, f): AdminForm<PresetForm>,
+) -> poem::Result<Response> {
+    app::presets::remove(state, &f.name).await?;
+    Ok(see_other("/admin/studio#presets"))
+}
+
+/// A gallery's settings as JSON (the preset it would make).
+#[handler]
+pub async fn settings_json(
+    Data(state): Data<&App>,
+    _admin: Admin,
+    GalleryPath(id): GalleryPath,
+) -> poem::Result<Json<crate::domain::preset::Preset>> {
+    Ok(Json(app::presets::settings(state, id).await?))
 }
 
 #[handler]
@@ -96,7 +167,8 @@ pub async fn gallery_page(
     GalleryPath(id): GalleryPath,
 ) -> poem::Result<Markup> {
     let p = app::galleries::page(state, id).await?;
-    Ok(views::gallery(&gallery_model(state, &admin, &p)))
+    let presets = preset_names(state).await?;
+    Ok(views::gallery(&gallery_model(state, &admin, &p, &presets)))
 }
 
 /// The gallery page's view model.
@@ -104,6 +176,7 @@ fn gallery_model<'a>(
     state: &'a App,
     admin: &'a Admin,
     p: &app::galleries::GalleryPage,
+    presets: &[String],
 ) -> views::GalleryPage<'a> {
     let gallery = GalleryOut::from(p.gallery());
     views::GalleryPage {
@@ -124,8 +197,9 @@ fn gallery_model<'a>(
             &admin.csrf,
             &p.shares,
             &p.gallery().proofing,
-            crate::domain::now_ms(),
+            p.gallery().link,
         ),
+        presets: presets.to_vec(),
         gallery,
     }
 }

@@ -18,8 +18,9 @@ pub use catalog::{
     set_billing, set_product_photo, set_terms as set_price_terms,
 };
 pub use galleries::{
-    create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page, photo_page,
-    photos_json, reorder, set_cover, set_state, upload_photos,
+    apply_settings, create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page,
+    photo_page, photos_json, remove_preset, reorder, save_preset, set_cover, set_state, settings_json,
+    upload_photos,
 };
 pub use journey::{
     gallery_page as journey_page, message_page, messages_page, reopen as reopen_gallery,

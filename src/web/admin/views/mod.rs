@@ -80,14 +80,32 @@ fn gib(bytes: u64) -> String {
     }
 }
 
-pub fn dashboard(
-    studio: &str,
-    csrf: &str,
-    rows: &[GalleryRow],
-    only: Option<&str>,
-    recent: Markup,
-    storage: &crate::app::maintenance::Storage,
-) -> Markup {
+/// The galleries page.
+pub struct Dashboard<'a> {
+    pub rows: &'a [GalleryRow],
+    /// Only galleries in this state.
+    pub only: Option<&'a str>,
+    /// The presets a new gallery may start from.
+    pub presets: &'a [String],
+    pub recent: Markup,
+    pub storage: &'a crate::app::maintenance::Storage,
+}
+
+/// The choice of settings to start from: a preset, or another gallery's.
+fn settings_choice(presets: &[String], galleries: &[(String, String)], blank: &str) -> Markup {
+    html! {
+        option value="" { (blank) }
+        optgroup label="Presets" { @for p in presets { option value={ "preset:" (p) } { (p) } } }
+        @if !galleries.is_empty() {
+            optgroup label="Copy the settings of" { @for (id, title) in galleries { option value={ "gallery:" (id) } { (title) } } }
+        }
+    }
+}
+
+pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
+    let (rows, only, storage) = (d.rows, d.only, d.storage);
+    let galleries: Vec<(String, String)> =
+        rows.iter().map(|r| (r.gallery.id.clone(), r.gallery.title.clone())).collect();
     let states: Vec<(&str, usize)> = crate::domain::journey::Lifecycle::NAMES
         .iter()
         .map(|n| (*n, rows.iter().filter(|r| r.state == *n).count()))
@@ -116,6 +134,9 @@ pub fn dashboard(
                         option value="" { "At the top level" }
                         @for r in rows { option value=(r.gallery.id) { (indent(r.depth)) (r.gallery.title) } }
                     }
+                    select #new-settings name="settings" aria-label="Settings" {
+                        (settings_choice(d.presets, &galleries, "Default settings"))
+                    }
                     button.button.primary type="submit" { "Create gallery" }
                 }
             }
@@ -130,7 +151,7 @@ pub fn dashboard(
                 }
             }
             @if !rows.is_empty() {
-                section.card.recent { h2 { "Recent client activity" } (recent) }
+                section.card.recent { h2 { "Recent client activity" } (d.recent) }
             }
             @if rows.is_empty() {
                 section.card.empty {
@@ -186,6 +207,8 @@ pub struct GalleryPage<'a> {
     pub price_list: Option<String>,
     /// The "Share & proofing" section.
     pub sharing: Markup,
+    /// The presets the gallery may take its settings from.
+    pub presets: Vec<String>,
 }
 
 pub fn gallery(m: &GalleryPage) -> Markup {
@@ -241,7 +264,21 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                             input type="hidden" name="csrf" value=(m.csrf);
                             button.button #start-live type="submit" { "Present live to the client" }
                         }
-                        a.button #journey-link href={ "/admin/galleries/" (g.id) "/journey" } { "Client journey (e-mails)" }
+                        form method="post" action={ "/admin/galleries/" (g.id) "/settings" } {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            label for="apply-settings" { "Take the settings of" }
+                            select #apply-settings name="settings" required {
+                                (settings_choice(&m.presets, &m.move_targets.iter().map(|(id, t, _)| (id.clone(), t.clone())).collect::<Vec<_>>(), "Choose a preset or gallery"))
+                            }
+                            button.button type="submit" { "Apply" }
+                        }
+                        form method="post" action={ "/admin/galleries/" (g.id) "/preset" } {
+                            input type="hidden" name="csrf" value=(m.csrf);
+                            label for="preset-name" { "Save these settings as a preset" }
+                            input #preset-name type="text" name="name" maxlength="60" placeholder="e.g. Weddings" required;
+                            button.button type="submit" { "Save preset" }
+                        }
+                        a.button #journey-link href={ "/admin/galleries/" (g.id) "/journey" } { "Lifecycle and client journey" }
                         a.button href={ "/admin/galleries/" (g.id) "/zip" } download { "Download all (zip)" }
                         a.button.danger href={ "/admin/galleries/" (g.id) "/delete" } { "Delete gallery…" }
                     }

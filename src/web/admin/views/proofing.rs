@@ -40,7 +40,14 @@ fn status_text(l: &ShareLink, now: u64) -> String {
 }
 
 /// The "Share & proofing" section of the gallery page.
-pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing, now: u64) -> Markup {
+pub fn section(
+    g: &GalleryOut,
+    csrf: &str,
+    links: &[ShareLink],
+    rules: &Proofing,
+    link: crate::domain::preset::LinkDefaults,
+) -> Markup {
+    let (now, p) = (crate::domain::now_ms(), link.permissions);
     html! {
         section.card.share #sharing {
             div.share-head {
@@ -58,15 +65,15 @@ pub fn section(g: &GalleryOut, csrf: &str, links: &[ShareLink], rules: &Proofing
                     input #share-label type="text" name="label" placeholder="e.g. Anna & Tom" maxlength="100" required;
                     fieldset.perms {
                         legend { "They may" }
-                        label.check { input type="checkbox" name="favourite" value="on" checked; span { "heart favourites" } }
-                        label.check { input type="checkbox" name="comment" value="on" checked; span { "comment and ask for retouching" } }
-                        label.check { input type="checkbox" name="download_proofs" value="on"; span { "download proofs" } }
-                        label.check { input type="checkbox" name="download_finals" value="on" checked; span { "download finals" } }
+                        label.check { input type="checkbox" name="favourite" value="on" checked[p.favourite]; span { "heart favourites" } }
+                        label.check { input type="checkbox" name="comment" value="on" checked[p.comment]; span { "comment and ask for retouching" } }
+                        label.check { input type="checkbox" name="download_proofs" value="on" checked[p.download_proofs]; span { "download proofs" } }
+                        label.check { input type="checkbox" name="download_finals" value="on" checked[p.download_finals]; span { "download finals" } }
                         label.check { input type="checkbox" name="ask_identity" value="on"; span { "give their name and e-mail first" } }
                     }
                     label for="share-email" { "E-mail the link to (optional)" }
                     input #share-email type="email" name="email" placeholder="client@example.com" autocomplete="off";
-                    label.check { input #share-email-only type="checkbox" name="email_only" value="on"; span { "only this address may open it (they sign in with a one-time link we e-mail them; no password to share)" } }
+                    label.check { input #share-email-only type="checkbox" name="email_only" value="on" checked[link.email_only]; span { "only this address may open it (they sign in with a one-time link we e-mail them; no password to share)" } }
                     div.row2 {
                         div { label for="share-password" { "Password (optional)" } input #share-password type="text" name="password" autocomplete="off"; }
                         div { label for="share-days" { "Expires after days (optional)" } input #share-days type="number" name="expires_days" min="1" max="3650"; }

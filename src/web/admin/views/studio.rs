@@ -5,6 +5,29 @@ use maud::{Markup, html};
 use super::{Chrome, layout};
 use crate::domain::{MarkPosition, Studio};
 
+/// The studio's own presets, each removable.
+fn presets(csrf: &str, s: &Studio) -> Markup {
+    html! {
+        section.card #presets {
+            h2 { "Your presets" }
+            p.muted { "Built in: " (crate::domain::preset::BUILT_IN.join(", ")) ". Save your own from a gallery (its settings → “Save these settings as a preset”)." }
+            ul.plain {
+                @for p in &s.presets {
+                    li.row {
+                        span { strong { (p.name) } " · " @if p.watermark { "watermarked, " } @if p.hidden { "hidden, " }
+                            @match p.expires_days { Some(d) => { "closes after " (d) " days" }, None => { "never closes" } } }
+                        form method="post" action="/admin/presets/delete" {
+                            input type="hidden" name="csrf" value=(csrf);
+                            input type="hidden" name="name" value=(p.name);
+                            button.button.danger type="submit" { "Remove" }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub fn page(studio_name: &str, csrf: &str, s: &Studio) -> Markup {
     let wm = &s.watermark;
     layout(
@@ -71,6 +94,7 @@ pub fn page(studio_name: &str, csrf: &str, s: &Studio) -> Markup {
                     }
                 }
             }
+            (presets(csrf, s))
         },
     )
 }
