@@ -481,6 +481,7 @@ pub async fn reopen(app: &App, id: GalleryId) -> Result<Gallery> {
         let until = now_ms() + REOPEN_DAYS * DAY_MS;
         g.journey.stage = journey::Stage::Live;
         g.journey.expires_ms = Some(until);
+        g.journey.reopened_ms = Some(now_ms());
         db.put_gallery(&g)?;
         for mut share in db.shares(id)? {
             if !share.revoked && share.expires_ms.is_some_and(|e| e <= now_ms()) {

@@ -11,8 +11,8 @@ use super::{
 };
 use crate::{
     domain::{
-        Gallery, GalleryId, MAGIC_LINK_TTL_MS, MagicLink, Permissions, ShareId, ShareLink, Visitor,
-        VisitorId, now_ms,
+        ActivityKind, Gallery, GalleryId, MAGIC_LINK_TTL_MS, MagicLink, Permissions, ShareId, ShareLink,
+        Visitor, VisitorId, now_ms,
     },
     mail::templates,
 };
@@ -358,6 +358,12 @@ pub async fn ask_to_reopen(state: &App, ip: IpAddr, key: &str, email: &str, note
     };
     let content = templates::reopen_asked(&state.config.studio_name, &asked, &admin_url);
     super::notify::queue(state, &state.config.mail.notify, content, None).await?;
-    tracing::info!(share = %share.id, "a client asked to reopen an ended link");
+    // For the dashboard's "needs attention" until the gallery is reopened.
+    let asker = state
+        .with_db(move |db| Ok(db.visitor_of_share(&share)?))
+        .await?
+        .map_or_else(VisitorId::new, |v| v.id);
+    super::activity::log(state, gallery.id, asker, ActivityKind::ReopenAsked { from: email.clone() }).await;
+    tracing::info!("a client asked to reopen an ended link");
     Ok(())
 }

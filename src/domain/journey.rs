@@ -189,6 +189,9 @@ pub struct Journey {
     /// Archived, its clients may still open it to download the finals (and see nothing else).
     #[serde(default)]
     pub archive_finals: bool,
+    /// When it was last reopened in one click (requests before it are answered).
+    #[serde(default)]
+    pub reopened_ms: Option<u64>,
 }
 
 /// What the photographer chose for a gallery.

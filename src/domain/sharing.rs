@@ -143,6 +143,10 @@ pub enum ActivityKind {
     Ordered {
         number: u32,
     },
+    /// Asked (from this address) to reopen the gallery or their ended link.
+    ReopenAsked {
+        from: String,
+    },
 }
 
 /// A comment on a photo, by a visitor or (with `visitor: None`) the photographer.

@@ -336,6 +336,8 @@ async fn a_gallery_expires_is_reopened_in_one_click_and_its_archive_keeps_the_fi
     assert!(mail.contains(&format!("/admin/galleries/{g}/journey")), "{mail}");
     let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}/journey"))).await;
     assert!(page.contains("data-state=\"expired\""), "{page}");
+    let dashboard = get_text(&admin, server.url("/admin")).await;
+    assert!(dashboard.contains("gus@example.com asks you to reopen it"), "on the dashboard");
 
     // One click reopens it; the client is back in.
     let csrf = hidden_field(&page, "csrf");
@@ -343,6 +345,8 @@ async fn a_gallery_expires_is_reopened_in_one_click_and_its_archive_keeps_the_fi
     assert_eq!(r.status(), 303);
     let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
     assert!(page.contains("IMG_0000") && page.contains("IMG_0001"), "reopened");
+    let dashboard = get_text(&admin, server.url("/admin")).await;
+    assert!(!dashboard.contains("asks you to reopen it"), "answered by reopening");
     // A download answers with the file's signed address (303), or refuses (403).
     assert_eq!(c.get(server.url(&format!("{link}/download/{proof}"))).send().await.unwrap().status(), 303);
     assert_eq!(c.get(server.url(&format!("{link}/download/{fin}"))).send().await.unwrap().status(), 403);
@@ -369,4 +373,81 @@ async fn a_gallery_expires_is_reopened_in_one_click_and_its_archive_keeps_the_fi
     // The studio-wide view shows each gallery's state.
     let page = get_text(&admin, server.url("/admin")).await;
     assert!(page.contains("archived"), "{page}");
+}
+
+#[tokio::test]
+async fn the_dashboard_lists_what_needs_attention_and_each_gallery_has_its_numbers() {
+    let server = Server::start().await;
+    let api = server.api();
+    let admin = admin_client(&server).await;
+    let (g, photos) = gallery_with_photos(&api, "Meadow", 2).await;
+    let ids: Vec<&str> = photos.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    let link = share_link(
+        &api,
+        &g,
+        json!({ "label": "Hal", "favourite": true, "comment": true, "download_proofs": true }),
+    )
+    .await;
+    let page = get_text(&admin, server.url("/admin")).await;
+    assert!(!page.contains("Needs your attention"), "nothing yet");
+
+    // A client looks, hearts, leaves a note, submits and downloads.
+    let c = browser_client();
+    let page = get_text(&c, server.url(&format!("{link}/photos"))).await;
+    let csrf = meta_csrf(&page);
+    assert_eq!(heart(&server, &c, &link, &csrf, ids[0]).await, 200);
+    let r = c
+        .post(server.url(&format!("{link}/comments")))
+        .header("x-csrf-token", &csrf)
+        .json(&json!({ "photo": ids[1], "text": "Brighter please", "retouch": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = post_form(&c, server.url(&format!("{link}/submit")), &[("csrf", &csrf)]).await;
+    assert_eq!(r.status(), 303);
+    assert_eq!(c.get(server.url(&format!("{link}/download/{}", ids[0]))).send().await.unwrap().status(), 303);
+
+    let page = get_text(&admin, server.url("/admin")).await;
+    let attention = between(&page, "id=\"attention\"", "</section>");
+    assert!(attention.contains("submitted a selection: 1 photos wait for their finals"), "{attention}");
+    assert!(attention.contains("1 client note not answered"), "{attention}");
+    // The photographer answers the note; the final arrives: both leave the list.
+    let csrf = hidden_field(&page, "csrf");
+    let r = post_form(
+        &admin,
+        server.url(&format!("/admin/galleries/{g}/comments")),
+        &[("csrf", &csrf), ("photo", ids[1]), ("text", "Will do!")],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let r = reqwest::Client::new()
+        .put(format!("{}/photos/{}/state", api.base, ids[0]))
+        .bearer_auth(&api.token)
+        .json(&json!({ "state": "final" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Closing in three days: listed.
+    set_lifecycle(&server, &admin, &g, &[("stage", "live"), ("expires", &day_in(3))]).await;
+    let page = get_text(&admin, server.url("/admin")).await;
+    let attention = between(&page, "id=\"attention\"", "</section>");
+    assert!(
+        !attention.contains("submitted a selection") && !attention.contains("not answered"),
+        "{attention}"
+    );
+    assert!(attention.contains("closes on"), "{attention}");
+
+    // The gallery's numbers and its chart of views.
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}/activity"))).await;
+    let stat = |id: &str| between(&page, &format!("id=\"stat-{id}\">"), "<").to_string();
+    assert_eq!(
+        (stat("visitors"), stat("hearts"), stat("downloads"), stat("orders")),
+        ("1".into(), "1".into(), "1".into(), "0".into())
+    );
+    let chart = between(&page, "<svg id=\"views-chart\"", "</svg>");
+    assert_eq!(chart.matches("<rect").count(), 30);
+    let today = chart.rsplit("<rect").next().unwrap();
+    assert!(!today.contains("<title>0 views"), "today's bar counts the visit: {today}");
 }

@@ -54,7 +54,15 @@ pub async fn dashboard(
     let recent = views::proofing::activity_list(&d.recent, true);
     let only = q.state.as_deref().filter(|s| Lifecycle::NAMES.contains(s));
     let presets = preset_names(state).await?;
-    let page = views::Dashboard { rows: &rows, only, presets: &presets, recent, storage: &d.storage };
+    let attention = app::activity::attention(state).await?;
+    let page = views::Dashboard {
+        rows: &rows,
+        only,
+        presets: &presets,
+        attention: &attention,
+        recent,
+        storage: &d.storage,
+    };
     Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &page))
 }
 

@@ -204,5 +204,6 @@ pub async fn activity(
     GalleryPath(gid): GalleryPath,
 ) -> poem::Result<Markup> {
     let (g, lines) = app::activity::of_gallery(state, gid).await?;
-    Ok(views::activity(&state.config().studio_name, &admin.csrf, &GalleryOut::from(&g), &lines))
+    let stats = app::activity::stats(state, gid).await?;
+    Ok(views::activity(&state.config().studio_name, &admin.csrf, &GalleryOut::from(&g), &stats, &lines))
 }

@@ -87,6 +87,8 @@ pub struct Dashboard<'a> {
     pub only: Option<&'a str>,
     /// The presets a new gallery may start from.
     pub presets: &'a [String],
+    /// What needs the photographer, newest first.
+    pub attention: &'a [crate::app::activity::Attention],
     pub recent: Markup,
     pub storage: &'a crate::app::maintenance::Storage,
 }
@@ -148,6 +150,17 @@ pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
                         "The disk is nearly full: " (gib(storage.free)) " free, and uploads stop at " (gib(storage.reserve)) ". "
                     }
                     "Free space on the disk, or delete old galleries and run " code { "proofroom gc" } "."
+                }
+            }
+            @if !d.attention.is_empty() {
+                section.card #attention {
+                    h2 { "Needs your attention" }
+                    ul.attention {
+                        @for a in d.attention.iter().take(20) {
+                            li { a href=(a.href) { strong { (a.title) } } " · " (a.what) " " span.muted { (human_time(a.at_ms)) } }
+                        }
+                    }
+                    @if d.attention.len() > 20 { p.muted { "And " (d.attention.len() - 20) " more." } }
                 }
             }
             @if !rows.is_empty() {

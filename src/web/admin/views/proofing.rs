@@ -291,13 +291,46 @@ pub fn activity_list(lines: &[crate::app::activity::Line], with_gallery: bool) -
     }
 }
 
-pub fn activity(studio: &str, csrf: &str, g: &GalleryOut, lines: &[crate::app::activity::Line]) -> Markup {
+/// Views per day as a small bar chart (inline SVG: no script, scales with the page).
+fn chart(days: &[usize]) -> Markup {
+    let max = days.iter().copied().max().unwrap_or(0).max(1);
+    let (w, h) = (days.len() * 10, 60);
+    html! {
+        figure.chart {
+            svg #views-chart viewBox={ "0 0 " (w) " " (h + 2) } width="100%" height="80" preserveAspectRatio="none" role="img" aria-label={ "Views per day, the last " (days.len()) " days" } {
+                @for (i, n) in days.iter().enumerate() {
+                    @let bh = if *n == 0 { 1 } else { (n * h / max).max(2) };
+                    rect x=(i * 10 + 1) y=(h - bh) width="8" height=(bh) rx="1" fill=(if *n == 0 { "#e3ddd3" } else { "#a8562e" }) { title { (n) " views" } }
+                }
+            }
+            figcaption.muted { "Views per day, the last " (days.len()) " days (most " (max) ")" }
+        }
+    }
+}
+
+pub fn activity(
+    studio: &str,
+    csrf: &str,
+    g: &GalleryOut,
+    stats: &crate::app::activity::Stats,
+    lines: &[crate::app::activity::Line],
+) -> Markup {
     layout(
         &Chrome { studio, csrf: Some(csrf) },
         "Activity",
         html! {
             nav.crumbs { a href="/admin" { "Galleries" } span { "/" } a href={ "/admin/galleries/" (g.id) } { (g.title) } }
             div.pagehead { div { p.eyebrow { "Activity" } h1 { "Who did what" } p.muted { "Views, hearts, notes, submissions and downloads, newest first." } } }
+            section.card #stats {
+                dl.stats {
+                    div { dt { "Visitors" } dd #stat-visitors { (stats.visitors) } }
+                    div { dt { "Hearts" } dd #stat-hearts { (stats.hearts) } }
+                    div { dt { "Downloads" } dd #stat-downloads { (stats.downloads) } }
+                    div { dt { "Orders" } dd #stat-orders { (stats.orders) } }
+                    @if !stats.sales.is_empty() { div { dt { "Sales (paid)" } dd #stat-sales { (stats.sales.join(" + ")) } } }
+                }
+                (chart(&stats.views_per_day))
+            }
             section.card { (activity_list(lines, false)) }
         },
     )
