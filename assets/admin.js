@@ -224,3 +224,10 @@
     dragged = null;
   });
 })();
+
+// Branding: the colour picker writes its choice into the accent field (which is what is sent).
+(() => {
+  const pick = document.getElementById('accent-pick');
+  const field = document.getElementById('accent');
+  if (pick && field) pick.addEventListener('input', () => { field.value = pick.value; });
+})();

@@ -29,6 +29,8 @@ pub struct Cover {
     /// The welcome words.
     pub guide: String,
     pub step: Step,
+    /// The studio's contact details and website, for the cover's foot.
+    pub brand: crate::domain::brand::Brand,
 }
 
 /// The cover of the shared gallery; opening it counts as a view.
@@ -56,6 +58,7 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
         offers_prices: studio.catalog.offers_anything(),
         guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
         step: Step::of(&v.selection(app).await?),
+        brand: studio.brand,
     })
 }
 

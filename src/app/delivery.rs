@@ -67,7 +67,8 @@ fn jpeg_name(name: &str) -> String {
 }
 
 fn delivery_mail(app: &App, o: &Order, logo: Option<Hash>, files: usize) -> Option<Mail> {
-    let brand = templates::Brand { studio: &app.config.studio_name, logo: logo.is_some() };
+    let mut brand = super::studio::mail_brand(app, &super::studio::cached(app));
+    brand.logo = logo.is_some();
     let url = format!("{}/orders/{}/files", o.client_base, o.id);
     let content = templates::order_update(
         &brand,

@@ -174,7 +174,12 @@ fn compose(c: &Ctx, g: &Gallery, share: &ShareLink, a: Automation, f: &Facts) ->
         Automation::Anniversary => "Order prints",
         _ => "Open your gallery",
     };
-    let brand = templates::Brand { studio: c.name, logo: c.studio.logo.is_some() };
+    let brand = templates::Brand {
+        studio: c.name,
+        logo: c.studio.logo.is_some(),
+        accent: c.studio.brand.accent().to_string(),
+        footer: c.studio.brand.contact_line(c.name),
+    };
     let content = templates::journey(
         &brand,
         &templates::Written {

@@ -47,9 +47,9 @@ async fn to_client(
     to: &str,
     content: impl FnOnce(&templates::Brand) -> templates::Content,
 ) -> Result<Mail> {
-    let logo = super::studio::get(state).await?.logo;
-    let brand = templates::Brand { studio: &state.config.studio_name, logo: logo.is_some() };
-    queue(state, to, content(&brand), logo).await
+    let studio = super::studio::get(state).await?;
+    let brand = super::studio::mail_brand(state, &studio);
+    queue(state, to, content(&brand), studio.logo).await
 }
 
 /// Sends a client the link to their gallery.

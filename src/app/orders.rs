@@ -125,8 +125,8 @@ struct Step<'a> {
 }
 
 async fn mails(app: &App, o: &Order, step: Step<'_>) -> Result<Vec<Mail>> {
-    let logo = super::studio::get(app).await?.logo;
-    let brand = templates::Brand { studio: &app.config.studio_name, logo: logo.is_some() };
+    let studio = super::studio::get(app).await?;
+    let (logo, brand) = (studio.logo, super::studio::mail_brand(app, &studio));
     let (lines, total) = (mail_lines(o), o.currency.format(o.quote.total));
     let l = links(app, o);
     let captions: Vec<String> = step.pictures.iter().map(|(c, _)| c.clone()).collect();

@@ -31,6 +31,73 @@ pub fn contact(state: &App) -> Option<String> {
     (addr.contains('@') && !addr.ends_with("@localhost")).then(|| addr.to_string())
 }
 
+/// The frame of messages to clients, in the studio's branding (`s`: its settings).
+pub(super) fn mail_brand<'a>(state: &'a App, s: &Studio) -> crate::mail::templates::Brand<'a> {
+    crate::mail::templates::Brand {
+        studio: &state.config.studio_name,
+        logo: s.logo.is_some(),
+        accent: s.brand.accent().to_string(),
+        footer: s.brand.contact_line(&state.config.studio_name),
+    }
+}
+
+/// The settings as last read, for code that cannot wait for the database (defaults if
+/// they were never read).
+pub(super) fn cached(state: &App) -> Studio {
+    state.studio.read().ok().and_then(|s| s.clone()).unwrap_or_default()
+}
+
+/// Sets the studio's accent colour, type pairing, contact details and website. A colour too
+/// light to read is refused with the reason and a shade that works.
+pub async fn set_brand(state: &App, f: BrandForm) -> Result<Studio> {
+    use crate::domain::brand;
+    let accent = match f.accent.trim() {
+        "" => None,
+        a => Some(brand::check_accent(a).map_err(AppError::Invalid)?),
+    };
+    let pairing = brand::Pairing::parse(&f.pairing)
+        .ok_or_else(|| AppError::Invalid("choose one of the type pairings".into()))?;
+    let opt = |what: &str, v: &str, max: usize| -> Result<Option<String>> {
+        match v.trim() {
+            "" => Ok(None),
+            v => clean_text(what, v, max).map(Some),
+        }
+    };
+    let email = opt("the e-mail address", &f.email, 254)?;
+    if let Some(e) = &email {
+        if !crate::mail::valid_address(e) || e.contains('<') {
+            return Err(AppError::Invalid(format!("“{e}” is not an e-mail address")));
+        }
+    }
+    let phone = opt("the phone number", &f.phone, 40)?;
+    let website = opt("the website", &f.website, 300)?;
+    if let Some(w) = &website {
+        if !(w.starts_with("https://") || w.starts_with("http://")) || w.contains(char::is_whitespace) {
+            return Err(AppError::Invalid(format!("“{w}” is not a web address (https://…)")));
+        }
+    }
+    let b = brand::Brand { accent, pairing, email, phone, website };
+    let s = state
+        .with_db(move |db| {
+            db.update_studio(|s| {
+                s.brand = b;
+                Ok::<(), AppError>(())
+            })?
+        })
+        .await?;
+    remember(state, &s);
+    Ok(s)
+}
+
+/// The branding form as typed.
+pub struct BrandForm {
+    pub accent: String,
+    pub pairing: String,
+    pub email: String,
+    pub phone: String,
+    pub website: String,
+}
+
 fn remember(state: &App, s: &Studio) {
     if let Ok(mut cached) = state.studio.write() {
         *cached = Some(s.clone());

@@ -17,6 +17,9 @@ pub struct Studio {
     /// The journey's default timings and the words of its messages.
     #[serde(default)]
     pub journey: super::journey::StudioJourney,
+    /// Accent colour, type pairing, contact details and website on client pages and mails.
+    #[serde(default)]
+    pub brand: super::brand::Brand,
     /// Presets the studio saved from its galleries.
     #[serde(default)]
     pub presets: Vec<super::preset::Preset>,

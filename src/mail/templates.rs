@@ -15,6 +15,17 @@ pub struct Content {
 pub struct Brand<'a> {
     pub studio: &'a str,
     pub logo: bool,
+    /// The studio's accent colour (`#rrggbb`, checked for contrast when saved).
+    pub accent: String,
+    /// The studio's contact line, under every message to clients.
+    pub footer: Option<String>,
+}
+
+impl<'a> Brand<'a> {
+    /// The plain frame of messages to the photographer.
+    pub fn plain(studio: &'a str) -> Self {
+        Brand { studio, logo: false, accent: crate::domain::brand::DEFAULT_ACCENT.into(), footer: None }
+    }
 }
 
 fn frame(brand: &Brand, body: Markup) -> String {
@@ -26,10 +37,13 @@ fn frame(brand: &Brand, body: Markup) -> String {
                 table width="100%" cellpadding="0" cellspacing="0" role="presentation" {
                     tr { td align="center" style="padding:32px 16px" {
                         table width="560" cellpadding="0" cellspacing="0" role="presentation" style="max-width:560px;background:#fffdf9;border:1px solid #e3ddd3;border-radius:12px" {
-                            tr { td style="padding:28px 32px 8px;font-size:13px;letter-spacing:.12em;text-transform:uppercase;color:#a8562e;font-family:Arial,sans-serif" {
+                            tr { td style={ "padding:28px 32px 8px;font-size:13px;letter-spacing:.12em;text-transform:uppercase;font-family:Arial,sans-serif;color:" (brand.accent) } {
                                 @if brand.logo { img src="cid:logo" alt=(studio) style="display:block;max-height:48px;max-width:240px;border:0"; } @else { (studio) }
                             } }
                             tr { td style="padding:8px 32px 32px;font-size:16px;line-height:1.55" { (body) } }
+                            @if let Some(f) = &brand.footer {
+                                tr { td style="padding:0 32px 24px;font-size:12px;color:#8a847b;font-family:Arial,sans-serif" { (f) } }
+                            }
                         }
                     } }
                 }
@@ -124,7 +138,9 @@ pub fn journey(brand: &Brand, w: &Written) -> Content {
                 @for p in &paragraphs {
                     p style="white-space:pre-line" { (p) }
                 }
-                (button(w.link, w.button))
+                p style="margin:24px 0" {
+                    a href=(w.link) style={ "display:inline-block;color:#ffffff;text-decoration:none;padding:12px 20px;border-radius:8px;font-family:Arial,sans-serif;font-weight:bold;background:" (brand.accent) } { (w.button) }
+                }
                 p style="color:#6d675f;font-size:13px;word-break:break-all" { "Or copy this link: " (w.link) }
                 p style="color:#8a847b;font-size:12px;margin-top:28px" {
                     "You get these messages because " (studio) " shares a gallery with you. "
@@ -198,7 +214,7 @@ pub fn selections_submitted(studio: &str, gallery: &str, entries: &[Submitted], 
         subject,
         text,
         html: frame(
-            &Brand { studio, logo: false },
+            &Brand::plain(studio),
             html! {
                 h1 style="font-size:24px;margin:0 0 12px" {
                     @if entries.len() == 1 { "A selection came in" } @else { (entries.len()) " selections came in" }
@@ -256,7 +272,7 @@ pub fn comment_digest(
         subject: format!("{n} new note{} in {gallery}", if n == 1 { "" } else { "s" }),
         text,
         html: frame(
-            &Brand { studio, logo: false },
+            &Brand::plain(studio),
             html! {
                 h1 style="font-size:24px;margin:0 0 12px" { "New notes from your client" }
                 ul style="padding-left:18px" {
@@ -324,7 +340,7 @@ pub fn reopen_asked(studio: &str, r: &ReopenAsked, admin_url: &str) -> Content {
         subject,
         text,
         html: frame(
-            &Brand { studio, logo: false },
+            &Brand::plain(studio),
             html! {
                 h1 style="font-size:24px;margin:0 0 12px" { "A client asks to reopen a gallery" }
                 p { a href={ "mailto:" (r.from) } { (r.from) } " asks you to reopen " strong { (gallery) } ". Their link (“" (r.link) "”) " (how) "." }
@@ -381,7 +397,7 @@ pub fn order_notice(studio: &str, m: &OrderMail) -> Content {
     text.push_str(&format!("  Total  {}\n\n", m.total));
     text.push_str(&pictures_text(m));
     text.push_str(&format!("\n{}: {}\n", m.button, m.url));
-    Content { subject: m.subject.clone(), text, html: frame(&Brand { studio, logo: false }, order_body(m)) }
+    Content { subject: m.subject.clone(), text, html: frame(&Brand::plain(studio), order_body(m)) }
 }
 
 fn order_body(m: &OrderMail) -> Markup {

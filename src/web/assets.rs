@@ -41,3 +41,24 @@ pub fn serve(Path(name): Path<String>, req: &Request) -> poem::Result<Response> 
         .header(header::CACHE_CONTROL, "public, max-age=31536000, immutable")
         .body(file.data.into_owned()))
 }
+
+/// The studio's branding for client pages: its accent and type pairing (with the embedded
+/// fonts' faces). Its words change when the photographer saves the branding, so browsers
+/// ask again each time (a 304 when nothing changed).
+#[poem::handler]
+pub async fn brand_css(
+    poem::web::Data(state): poem::web::Data<&crate::app::App>,
+    req: &Request,
+) -> poem::Result<Response> {
+    let studio = crate::app::studio::get(state).await?;
+    let css = studio.brand.css(&url);
+    let etag = format!("\"{}\"", &blake3::hash(css.as_bytes()).to_hex()[..16]);
+    let resp = Response::builder()
+        .header(header::CONTENT_TYPE, "text/css; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .header(header::ETAG, etag.as_str());
+    if req.header(header::IF_NONE_MATCH).is_some_and(|v| v == etag) {
+        return Ok(resp.status(poem::http::StatusCode::NOT_MODIFIED).finish());
+    }
+    Ok(resp.body(css))
+}

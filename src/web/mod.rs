@@ -89,6 +89,8 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/studio/logo", post(admin::set_logo))
         .at("/admin/studio/logo.png", get(admin::logo))
         .at("/admin/studio/watermark", post(admin::set_watermark))
+        .at("/admin/studio/brand", post(admin::set_brand))
+        .at("/brand.css", get(assets::brand_css))
         .at("/admin/studio/sample.jpg", get(admin::sample))
         .at("/admin/galleries/:id/activity", get(admin::activity))
         .at("/admin/galleries/:id/zip", get(admin::zip))

@@ -382,6 +382,9 @@ async fn every_route_answers_every_visitor_as_it_should() {
         ),
         ("POST", "/admin/presets/delete", "/admin/presets/delete".into(), [303, 303, 303, 403, 404]),
         ("GET", "/admin/messages", "/admin/messages".into(), [303, 303, 303, 200, 200]),
+        // No type pairing chosen: refused, nothing saved.
+        ("POST", "/admin/studio/brand", "/admin/studio/brand".into(), [303, 303, 303, 403, 400]),
+        ("GET", "/brand.css", "/brand.css".into(), [200; 5]),
         // The body's review link is not a web address: refused, nothing saved.
         ("POST", "/admin/messages/defaults", "/admin/messages/defaults".into(), [303, 303, 303, 403, 400]),
         ("GET", "/admin/messages/:name", "/admin/messages/not-opened".into(), [303, 303, 303, 200, 200]),

@@ -451,3 +451,52 @@ async fn the_dashboard_lists_what_needs_attention_and_each_gallery_has_its_numbe
     let today = chart.rsplit("<rect").next().unwrap();
     assert!(!today.contains("<title>0 views"), "today's bar counts the visit: {today}");
 }
+
+#[tokio::test]
+async fn the_studios_branding_reaches_client_pages_and_mails_and_a_light_accent_is_refused() {
+    let server = Server::start().await;
+    let api = server.api();
+    let admin = admin_client(&server).await;
+    let page = get_text(&admin, server.url("/admin/studio")).await;
+    let csrf = hidden_field(&page, "csrf");
+    let brand = |accent: &'static str| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("accent", accent.to_string()),
+            ("pairing", "editorial".to_string()),
+            ("email", "hello@lumen.example".to_string()),
+            ("phone", "+49 30 1234567".to_string()),
+            ("website", "https://lumen.example".to_string()),
+        ]
+    };
+    let r = admin.post(server.url("/admin/studio/brand")).form(&brand("#f4c430")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    let why = r.text().await.unwrap();
+    assert!(why.contains("too light") && why.contains("4.5:1") && why.contains("such as #"), "{why}");
+    let css = get_text(&reqwest::Client::new(), server.url("/brand.css")).await;
+    assert!(css.contains("--accent:#a8562e"), "nothing saved: {css}");
+
+    let r = admin.post(server.url("/admin/studio/brand")).form(&brand("#1F5F8B")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let css = get_text(&reqwest::Client::new(), server.url("/brand.css")).await;
+    assert!(css.contains("--accent:#1f5f8b") && css.contains("Playfair Display"), "{css}");
+    // The pairing's fonts are in the binary.
+    let font = css.split("url(").nth(1).unwrap().split(')').next().unwrap();
+    let r = reqwest::get(server.url(font)).await.unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "font/woff2");
+    assert!(r.bytes().await.unwrap().starts_with(b"wOF2"));
+
+    // Client pages load it and show how to reach the studio; mails carry both.
+    let (g, _) = gallery_with_photos(&api, "Dunes", 1).await;
+    let link = share_link(&api, &g, json!({ "label": "Ida", "email": "ida@example.com" })).await;
+    let page = get_text(&browser_client(), server.url(&link)).await;
+    assert!(page.contains("href=\"/brand.css\""), "{page}");
+    let contact = between(&page, "id=\"studio-contact\"", "</footer>");
+    assert!(
+        contact.contains("mailto:hello@lumen.example") && contact.contains("tel:+49301234567"),
+        "{contact}"
+    );
+    let mail = wait_for_outbox(&server, 1).await.pop().unwrap();
+    assert!(mail.contains("#1f5f8b") && mail.contains("hello@lumen.example · +49 30 1234567"), "{mail}");
+}

@@ -39,7 +39,7 @@ pub use orders::{
 pub use sharing::{
     activity, create_share, outbox, reopen, reply, revoke_share, selections, selections_csv, set_rules, zip,
 };
-pub use studio::{logo, page as studio_page, sample, set_logo, set_watermark};
+pub use studio::{logo, page as studio_page, sample, set_brand, set_logo, set_watermark};
 pub use tokens::{create_token, revoke_token, tokens_page};
 
 use poem::{IntoResponse, Response, web::Redirect};

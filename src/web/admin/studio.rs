@@ -125,3 +125,33 @@ pub async fn logo(Data(state): Data<&App>, _admin: Admin) -> poem::Result<Respon
     Ok(Redirect::see_other(app::media_urls::url(state, app::media_urls::MediaKind::Original, &hash))
         .into_response())
 }
+
+#[derive(serde::Deserialize)]
+pub struct BrandFields {
+    #[serde(default)]
+    accent: String,
+    #[serde(default)]
+    pairing: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    website: String,
+}
+
+#[handler]
+pub async fn set_brand(
+    Data(state): Data<&App>,
+    crate::web::extract::AdminForm(_, f): crate::web::extract::AdminForm<BrandFields>,
+) -> poem::Result<Response> {
+    let form = app::studio::BrandForm {
+        accent: f.accent,
+        pairing: f.pairing,
+        email: f.email,
+        phone: f.phone,
+        website: f.website,
+    };
+    app::studio::set_brand(state, form).await?;
+    Ok(Redirect::see_other("/admin/studio#brand").into_response())
+}

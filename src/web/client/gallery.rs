@@ -53,6 +53,7 @@ pub async fn cover(Data(state): Data<&App>, jar: &CookieJar, door_: ClientDoor) 
         identify: v.needs_identity().then(|| (format!("{}/identify", door_.base()), v.csrf().to_string())),
         chooses: v.access().may_favourite(),
         prices_href: cover.offers_prices.then(|| format!("{}/prices", door_.base())),
+        brand: &cover.brand,
     }))
 }
 

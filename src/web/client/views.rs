@@ -50,6 +50,8 @@ pub(super) fn page(studio: &str, title: &str, csrf: Option<&str>, body: Markup) 
                 link rel="icon" href=(assets::url("icon.svg")) type="image/svg+xml";
                 link rel="stylesheet" href=(assets::url("app.css"));
                 link rel="stylesheet" href=(assets::url("client.css"));
+                // The studio's accent and type pairing, over the defaults above.
+                link rel="stylesheet" href="/brand.css";
                 script src=(assets::url("client.js")) defer {}
             }
             body.client { (body) }
@@ -96,6 +98,8 @@ pub struct Cover<'a> {
     pub chooses: bool,
     /// The pricing guide, when the studio sells anything.
     pub prices_href: Option<String>,
+    /// How to reach the studio (e-mail, phone, website).
+    pub brand: &'a crate::domain::brand::Brand,
 }
 
 /// The sizes of one image as a `srcset`, and its aspect ratio (width / height).
@@ -157,6 +161,15 @@ pub fn cover(m: &Cover) -> Markup {
                     }
                     @if let Some(p) = &m.prices_href {
                         p.prices-link { a href=(p) { "Prices and packages" } " · what you can order, before you choose" }
+                    }
+                }
+                @let b = m.brand;
+                @if b.email.is_some() || b.phone.is_some() || b.website.is_some() {
+                    footer.studio-contact #studio-contact {
+                        strong { (m.studio) }
+                        @if let Some(e) = &b.email { " · " a href={ "mailto:" (e) } { (e) } }
+                        @if let Some(p) = &b.phone { " · " a href={ "tel:" (p.replace(' ', "")) } { (p) } }
+                        @if let Some(w) = &b.website { " · " a href=(w) rel="noopener" { (w.trim_start_matches("https://").trim_start_matches("http://").trim_end_matches('/')) } }
                     }
                 }
             }

@@ -5,6 +5,44 @@ use maud::{Markup, html};
 use super::{Chrome, layout};
 use crate::domain::{MarkPosition, Studio};
 
+/// The accent colour, type pairing and contact details clients see.
+fn brand(csrf: &str, s: &Studio) -> Markup {
+    use crate::domain::brand::Pairing;
+    let b = &s.brand;
+    html! {
+        section.card #brand {
+            h2 { "Branding" }
+            p.muted { "Client pages and messages use your accent colour and type, and show your contact details. The colour must be dark enough for white words on it and for links on the page (WCAG AA, 4.5:1)." }
+            form method="post" action="/admin/studio/brand" {
+                input type="hidden" name="csrf" value=(csrf);
+                div.row2 {
+                    div {
+                        label for="accent" { "Accent colour" }
+                        input #accent type="text" name="accent" value=(b.accent()) pattern="#?[0-9a-fA-F]{6}" placeholder="#a8562e";
+                    }
+                    div {
+                        label for="accent-pick" { "Pick" }
+                        input #accent-pick type="color" value=(b.accent()) aria-label="Pick the accent colour";
+                    }
+                }
+                fieldset {
+                    legend { "Type" }
+                    @for p in Pairing::ALL {
+                        label.check { input type="radio" name="pairing" value=(p.as_str()) checked[b.pairing == p]; span { (p.label()) } }
+                    }
+                }
+                div.row2 {
+                    div { label for="brand-email" { "Contact e-mail" } input #brand-email type="email" name="email" maxlength="254" value=[b.email.as_deref()]; }
+                    div { label for="brand-phone" { "Phone" } input #brand-phone type="tel" name="phone" maxlength="40" value=[b.phone.as_deref()]; }
+                }
+                label for="brand-website" { "Website" }
+                input #brand-website type="url" name="website" maxlength="300" value=[b.website.as_deref()] placeholder="https://lumen.example";
+                button.button.primary type="submit" { "Save branding" }
+            }
+        }
+    }
+}
+
 /// The studio's own presets, each removable.
 fn presets(csrf: &str, s: &Studio) -> Markup {
     html! {
@@ -94,6 +132,7 @@ pub fn page(studio_name: &str, csrf: &str, s: &Studio) -> Markup {
                     }
                 }
             }
+            (brand(csrf, s))
             (presets(csrf, s))
         },
     )
