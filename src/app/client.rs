@@ -56,7 +56,12 @@ pub async fn cover(app: &App, v: &Visit) -> Result<Cover> {
         cover_thumb: shown.filter(|_| placeholder).and_then(|p| p.thumb.as_ref()).map(|r| r.blob),
         logo: studio.logo,
         offers_prices: studio.catalog.offers_anything(),
-        guide: super::proofing::welcome(v.gallery(), app.config.welcome.as_deref()),
+        guide: super::proofing::welcome_for(
+            v.gallery(),
+            app.config.welcome.as_deref(),
+            &app.config.studio_name,
+            &v.share().label,
+        ),
         step: Step::of(&v.selection(app).await?),
         brand: studio.brand,
     })

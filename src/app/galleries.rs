@@ -199,6 +199,9 @@ pub async fn set_proofing(state: &App, id: GalleryId, mut rules: crate::domain::
     }
     rules.guide = rules.guide.map(|g| g.trim().to_string()).filter(|g| !g.is_empty());
     rules.lists = clean_lists(&rules.lists)?;
+    if let Some(g) = &rules.guide {
+        crate::domain::journey::check_guide(g).map_err(AppError::Invalid)?;
+    }
     if rules.guide.as_ref().is_some_and(|g| g.chars().count() > 2000) {
         return Err(AppError::Invalid("the welcome words must be at most 2000 characters".into()));
     }

@@ -331,6 +331,19 @@ pub fn welcome(gallery: &Gallery, studio_default: Option<&str>) -> String {
     own.or(studio_default).map_or_else(|| gallery.proofing.default_guide(), str::to_string)
 }
 
+/// The welcome words for this visitor, their placeholders filled: `client` is the name of
+/// the link (or the visitor's own), `deadline` the gallery's.
+pub fn welcome_for(gallery: &Gallery, studio_default: Option<&str>, studio: &str, client: &str) -> String {
+    let deadline = gallery.journey.deadline_ms.map(crate::domain::day_in_words);
+    crate::domain::journey::fill(&welcome(gallery, studio_default), &|name| match name {
+        "client" => Some(client.to_string()),
+        "gallery" => Some(gallery.title.clone()),
+        "studio" => Some(studio.to_string()),
+        "deadline" => Some(deadline.clone().unwrap_or_else(|| "the date your photographer gives".into())),
+        _ => None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -402,6 +402,22 @@ pub fn check(a: Automation, t: &Template) -> Result<(), String> {
     Ok(())
 }
 
+/// The placeholders the cover's welcome words may use.
+pub const GUIDE_PLACEHOLDERS: &[&str] = &["client", "gallery", "studio", "deadline"];
+
+/// Refuses welcome words naming a placeholder they cannot have, with its name.
+pub fn check_guide(text: &str) -> Result<(), String> {
+    for name in placeholders_in(text).map_err(|e| format!("the welcome words have {e}"))? {
+        if !GUIDE_PLACEHOLDERS.contains(&name) {
+            return Err(format!(
+                "the welcome words name {{{name}}}, which they cannot have; they may use {}",
+                GUIDE_PLACEHOLDERS.iter().map(|n| format!("{{{n}}}")).collect::<Vec<_>>().join(", ")
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Every placeholder `a`'s template may use.
 pub fn allowed(a: Automation) -> Vec<&'static str> {
     COMMON_PLACEHOLDERS.iter().map(|(n, _)| *n).chain(a.placeholders().iter().copied()).collect()

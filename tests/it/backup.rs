@@ -15,7 +15,7 @@ use std::{
 
 use serde_json::{Value, json};
 
-use crate::support::*;
+use crate::{orders::Shop, support::*};
 
 /// Every file under `dir/blobs`, with its size.
 fn blob_files(dir: &Path) -> BTreeMap<String, u64> {
@@ -47,7 +47,10 @@ async fn backup(server: &Server, dest: &Path) -> Value {
 
 #[tokio::test]
 async fn a_backup_taken_while_clients_work_restores_everything_acknowledged() {
-    let mut server = Server::start().await;
+    // A studio that sells prints, so an order (and its mails) goes into the backup too.
+    let shop = Shop::on(Server::start().await).await;
+    let print = shop.print.clone();
+    let Shop { server: mut server, .. } = shop;
     let api = server.api();
     let g = api.create_gallery("Archive").await;
     let first: Vec<(String, Vec<u8>)> =
@@ -60,6 +63,23 @@ async fn a_backup_taken_while_clients_work_restores_everything_acknowledged() {
     for p in &photos[..2] {
         assert_eq!(heart(&server, &client, &link, &csrf, p["id"].as_str().unwrap()).await, 200);
     }
+    // A client orders a print; the order and its mails are acknowledged.
+    let buyer = crate::orders::Client::new(&server, &link).await;
+    let photo = photos[1]["id"].as_str().unwrap();
+    buyer.ok(&server, "/order/lines", &[("photo", photo), ("product", &print), ("quantity", "1")]).await;
+    let checkout = buyer.page(&server, "/checkout").await;
+    let (key, post) = (hidden_field(&checkout, "key"), option_value(&checkout, "Post · EUR 4.90"));
+    let fields = [
+        ("key", key.as_str()),
+        ("name", "Ann"),
+        ("email", "ann@example.com"),
+        ("address", "Ann\nLane 2"),
+        ("shipping", post.as_str()),
+    ];
+    let r = buyer.post(&server, "/checkout", &fields).await;
+    assert_eq!(r.status(), 303);
+    let order = r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string();
+    wait_for_outbox(&server, 2).await;
 
     // Two uploaders send one photo at a time; a client browses the gallery.
     let acked: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -160,6 +180,12 @@ async fn a_backup_taken_while_clients_work_restores_everything_acknowledged() {
     let (status, selections) = again.api().get(&format!("/galleries/{g}/selections")).await;
     assert_eq!(status, 200);
     assert!(selections.to_string().matches("IMG_000").count() >= 2, "the hearts: {selections}");
+    // The order, its invoice and its messages.
+    let (status, o) = again.api().get(&format!("/orders/{order}")).await;
+    assert_eq!((status, o["state"].as_str()), (200, Some("invoiced")), "{o}");
+    assert_eq!(again.api().get(&format!("/orders/{order}/invoice")).await.1["number"], 1);
+    let outbox = get_text(&admin_client(&again).await, again.url("/admin/outbox")).await;
+    assert!(outbox.contains("Your order 1 from") && outbox.contains("Order 1 from Ann"), "{outbox}");
     // The restored server serves a photo's original with the same bytes.
     let url = copies[0]["original_url"].as_str().unwrap();
     let served = again.api().http.get(again.url(url)).send().await.unwrap().bytes().await.unwrap();

@@ -500,3 +500,23 @@ async fn the_studios_branding_reaches_client_pages_and_mails_and_a_light_accent_
     let mail = wait_for_outbox(&server, 1).await.pop().unwrap();
     assert!(mail.contains("#1f5f8b") && mail.contains("hello@lumen.example · +49 30 1234567"), "{mail}");
 }
+
+#[tokio::test]
+async fn the_covers_welcome_words_take_placeholders_checked_on_save() {
+    let server = Server::start().await;
+    let api = server.api();
+    let admin = admin_client(&server).await;
+    let (g, _) = gallery_with_photos(&api, "Forest", 1).await;
+    let link = share_link(&api, &g, json!({ "label": "Jo <b>& Kim</b>", "favourite": true })).await;
+    let page = get_text(&admin, server.url(&format!("/admin/galleries/{g}"))).await;
+    let csrf = hidden_field(&page, "csrf");
+    let rules = |guide: &'static str| vec![("csrf", csrf.clone()), ("guide", guide.to_string())];
+    let url = server.url(&format!("/admin/galleries/{g}/proofing"));
+    let r = admin.post(&url).form(&rules("Hello {name}!")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+    assert!(r.text().await.unwrap().contains("{name}"));
+    let r = admin.post(&url).form(&rules("Hello {client}, welcome to {gallery}.")).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let page = get_text(&browser_client(), server.url(&link)).await;
+    assert!(page.contains("Hello Jo &lt;b&gt;&amp; Kim&lt;/b&gt;, welcome to Forest."), "{page}");
+}

@@ -89,31 +89,31 @@ impl Shop {
 }
 
 /// A client of `link` in their own browser, with the CSRF token of their session.
-struct Client {
+pub struct Client {
     http: reqwest::Client,
     link: String,
     csrf: String,
 }
 
 impl Client {
-    async fn new(server: &Server, link: &str) -> Client {
+    pub async fn new(server: &Server, link: &str) -> Client {
         let http = browser_client();
         let csrf = meta_csrf(&get_text(&http, server.url(&format!("{link}/photos"))).await);
         Client { http, link: link.to_string(), csrf }
     }
 
-    async fn post(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn post(&self, server: &Server, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
         let mut all = vec![("csrf", self.csrf.as_str())];
         all.extend_from_slice(fields);
         post_form(&self.http, server.url(&format!("{}{path}", self.link)), &all).await
     }
 
-    async fn page(&self, server: &Server, path: &str) -> String {
+    pub async fn page(&self, server: &Server, path: &str) -> String {
         get_text(&self.http, server.url(&format!("{}{path}", self.link))).await
     }
 
     /// Posts and expects the redirect back (a change that was kept).
-    async fn ok(&self, server: &Server, path: &str, fields: &[(&str, &str)]) {
+    pub async fn ok(&self, server: &Server, path: &str, fields: &[(&str, &str)]) {
         let r = self.post(server, path, fields).await;
         assert_eq!(r.status(), 303, "{path}: {}", r.text().await.unwrap());
     }

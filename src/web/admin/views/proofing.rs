@@ -110,7 +110,7 @@ pub fn section(
                         }
                         label for="sel-lists" { "Extra lists besides favourites (optional, comma-separated)" }
                         input #sel-lists type="text" name="lists" maxlength="200" placeholder="e.g. Album, Prints" value=(rules.lists.join(", "));
-                        label for="guide" { "Welcome words on the cover (optional)" }
+                        label for="guide" { "Welcome words on the cover (optional; may name {client}, {gallery}, {studio}, {deadline})" }
                         textarea #guide name="guide" rows="3" maxlength="2000" placeholder="Leave empty for the studio's default welcome" { (rules.guide.as_deref().unwrap_or_default()) }
                         button.button type="submit" { "Save rules" }
                     }
