@@ -50,7 +50,7 @@ async fn a_backup_taken_while_clients_work_restores_everything_acknowledged() {
     // A studio that sells prints, so an order (and its mails) goes into the backup too.
     let shop = Shop::on(Server::start().await).await;
     let print = shop.print.clone();
-    let Shop { server: mut server, .. } = shop;
+    let Shop { mut server, .. } = shop;
     let api = server.api();
     let g = api.create_gallery("Archive").await;
     let first: Vec<(String, Vec<u8>)> =
