@@ -36,7 +36,7 @@ fn frame(brand: &Brand, body: Markup) -> String {
             body style="margin:0;background:#f5f2ed;font-family:Georgia,serif;color:#1c1a17" {
                 table width="100%" cellpadding="0" cellspacing="0" role="presentation" {
                     tr { td align="center" style="padding:32px 16px" {
-                        table width="560" cellpadding="0" cellspacing="0" role="presentation" style="max-width:560px;background:#fffdf9;border:1px solid #e3ddd3;border-radius:12px" {
+                        table width="100%" cellpadding="0" cellspacing="0" role="presentation" style="max-width:560px;background:#fffdf9;border:1px solid #e3ddd3;border-radius:12px" {
                             tr { td style={ "padding:28px 32px 8px;font-size:13px;letter-spacing:.12em;text-transform:uppercase;font-family:Arial,sans-serif;color:" (brand.accent) } {
                                 @if brand.logo { img src="cid:logo" alt=(studio) style="display:block;max-height:48px;max-width:240px;border:0"; } @else { (studio) }
                             } }

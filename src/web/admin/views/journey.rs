@@ -125,7 +125,15 @@ fn lifecycle(csrf: &str, g: &crate::domain::Gallery) -> Markup {
     html! {
         section.card #lifecycle {
             h2 { "Lifecycle" }
-            p #lifecycle-state data-state=(state.name()) { span.tag { (state.name()) } " " (words) }
+            p #lifecycle-state data-state=(state.name()) {
+                // Green while clients can come in, red when they cannot.
+                @match state {
+                    Lifecycle::Live | Lifecycle::Scheduled(_) => span.tag.ok { (state.name()) },
+                    Lifecycle::Draft | Lifecycle::Archived { .. } => span.tag.plain { (state.name()) },
+                    Lifecycle::Expired(_) => span.tag { (state.name()) },
+                }
+                " " (words)
+            }
             @if matches!(state, Lifecycle::Expired(_) | Lifecycle::Archived { .. }) {
                 form method="post" action={ "/admin/galleries/" (g.id) "/reopen" } {
                     input type="hidden" name="csrf" value=(csrf);
