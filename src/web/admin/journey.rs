@@ -16,7 +16,10 @@ use crate::{
         self, App, AppError,
         journey::{JourneyForm, LifecycleForm},
     },
-    domain::journey::{Automation, Stage, Template, Timing, Timings},
+    domain::{
+        GalleryId,
+        journey::{Automation, Stage, Template, Timing, Timings},
+    },
     web::{
         extract::{AdminForm, GalleryPath, gallery_id},
         session::Admin,
@@ -133,26 +136,50 @@ pub async fn message_page(
 ) -> poem::Result<Markup> {
     let a = automation(req.raw_path_param("name").unwrap_or_default())?;
     let studio = app::studio::get(state).await?;
-    let galleries = app::galleries::tree(state).await?;
     let chosen = match q.gallery.as_deref().filter(|g| !g.is_empty()) {
         Some(g) => Some(gallery_id(g)?),
-        None => galleries.first().map(|g| g.gallery.id),
-    };
-    let preview = match chosen {
-        Some(g) => Some(app::journey::preview(state, a, g).await?),
         None => None,
     };
-    let m = views::Message {
+    let own = studio.journey.templates.contains_key(&a);
+    message_view(state, &admin, a, studio.journey.template(a), own, Preview::Of(chosen), None).await
+}
+
+/// Which preview the message page shows.
+enum Preview {
+    /// As sent for this gallery (the first one when `None`).
+    Of(Option<GalleryId>),
+    /// None: the words shown were refused.
+    Nothing,
+}
+
+/// The message page: its words (as saved, or as typed and refused) and its preview.
+async fn message_view(
+    state: &App,
+    admin: &Admin,
+    a: Automation,
+    template: Template,
+    own: bool,
+    preview: Preview,
+    error: Option<&str>,
+) -> poem::Result<Markup> {
+    let galleries = app::galleries::tree(state).await?;
+    let preview = match preview {
+        Preview::Of(g) => match g.or_else(|| galleries.first().map(|g| g.gallery.id)) {
+            Some(g) => Some(app::journey::preview(state, a, g).await?),
+            None => None,
+        },
+        Preview::Nothing => None,
+    };
+    Ok(views::message(&views::Message {
         studio: &state.config().studio_name,
         csrf: &admin.csrf,
         automation: a,
-        template: studio.journey.template(a),
-        own: studio.journey.templates.contains_key(&a),
+        template,
+        own,
         galleries: galleries.iter().map(|g| (g.gallery.id.to_string(), g.gallery.title.clone())).collect(),
         preview: preview.as_ref(),
-        error: None,
-    };
-    Ok(views::message(&m))
+        error,
+    }))
 }
 
 #[derive(Deserialize)]
@@ -181,21 +208,9 @@ pub async fn set_message(
         Ok(_) => Ok(see_other(&format!("/admin/messages/{}", a.as_str()))),
         // The refusal is shown with the words as typed, so nothing is lost.
         Err(AppError::Invalid(why)) => {
-            let galleries = app::galleries::tree(state).await?;
-            let m = views::Message {
-                studio: &state.config().studio_name,
-                csrf: &admin.csrf,
-                automation: a,
-                template: t.unwrap_or_else(|| crate::domain::journey::default_template(a)),
-                own: true,
-                galleries: galleries
-                    .iter()
-                    .map(|g| (g.gallery.id.to_string(), g.gallery.title.clone()))
-                    .collect(),
-                preview: None,
-                error: Some(&why),
-            };
-            Ok(views::message(&m).with_status(poem::http::StatusCode::BAD_REQUEST).into_response())
+            let typed = t.unwrap_or_else(|| crate::domain::journey::default_template(a));
+            let page = message_view(state, &admin, a, typed, true, Preview::Nothing, Some(&why)).await?;
+            Ok(page.with_status(poem::http::StatusCode::BAD_REQUEST).into_response())
         }
         Err(e) => Err(e.into()),
     }
