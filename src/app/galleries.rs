@@ -81,20 +81,7 @@ pub async fn create(state: &App, title: &str, parent: Option<GalleryId>) -> Resu
                 db.gallery(p)?
                     .ok_or_else(|| AppError::Invalid("the parent gallery does not exist".into()))?;
             }
-            let g = Gallery {
-                id: GalleryId::new(),
-                parent,
-                title,
-                created_ms: now_ms(),
-                proofing: Default::default(),
-                hidden: false,
-                watermark: false,
-                cover: Default::default(),
-                event_date: None,
-                price_list: None,
-                journey: Default::default(),
-                link: Default::default(),
-            };
+            let g = Gallery::new(parent, title, now_ms());
             db.put_gallery(&g)?;
             Ok(g)
         })

@@ -351,20 +351,8 @@ mod tests {
 
     #[test]
     fn welcome_words_come_from_the_gallery_then_the_studio_then_the_rules() {
-        let mut g = Gallery {
-            id: GalleryId::new(),
-            parent: None,
-            title: "g".into(),
-            created_ms: 0,
-            proofing: Proofing { min: None, max: Some(3), guide: None, lists: vec![] },
-            hidden: false,
-            watermark: false,
-            cover: Default::default(),
-            event_date: None,
-            price_list: None,
-            journey: Default::default(),
-            link: Default::default(),
-        };
+        let mut g = Gallery::new(None, "g".into(), 0);
+        g.proofing = Proofing { min: None, max: Some(3), guide: None, lists: vec![] };
         assert!(welcome(&g, None).contains("choose up to 3 favourites"));
         assert_eq!(welcome(&g, Some("Studio words")), "Studio words");
         g.proofing.guide = Some("Gallery words".into());

@@ -139,20 +139,7 @@ mod tests {
     use super::*;
 
     fn gallery(title: &str, parent: Option<GalleryId>) -> Gallery {
-        Gallery {
-            id: GalleryId::new(),
-            parent,
-            title: title.into(),
-            created_ms: 0,
-            proofing: Default::default(),
-            hidden: false,
-            watermark: false,
-            cover: Default::default(),
-            event_date: None,
-            price_list: None,
-            journey: Default::default(),
-            link: Default::default(),
-        }
+        Gallery::new(parent, title.into(), 0)
     }
 
     #[test]

@@ -175,20 +175,7 @@ mod tests {
     #[test]
     fn same_filename_adds_a_version_and_queues_one_job_per_new_blob() {
         let (_dir, db) = super::super::open_temp();
-        let g = Gallery {
-            id: GalleryId::new(),
-            parent: None,
-            title: "t".into(),
-            created_ms: 0,
-            proofing: Default::default(),
-            hidden: false,
-            watermark: false,
-            cover: Default::default(),
-            event_date: None,
-            price_list: None,
-            journey: Default::default(),
-            link: Default::default(),
-        };
+        let g = Gallery::new(None, "t".into(), 0);
         db.put_gallery(&g).unwrap();
         let v = |b: &[u8]| Version { blob: blake3::hash(b).into(), size: 1, uploaded_ms: 0 };
         let first = db.add_upload(g.id, "IMG_1.jpg", v(b"a"), false).unwrap().unwrap();

@@ -277,25 +277,12 @@ pub(super) fn forget_gallery(txn: &redb::WriteTransaction, gid: u128) -> Result<
 
 #[cfg(test)]
 mod tests {
-    use crate::domain::{Gallery, GalleryId, Permissions, ShareId, ShareLink, Visitor, VisitorId};
+    use crate::domain::{Gallery, Permissions, ShareId, ShareLink, Visitor, VisitorId};
 
     #[test]
     fn deleting_a_gallery_forgets_its_links_and_visitors() {
         let (_dir, db) = super::super::open_temp();
-        let g = Gallery {
-            id: GalleryId::new(),
-            parent: None,
-            title: "g".into(),
-            created_ms: 0,
-            proofing: Default::default(),
-            hidden: false,
-            watermark: false,
-            cover: Default::default(),
-            event_date: None,
-            price_list: None,
-            journey: Default::default(),
-            link: Default::default(),
-        };
+        let g = Gallery::new(None, "g".into(), 0);
         db.put_gallery(&g).unwrap();
         let share = ShareLink {
             id: ShareId::new(),

@@ -162,20 +162,7 @@ mod tests {
     fn a_preset_read_back_from_the_gallery_it_made_is_itself() {
         for name in BUILT_IN {
             let preset = built_in(name).unwrap();
-            let mut g = Gallery {
-                id: Default::default(),
-                parent: None,
-                title: "t".into(),
-                created_ms: 1_000,
-                proofing: Default::default(),
-                hidden: false,
-                watermark: false,
-                cover: Default::default(),
-                event_date: None,
-                price_list: None,
-                journey: Default::default(),
-                link: Default::default(),
-            };
+            let mut g = Gallery::new(None, "t".into(), 1_000);
             preset.apply(&mut g);
             assert_eq!(Preset::of(&g, name), preset, "{name}");
         }

@@ -40,6 +40,26 @@ pub struct Gallery {
     pub link: super::preset::LinkDefaults,
 }
 
+impl Gallery {
+    /// A new gallery with every setting at its default (what "Create gallery" makes).
+    pub fn new(parent: Option<GalleryId>, title: String, created_ms: u64) -> Gallery {
+        Gallery {
+            id: GalleryId::new(),
+            parent,
+            title,
+            created_ms,
+            proofing: Proofing::default(),
+            hidden: false,
+            watermark: false,
+            cover: Cover::default(),
+            event_date: None,
+            price_list: None,
+            journey: Default::default(),
+            link: Default::default(),
+        }
+    }
+}
+
 /// The cover photo and the point of it that must stay in view when the cover is cropped
 /// to the screen (percent from the left and from the top).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -286,14 +286,7 @@ async fn a_gallery_expires_is_reopened_in_one_click_and_its_archive_keeps_the_fi
     let admin = admin_client(&server).await;
     let (g, photos) = gallery_with_photos(&api, "Harbour", 2).await;
     let (proof, fin) = (photos[0]["id"].as_str().unwrap(), photos[1]["id"].as_str().unwrap());
-    let r = reqwest::Client::new()
-        .put(format!("{}/photos/{fin}/state", api.base))
-        .bearer_auth(&api.token)
-        .json(&json!({ "state": "final" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    api.mark_final(fin).await;
     // A link that may download proofs only, and heart.
     let link =
         share_link(&api, &g, json!({ "label": "Gus", "favourite": true, "download_proofs": true })).await;
@@ -421,14 +414,7 @@ async fn the_dashboard_lists_what_needs_attention_and_each_gallery_has_its_numbe
     )
     .await;
     assert_eq!(r.status(), 303);
-    let r = reqwest::Client::new()
-        .put(format!("{}/photos/{}/state", api.base, ids[0]))
-        .bearer_auth(&api.token)
-        .json(&json!({ "state": "final" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    api.mark_final(ids[0]).await;
     // Closing in three days: listed.
     set_lifecycle(&server, &admin, &g, &[("stage", "live"), ("expires", &day_in(3))]).await;
     let page = get_text(&admin, server.url("/admin")).await;

@@ -556,14 +556,7 @@ async fn kill_9_after_payment_loses_neither_the_payment_nor_the_delivery_mail() 
     shop.server.restart().await;
     // Marking the photo final again runs a delivery check before it answers.
     let api = shop.server.api();
-    let r = reqwest::Client::new()
-        .put(format!("{}/photos/{id}/state", api.base))
-        .bearer_auth(&api.token)
-        .json(&json!({ "state": "final" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    api.mark_final(&id).await;
     let sent = outbox(&shop.server).iter().filter(|m| m.contains("Your photos are ready")).count();
     assert_eq!(sent, 1, "one delivery mail");
 }

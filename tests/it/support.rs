@@ -233,6 +233,19 @@ pub struct Api {
 }
 
 impl Api {
+    /// Marks a photo FINAL through the API (as a retouched upload would).
+    pub async fn mark_final(&self, photo: &str) {
+        let r = self
+            .http
+            .put(format!("{}/photos/{photo}/state", self.base))
+            .bearer_auth(&self.token)
+            .json(&serde_json::json!({ "state": "final" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+    }
+
     pub async fn get(&self, path: &str) -> (u16, Value) {
         let r = self.http.get(format!("{}{path}", self.base)).bearer_auth(&self.token).send().await.unwrap();
         (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))

@@ -32,15 +32,7 @@ async fn a_client_zip_holds_exactly_the_allowed_files_byte_for_byte() {
     api.upload(&g, files, false).await;
     let photos = api.wait_processed(&g, 3).await;
     for p in &photos[..2] {
-        let r = api
-            .http
-            .put(format!("{}/photos/{}/state", api.base, p["id"].as_str().unwrap()))
-            .bearer_auth(&api.token)
-            .json(&json!({"state": "final"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 200);
+        api.mark_final(p["id"].as_str().unwrap()).await;
     }
     let link =
         share_link(&api, &g, json!({ "label": "finals", "favourite": true, "download_finals": true })).await;
