@@ -231,3 +231,79 @@
   const field = document.getElementById('accent');
   if (pick && field) pick.addEventListener('input', () => { field.value = pick.value; });
 })();
+
+// Pickers (`views::picker`): a search box that suggests galleries (and presets) from
+// /admin/pick as one types, and writes the choice into the hidden field the form sends.
+// A combobox in the ARIA sense: arrows move, Enter chooses, Escape closes.
+document.querySelectorAll(".picker").forEach((box) => {
+  const field = box.querySelector("input[type=hidden]");
+  const input = box.querySelector("input[type=search]");
+  const list = box.querySelector("[role=listbox]");
+  const blank = box.dataset.blank;
+  let items = [], active = -1, timer = null, asked = 0;
+  const close = () => { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); };
+  const render = () => {
+    list.replaceChildren(...items.map((it, i) => {
+      const li = document.createElement("li");
+      li.id = `${list.id}-${i}`;
+      li.setAttribute("role", "option");
+      li.dataset.i = i;
+      li.setAttribute("aria-selected", i === active ? "true" : "false");
+      const strong = document.createElement("strong");
+      strong.textContent = it.label;
+      li.append(strong);
+      if (it.hint) { const s = document.createElement("span"); s.className = "muted"; s.textContent = ` · ${it.hint}`; li.append(s); }
+      return li;
+    }));
+    if (!items.length) { const li = document.createElement("li"); li.className = "muted"; li.textContent = "No gallery matches"; list.append(li); }
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    if (active >= 0) input.setAttribute("aria-activedescendant", `${list.id}-${active}`);
+  };
+  const load = async () => {
+    const ask = ++asked;
+    const words = input.value.trim();
+    const q = new URLSearchParams({ q: words === blank ? "" : words, for: box.dataset.for || "gallery" });
+    if (box.dataset.not) q.set("not", box.dataset.not);
+    try {
+      const r = await fetch(`/admin/pick?${q}`, { headers: { accept: "application/json" } });
+      if (!r.ok || ask !== asked) return;
+      items = await r.json();
+    } catch (_) { return; }
+    if (blank && (!words || words === blank)) items.unshift({ value: "", label: blank, hint: "" });
+    active = items.length ? 0 : -1;
+    render();
+  };
+  const choose = (i) => {
+    const it = items[i];
+    if (!it) return;
+    field.value = it.value;
+    input.value = it.label;
+    close();
+    field.dispatchEvent(new Event("change", { bubbles: true }));
+  };
+  input.addEventListener("focus", () => { input.select(); load(); });
+  input.addEventListener("input", () => {
+    if (!input.value.trim() && blank !== undefined) field.value = "";
+    clearTimeout(timer);
+    timer = setTimeout(load, 120);
+  });
+  input.addEventListener("keydown", (e) => {
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      e.preventDefault();
+      if (list.hidden) { load(); return; }
+      const n = items.length;
+      if (n) { active = (active + (e.key === "ArrowDown" ? 1 : n - 1)) % n; render(); }
+    } else if (e.key === "Enter" && !list.hidden) {
+      e.preventDefault();
+      choose(active);
+    } else if (e.key === "Escape") {
+      close();
+    }
+  });
+  list.addEventListener("mousedown", (e) => {
+    const li = e.target.closest("[role=option]");
+    if (li) { e.preventDefault(); choose(Number(li.dataset.i)); }
+  });
+  input.addEventListener("blur", () => setTimeout(close, 150));
+});

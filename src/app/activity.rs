@@ -49,9 +49,9 @@ pub async fn describe(state: &App, events: Vec<Activity>) -> Result<Vec<Line>> {
                     let g = db.gallery(e.gallery)?;
                     let visitors = db.visitors(e.gallery)?;
                     let shares = db.shares(e.gallery)?;
-                    slot.insert((g, visitors, shares, db.photos(e.gallery)?));
+                    slot.insert((g, visitors, shares));
                 }
-                let (g, visitors, shares, photos) = &galleries[&e.gallery];
+                let (g, visitors, shares) = &galleries[&e.gallery];
                 // Visitors are recorded against the shared gallery; a set inside it finds them there.
                 let v = match visitors.iter().find(|v| v.id == e.visitor) {
                     Some(v) => Some(v.clone()),
@@ -66,12 +66,9 @@ pub async fn describe(state: &App, events: Vec<Activity>) -> Result<Vec<Line>> {
                 };
                 let name = v.and_then(|v| v.name).unwrap_or_else(|| "A visitor".into());
                 let who = if link.is_empty() { name } else { format!("{name} ({link})") };
+                // One photo read per event named, not the gallery's thousands.
                 let file = |id: &crate::domain::PhotoId| {
-                    photos
-                        .iter()
-                        .find(|p| p.id == *id)
-                        .map(|p| p.filename.clone())
-                        .unwrap_or_else(|| "a photo".into())
+                    db.photo(*id).ok().flatten().map(|p| p.filename).unwrap_or_else(|| "a photo".into())
                 };
                 let what = match &e.what {
                     ActivityKind::View => "opened the gallery".to_string(),
@@ -168,14 +165,29 @@ const CLOSING_SOON_DAYS: u64 = 7;
 const ATTENTION_DAYS: u64 = 30;
 
 /// What needs the photographer now: selections waiting for their finals, notes not
-/// answered, galleries closing soon, requests to reopen, messages that failed.
+/// answered, galleries closing soon, requests to reopen, messages that failed. It reads
+/// the galleries clients were in during the last `ATTENTION_DAYS` and those closing this
+/// week, never the whole archive: a selection nobody touched for a month has dropped out.
 pub async fn attention(state: &App) -> Result<Vec<Attention>> {
     let mut out = state
         .with_db(move |db| {
             let now = now_ms();
             let since = now.saturating_sub(ATTENTION_DAYS * DAY_MS);
             let mut out = Vec::new();
-            for g in db.galleries()? {
+            for g in db.galleries_closing(now, now + CLOSING_SOON_DAYS * DAY_MS)? {
+                if g.journey.lifecycle(now) == Lifecycle::Live {
+                    if let Some(at) = g.journey.expires_ms {
+                        out.push(Attention {
+                            gallery: g.id,
+                            title: g.title.clone(),
+                            what: format!("closes on {}", crate::domain::day_in_words(at)),
+                            at_ms: at,
+                            href: format!("/admin/galleries/{}/journey", g.id),
+                        });
+                    }
+                }
+            }
+            for g in db.galleries_clients_were_in(since)? {
                 let item = |what: String, at_ms: u64, page: &str| Attention {
                     gallery: g.id,
                     title: g.title.clone(),
@@ -183,19 +195,15 @@ pub async fn attention(state: &App) -> Result<Vec<Attention>> {
                     at_ms,
                     href: format!("/admin/galleries/{}{page}", g.id),
                 };
-                let photos = db.photos(g.id)?;
                 for v in db.visitors(g.id)? {
                     let sel = db.selection(v.id, g.id)?;
                     let Some(at) = sel.submitted_ms else { continue };
-                    let waiting = sel
-                        .photos
-                        .iter()
-                        .filter(|p| {
-                            photos
-                                .iter()
-                                .any(|ph| ph.id == **p && ph.state != crate::domain::PhotoState::Final)
-                        })
-                        .count();
+                    let mut waiting = 0;
+                    for p in &sel.photos {
+                        let proof =
+                            db.photo(*p)?.is_some_and(|ph| ph.state != crate::domain::PhotoState::Final);
+                        waiting += usize::from(proof);
+                    }
                     if waiting > 0 {
                         let who = v.name.clone().or(v.email.clone()).unwrap_or_else(|| "A client".into());
                         out.push(item(
@@ -223,16 +231,6 @@ pub async fn attention(state: &App) -> Result<Vec<Attention>> {
                         last,
                         "/selections",
                     ));
-                }
-                if g.journey.lifecycle(now) == Lifecycle::Live {
-                    if let Some(at) = g.journey.expires_ms.filter(|at| *at < now + CLOSING_SOON_DAYS * DAY_MS)
-                    {
-                        out.push(item(
-                            format!("closes on {}", crate::domain::day_in_words(at)),
-                            at,
-                            "/journey",
-                        ));
-                    }
                 }
                 let reopened = g.journey.reopened_ms.unwrap_or(0);
                 for e in db.activity(Some(g.id), 200)? {

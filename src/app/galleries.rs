@@ -1,52 +1,170 @@
 //! Creating, nesting, renaming and deleting galleries.
 
 use super::{App, AppError, Result, clean_text};
-use crate::domain::{Gallery, GalleryId, Hash, LIST_NAME_MAX, MAX_LISTS, MediaInfo, PhotoView, now_ms};
+pub use crate::db::RecentCursor;
+use crate::{
+    db::Db,
+    domain::{Gallery, GalleryId, GalleryStats, Hash, LIST_NAME_MAX, MAX_LISTS, PhotoView, now_ms},
+};
 
 /// A gallery as the galleries list shows it.
 #[derive(Clone)]
 pub struct GallerySummary {
     pub gallery: Gallery,
-    /// Nesting depth, 0 at the top level.
-    pub depth: usize,
-    pub photo_count: usize,
-    /// The thumb rendition of one of the first photos uploaded, for a cover.
+    pub stats: GalleryStats,
+    /// The thumb rendition of its cover: the photo chosen, else the first one ready.
     pub cover: Option<Hash>,
     /// Where it stands for clients now (`Lifecycle::name`).
     pub state: &'static str,
-    /// When a client was last in it.
-    pub last_seen: Option<u64>,
+    /// The title of the gallery it is inside.
+    pub inside: Option<String>,
+    /// How many galleries are directly inside it.
+    pub children: usize,
 }
 
 const TITLE_MAX: usize = 200;
+
+/// Galleries per page of the dashboard.
+pub const PAGE: usize = 30;
 
 fn not_found() -> AppError {
     AppError::NotFound("gallery not found".into())
 }
 
-/// Every gallery, depth-first in creation order, with counts and covers.
-pub async fn tree(state: &App) -> Result<Vec<GallerySummary>> {
+/// Turns galleries and their numbers into list rows, reading the rest in one transaction.
+fn summarise(db: &Db, rows: Vec<(Gallery, GalleryStats)>, now: u64) -> Result<Vec<GallerySummary>> {
+    let details = db.row_details(&rows)?;
+    Ok(rows
+        .into_iter()
+        .zip(details)
+        .map(|((gallery, stats), d)| {
+            let cover = d.cover;
+            let state = gallery.journey.lifecycle(now).name();
+            GallerySummary { gallery, stats, cover, state, inside: d.inside, children: d.children }
+        })
+        .collect())
+}
+
+/// What the dashboard asks for: words to find (in titles, shoot days, creation days, and
+/// the labels and addresses of links and grants), a state, and where the page starts.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    pub text: String,
+    /// One of `Lifecycle::NAMES`.
+    pub state: Option<&'static str>,
+    pub after: Option<RecentCursor>,
+}
+
+/// One page of the gallery list, and where the next one starts.
+pub struct ListPage {
+    pub rows: Vec<GallerySummary>,
+    pub next: Option<RecentCursor>,
+}
+
+/// A page of galleries, most recently active first. Without words or a state it reads
+/// only the rows it shows (through the recent-activity index); a search reads every
+/// gallery record, but never their photos.
+pub async fn list(state: &App, search: Search, limit: usize) -> Result<ListPage> {
     state
         .with_db(move |db| {
-            let (mut out, now) = (Vec::new(), now_ms());
-            let mut stack: Vec<(Gallery, usize)> =
-                db.children(None)?.into_iter().rev().map(|g| (g, 0)).collect();
-            while let Some((g, depth)) = stack.pop() {
-                let (photo_count, blobs) = db.gallery_overview(g.id, 8)?;
-                let cover = db.media_many(&blobs)?.into_iter().find_map(|m| match m {
-                    Some(MediaInfo::Ready { thumb, .. }) => Some(thumb.blob),
-                    _ => None,
-                });
-                for c in db.children(Some(g.id))?.into_iter().rev() {
-                    stack.push((c, depth + 1));
+            let now = now_ms();
+            let text = search.text.trim().to_lowercase();
+            let mut found = if text.is_empty() && search.state.is_none() {
+                db.recent_galleries(search.after, limit + 1)?
+            } else {
+                let shared =
+                    if text.is_empty() { Default::default() } else { db.galleries_shared_with(&text)? };
+                let keep = |g: &Gallery| {
+                    let words = text.is_empty()
+                        || g.title.to_lowercase().contains(&text)
+                        || g.event_date.as_deref().is_some_and(|d| d.starts_with(&text))
+                        || crate::domain::day_of(g.created_ms).starts_with(&text)
+                        || shared.contains(&g.id);
+                    words && search.state.is_none_or(|s| g.journey.lifecycle(now).name() == s)
+                };
+                let mut all = db.find_galleries(keep)?;
+                if let Some(c) = search.after {
+                    all.retain(|(g, s)| (s.active_ms, g.id.key()) < c);
                 }
-                let last_seen = db.visitors(g.id)?.iter().map(|v| v.last_seen_ms).max();
-                let state = g.journey.lifecycle(now).name();
-                out.push(GallerySummary { photo_count, cover, depth, state, last_seen, gallery: g });
+                all.truncate(limit + 1);
+                all
+            };
+            let next = (found.len() > limit).then(|| {
+                found.truncate(limit);
+                found.last().map(|(g, s)| (s.active_ms, g.id.key()))
+            });
+            Ok(ListPage { rows: summarise(db, found, now)?, next: next.flatten() })
+        })
+        .await
+}
+
+/// The galleries a picker offers for `text` (the most recent when it is empty), without
+/// `not` and, when `not_inside` is set, without anything nested in `not` either.
+pub async fn pick(
+    state: &App,
+    text: &str,
+    not: Option<GalleryId>,
+    not_inside: bool,
+) -> Result<Vec<GallerySummary>> {
+    const PICKS: usize = 20;
+    let search = Search { text: text.to_string(), ..Default::default() };
+    let rows = list(state, search, PICKS * 2).await?.rows;
+    state
+        .with_db(move |db| {
+            let mut out = Vec::new();
+            for s in rows {
+                let id = s.gallery.id;
+                let excluded = match not {
+                    Some(n) if n == id => true,
+                    Some(n) if not_inside => db.is_ancestor(n, id)?,
+                    _ => false,
+                };
+                if !excluded && out.len() < PICKS {
+                    out.push(s);
+                }
             }
             Ok(out)
         })
         .await
+}
+
+/// The titles of `ids` (those that still exist), by id as text.
+pub async fn titles(state: &App, ids: Vec<GalleryId>) -> Result<std::collections::HashMap<String, String>> {
+    state
+        .with_db(move |db| {
+            let mut out = std::collections::HashMap::new();
+            for id in ids {
+                if let Some(g) = db.gallery(id)? {
+                    out.insert(id.to_string(), g.title);
+                }
+            }
+            Ok(out)
+        })
+        .await
+}
+
+/// How many galleries and photos the studio has.
+pub async fn totals(state: &App) -> Result<(u64, u64)> {
+    state.with_db(|db| Ok(db.totals()?)).await
+}
+
+/// The galleries directly inside `id`, with their numbers and covers.
+pub async fn children_of(state: &App, id: GalleryId) -> Result<Vec<GallerySummary>> {
+    state
+        .with_db(move |db| {
+            let mut rows = Vec::new();
+            for g in db.children(Some(id))? {
+                let s = db.gallery_stats(g.id)?;
+                rows.push((g, s));
+            }
+            summarise(db, rows, now_ms())
+        })
+        .await
+}
+
+/// A page of every gallery in creation order, after `after` (the API's list).
+pub async fn page_by_id(state: &App, after: Option<GalleryId>, limit: usize) -> Result<Vec<Gallery>> {
+    state.with_db(move |db| Ok(db.galleries_page(after, limit)?)).await
 }
 
 /// The chain of parents from the top level down to `id` itself.
@@ -209,8 +327,6 @@ pub struct GalleryPage {
     pub photos: Vec<PhotoView>,
     /// The galleries inside it, with counts and covers.
     pub children: Vec<GallerySummary>,
-    /// Every gallery it may move under: all but itself and its own subtree.
-    pub move_targets: Vec<GallerySummary>,
     pub shares: Vec<crate::domain::ShareLink>,
     /// The studio's own price lists (id, name), for the gallery to choose from.
     pub price_lists: Vec<(crate::domain::PriceListId, String)>,
@@ -229,29 +345,11 @@ pub async fn page(state: &App, id: GalleryId) -> Result<GalleryPage> {
         return Err(not_found());
     }
     let photos = state.photos(id).await?;
-    let mut children = Vec::new();
-    let mut move_targets = Vec::new();
-    let mut skip_below: Option<usize> = None;
-    for s in tree(state).await? {
-        if s.gallery.parent == Some(id) {
-            children.push(s.clone());
-        }
-        if let Some(d) = skip_below {
-            if s.depth > d {
-                continue;
-            }
-            skip_below = None;
-        }
-        if s.gallery.id == id {
-            skip_below = Some(s.depth);
-            continue;
-        }
-        move_targets.push(s);
-    }
+    let children = children_of(state, id).await?;
     let shares = super::sharing::list(state, id).await?;
     let price_lists =
         super::catalog::get(state).await?.lists.into_iter().filter_map(|l| Some((l.id?, l.name))).collect();
-    Ok(GalleryPage { crumbs, photos, children, move_targets, shares, price_lists })
+    Ok(GalleryPage { crumbs, photos, children, shares, price_lists })
 }
 
 /// The price list a gallery's clients order from (`None`: as the gallery it is inside).

@@ -267,17 +267,17 @@ pub async fn for_clients(state: &App, set: &Gallery, mut photos: Vec<PhotoView>)
     Ok(photos)
 }
 
-/// The current mark drawn on the newest ready preview (or a plain grey one), as JPEG.
+/// The current mark drawn on a ready preview (or a plain grey one), as JPEG.
 pub async fn sample(state: &App) -> Result<Vec<u8>> {
     let studio = get(state).await?;
     let wm = studio.watermark.effective(&state.config.studio_name);
     let blobs = state.blobs.clone();
     state
         .with_db(move |db| {
-            let preview = db.all_media()?.into_iter().rev().find_map(|(_, m)| match m {
+            let preview = db.find_media(|_, m| match m {
                 crate::domain::MediaInfo::Ready { preview, .. } => Some(preview.blob),
                 _ => None,
-            });
+            })?;
             let base = match preview.map(|h| blobs.read(&h)).transpose()? {
                 Some(b) => b,
                 None => media::watermark::blank(1200, 800),

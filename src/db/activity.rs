@@ -15,6 +15,10 @@ impl Db {
         txn.set_durability(redb::Durability::None).map_err(|e| DbError::Storage(e.into()))?;
         txn.open_table(ACTIVITY)?.insert(id, codec::encode(a)?.as_slice())?;
         txn.open_table(GALLERY_ACTIVITY)?.insert((a.gallery.key(), id), ())?;
+        super::listing::update(&txn, a.gallery.key(), |s| {
+            s.active_ms = s.active_ms.max(a.at_ms);
+            s.client_ms = s.client_ms.max(Some(a.at_ms));
+        })?;
         txn.commit()?;
         Ok(())
     }

@@ -2,7 +2,7 @@
 
 use redb::ReadableTable;
 
-use super::{Db, DbError, Result, codec, decode_all, tables::*};
+use super::{Db, DbError, Result, codec, decode_all, listing, tables::*};
 use crate::domain::{Gallery, GalleryId};
 
 /// The parent key of top-level galleries in `GALLERY_CHILDREN` (no ULID is zero).
@@ -46,11 +46,17 @@ impl Db {
             let mut t = txn.open_table(GALLERIES)?;
             let mut idx = txn.open_table(GALLERY_CHILDREN)?;
             let old: Option<Gallery> = t.get(g.id.key())?.map(|v| codec::decode(v.value())).transpose()?;
-            if let Some(old) = old {
+            let new = old.is_none();
+            if let Some(old) = &old {
                 idx.remove((old.parent.map_or(ROOT, GalleryId::key), g.id.key()))?;
             }
+            listing::index_closing(&txn, old.as_ref(), Some(g))?;
             idx.insert((g.parent.map_or(ROOT, GalleryId::key), g.id.key()), ())?;
             t.insert(g.id.key(), codec::encode(g)?.as_slice())?;
+            if new {
+                let stats = crate::domain::GalleryStats { active_ms: g.created_ms, ..Default::default() };
+                listing::put_stats(&txn, g.id.key(), &stats)?;
+            }
         }
         txn.commit()?;
         Ok(())
@@ -91,6 +97,8 @@ impl Db {
                     }
                 }
                 super::sharing::forget_gallery(&txn, gid)?;
+                listing::forget(&txn, gid)?;
+                listing::index_closing(&txn, Some(&g), None)?;
                 super::journey::forget_gallery(&txn, gid)?;
             }
             if deleted == 0 {

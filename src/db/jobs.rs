@@ -2,9 +2,7 @@
 //! leased, so a job whose worker died becomes due again by itself; at start-up every lease is
 //! taken back at once, because no worker survives a restart.
 
-use redb::ReadableTable;
-#[cfg(test)]
-use redb::ReadableTableMetadata;
+use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::{Db, Result, codec, tables::*};
 use crate::domain::{Hash, Job, JobKind, MediaInfo};
@@ -151,7 +149,7 @@ impl Db {
         Ok(t.first()?.map(|(k, _)| k.value().0))
     }
 
-    #[cfg(test)]
+    /// Jobs waiting or running (redb keeps the table's length: O(1)).
     pub fn job_count(&self) -> Result<u64> {
         let txn = self.read()?;
         Ok(txn.open_table(JOBS)?.len()?)

@@ -19,16 +19,18 @@ impl Db {
         blobs.iter().map(|b| t.get(&b.0)?.map(|v| codec::decode(v.value())).transpose()).collect()
     }
 
-    /// Every (source blob, media info) pair (for `check` and `gc`).
-    pub fn all_media(&self) -> Result<Vec<(Hash, MediaInfo)>> {
+    /// Calls `f` with each blob's media info in turn, one record in memory at a time
+    /// (`check` and `gc` over 100,000 photos), until it answers `Some`.
+    pub fn find_media<T>(&self, mut f: impl FnMut(Hash, MediaInfo) -> Option<T>) -> Result<Option<T>> {
         let txn = self.read()?;
         let t = txn.open_table(MEDIA)?;
-        let mut out = Vec::new();
         for row in t.iter()? {
             let (k, v) = row?;
-            out.push((Hash(*k.value()), codec::decode(v.value())?));
+            if let Some(found) = f(Hash(*k.value()), codec::decode(v.value())?) {
+                return Ok(Some(found));
+            }
         }
-        Ok(out)
+        Ok(None)
     }
 
     /// Forgets the media info of blobs no photo uses any more (`gc`).

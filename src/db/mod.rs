@@ -9,6 +9,7 @@ pub mod codec;
 mod galleries;
 mod jobs;
 mod journey;
+mod listing;
 mod live;
 mod mail;
 mod media;
@@ -28,10 +29,11 @@ use redb::{ReadableDatabase, ReadableTable};
 
 pub use jobs::ClaimedJob;
 pub use journey::Sent;
+pub use listing::{RecentCursor, RowDetails};
 pub use orders::{Effects, Placed};
 
 /// The schema this build writes. Older stores are migrated on open; newer ones are refused.
-const SCHEMA_VERSION: u64 = 1;
+const SCHEMA_VERSION: u64 = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -99,6 +101,7 @@ pub struct Db {
 
 struct Shared {
     path: PathBuf,
+    cache: usize,
     /// `None` while a reopen has not succeeded.
     current: RwLock<Option<Arc<redb::Database>>>,
 }
@@ -106,8 +109,8 @@ struct Shared {
 /// How long a reopen waits for transactions still holding the old file to end.
 const REOPEN_WAIT: Duration = Duration::from_secs(3);
 
-fn open_file(path: &Path) -> Result<redb::Database> {
-    redb::Database::builder().create(path).map_err(|e| match e {
+fn open_file(path: &Path, cache: usize) -> Result<redb::Database> {
+    redb::Database::builder().set_cache_size(cache).create(path).map_err(|e| match e {
         redb::DatabaseError::DatabaseAlreadyOpen => DbError::InUse,
         e => e.into(),
     })
@@ -118,12 +121,16 @@ fn previous_io(e: &redb::TransactionError) -> bool {
 }
 
 impl Db {
-    /// Opens (or creates) the store, creates every table and runs migrations.
-    pub fn open(path: &Path) -> Result<Self> {
-        let inner = open_file(path)?;
+    /// Opens (or creates) the store, creates every table and runs migrations. `cache` is
+    /// the memory (bytes) redb may keep of the file: its default, 1 GiB, would let the
+    /// server's memory grow with the archive.
+    pub fn open(path: &Path, cache: u64) -> Result<Self> {
+        let cache = usize::try_from(cache).unwrap_or(usize::MAX);
+        let inner = open_file(path, cache)?;
         let db = Db {
             shared: Arc::new(Shared {
                 path: path.to_path_buf(),
+                cache,
                 current: RwLock::new(Some(Arc::new(inner))),
             }),
         };
@@ -156,7 +163,7 @@ impl Db {
         *current = None;
         let deadline = Instant::now() + REOPEN_WAIT;
         loop {
-            match open_file(&self.shared.path) {
+            match open_file(&self.shared.path, self.shared.cache) {
                 Ok(db) => {
                     tracing::warn!("the database was reopened after a disk error");
                     let db = Arc::new(db);
@@ -197,8 +204,12 @@ impl Db {
             if found > SCHEMA_VERSION {
                 return Err(DbError::TooNew(found));
             }
-            // Version 0 is a fresh store: the tables above are all it needs. Future migrations
-            // go here, one `if found < N` step each, inside this same transaction.
+            // Version 0 is a fresh store: the tables above are all it needs. Migrations go
+            // here, one `if found < N` step each, inside this same transaction.
+            if found == 1 {
+                // Schema 2 keeps each gallery's numbers instead of counting them per page.
+                listing::recount_all(&txn)?;
+            }
             meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
         }
         txn.commit()?;
@@ -280,6 +291,6 @@ fn decode_all<T: serde::de::DeserializeOwned>(
 #[cfg(test)]
 pub(crate) fn open_temp() -> (tempfile::TempDir, Db) {
     let dir = tempfile::tempdir().unwrap();
-    let db = Db::open(&dir.path().join("t.redb")).unwrap();
+    let db = Db::open(&dir.path().join("t.redb"), 8 << 20).unwrap();
     (dir, db)
 }

@@ -2,7 +2,7 @@
 
 use redb::ReadableTable;
 
-use super::{Db, Result, codec, decode_all, jobs, tables::*};
+use super::{Db, Result, codec, decode_all, jobs, listing, tables::*};
 use crate::domain::{GalleryId, Hash, JobKind, Photo, PhotoId, PhotoState, Version, now_ms};
 
 /// What an upload did.
@@ -34,36 +34,15 @@ impl Db {
         Ok(photos)
     }
 
-    /// How many photos a gallery has, and the current blobs of its first `n` uploads (for
-    /// covers), without decoding every photo record.
-    pub fn gallery_overview(&self, gallery: GalleryId, n: usize) -> Result<(usize, Vec<Hash>)> {
-        let txn = self.read()?;
-        let idx = txn.open_table(GALLERY_PHOTOS)?;
-        let photos = txn.open_table(PHOTOS)?;
-        let g = gallery.key();
-        let (mut count, mut blobs) = (0, Vec::new());
-        for row in idx.range((g, 0)..=(g, u128::MAX))? {
-            let pid = row?.0.value().1;
-            count += 1;
-            if blobs.len() < n {
-                if let Some(v) = photos.get(pid)? {
-                    let p: Photo = codec::decode(v.value())?;
-                    blobs.extend(p.current().map(|v| v.blob));
-                }
-            }
-        }
-        Ok((count, blobs))
-    }
-
-    /// Every photo in the store (for `check` and `gc`).
-    pub fn all_photos(&self) -> Result<Vec<Photo>> {
+    /// Calls `f` with every photo in turn, one record in memory at a time (`check`, `gc`
+    /// and a backup's manifest read 100,000 photos this way).
+    pub fn for_each_photo(&self, mut f: impl FnMut(Photo)) -> Result<()> {
         let txn = self.read()?;
         let t = txn.open_table(PHOTOS)?;
-        let mut out = Vec::new();
         for row in t.iter()? {
-            out.push(codec::decode(row?.1.value())?);
+            f(codec::decode(row?.1.value())?);
         }
-        Ok(out)
+        Ok(())
     }
 
     /// Records an uploaded blob in `gallery` under `filename`: a new version of the photo with
@@ -97,10 +76,12 @@ impl Db {
                             )));
                         }
                     };
-                    photo.versions.push(version);
+                    let was = photo.clone();
+                    photo.versions.push(version.clone());
                     if mark_final {
                         photo.state = PhotoState::Final;
                     }
+                    listing::update(&txn, gallery.key(), |s| s.add_version(Some(&was), &photo, &version))?;
                     UploadOutcome { photo, replaced: true }
                 }
                 None => {
@@ -112,11 +93,12 @@ impl Db {
                         state: if mark_final { PhotoState::Final } else { PhotoState::Proof },
                         // New photos go last: explicit orders use 0..n, far below any clock.
                         position: now_ms(),
-                        versions: vec![version],
+                        versions: vec![version.clone()],
                         created_ms: now_ms(),
                     };
                     names.insert((gallery.key(), name_key.as_str()), id.key())?;
                     txn.open_table(GALLERY_PHOTOS)?.insert((gallery.key(), id.key()), ())?;
+                    listing::update(&txn, gallery.key(), |s| s.add_version(None, &photo, &version))?;
                     UploadOutcome { photo, replaced: false }
                 }
             };
@@ -133,7 +115,14 @@ impl Db {
     /// Saves a changed photo (its state). The filename and gallery never change here.
     pub fn put_photo(&self, photo: &Photo) -> Result<()> {
         let txn = self.write()?;
-        txn.open_table(PHOTOS)?.insert(photo.id.key(), codec::encode(photo)?.as_slice())?;
+        let was: Option<Photo> = {
+            let mut t = txn.open_table(PHOTOS)?;
+            let old = t.insert(photo.id.key(), codec::encode(photo)?.as_slice())?;
+            old.map(|v| codec::decode(v.value())).transpose()?
+        };
+        if let Some(was) = was.filter(|w| w.state != photo.state) {
+            listing::update(&txn, photo.gallery.key(), |s| s.state_changed(Some(was.state), photo.state))?;
+        }
         txn.commit()?;
         Ok(())
     }
@@ -161,9 +150,13 @@ impl Db {
         Ok(())
     }
 
-    /// Every blob a photo version refers to (for `gc` and `check`).
+    /// Every blob a photo version refers to (for `gc`), sorted, each once.
     pub fn version_blobs(&self) -> Result<Vec<Hash>> {
-        Ok(self.all_photos()?.iter().flat_map(|p| p.versions.iter().map(|v| v.blob)).collect())
+        let mut out = Vec::new();
+        self.for_each_photo(|p| out.extend(p.versions.iter().map(|v| v.blob)))?;
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
     }
 }
 

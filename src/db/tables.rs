@@ -12,6 +12,22 @@ pub const GALLERIES: TableDefinition<u128, &[u8]> = TableDefinition::new("galler
 /// Index: `(parent id or 0 for the top level, child id) → ()`, to list a level in order.
 pub const GALLERY_CHILDREN: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_children-0");
 
+/// `gallery id → GalleryStats`: counts, bytes, cover candidates and last activity, kept
+/// in step by the transactions that change them (see `listing.rs`).
+pub const GALLERY_STATS: TableDefinition<u128, &[u8]> = TableDefinition::new("gallery_stats-0");
+
+/// Index: `(last activity ms, gallery id) → ()`, every gallery, so the dashboard lists the
+/// most recently active first without reading the others.
+pub const GALLERY_RECENT: TableDefinition<(u64, u128), ()> = TableDefinition::new("gallery_recent-0");
+
+/// Index: `(a client's last activity ms, gallery id) → ()`, so "needs your attention" reads
+/// the galleries clients were in lately, not those that only had uploads.
+pub const GALLERY_CLIENTS: TableDefinition<(u64, u128), ()> = TableDefinition::new("gallery_clients-0");
+
+/// Index: `(access ends ms, gallery id) → ()` of galleries with an end date, so "closing
+/// this week" reads only those.
+pub const GALLERY_CLOSING: TableDefinition<(u64, u128), ()> = TableDefinition::new("gallery_closing-0");
+
 /// `photo id → Photo` (codec-encoded).
 pub const PHOTOS: TableDefinition<u128, &[u8]> = TableDefinition::new("photos-0");
 
@@ -108,6 +124,10 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(META)?;
     txn.open_table(GALLERIES)?;
     txn.open_table(GALLERY_CHILDREN)?;
+    txn.open_table(GALLERY_STATS)?;
+    txn.open_table(GALLERY_RECENT)?;
+    txn.open_table(GALLERY_CLOSING)?;
+    txn.open_table(GALLERY_CLIENTS)?;
     txn.open_table(PHOTOS)?;
     txn.open_table(GALLERY_PHOTOS)?;
     txn.open_table(PHOTO_NAMES)?;

@@ -26,8 +26,8 @@ pub use ids::{
 pub use mail::{JourneyMail, Mail, MailStatus};
 pub use money::{Currency, Money};
 pub use records::{
-    ApiToken, Cover, Gallery, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo, PhotoState,
-    PhotoStatus, PhotoView, Proofing, Rendition, Session, Spec, Version,
+    ApiToken, Cover, Gallery, GalleryStats, Job, JobKind, LIST_NAME_MAX, MAX_LISTS, MediaInfo, Photo,
+    PhotoState, PhotoStatus, PhotoView, Proofing, Rendition, Session, Spec, Version,
 };
 pub use sharing::{
     Activity, ActivityKind, Comment, MAGIC_LINK_TTL_MS, MagicLink, Permissions, Selection, ShareLink,

@@ -60,6 +60,56 @@ impl Gallery {
     }
 }
 
+/// A gallery's numbers as lists show them, kept up to date by the write that changes them
+/// (an upload, a photo marked final, a client's visit), so listing 1,000 galleries never
+/// counts 100,000 photos.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GalleryStats {
+    pub photos: u64,
+    pub finals: u64,
+    /// Bytes of every version of every photo (what the gallery holds on the disk, before
+    /// renditions and before blobs shared with other galleries are counted once).
+    pub bytes: u64,
+    /// The current blobs of the first photos uploaded (id, blob), for a cover when the
+    /// photographer chose none: the first whose renditions are ready.
+    pub firsts: Vec<(PhotoId, Hash)>,
+    /// The newest of: created, a photo uploaded, a client's activity. Lists sort by it.
+    pub active_ms: u64,
+    /// A client's last activity in it (a visit, a heart, a download), if any.
+    #[serde(default)]
+    pub client_ms: Option<u64>,
+}
+
+impl GalleryStats {
+    /// How many first photos are kept as cover candidates.
+    pub const FIRSTS: usize = 4;
+
+    /// Counts `photo`'s new version `v` (its newest), `was` being the photo before it.
+    pub fn add_version(&mut self, was: Option<&Photo>, photo: &Photo, v: &Version) {
+        self.bytes += v.size;
+        if was.is_none() {
+            self.photos += 1;
+        }
+        if let Some(slot) = self.firsts.iter_mut().find(|(id, _)| *id == photo.id) {
+            slot.1 = v.blob;
+        } else if was.is_none() && self.firsts.len() < Self::FIRSTS {
+            self.firsts.push((photo.id, v.blob));
+        }
+        self.state_changed(was.map(|p| p.state), photo.state);
+        self.active_ms = self.active_ms.max(v.uploaded_ms);
+    }
+
+    /// Follows a photo's state from `was` (`None`: a new photo) to `now`.
+    pub fn state_changed(&mut self, was: Option<PhotoState>, now: PhotoState) {
+        let final_before = was == Some(PhotoState::Final);
+        match (final_before, now == PhotoState::Final) {
+            (false, true) => self.finals += 1,
+            (true, false) => self.finals = self.finals.saturating_sub(1),
+            _ => {}
+        }
+    }
+}
+
 /// The cover photo and the point of it that must stay in view when the cover is cropped
 /// to the screen (percent from the left and from the top).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -29,6 +29,14 @@ pub struct GalleryOut {
     pub cover: Option<String>,
 }
 
+/// A page of galleries.
+#[derive(Object, Serialize)]
+pub struct GalleryList {
+    pub galleries: Vec<GalleryOut>,
+    /// The `cursor` for the next page; null on the last one.
+    pub next: Option<String>,
+}
+
 impl From<&Gallery> for GalleryOut {
     fn from(g: &Gallery) -> Self {
         GalleryOut {

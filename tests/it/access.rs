@@ -49,10 +49,12 @@ async fn every_route_answers_every_visitor_as_it_should() {
     let rows: Vec<Row> = vec![
         ("GET", "/", "/".into(), [303; 5]),
         ("GET", "/healthz", "/healthz".into(), [200; 5]),
+        ("GET", "/metrics", "/metrics".into(), [401, 401, 200, 401, 401]),
         ("GET", "/assets/:name", "/assets/app.css".into(), [200; 5]),
         ("GET", "/media/:kind/:hash/:exp/:sig", thumb.clone(), [200; 5]),
         ("GET", "/media/:kind/:hash/:exp/:sig", bad_media, [403; 5]),
         ("GET", "/admin", "/admin".into(), [303, 303, 303, 200, 200]),
+        ("GET", "/admin/pick", "/admin/pick?q=a&for=parent".into(), [303, 303, 303, 200, 200]),
         ("GET", "/admin/login", "/admin/login".into(), [200, 200, 200, 303, 303]),
         ("GET", "/admin/setup/:token", "/admin/setup/0000".into(), [403; 5]),
         ("POST", "/admin/galleries", "/admin/galleries".into(), [303, 303, 303, 403, 400]),

@@ -18,7 +18,7 @@ async fn api_refuses_missing_and_bad_tokens_with_json() {
     assert!(body["error"].as_str().unwrap().contains("not valid"), "{body}");
     let (status, list) = server.api().get("/galleries").await;
     assert_eq!(status, 200);
-    assert_eq!(list, json!([]));
+    assert_eq!(list, json!({ "galleries": [], "next": null }));
     // An unknown API route is JSON too.
     let r = http.get(server.url("/api/v1/nothing")).bearer_auth(&server.token).send().await.unwrap();
     assert_eq!(r.status(), 404);
@@ -86,7 +86,7 @@ async fn galleries_nest_and_photos_upload_process_and_change_state() {
     assert_eq!(r.status(), 400);
 
     let (_, list) = api.get("/galleries").await;
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list["galleries"].as_array().unwrap().len(), 2);
     let (status, _) = api.get("/galleries/01ARZ3NDEKTSV4RRFFQ69G5FAV").await;
     assert_eq!(status, 404);
 }

@@ -1163,3 +1163,68 @@ async fn a_live_session_keeps_the_photographer_and_the_client_in_step() {
     p.close().await.unwrap();
     c.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_studio_with_many_galleries_pages_searches_and_moves_with_the_picker() {
+    let server = Server::start().await;
+    let api = server.api();
+    let wedding = api.create_gallery("Lake wedding").await;
+    for i in 0..54 {
+        api.create_gallery(&format!("Portrait {i:02}")).await;
+    }
+    let ceremony = api.create_gallery("Ceremony").await;
+    let (_driver, c) = browser(390, 844).await;
+    c.goto(&server.url("/admin/login")).await.unwrap();
+    c.find(Locator::Css("#password")).await.unwrap().send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css("#gallery-list")).await.unwrap();
+
+    // 30 galleries, the newest first, and a way on to the older ones.
+    assert_eq!(c.find_all(Locator::Css(".gallery-row")).await.unwrap().len(), 30);
+    let first = c.find(Locator::Css(".gallery-row strong")).await.unwrap().text().await.unwrap();
+    assert_eq!(first, "Ceremony");
+    screenshot(&c, "admin-dashboard-many-phone.png").await;
+    c.find(Locator::Css("#next-page")).await.unwrap().click().await.unwrap();
+    c.wait().for_element(Locator::Css(".pager a")).await.unwrap();
+    assert_eq!(c.find_all(Locator::Css(".gallery-row")).await.unwrap().len(), 26);
+    let wide = c.execute("return document.documentElement.scrollWidth", vec![]).await.unwrap();
+    assert!(wide.as_u64().unwrap() <= 390, "the dashboard is {wide} px wide on a 390 px screen");
+
+    // Search.
+    c.goto(&server.url("/admin")).await.unwrap();
+    c.find(Locator::Css("#q")).await.unwrap().send_keys("lake\n").await.unwrap();
+    wait_for("the search to answer", Duration::from_secs(10), || async {
+        c.find_all(Locator::Css(".gallery-row")).await.is_ok_and(|r| r.len() == 1)
+    })
+    .await;
+
+    // Move "Ceremony" into "Lake wedding": type, choose the suggestion, save.
+    c.goto(&server.url(&format!("/admin/galleries/{ceremony}"))).await.unwrap();
+    c.find(Locator::Css("details.actions summary")).await.unwrap().click().await.unwrap();
+    let field = c.find(Locator::Css("#parent")).await.unwrap();
+    assert_eq!(field.prop("value").await.unwrap().as_deref(), Some(""), "at the top level: the placeholder");
+    field.send_keys("lake").await.unwrap();
+    let suggestion = Locator::Css("#parent-list [role=option]");
+    wait_for("the picker to suggest the wedding", Duration::from_secs(10), || async {
+        match c.find(suggestion).await {
+            Ok(o) => o.text().await.is_ok_and(|t| t.starts_with("Lake wedding")),
+            Err(_) => false,
+        }
+    })
+    .await;
+    screenshot(&c, "admin-picker-phone.png").await;
+    c.find(suggestion).await.unwrap().click().await.unwrap();
+    let chosen = c.execute("return document.querySelector('.picker input[name=parent]').value", vec![]).await;
+    assert_eq!(chosen.unwrap(), serde_json::json!(wedding));
+    c.find(Locator::Css("form[action$='/edit'] button[type=submit]")).await.unwrap().click().await.unwrap();
+    wait_for("the breadcrumbs to show the new place", Duration::from_secs(10), || async {
+        match c.find(Locator::Css("nav.crumbs")).await {
+            Ok(n) => n.text().await.is_ok_and(|t| t.contains("Lake wedding")),
+            Err(_) => false,
+        }
+    })
+    .await;
+    let (_, g) = api.get(&format!("/galleries/{ceremony}")).await;
+    assert_eq!(g["parent"], wedding.as_str());
+    c.close().await.unwrap();
+}

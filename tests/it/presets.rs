@@ -158,13 +158,13 @@ async fn settings_copy_from_a_gallery_and_save_as_the_studios_preset() {
     assert_eq!(r.status(), 400);
     let r = post_form(&admin, url, &[("csrf", &csrf), ("name", "Weddings")]).await;
     assert_eq!(r.status(), 303);
-    let page = get_text(&admin, server.url("/admin")).await;
-    assert!(page.contains("value=\"preset:Weddings\""), "offered when creating");
+    let offered = get_text(&admin, server.url("/admin/pick?for=settings")).await;
+    assert!(offered.contains("\"preset:Weddings\""), "offered when creating: {offered}");
     let made = create(&server, &admin, "Made", "preset:Weddings").await;
     assert_eq!(settings(&server, &admin, &made).await, want);
     // Removed, it is no longer offered.
     let r = post_form(&admin, server.url("/admin/presets/delete"), &[("csrf", &csrf), ("name", "Weddings")])
         .await;
     assert_eq!(r.status(), 303);
-    assert!(!get_text(&admin, server.url("/admin")).await.contains("preset:Weddings"));
+    assert!(!get_text(&admin, server.url("/admin/pick?for=settings")).await.contains("preset:Weddings"));
 }

@@ -33,11 +33,8 @@ pub async fn page(Data(state): Data<&App>, admin: Admin, Query(q): Query<ListFor
     if list.is_some() && !c.lists.iter().any(|l| l.id == list) {
         return Err(app::AppError::NotFound("no such price list".into()).into());
     }
-    let galleries: Vec<_> = app::galleries::tree(state)
-        .await?
-        .into_iter()
-        .map(|s| (s.gallery.id.to_string(), s.gallery.title, s.depth))
-        .collect();
+    let limited: Vec<_> = c.coupons.iter().filter_map(|k| k.gallery).collect();
+    let galleries = app::galleries::titles(state, limited).await?;
     let photo_url = |h| app::media_urls::url(state, app::media_urls::MediaKind::Rendition, &h);
     Ok(views::catalog::page(&state.config().studio_name, &admin.csrf, &c, list, &galleries, &photo_url))
 }

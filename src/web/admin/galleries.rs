@@ -13,7 +13,7 @@ use super::{login::Nothing, see_other, views};
 use crate::{
     app::{
         self, App, AppError,
-        galleries::GallerySummary,
+        galleries::{GallerySummary, RecentCursor},
         media_urls::{self, MediaKind},
     },
     domain::{GalleryId, PhotoState, journey::Lifecycle},
@@ -30,17 +30,34 @@ use crate::{
 fn row(state: &App, s: &GallerySummary) -> views::GalleryRow {
     views::GalleryRow {
         gallery: GalleryOut::from(&s.gallery),
-        depth: s.depth,
-        photos: s.photo_count,
+        photos: s.stats.photos,
+        finals: s.stats.finals,
+        bytes: s.stats.bytes,
+        inside: s.inside.clone(),
+        children: s.children,
         cover_url: s.cover.map(|h| media_urls::url(state, MediaKind::Rendition, &h)),
         state: s.state,
-        last_seen: s.last_seen,
+        last_seen: s.stats.client_ms,
     }
 }
 
 #[derive(Deserialize)]
 pub struct DashboardQuery {
     state: Option<String>,
+    #[serde(default)]
+    q: String,
+    /// Where the page starts: `<last activity ms>.<gallery id>` of the previous page's last row.
+    after: Option<String>,
+}
+
+/// A place in the dashboard's order as the address carries it.
+fn cursor_text((at, id): RecentCursor) -> String {
+    format!("{at}.{}", GalleryId(ulid::Ulid(id)))
+}
+
+fn parse_cursor(s: &str) -> Option<RecentCursor> {
+    let (at, id) = s.split_once('.')?;
+    Some((at.parse().ok()?, gallery_id(id).ok()?.key()))
 }
 
 #[handler]
@@ -49,21 +66,81 @@ pub async fn dashboard(
     admin: Admin,
     Query(q): Query<DashboardQuery>,
 ) -> poem::Result<Markup> {
-    let d = app::maintenance::dashboard(state).await?;
-    let rows: Vec<_> = d.galleries.iter().map(|s| row(state, s)).collect();
+    let only = Lifecycle::NAMES.iter().copied().find(|n| q.state.as_deref() == Some(*n));
+    let text: String = q.q.trim().chars().take(100).collect();
+    let after = q.after.as_deref().and_then(parse_cursor);
+    let search = app::galleries::Search { text: text.clone(), state: only, after };
+    let d = app::maintenance::dashboard(state, search).await?;
+    let rows: Vec<_> = d.galleries.rows.iter().map(|s| row(state, s)).collect();
     let recent = views::proofing::activity_list(&d.recent, true);
-    let only = q.state.as_deref().filter(|s| Lifecycle::NAMES.contains(s));
-    let presets = preset_names(state).await?;
     let attention = app::activity::attention(state).await?;
+    let next = d.galleries.next.map(|c| {
+        let base = views::dashboard_href(&text, only);
+        let sep = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{sep}after={}", cursor_text(c))
+    });
     let page = views::Dashboard {
         rows: &rows,
         only,
-        presets: &presets,
+        search: &text,
+        next,
+        later: after.is_some(),
+        totals: d.totals,
         attention: &attention,
         recent,
         storage: &d.storage,
     };
     Ok(views::dashboard(&state.config().studio_name, &admin.csrf, &page))
+}
+
+#[derive(Deserialize)]
+pub struct PickQuery {
+    #[serde(default)]
+    q: String,
+    /// `parent`, `settings` or `gallery` (see `views::Picker`).
+    #[serde(default, rename = "for")]
+    purpose: String,
+    #[serde(default)]
+    not: String,
+}
+
+/// One suggestion of a picker.
+#[derive(serde::Serialize)]
+pub struct Pick {
+    value: String,
+    label: String,
+    hint: String,
+}
+
+/// What a picker suggests for the words typed: twenty galleries at most (and, for
+/// settings, the presets whose names match), found without reading the whole archive.
+#[handler]
+pub async fn pick(
+    Data(state): Data<&App>,
+    _admin: Admin,
+    Query(q): Query<PickQuery>,
+) -> poem::Result<Json<Vec<Pick>>> {
+    let not = match q.not.as_str() {
+        "" => None,
+        id => Some(gallery_id(id)?),
+    };
+    let text: String = q.q.trim().chars().take(100).collect();
+    let mut out = Vec::new();
+    if q.purpose == "settings" {
+        let needle = text.to_lowercase();
+        for p in preset_names(state).await?.into_iter().filter(|p| p.to_lowercase().contains(&needle)) {
+            out.push(Pick { value: format!("preset:{p}"), label: p, hint: "preset".into() });
+        }
+    }
+    let prefix = if q.purpose == "settings" { "gallery:" } else { "" };
+    for s in app::galleries::pick(state, &text, not, q.purpose == "parent").await? {
+        let mut hint = format!("{} photo{}", s.stats.photos, if s.stats.photos == 1 { "" } else { "s" });
+        if let Some(p) = &s.inside {
+            hint = format!("in {p} · {hint}");
+        }
+        out.push(Pick { value: format!("{prefix}{}", s.gallery.id), label: s.gallery.title, hint });
+    }
+    Ok(Json(out))
 }
 
 async fn preset_names(state: &App) -> Result<Vec<String>, AppError> {
@@ -175,8 +252,7 @@ pub async fn gallery_page(
     GalleryPath(id): GalleryPath,
 ) -> poem::Result<Markup> {
     let p = app::galleries::page(state, id).await?;
-    let presets = preset_names(state).await?;
-    Ok(views::gallery(&gallery_model(state, &admin, &p, &presets)))
+    Ok(views::gallery(&gallery_model(state, &admin, &p)))
 }
 
 /// The gallery page's view model.
@@ -184,7 +260,6 @@ fn gallery_model<'a>(
     state: &'a App,
     admin: &'a Admin,
     p: &app::galleries::GalleryPage,
-    presets: &[String],
 ) -> views::GalleryPage<'a> {
     let gallery = GalleryOut::from(p.gallery());
     views::GalleryPage {
@@ -193,11 +268,6 @@ fn gallery_model<'a>(
         crumbs: p.crumbs.iter().map(GalleryOut::from).collect(),
         children: p.children.iter().map(|s| row(state, s)).collect(),
         photos: p.photos.iter().map(|v| PhotoOut::new(state, v)).collect(),
-        move_targets: p
-            .move_targets
-            .iter()
-            .map(|s| (s.gallery.id.to_string(), s.gallery.title.clone(), s.depth))
-            .collect(),
         price_lists: p.price_lists.iter().map(|(id, name)| (id.to_string(), name.clone())).collect(),
         price_list: p.gallery().price_list.map(|l| l.to_string()),
         sharing: views::proofing::section(
@@ -207,7 +277,6 @@ fn gallery_model<'a>(
             &p.gallery().proofing,
             p.gallery().link,
         ),
-        presets: presets.to_vec(),
         gallery,
     }
 }

@@ -162,9 +162,9 @@ async fn message_view(
     preview: Preview,
     error: Option<&str>,
 ) -> poem::Result<Markup> {
-    let galleries = app::galleries::tree(state).await?;
+    let newest = app::galleries::list(state, Default::default(), 1).await?.rows;
     let preview = match preview {
-        Preview::Of(g) => match g.or_else(|| galleries.first().map(|g| g.gallery.id)) {
+        Preview::Of(g) => match g.or_else(|| newest.first().map(|g| g.gallery.id)) {
             Some(g) => Some(app::journey::preview(state, a, g).await?),
             None => None,
         },
@@ -176,7 +176,7 @@ async fn message_view(
         automation: a,
         template,
         own,
-        galleries: galleries.iter().map(|g| (g.gallery.id.to_string(), g.gallery.title.clone())).collect(),
+        has_galleries: !newest.is_empty(),
         preview: preview.as_ref(),
         error,
     }))

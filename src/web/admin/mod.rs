@@ -19,7 +19,7 @@ pub use catalog::{
 };
 pub use galleries::{
     apply_settings, create_gallery, dashboard, delete_form, delete_gallery, edit_gallery, gallery_page,
-    photo_page, photos_json, remove_preset, reorder, save_preset, set_cover, set_state, settings_json,
+    photo_page, photos_json, pick, remove_preset, reorder, save_preset, set_cover, set_state, settings_json,
     upload_photos,
 };
 pub use journey::{

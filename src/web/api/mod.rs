@@ -15,7 +15,7 @@ use poem_openapi::{
 use crate::web::{
     error::{public_message, status_of},
     extract,
-    models::{DeliveryFileOut, GalleryOut, InvoiceOut, OrderOut, PhotoOut},
+    models::{DeliveryFileOut, GalleryList, GalleryOut, InvoiceOut, OrderOut, PhotoOut},
     upload,
 };
 use crate::{
@@ -272,11 +272,30 @@ pub struct Api;
 
 #[OpenApi(prefix_path = "/v1")]
 impl Api {
-    /// List every gallery.
+    /// List galleries, a page at a time, oldest first (every level of nesting; each says
+    /// its `parent`). Pass the answer's `next` as `cursor` for the following page; `next`
+    /// is null on the last page. `limit` is 1 to 500 (default 50).
     #[oai(path = "/galleries", method = "get")]
-    async fn list_galleries(&self, state: poem::web::Data<&App>, _auth: Token) -> ApiResult<Vec<GalleryOut>> {
-        let tree = app::galleries::tree(&state).await?;
-        Ok(Json(tree.iter().map(|s| GalleryOut::from(&s.gallery)).collect()))
+    async fn list_galleries(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<GalleryList> {
+        let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
+        let after = match cursor.0.as_deref() {
+            None | Some("") => None,
+            Some(c) => Some(c.parse().map_err(|_| {
+                ApiError::from(AppError::Invalid("the cursor is not one this list gave".into()))
+            })?),
+        };
+        let mut page = app::galleries::page_by_id(&state, after, limit + 1).await?;
+        let next = (page.len() > limit).then(|| {
+            page.truncate(limit);
+            page.last().map(|g| g.id.to_string())
+        });
+        Ok(Json(GalleryList { galleries: page.iter().map(GalleryOut::from).collect(), next: next.flatten() }))
     }
 
     /// Create a gallery, optionally inside another.

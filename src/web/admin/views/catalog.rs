@@ -10,13 +10,13 @@ use crate::domain::{
 use crate::web::views::kind_words;
 
 /// The page with the products and packages of `list` (the default's for `None`);
-/// `galleries` are (id, title, depth) for a coupon's one gallery.
+/// `galleries` are the titles of the galleries coupons are limited to.
 pub fn page(
     studio: &str,
     csrf: &str,
     c: &Catalog,
     list: Option<PriceListId>,
-    galleries: &[(String, String, usize)],
+    galleries: &std::collections::HashMap<String, String>,
     photo_url: &dyn Fn(Hash) -> String,
 ) -> Markup {
     let money = |m| c.currency.format(m);
@@ -224,7 +224,7 @@ pub fn page(
                                 @if let Some(e) = k.expires_ms { " · until " (crate::domain::day_in_words(e.saturating_sub(1))) }
                                 " · used " (k.used) @if let Some(m) = k.max_uses { " of " (m) }
                                 @if let Some(g) = k.gallery {
-                                    @let title = galleries.iter().find(|(id, _, _)| *id == g.to_string()).map(|(_, t, _)| t.as_str());
+                                    @let title = galleries.get(&g.to_string()).map(String::as_str);
                                     " · only in " (title.unwrap_or("a gallery since deleted"))
                                 }
                             }
@@ -247,13 +247,7 @@ pub fn page(
                     input #c-until type="date" name="until";
                     label for="c-uses" { "How many orders may use it (optional)" }
                     input #c-uses type="number" name="max_uses" min="1";
-                    label for="c-gallery" { "Works in" }
-                    select #c-gallery name="gallery" {
-                        option value="" { "Every gallery" }
-                        @for (id, title, depth) in galleries {
-                            option value=(id) { (super::indent(*depth)) (title) }
-                        }
-                    }
+                    (super::picker(&super::Picker { id: "c-gallery", name: "gallery", purpose: "gallery", label: "Works in", blank: Some("Every gallery"), shown: true, ..Default::default() }))
                     button.button.primary type="submit" { "Add coupon" }
                 }
             }

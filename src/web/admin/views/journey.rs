@@ -203,7 +203,8 @@ pub struct Message<'a> {
     /// Whether these are the studio's own words (else the built-in ones).
     pub own: bool,
     /// (id, title) of every gallery, for the preview's choice.
-    pub galleries: Vec<(String, String)>,
+    /// Whether the studio has a gallery to preview the message with.
+    pub has_galleries: bool,
     pub preview: Option<&'a Preview>,
     pub error: Option<&'a str>,
 }
@@ -240,16 +241,12 @@ pub fn message(m: &Message) -> Markup {
                 }
                 section.card #preview {
                     h2 { "Preview" }
-                    @if m.galleries.is_empty() {
+                    @if !m.has_galleries {
                         p.muted { "Make a gallery to see this message with its real names." }
                     } @else {
                         form method="get" action={ "/admin/messages/" (a.as_str()) } {
-                            label for="preview-gallery" { "As sent for" }
-                            select #preview-gallery name="gallery" {
-                                @for (id, title) in &m.galleries {
-                                    option value=(id) selected[m.preview.is_some_and(|p| p.gallery.id.to_string() == *id)] { (title) }
-                                }
-                            }
+                            @let (id, title) = m.preview.map(|p| (p.gallery.id.to_string(), p.gallery.title.clone())).unwrap_or_default();
+                            (super::picker(&super::Picker { id: "preview-gallery", name: "gallery", purpose: "gallery", label: "As sent for", value: &id, words: &title, shown: true, ..Default::default() }))
                             button.button type="submit" { "Show" }
                         }
                     }

@@ -63,8 +63,12 @@ pub fn setup(studio: &str, csrf: &str, token: &str, error: Option<&str>) -> Mark
 /// A gallery in the galleries list.
 pub struct GalleryRow {
     pub gallery: GalleryOut,
-    pub depth: usize,
-    pub photos: usize,
+    pub photos: u64,
+    pub finals: u64,
+    pub bytes: u64,
+    /// The title of the gallery it is inside, and how many are inside it.
+    pub inside: Option<String>,
+    pub children: usize,
     pub cover_url: Option<String>,
     /// Draft, scheduled, live, expired or archived.
     pub state: &'static str,
@@ -85,36 +89,24 @@ pub struct Dashboard<'a> {
     pub rows: &'a [GalleryRow],
     /// Only galleries in this state.
     pub only: Option<&'a str>,
-    /// The presets a new gallery may start from.
-    pub presets: &'a [String],
+    /// The words searched for.
+    pub search: &'a str,
+    /// The next page's address, when there are more galleries.
+    pub next: Option<String>,
+    /// Whether this is a later page (not the newest galleries).
+    pub later: bool,
+    /// Galleries and photos in the whole studio.
+    pub totals: (u64, u64),
     /// What needs the photographer, newest first.
     pub attention: &'a [crate::app::activity::Attention],
     pub recent: Markup,
     pub storage: &'a crate::app::maintenance::Storage,
 }
 
-/// The choice of settings to start from: a preset, or another gallery's.
-fn settings_choice(presets: &[String], galleries: &[(String, String)], blank: &str) -> Markup {
-    html! {
-        option value="" { (blank) }
-        optgroup label="Presets" { @for p in presets { option value={ "preset:" (p) } { (p) } } }
-        @if !galleries.is_empty() {
-            optgroup label="Copy the settings of" { @for (id, title) in galleries { option value={ "gallery:" (id) } { (title) } } }
-        }
-    }
-}
-
 pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
     let (rows, only, storage) = (d.rows, d.only, d.storage);
-    let galleries: Vec<(String, String)> =
-        rows.iter().map(|r| (r.gallery.id.clone(), r.gallery.title.clone())).collect();
-    let states: Vec<(&str, usize)> = crate::domain::journey::Lifecycle::NAMES
-        .iter()
-        .map(|n| (*n, rows.iter().filter(|r| r.state == *n).count()))
-        .filter(|(_, c)| *c > 0)
-        .collect();
     let chrome = Chrome { studio, csrf: Some(csrf) };
-    let total: usize = rows.iter().map(|r| r.photos).sum();
+    let filtered = only.is_some() || !d.search.is_empty();
     layout(
         &chrome,
         "Galleries",
@@ -124,7 +116,7 @@ pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
                     p.eyebrow { "Your studio" }
                     h1 { "Galleries" }
                     p.muted {
-                        (count(rows.len(), "gallery", "galleries")) " · " (count(total, "photo", "photos"))
+                        (count(d.totals.0 as usize, "gallery", "galleries")) " · " (count(d.totals.1 as usize, "photo", "photos"))
                         " · " span #disk-free { (gib(storage.free)) " free on the disk" }
                     }
                 }
@@ -132,13 +124,8 @@ pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
                     input type="hidden" name="csrf" value=(csrf);
                     label.sr-only for="new-title" { "New gallery title" }
                     input #new-title type="text" name="title" placeholder="New gallery, e.g. “Anna & Tom — Wedding”" maxlength="200" required;
-                    select name="parent" aria-label="Inside" {
-                        option value="" { "At the top level" }
-                        @for r in rows { option value=(r.gallery.id) { (indent(r.depth)) (r.gallery.title) } }
-                    }
-                    select #new-settings name="settings" aria-label="Settings" {
-                        (settings_choice(d.presets, &galleries, "Default settings"))
-                    }
+                    (picker(&Picker { id: "new-parent", name: "parent", purpose: "parent", label: "Inside", blank: Some("At the top level"), ..Default::default() }))
+                    (picker(&Picker { id: "new-settings", name: "settings", purpose: "settings", label: "Settings", blank: Some("Default settings"), ..Default::default() }))
                     button.button.primary type="submit" { "Create gallery" }
                 }
             }
@@ -163,32 +150,46 @@ pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
                     @if d.attention.len() > 20 { p.muted { "And " (d.attention.len() - 20) " more." } }
                 }
             }
-            @if !rows.is_empty() {
+            @if d.totals.0 > 0 && !filtered && !d.later {
                 section.card.recent { h2 { "Recent client activity" } (d.recent) }
             }
-            @if rows.is_empty() {
+            @if d.totals.0 == 0 {
                 section.card.empty {
                     h2 { "Start with your first gallery" }
                     p.muted { "Create a gallery for a client or a shoot above, then drop your photos into it. Galleries can nest: a client area, a client, then each shoot." }
                 }
             } @else {
+                form.gallery-search #gallery-search method="get" action="/admin" role="search" {
+                    label.sr-only for="q" { "Search galleries" }
+                    input #q type="search" name="q" value=(d.search) placeholder="Title, client, e-mail or day (2026-06)";
+                    @if let Some(s) = only { input type="hidden" name="state" value=(s); }
+                    button.button type="submit" { "Search" }
+                }
                 nav.state-filter aria-label="Galleries by state" {
-                    a href="/admin" aria-current=[only.is_none().then_some("page")] { "All " (rows.len()) }
-                    @for (name, n) in &states {
-                        a href={ "/admin?state=" (name) } aria-current=[(only == Some(*name)).then_some("page")] { (name) " " (n) }
+                    a href=(dashboard_href(d.search, None)) aria-current=[only.is_none().then_some("page")] { "All" }
+                    @for name in crate::domain::journey::Lifecycle::NAMES {
+                        a href=(dashboard_href(d.search, Some(name))) aria-current=[(only == Some(name)).then_some("page")] { (name) }
                     }
                 }
-                ul.gallery-list {
-                    @for r in rows.iter().filter(|r| only.is_none_or(|s| s == r.state)) {
-                        li.gallery-row style={ "--depth:" (if only.is_some() { 0 } else { r.depth }) } data-state=(r.state) {
+                @if rows.is_empty() {
+                    p.muted #no-match { "No gallery matches. " a href="/admin" { "Show every gallery" } }
+                }
+                ul.gallery-list #gallery-list {
+                    @for r in rows {
+                        li.gallery-row data-state=(r.state) {
                             a href={ "/admin/galleries/" (r.gallery.id) } {
                                 span.cover {
-                                    @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; }
+                                    @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy" width="56" height="56"; }
                                 }
                                 span.meta {
                                     strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } @if r.state != "live" { " " span.tag.plain { (r.state) } } }
                                     span.muted {
-                                        (count(r.photos, "photo", "photos")) " · created " (human_time(r.gallery.created_ms))
+                                        @if let Some(p) = &r.inside { "in " (p) " · " }
+                                        (count(r.photos as usize, "photo", "photos"))
+                                        @if r.finals > 0 { " (" (r.finals) " final)" }
+                                        @if r.children > 0 { " · " (count(r.children, "gallery", "galleries")) " inside" }
+                                        " · " (gib(r.bytes))
+                                        " · created " (human_time(r.gallery.created_ms))
                                         @if let Some(at) = r.last_seen { " · client last here " (human_time(at)) }
                                     }
                                 }
@@ -196,13 +197,71 @@ pub fn dashboard(studio: &str, csrf: &str, d: &Dashboard) -> Markup {
                         }
                     }
                 }
+                nav.pager aria-label="More galleries" {
+                    @if d.later { a.button href=(dashboard_href(d.search, only)) { "← The most recent" } }
+                    @if let Some(next) = &d.next { a.button #next-page href=(next) rel="next" { "Older galleries →" } }
+                }
             }
         },
     )
 }
 
-fn indent(depth: usize) -> String {
-    "\u{2003}".repeat(depth)
+/// The dashboard's address for a search and a state (the first page).
+pub fn dashboard_href(search: &str, state: Option<&str>) -> String {
+    let mut q: Vec<(&str, &str)> = Vec::new();
+    if !search.is_empty() {
+        q.push(("q", search));
+    }
+    if let Some(s) = state {
+        q.push(("state", s));
+    }
+    match serde_urlencoded::to_string(&q) {
+        Ok(s) if !s.is_empty() => format!("/admin?{s}"),
+        _ => "/admin".into(),
+    }
+}
+
+/// A searchable choice of one gallery (or a preset, for settings): the form sends the
+/// hidden field; the search box asks `/admin/pick` as one types (`assets/admin.js`), so a
+/// studio with 1,000 galleries gets twenty suggestions, not a 1,000-line drop-down.
+#[derive(Default)]
+pub struct Picker<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    /// `parent` (where a gallery may go), `settings` (presets and galleries to copy) or
+    /// `gallery`.
+    pub purpose: &'a str,
+    /// The visible label (kept for screen readers only on one-line forms).
+    pub label: &'a str,
+    /// The gallery the choice is about: never offered (nor, for `parent`, its subtree).
+    pub not: Option<&'a str>,
+    /// What choosing nothing means ("At the top level"), offered first.
+    pub blank: Option<&'a str>,
+    /// The value chosen now, and its words.
+    pub value: &'a str,
+    pub words: &'a str,
+    /// Show the label (else it is for screen readers only).
+    pub shown: bool,
+}
+
+pub fn picker(p: &Picker) -> Markup {
+    let list = format!("{}-list", p.id);
+    // Choosing nothing shows as the placeholder, so typing starts on an empty field.
+    let hint = match (p.blank, p.shown) {
+        (Some(b), true) => b.to_string(),
+        (Some(b), false) => format!("{}: {}", p.label, b.to_lowercase()),
+        (None, _) => "Type to search galleries".into(),
+    };
+    let words = if p.value.is_empty() { "" } else { p.words };
+    html! {
+        span.picker data-for=(p.purpose) data-not=[p.not] data-blank=[p.blank] {
+            label.sr-only[!p.shown] for=(p.id) { (p.label) }
+            input type="hidden" name=(p.name) value=(p.value);
+            input id=(p.id) type="search" value=(words) placeholder=(hint) autocomplete="off"
+                role="combobox" aria-autocomplete="list" aria-expanded="false" aria-controls=(list);
+            ul.picker-list id=(list) role="listbox" aria-label=(p.label) hidden {}
+        }
+    }
 }
 
 /// Everything the gallery page shows.
@@ -213,15 +272,11 @@ pub struct GalleryPage<'a> {
     pub crumbs: Vec<GalleryOut>,
     pub children: Vec<GalleryRow>,
     pub photos: Vec<PhotoOut>,
-    /// Where the gallery may be moved: (id, title, depth), without itself and its subtree.
-    pub move_targets: Vec<(String, String, usize)>,
     /// The studio's price lists (id, name) and the one this gallery chose.
     pub price_lists: Vec<(String, String)>,
     pub price_list: Option<String>,
     /// The "Share & proofing" section.
     pub sharing: Markup,
-    /// The presets the gallery may take its settings from.
-    pub presets: Vec<String>,
 }
 
 pub fn gallery(m: &GalleryPage) -> Markup {
@@ -253,13 +308,8 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                             input #title type="text" name="title" value=(g.title) maxlength="200" required;
                             label for="event-date" { "Day of the shoot (shown on the cover)" }
                             input #event-date type="date" name="event_date" value=[g.event_date.as_deref()];
-                            label for="parent" { "Inside" }
-                            select #parent name="parent" {
-                                option value="" selected[g.parent.is_none()] { "At the top level" }
-                                @for (id, title, depth) in &m.move_targets {
-                                    option value=(id) selected[g.parent.as_deref() == Some(id.as_str())] { (indent(*depth)) (title) }
-                                }
-                            }
+                            @let parent_title = m.crumbs.len().checked_sub(2).map(|i| m.crumbs[i].title.as_str());
+                            (picker(&Picker { id: "parent", name: "parent", purpose: "parent", label: "Inside", not: Some(&g.id), blank: Some("At the top level"), value: g.parent.as_deref().unwrap_or_default(), words: parent_title.unwrap_or_default(), shown: true }))
                             @if !m.price_lists.is_empty() {
                                 label for="price-list" { "Price list" }
                                 select #price-list name="price_list" {
@@ -279,10 +329,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                         }
                         form method="post" action={ "/admin/galleries/" (g.id) "/settings" } {
                             input type="hidden" name="csrf" value=(m.csrf);
-                            label for="apply-settings" { "Take the settings of" }
-                            select #apply-settings name="settings" required {
-                                (settings_choice(&m.presets, &m.move_targets.iter().map(|(id, t, _)| (id.clone(), t.clone())).collect::<Vec<_>>(), "Choose a preset or gallery"))
-                            }
+                            (picker(&Picker { id: "apply-settings", name: "settings", purpose: "settings", label: "Take the settings of", not: Some(&g.id), shown: true, ..Default::default() }))
                             button.button type="submit" { "Apply" }
                         }
                         form method="post" action={ "/admin/galleries/" (g.id) "/preset" } {
@@ -303,7 +350,7 @@ pub fn gallery(m: &GalleryPage) -> Markup {
                     @for r in &m.children {
                         li.gallery-row { a href={ "/admin/galleries/" (r.gallery.id) } {
                             span.cover { @if let Some(u) = &r.cover_url { img src=(u) alt="" loading="lazy"; } }
-                            span.meta { strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } } span.muted { (count(r.photos, "photo", "photos")) } }
+                            span.meta { strong { (r.gallery.title) @if r.gallery.hidden { " " span.tag.plain { "hidden" } } } span.muted { (count(r.photos as usize, "photo", "photos")) } }
                         } }
                     }
                 }
