@@ -15,6 +15,7 @@ mod invoice;
 mod limits;
 mod live;
 mod media;
+mod metrics;
 mod models;
 mod server;
 mod session;
@@ -43,6 +44,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
     Route::new()
         .at("/", get(home))
         .at("/healthz", get(healthz))
+        .at("/metrics", get(metrics::metrics))
         .at("/assets/:name", get(assets::serve))
         .at("/media/:kind/:hash/:exp/:sig", get(media::serve).head(media::serve))
         .at("/admin", get(admin::dashboard))
@@ -50,6 +52,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .at("/admin/setup/:token", get(admin::setup_form).post(admin::setup_submit))
         .at("/admin/logout", post(admin::logout))
         .at("/admin/galleries", post(admin::create_gallery))
+        .at("/admin/pick", get(admin::pick))
         .at("/admin/galleries/:id", get(admin::gallery_page))
         .at("/admin/galleries/:id/edit", post(admin::edit_gallery))
         .at("/admin/galleries/:id/delete", get(admin::delete_form).post(admin::delete_gallery))
@@ -165,6 +168,7 @@ pub fn routes(state: App) -> impl poem::Endpoint {
         .around(limits::cap_bodies)
         .with(CookieJarManager::new())
         .around(headers::secure)
+        .around(metrics::observe)
         .data(state)
         .data(std::sync::Arc::new(client::TileCache::new()))
         .into_endpoint()
