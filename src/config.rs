@@ -77,6 +77,10 @@ pub struct Settings {
     /// Memory (MiB) for hot renditions served from RAM [default: 64]
     #[arg(long, env = "PROOFROOM_RENDITION_CACHE_MB", global = true)]
     pub rendition_cache_mb: Option<u64>,
+    /// Memory (MiB) the database keeps of its file; the rest is read from the disk (the OS
+    /// page cache) when needed. Bounds memory whatever the size of the archive [default: 64]
+    #[arg(long, env = "PROOFROOM_DB_CACHE_MB", global = true)]
+    pub db_cache_mb: Option<u64>,
     /// Stripe secret key (sk_…): with it and the webhook secret, clients may pay by card
     #[arg(long, env = "PROOFROOM_STRIPE_SECRET_KEY", global = true, hide_env_values = true)]
     pub stripe_secret_key: Option<String>,
@@ -86,6 +90,28 @@ pub struct Settings {
     /// Stripe's API address (a stand-in for tests)
     #[arg(long, env = "PROOFROOM_STRIPE_API", global = true)]
     pub stripe_api: Option<String>,
+    /// Keep originals and renditions in this S3-compatible bucket (Garage, MinIO, B2, Wasabi,
+    /// AWS); the data disk then holds the database and a cache. Unset: blobs stay on disk
+    #[arg(long, env = "PROOFROOM_S3_BUCKET", global = true)]
+    pub s3_bucket: Option<String>,
+    /// The bucket's service address, e.g. http://garage.lan:3900 [default: AWS by region]
+    #[arg(long, env = "PROOFROOM_S3_ENDPOINT", global = true)]
+    pub s3_endpoint: Option<String>,
+    /// The bucket's region [default: us-east-1]
+    #[arg(long, env = "PROOFROOM_S3_REGION", global = true)]
+    pub s3_region: Option<String>,
+    /// Access key id for the bucket
+    #[arg(long, env = "PROOFROOM_S3_ACCESS_KEY_ID", global = true)]
+    pub s3_access_key_id: Option<String>,
+    /// Secret access key for the bucket (prefer the environment variable to the flag)
+    #[arg(long, env = "PROOFROOM_S3_SECRET_ACCESS_KEY", global = true, hide_env_values = true)]
+    pub s3_secret_access_key: Option<String>,
+    /// A folder inside the bucket for proofroom's objects, e.g. "studio/" [default: none]
+    #[arg(long, env = "PROOFROOM_S3_PREFIX", global = true)]
+    pub s3_prefix: Option<String>,
+    /// Disk (MiB) kept as a cache of the bucket's most recently used blobs [default: 4096]
+    #[arg(long, env = "PROOFROOM_S3_CACHE_MB", global = true)]
+    pub s3_cache_mb: Option<u64>,
 }
 
 impl Settings {
@@ -113,9 +139,17 @@ impl Settings {
             max_connections: self.max_connections.or(other.max_connections),
             decode_memory_mb: self.decode_memory_mb.or(other.decode_memory_mb),
             rendition_cache_mb: self.rendition_cache_mb.or(other.rendition_cache_mb),
+            db_cache_mb: self.db_cache_mb.or(other.db_cache_mb),
             stripe_secret_key: self.stripe_secret_key.or(other.stripe_secret_key),
             stripe_webhook_secret: self.stripe_webhook_secret.or(other.stripe_webhook_secret),
             stripe_api: self.stripe_api.or(other.stripe_api),
+            s3_bucket: self.s3_bucket.or(other.s3_bucket),
+            s3_endpoint: self.s3_endpoint.or(other.s3_endpoint),
+            s3_region: self.s3_region.or(other.s3_region),
+            s3_access_key_id: self.s3_access_key_id.or(other.s3_access_key_id),
+            s3_secret_access_key: self.s3_secret_access_key.or(other.s3_secret_access_key),
+            s3_prefix: self.s3_prefix.or(other.s3_prefix),
+            s3_cache_mb: self.s3_cache_mb.or(other.s3_cache_mb),
         }
     }
 }
@@ -143,8 +177,12 @@ pub struct Config {
     /// Bytes all concurrent image decodes may hold together.
     pub decode_budget: u64,
     pub rendition_cache_bytes: u64,
+    /// The database's own cache (`db_cache_mb`).
+    pub db_cache_bytes: u64,
     /// Card payments, when both Stripe secrets are set.
     pub stripe: Option<StripeConfig>,
+    /// Where blobs live when not on the data disk: an S3-compatible bucket.
+    pub s3: Option<S3Config>,
     /// Whether the control socket may move the clock forward (`PROOFROOM_TEST_CLOCK=1`):
     /// for tests of what happens days later, never for a studio's server.
     pub test_clock: bool,
@@ -162,6 +200,53 @@ pub struct StripeConfig {
 impl std::fmt::Debug for StripeConfig {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StripeConfig").field("api", &self.api).finish_non_exhaustive()
+    }
+}
+
+/// An S3-compatible bucket that holds the blobs (`s3_*` settings).
+#[derive(Clone)]
+pub struct S3Config {
+    pub bucket: String,
+    pub endpoint: Option<String>,
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    /// Object names start with this (empty, or ending in `/`).
+    pub prefix: String,
+    /// Disk kept as a cache of the bucket's blobs.
+    pub cache_bytes: u64,
+}
+
+/// Secrets stay out of logs.
+impl std::fmt::Debug for S3Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3Config")
+            .field("bucket", &self.bucket)
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("prefix", &self.prefix)
+            .finish_non_exhaustive()
+    }
+}
+
+impl S3Config {
+    fn from_settings(s: &Settings) -> anyhow::Result<Option<S3Config>> {
+        let Some(bucket) = s.s3_bucket.as_deref().map(str::trim).filter(|b| !b.is_empty()) else {
+            return Ok(None);
+        };
+        let (Some(key), Some(secret)) = (&s.s3_access_key_id, &s.s3_secret_access_key) else {
+            anyhow::bail!("s3_bucket needs s3_access_key_id and s3_secret_access_key");
+        };
+        let prefix = s.s3_prefix.as_deref().unwrap_or("").trim().trim_matches('/');
+        Ok(Some(S3Config {
+            bucket: bucket.to_string(),
+            endpoint: s.s3_endpoint.as_deref().map(|e| e.trim().trim_end_matches('/').to_string()),
+            region: s.s3_region.clone().unwrap_or_else(|| "us-east-1".into()),
+            access_key_id: key.trim().to_string(),
+            secret_access_key: secret.trim().to_string(),
+            prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
+            cache_bytes: s.s3_cache_mb.unwrap_or(4096).max(16).saturating_mul(1 << 20),
+        }))
     }
 }
 
@@ -186,6 +271,7 @@ impl Config {
             }
         };
         let s = cli.or(file.unwrap_or_default());
+        let s3 = S3Config::from_settings(&s)?;
         let studio_name = s.studio_name.clone().unwrap_or_else(|| "proofroom".into());
         let tls = match s.smtp_tls.as_deref().unwrap_or("starttls") {
             "starttls" => Tls::StartTls,
@@ -237,6 +323,7 @@ impl Config {
             max_connections: s.max_connections.unwrap_or(2048).max(16),
             decode_budget: s.decode_memory_mb.unwrap_or(512).max(16).saturating_mul(1 << 20),
             rendition_cache_bytes: s.rendition_cache_mb.unwrap_or(64).saturating_mul(1 << 20),
+            db_cache_bytes: s.db_cache_mb.unwrap_or(64).saturating_mul(1 << 20),
             stripe: match (s.stripe_secret_key.clone(), s.stripe_webhook_secret.clone()) {
                 (Some(k), Some(w)) if !k.trim().is_empty() && !w.trim().is_empty() => Some(StripeConfig {
                     secret_key: k.trim().to_string(),
@@ -248,6 +335,7 @@ impl Config {
                 }
                 _ => None,
             },
+            s3,
             test_clock: std::env::var("PROOFROOM_TEST_CLOCK").is_ok_and(|v| v == "1"),
             mail: MailConfig {
                 smtp,

@@ -74,6 +74,11 @@ enum Command {
         /// The backup folder made by `proofroom backup`
         from: PathBuf,
     },
+    /// Manage where the photos are stored
+    Blobs {
+        #[command(subcommand)]
+        command: BlobsCommand,
+    },
     /// Exit 0 if the server at the configured address answers /healthz (for Docker)
     Healthcheck,
     /// Make the renditions of one image file into a folder, as the server would (to check
@@ -87,6 +92,18 @@ enum Command {
         /// Also write preview-wm.jpg with this text as watermark (centre, 40 %, 40 % wide)
         #[arg(long)]
         watermark: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BlobsCommand {
+    /// Copy every blob to the bucket (`--to s3`) or back to the data disk (`--to disk`),
+    /// verifying each by its hash; stop the server first. Resumable: run it again after an
+    /// interruption. Then set (or remove) the s3_* settings and start the server
+    Migrate {
+        /// Where the blobs go
+        #[arg(long, value_enum)]
+        to: app::storage::Target,
     },
 }
 
@@ -155,6 +172,15 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             );
             return Ok(ExitCode::SUCCESS);
         }
+        Command::Blobs { command: BlobsCommand::Migrate { to } } => {
+            let r = app::storage::migrate(&config, *to).await?;
+            println!("{}", serde_json::to_string(&r)?);
+            for h in &r.damaged {
+                eprintln!("NOT COPIED: blob {h} no longer matches its hash at the source");
+            }
+            eprintln!("{}", app::storage::next_step(*to, &r));
+            return Ok(if r.damaged.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE });
+        }
         Command::Check { sample } => {
             let req = proofroom::control::Request::Check { sample: *sample };
             if let Some(answer) = proofroom::control::ask(&config.data_dir, &req) {
@@ -222,7 +248,7 @@ async fn run(command: Command, config: Config) -> anyhow::Result<ExitCode> {
             let r = app::backup::backup(&state, &dest).await?;
             return Ok(backup_done(&serde_json::to_value(&r)?, &dest));
         }
-        Command::Healthcheck | Command::Render { .. } | Command::Restore { .. } => {
+        Command::Healthcheck | Command::Render { .. } | Command::Restore { .. } | Command::Blobs { .. } => {
             unreachable!("handled above")
         }
     }

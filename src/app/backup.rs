@@ -110,7 +110,7 @@ fn backup_blocking(db: &Db, blobs: &Blobs, dest: &Path) -> Result<BackupReport> 
 
 /// The manifest of the snapshot at `snapshot`, written to `path`.
 fn write_manifest(snapshot: &Path, path: &Path) -> Result<usize> {
-    let db = Db::open(snapshot)?;
+    let db = Db::open(snapshot, 16 << 20)?;
     let galleries: HashMap<GalleryId, _> = db.galleries()?.into_iter().map(|g| (g.id, g)).collect();
     let path_of = |mut id: GalleryId| {
         let mut names = Vec::new();
@@ -125,8 +125,8 @@ fn write_manifest(snapshot: &Path, path: &Path) -> Result<usize> {
         names.join(" / ")
     };
     let mut out = Vec::new();
-    let mut n = 0;
-    for p in db.all_photos()? {
+    let (mut n, mut failed) = (0, None);
+    db.for_each_photo(|p| {
         let gallery = path_of(p.gallery);
         for (i, v) in p.versions.iter().enumerate() {
             let hex = v.blob.to_hex();
@@ -140,10 +140,15 @@ fn write_manifest(snapshot: &Path, path: &Path) -> Result<usize> {
                 bytes: v.size,
                 file: format!("blobs/{}/{}/{hex}", &hex[0..2], &hex[2..4]),
             };
-            serde_json::to_writer(&mut out, &line).map_err(|e| AppError::Internal(e.to_string()))?;
+            if let Err(e) = serde_json::to_writer(&mut out, &line) {
+                failed = Some(AppError::Internal(e.to_string()));
+            }
             out.push(b'\n');
             n += 1;
         }
+    })?;
+    if let Some(e) = failed {
+        return Err(e);
     }
     write_atomically(path, &out)?;
     Ok(n)

@@ -18,6 +18,7 @@ pub mod limits;
 pub mod live;
 pub mod maintenance;
 pub mod media_urls;
+pub mod metrics;
 pub mod notify;
 pub mod orders;
 pub mod payments;
@@ -28,6 +29,7 @@ mod records;
 mod room_views;
 pub mod sharing;
 mod state;
+pub mod storage;
 pub mod studio;
 pub mod visit;
 
@@ -103,6 +105,14 @@ impl From<BlobError> for AppError {
                 free >> 20,
                 reserve >> 20
             )),
+            BlobError::Bucket(e) => {
+                tracing::error!("bucket: {e}");
+                AppError::Unavailable(
+                    "The photo storage (the bucket) did not answer, so nothing of this file was stored. \
+                     Please try again in a few minutes."
+                        .into(),
+                )
+            }
             BlobError::Io(e) => AppError::Internal(e.to_string()),
         }
     }

@@ -54,6 +54,8 @@ pub struct App {
     pub(super) live: Arc<super::live::Sessions>,
     /// One journey sweep at a time.
     pub(super) journey_gate: Arc<tokio::sync::Mutex<()>>,
+    /// Request latencies for `/metrics`.
+    pub(super) metrics: Arc<super::metrics::Metrics>,
 }
 
 impl App {
@@ -61,8 +63,12 @@ impl App {
     pub fn open(config: Config) -> anyhow::Result<App> {
         std::fs::create_dir_all(&config.data_dir)?;
         let db_path = config.data_dir.join("proofroom.redb");
-        let db = Db::open(&db_path).map_err(|e| anyhow::anyhow!("{}: {e}", db_path.display()))?;
-        let blobs = Blobs::at(&config.data_dir, config.min_free_bytes)?;
+        let db = Db::open(&db_path, config.db_cache_bytes)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", db_path.display()))?;
+        let blobs = match &config.s3 {
+            Some(s3) => Blobs::with_bucket(&config.data_dir, config.min_free_bytes, s3)?,
+            None => Blobs::at(&config.data_dir, config.min_free_bytes)?,
+        };
         let key_bytes = db.meta_get_or_init("signing_key", super::auth::random_bytes)?;
         let key: [u8; 32] =
             key_bytes.try_into().map_err(|_| anyhow::anyhow!("the stored signing key is corrupt"))?;
@@ -106,6 +112,7 @@ impl App {
             limits,
             live: Default::default(),
             journey_gate: Default::default(),
+            metrics: Default::default(),
         })
     }
 

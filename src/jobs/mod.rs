@@ -8,7 +8,13 @@ mod mail;
 mod renditions;
 mod watermark;
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 use tokio::sync::Notify;
 
@@ -84,12 +90,57 @@ struct Ctx {
     studio: String,
     compose: Box<dyn Compose>,
     wake: Notify,
+    counts: Counts,
+}
+
+/// Jobs finished since the start, by kind (what `/metrics` reports as rates).
+#[derive(Default)]
+struct Counts {
+    renditions: AtomicU64,
+    mails: AtomicU64,
+    other: AtomicU64,
+    aborted: AtomicU64,
+}
+
+/// A reading of the counts.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Finished {
+    /// Photos whose renditions were made.
+    pub renditions: u64,
+    /// Mails handed to the SMTP server (or the outbox).
+    pub mails: u64,
+    pub other: u64,
+    /// Jobs given up on (a bad file, a mail refused for good).
+    pub aborted: u64,
 }
 
 impl Jobs {
     pub fn new(w: Workers) -> Self {
         let Workers { db, blobs, limits, mailer, studio, compose } = w;
-        Jobs { ctx: Arc::new(Ctx { db, blobs, limits, mailer, studio, compose, wake: Notify::new() }) }
+        let wake = Notify::new();
+        Jobs {
+            ctx: Arc::new(Ctx {
+                db,
+                blobs,
+                limits,
+                mailer,
+                studio,
+                compose,
+                wake,
+                counts: Counts::default(),
+            }),
+        }
+    }
+
+    /// How many jobs of each kind finished since the start.
+    pub fn finished(&self) -> Finished {
+        let c = &self.ctx.counts;
+        Finished {
+            renditions: c.renditions.load(Ordering::Relaxed),
+            mails: c.mails.load(Ordering::Relaxed),
+            other: c.other.load(Ordering::Relaxed),
+            aborted: c.aborted.load(Ordering::Relaxed),
+        }
     }
 
     /// Tells idle workers there is new work.
@@ -175,7 +226,15 @@ async fn run(ctx: &Arc<Ctx>, lane: &lane::Lane, claimed: ClaimedJob) {
     };
     let db = &ctx.db;
     let res = match outcome {
-        Outcome::Done => Ok(()),
+        Outcome::Done => {
+            let counter = match claimed.job.kind {
+                JobKind::Renditions { .. } => &ctx.counts.renditions,
+                JobKind::SendMail { .. } => &ctx.counts.mails,
+                _ => &ctx.counts.other,
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
+            Ok(())
+        }
         Outcome::Retry(why) if claimed.job.attempts >= MAX_ATTEMPTS => {
             abort(ctx, &claimed, &format!("gave up after {MAX_ATTEMPTS} attempts: {why}"));
             Ok(())
@@ -233,6 +292,7 @@ fn handle(ctx: &Ctx, claimed: &ClaimedJob) -> Outcome {
 
 /// Ends a job for good, recording why where its kind has a place for it.
 fn abort(ctx: &Ctx, claimed: &ClaimedJob, reason: &str) {
+    ctx.counts.aborted.fetch_add(1, Ordering::Relaxed);
     tracing::error!(job = claimed.job.id, "job aborted: {reason}");
     let res = match &claimed.job.kind {
         JobKind::Renditions { blob } => renditions::fail(ctx, claimed, *blob, reason),

@@ -4,6 +4,7 @@
 mod access;
 mod admin;
 mod api;
+mod archive;
 mod backup;
 mod bad_input;
 mod browser;
@@ -22,6 +23,7 @@ mod polish;
 mod presets;
 mod pressure;
 mod renditions;
+mod s3;
 mod support;
 mod watermark;
 mod zip;

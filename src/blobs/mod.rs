@@ -13,18 +13,35 @@
 //! Uploads keep a free-space reserve: once less than `reserve` bytes are free on the data
 //! disk, they stop with `BlobError::Full`, so the database and renditions still have room.
 //!
-//! This is the one place that knows where bytes live; an object-store backend can later sit
-//! behind the same few methods.
+//! This is the one place that knows where bytes live. With a bucket configured (`s3_*`
+//! settings, `bucket.rs`), the bucket holds every blob and `blobs/` becomes a cache of the
+//! most recently used ones (`cache.rs`): a write is still staged, hashed and fsynced here,
+//! then put in the bucket, and only acknowledged once the bucket has confirmed it; a read
+//! of a blob not on disk fetches it (hash-checked) into the cache, except a big original's
+//! download, which streams from the bucket. `migrate.rs` moves a store between the two.
+
+mod bucket;
+mod cache;
+pub mod migrate;
 
 use std::{
     fs,
     io::{self, Read, Write},
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
-use crate::domain::Hash;
+pub use bucket::Bucket;
+pub use cache::CacheUsage;
+
+use crate::{config::S3Config, domain::Hash};
+
+/// A blob not on disk up to this size is fetched whole into the cache when a range of it is
+/// asked for (renditions: served again soon); a bigger one streams from the bucket (an
+/// original being downloaded should not push the thumbnails out of the cache).
+const FETCH_WHOLE: u64 = 8 << 20;
 
 /// How much of a stream is read per write: big enough that syscalls don't dominate, small
 /// enough that memory per upload stays flat.
@@ -42,6 +59,9 @@ pub enum BlobError {
     /// The disk is full, or would fall under the free-space reserve; nothing was stored.
     #[error("the data disk is full ({free} bytes free, {reserve} kept in reserve)")]
     Full { free: u64, reserve: u64 },
+    /// The bucket did not confirm the object; nothing was acknowledged.
+    #[error("the bucket did not take the file: {0}")]
+    Bucket(io::Error),
 }
 
 /// Whether an I/O error means the disk has no room left.
@@ -62,6 +82,14 @@ pub struct Blobs {
     tmp: PathBuf,
     /// Bytes uploads leave free on the disk.
     reserve: u64,
+    /// With a bucket, the blobs live there and `root` is a cache of them.
+    remote: Option<Arc<Remote>>,
+}
+
+#[derive(Debug)]
+struct Remote {
+    bucket: Bucket,
+    cache: cache::Cache,
 }
 
 impl Blobs {
@@ -75,7 +103,25 @@ impl Blobs {
             fs::remove_dir_all(&tmp)?;
         }
         fs::create_dir_all(&tmp)?;
-        Ok(Self { root, tmp, reserve })
+        Ok(Self { root, tmp, reserve, remote: None })
+    }
+
+    /// Blobs kept in an S3-compatible bucket, with `data_dir/blobs` as a cache of at most
+    /// `s3.cache_bytes` (trimmed in the background, least recently used first). Must be
+    /// called inside the tokio runtime.
+    pub fn with_bucket(data_dir: &Path, reserve: u64, s3: &S3Config) -> io::Result<Self> {
+        let mut blobs = Self::at(data_dir, reserve)?;
+        let bucket = Bucket::new(s3)?;
+        blobs.remote = Some(Arc::new(Remote { bucket, cache: cache::Cache::new(s3.cache_bytes) }));
+        // Measures the cache, and trims it if a smaller size was configured (or the files
+        // of a disk store just migrated to the bucket are still here).
+        blobs.start_trim();
+        Ok(blobs)
+    }
+
+    /// The bucket, if blobs live in one.
+    pub fn bucket(&self) -> Option<&Bucket> {
+        self.remote.as_ref().map(|r| &r.bucket)
     }
 
     /// Bytes free for an unprivileged writer on the disk that holds the blobs.
@@ -114,19 +160,73 @@ impl Blobs {
         self.root.join(&h[0..2]).join(&h[2..4]).join(h)
     }
 
-    /// A blob's bytes as a file to read (and seek) on a blocking thread (decoders).
+    /// A blob's bytes as a file to read (and seek) on a blocking thread (decoders). With a
+    /// bucket, a blob not in the cache is fetched into it first.
     pub fn open(&self, hash: &Hash) -> io::Result<fs::File> {
-        fs::File::open(self.path(hash))
+        match (self.open_local(hash), &self.remote) {
+            (Err(e), Some(r)) if e.kind() == io::ErrorKind::NotFound => {
+                r.bucket.wait(self.fetch(hash))?;
+                self.open_local(hash)
+            }
+            (opened, _) => opened,
+        }
+    }
+
+    /// The file on this disk, marked as used (for the cache's least-recently-used order).
+    fn open_local(&self, hash: &Hash) -> io::Result<fs::File> {
+        let f = fs::File::open(self.path(hash))?;
+        if self.remote.is_some() {
+            cache::touch(&f);
+        }
+        Ok(f)
+    }
+
+    /// Brings a blob from the bucket into the cache, hash-checked and synced.
+    async fn fetch(&self, hash: &Hash) -> io::Result<()> {
+        let Some(r) = &self.remote else {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("blob {hash} is not stored")));
+        };
+        let tmp = self.temp_path();
+        let fetched = async {
+            let size = r.bucket.fetch_into(hash, &tmp).await?;
+            let this = self.clone();
+            let (tmp2, stored) = (tmp.clone(), Stored { hash: *hash, size });
+            tokio::task::spawn_blocking(move || this.commit_temp(&tmp2, &stored))
+                .await
+                .map_err(|e| io::Error::other(e.to_string()))??;
+            Ok(size)
+        }
+        .await;
+        match fetched {
+            Ok(size) => {
+                r.cache.fetched.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                self.cached(size);
+                Ok(())
+            }
+            Err(e) => {
+                let _ = tokio::fs::remove_file(&tmp).await;
+                Err(e)
+            }
+        }
     }
 
     /// A blob's bytes, whole (renditions, logos: small files).
     pub fn read(&self, hash: &Hash) -> io::Result<Vec<u8>> {
-        fs::read(self.path(hash))
+        let mut bytes = Vec::new();
+        self.open(hash)?.read_to_end(&mut bytes)?;
+        Ok(bytes)
     }
 
     /// A blob's size in bytes.
     pub async fn len(&self, hash: &Hash) -> io::Result<u64> {
-        Ok(tokio::fs::metadata(self.path(hash)).await?.len())
+        match (tokio::fs::metadata(self.path(hash)).await, &self.remote) {
+            (Err(e), Some(r)) if e.kind() == io::ErrorKind::NotFound => {
+                r.bucket.size(hash).await?.ok_or_else(|| {
+                    io::Error::new(io::ErrorKind::NotFound, format!("blob {hash} is not in the bucket"))
+                })
+            }
+            (meta, _) => Ok(meta?.len()),
+        }
     }
 
     /// `len` bytes of a blob from `start`, to stream (downloads, Range requests, zips).
@@ -135,13 +235,32 @@ impl Blobs {
         hash: &Hash,
         start: u64,
         len: u64,
-    ) -> io::Result<impl AsyncRead + Send + Unpin + use<>> {
+    ) -> io::Result<Box<dyn AsyncRead + Send + Unpin>> {
         use tokio::io::AsyncSeekExt;
-        let mut f = tokio::fs::File::open(self.path(hash)).await?;
+        let this = self.clone();
+        let h = *hash;
+        let local = tokio::task::spawn_blocking(move || this.open_local(&h))
+            .await
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let file = match (local, &self.remote) {
+            (Ok(f), _) => f,
+            (Err(e), Some(r)) if e.kind() == io::ErrorKind::NotFound => {
+                if self.len(hash).await? > FETCH_WHOLE {
+                    return Ok(Box::new(r.bucket.range(hash, start, len).await?));
+                }
+                self.fetch(hash).await?;
+                let this = self.clone();
+                tokio::task::spawn_blocking(move || this.open_local(&h))
+                    .await
+                    .map_err(|e| io::Error::other(e.to_string()))??
+            }
+            (Err(e), _) => return Err(e),
+        };
+        let mut f = tokio::fs::File::from_std(file);
         if start > 0 {
             f.seek(io::SeekFrom::Start(start)).await?;
         }
-        Ok(tokio::io::BufReader::with_capacity(1 << 16, f).take(len))
+        Ok(Box::new(tokio::io::BufReader::with_capacity(1 << 16, f).take(len)))
     }
 
     fn temp_path(&self) -> PathBuf {
@@ -194,12 +313,15 @@ impl Blobs {
                 ))));
             }
             let stored = Stored { hash: hasher.finalize().into(), size };
+            // The bucket confirms before anyone is told the file is safe.
+            self.upload(&stored, &tmp).await.map_err(BlobError::Bucket)?;
             let this = self.clone();
             let tmp2 = tmp.clone();
             tokio::task::spawn_blocking(move || this.commit_temp(&tmp2, &stored))
                 .await
                 .map_err(|e| io::Error::other(e.to_string()))?
                 .map_err(full_or_io)?;
+            self.cached(size);
             Ok(stored)
         }
         .await;
@@ -209,10 +331,20 @@ impl Blobs {
         result
     }
 
+    /// Puts a staged file in the bucket, unless the bucket already has it (same name and
+    /// size: objects are written whole or not at all). Nothing to do without a bucket.
+    async fn upload(&self, stored: &Stored, staged: &Path) -> io::Result<()> {
+        let Some(r) = &self.remote else { return Ok(()) };
+        if r.bucket.size(&stored.hash).await? != Some(stored.size) {
+            r.bucket.put_file(&stored.hash, staged).await?;
+        }
+        Ok(())
+    }
+
     /// Writes a small blob held in memory (a rendition). Synchronous: called from workers.
     pub fn put_bytes(&self, bytes: &[u8]) -> io::Result<Stored> {
         let stored = Stored { hash: blake3::hash(bytes).into(), size: bytes.len() as u64 };
-        if self.intact(&stored)? {
+        if self.remote.is_none() && self.intact(&stored)? {
             return Ok(stored);
         }
         let tmp = self.temp_path();
@@ -220,10 +352,15 @@ impl Blobs {
             let mut f = fs::File::create(&tmp)?;
             f.write_all(bytes)?;
             f.sync_all()?;
+            if let Some(r) = &self.remote {
+                r.bucket.wait(self.upload(&stored, &tmp))?;
+            }
             self.commit_temp(&tmp, &stored)
         })();
         if written.is_err() {
             let _ = fs::remove_file(&tmp);
+        } else {
+            self.cached(stored.size);
         }
         written.map(|_| stored)
     }
@@ -233,7 +370,13 @@ impl Blobs {
     /// refused, never copied. A blob already here with the same length is left alone (a
     /// second backup copies only what is new). Returns the bytes copied.
     pub fn copy_from(&self, from: &Blobs, hash: &Hash) -> io::Result<u64> {
-        let size = fs::metadata(from.path(hash))?.len();
+        let size = match (fs::metadata(from.path(hash)), &from.remote) {
+            // Not in the source's cache: straight from its bucket into this store.
+            (Err(e), Some(r)) if e.kind() == io::ErrorKind::NotFound => {
+                return r.bucket.wait(self.fetch_from(&r.bucket, hash));
+            }
+            (meta, _) => meta?.len(),
+        };
         if fs::metadata(self.path(hash)).is_ok_and(|m| m.is_file() && m.len() == size) {
             return Ok(0);
         }
@@ -266,11 +409,32 @@ impl Blobs {
         written.map(|_| size)
     }
 
+    /// Copies an object of `bucket` into this store's disk (hash-checked, synced, renamed
+    /// into place), unless an intact copy is already here. Returns the bytes copied.
+    pub(crate) async fn fetch_from(&self, bucket: &Bucket, hash: &Hash) -> io::Result<u64> {
+        if let Some(size) = bucket.size(hash).await?
+            && self.intact(&Stored { hash: *hash, size })?
+        {
+            return Ok(0);
+        }
+        let tmp = self.temp_path();
+        let fetched = async {
+            let size = bucket.fetch_into(hash, &tmp).await?;
+            self.commit_temp(&tmp, &Stored { hash: *hash, size })?;
+            Ok(size)
+        }
+        .await;
+        if fetched.is_err() {
+            let _ = fs::remove_file(&tmp);
+        }
+        fetched
+    }
+
     /// Whether the blob is on disk with exactly the expected bytes. Dedup trusts nothing
     /// less: a file of the right name but the wrong size or hash is to be replaced.
     fn intact(&self, expected: &Stored) -> io::Result<bool> {
         match fs::metadata(self.path(&expected.hash)) {
-            Ok(m) if m.is_file() && m.len() == expected.size => self.verify(&expected.hash),
+            Ok(m) if m.is_file() && m.len() == expected.size => self.verify_local(&expected.hash),
             Ok(_) => Ok(false),
             Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(e),
@@ -294,8 +458,20 @@ impl Blobs {
         fs::File::open(dir)?.sync_all()
     }
 
-    /// Re-hashes a blob and says whether its bytes still match its name.
+    /// Re-hashes a blob and says whether its bytes still match its name: the bucket's
+    /// object when there is a bucket (a damaged cached copy is dropped on the way).
     pub fn verify(&self, hash: &Hash) -> io::Result<bool> {
+        if let Some(r) = &self.remote {
+            if self.path(hash).exists() && !self.verify_local(hash)? {
+                tracing::warn!(blob = %hash, "dropping a damaged cached copy");
+                let _ = fs::remove_file(self.path(hash));
+            }
+            return r.bucket.wait(r.bucket.verify(hash));
+        }
+        self.verify_local(hash)
+    }
+
+    fn verify_local(&self, hash: &Hash) -> io::Result<bool> {
         let mut f = fs::File::open(self.path(hash))?;
         let mut hasher = blake3::Hasher::new();
         let mut buf = vec![0u8; CHUNK];
@@ -309,8 +485,16 @@ impl Blobs {
         Ok(Hash::from(hasher.finalize()) == *hash)
     }
 
-    /// Every blob on disk. Files whose names are not hashes are skipped.
+    /// Every blob (in the bucket, when there is one). Names that are not hashes are skipped.
     pub fn list(&self) -> io::Result<Vec<Hash>> {
+        match &self.remote {
+            Some(r) => r.bucket.wait(r.bucket.list()),
+            None => self.list_local(),
+        }
+    }
+
+    /// Every blob file on this disk.
+    fn list_local(&self) -> io::Result<Vec<Hash>> {
         let mut out = Vec::new();
         for a in fs::read_dir(&self.root)? {
             for b in fs::read_dir(a?.path())? {
@@ -324,11 +508,23 @@ impl Blobs {
         Ok(out)
     }
 
+    /// Deletes a blob (from the bucket and the cache, with a bucket). Returns its size.
     pub fn remove(&self, hash: &Hash) -> io::Result<u64> {
         let path = self.path(hash);
-        let size = fs::metadata(&path)?.len();
-        fs::remove_file(path)?;
-        Ok(size)
+        let Some(r) = &self.remote else {
+            let size = fs::metadata(&path)?.len();
+            fs::remove_file(path)?;
+            return Ok(size);
+        };
+        let size = r.bucket.wait(async {
+            let size = r.bucket.size(hash).await?.unwrap_or(0);
+            r.bucket.delete(hash).await?;
+            Ok::<_, io::Error>(size)
+        })?;
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
+            _ => Ok(size),
+        }
     }
 }
 
