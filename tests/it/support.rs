@@ -13,6 +13,11 @@ use std::{
 use serde_json::Value;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_proofroom");
+
+/// The free space every test server keeps back (its default is 1024 MiB). A CI machine can
+/// have less than a gigabyte free (one run had 369 MiB): with the default every upload of
+/// every test was refused as "disk full". The disk-full tests set their own.
+const TEST_MIN_FREE_MB: &str = "64";
 pub const PASSWORD: &str = "correct horse battery";
 
 /// A running server on a temp data dir, with an API token and an admin password set.
@@ -32,8 +37,20 @@ fn free_port() -> u16 {
 
 /// Runs a sub-command against `data` and returns (exit ok, stdout, stderr).
 pub fn cli(data: &Path, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    cli_env(data, args, stdin, &[])
+}
+
+/// `cli` with settings in the environment (e.g. a bucket's).
+pub fn cli_env(
+    data: &Path,
+    args: &[&str],
+    stdin: Option<&str>,
+    env: &[(String, String)],
+) -> (bool, String, String) {
     let mut cmd = Command::new(BIN);
     cmd.arg("--data").arg(data).args(args).env("PROOFROOM_LOG", "warn");
+    cmd.env("PROOFROOM_MIN_FREE_MB", TEST_MIN_FREE_MB);
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
     cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn proofroom");
     if let Some(input) = stdin {
@@ -102,7 +119,7 @@ impl Server {
         for _ in 0..10 {
             let mut cmd = Command::new(BIN);
             cmd.arg("--data").arg(self.dir.path()).arg("--listen").arg(format!("127.0.0.1:{}", self.port));
-            cmd.env("PROOFROOM_LOG", "warn");
+            cmd.env("PROOFROOM_LOG", "warn").env("PROOFROOM_MIN_FREE_MB", TEST_MIN_FREE_MB);
             for (k, v) in &self.extra_env {
                 cmd.env(k, v);
             }
@@ -197,6 +214,21 @@ impl Server {
             .and_then(|l| l.split_whitespace().nth(1))
             .and_then(|kb| kb.parse::<u64>().ok())
             .map_or(0, |kb| kb / 1024)
+    }
+
+    /// Waits until the job queue is empty (as `/metrics` counts it): a job still running
+    /// for a duplicate upload may rewrite a rendition the test is about to look at.
+    pub async fn wait_idle(&self) {
+        let http = reqwest::Client::new();
+        wait_for("the job queue to empty", Duration::from_secs(240), || async {
+            let r = http.get(self.url("/metrics")).bearer_auth(&self.token).send().await;
+            let text = match r {
+                Ok(r) => r.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
+            text.lines().any(|l| l == "proofroom_jobs_queued 0")
+        })
+        .await;
     }
 
     pub fn api(&self) -> Api {
@@ -353,7 +385,7 @@ pub fn corpus() -> Vec<PathBuf> {
 }
 
 /// A `w`×`h` JPEG with photo-like detail (smooth gradients plus fine texture), seeded.
-fn synthetic_jpeg(w: u16, h: u16, seed: u32) -> Vec<u8> {
+pub fn synthetic_jpeg(w: u16, h: u16, seed: u32) -> Vec<u8> {
     let mut rgb = Vec::with_capacity(w as usize * h as usize * 3);
     for y in 0..h as u32 {
         for x in 0..w as u32 {
@@ -730,4 +762,141 @@ pub fn part_of(raw: &[u8], mimetype: &str) -> String {
     }
     let parsed = mailparse::parse_mail(raw).expect("a parsable message");
     find(&parsed, mimetype).unwrap_or_else(|| panic!("no {mimetype} part")).replace("\r\n", "\n")
+}
+
+/// A real S3-compatible server for tests: moto's, from PyPI (`pip install "moto[server]"`),
+/// with one empty bucket. Anything may sign requests to it; plain requests read and write.
+pub struct Moto {
+    pub port: u16,
+    pub bucket: String,
+    child: Child,
+}
+
+impl Moto {
+    pub async fn start() -> Moto {
+        let port = free_port();
+        let child = Command::new("python3")
+            .args(["-m", "moto.server", "-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("python3 -m moto.server (pip install \"moto[server]\")");
+        let moto = Moto { port, bucket: "proofroom-test".into(), child };
+        let http = reqwest::Client::new();
+        wait_for("the S3 server to make a bucket", Duration::from_secs(60), || async {
+            let r = http.put(moto.url("")).send().await;
+            r.is_ok_and(|r| r.status().is_success())
+        })
+        .await;
+        moto
+    }
+
+    /// The address of `key` in the bucket ("" for the bucket).
+    pub fn url(&self, key: &str) -> String {
+        format!("http://127.0.0.1:{}/{}/{key}", self.port, self.bucket)
+    }
+
+    /// The settings that put a server's blobs in this bucket.
+    pub fn env(&self) -> Vec<(String, String)> {
+        [
+            ("PROOFROOM_S3_BUCKET", self.bucket.clone()),
+            ("PROOFROOM_S3_ENDPOINT", format!("http://127.0.0.1:{}", self.port)),
+            ("PROOFROOM_S3_REGION", "us-east-1".into()),
+            ("PROOFROOM_S3_ACCESS_KEY_ID", "testing".into()),
+            ("PROOFROOM_S3_SECRET_ACCESS_KEY", "testing".into()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+    }
+
+    /// Every object's key.
+    pub async fn keys(&self) -> Vec<String> {
+        let (mut keys, mut after) = (Vec::new(), String::new());
+        loop {
+            let url = format!("{}?list-type=2&start-after={after}", self.url(""));
+            let xml = reqwest::get(url).await.unwrap().text().await.unwrap();
+            let page: Vec<String> = xml
+                .split("<Key>")
+                .skip(1)
+                .filter_map(|s| s.split("</Key>").next())
+                .map(str::to_string)
+                .collect();
+            let Some(last) = page.last().cloned() else { return keys };
+            keys.extend(page);
+            if !xml.contains("<IsTruncated>true</IsTruncated>") {
+                return keys;
+            }
+            after = last;
+        }
+    }
+
+    /// The blob hashes the bucket holds, sorted.
+    pub async fn hashes(&self) -> Vec<String> {
+        let mut h: Vec<String> =
+            self.keys().await.iter().filter_map(|k| k.rsplit('/').next()).map(str::to_string).collect();
+        h.sort();
+        h
+    }
+
+    /// Runs `op` ("get" or "put") on an object with boto3 (moto's own client: an independent
+    /// reader, and moto refuses unsigned requests to objects). `put` sends `body`.
+    fn boto(&self, op: &str, key: &str, body: &[u8]) -> Vec<u8> {
+        let script = "import boto3, sys\n\
+            s3 = boto3.client('s3', endpoint_url=sys.argv[1], region_name='us-east-1', \
+            aws_access_key_id='testing', aws_secret_access_key='testing')\n\
+            if sys.argv[4] == 'get':\n    \
+                sys.stdout.buffer.write(s3.get_object(Bucket=sys.argv[2], Key=sys.argv[3])['Body'].read())\n\
+            else:\n    \
+                s3.put_object(Bucket=sys.argv[2], Key=sys.argv[3], Body=sys.stdin.buffer.read())";
+        let mut child = Command::new("python3")
+            .args(["-c", script, &format!("http://127.0.0.1:{}", self.port), &self.bucket, key, op])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("python3 with boto3");
+        child.stdin.take().unwrap().write_all(body).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "boto3 {op}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    }
+
+    pub fn get(&self, key: &str) -> Vec<u8> {
+        self.boto("get", key, b"")
+    }
+
+    /// Replaces an object's bytes behind proofroom's back (bit rot in the bucket).
+    pub fn put(&self, key: &str, bytes: &[u8]) {
+        self.boto("put", key, bytes);
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A blob's object key: named like its file on disk.
+pub fn blob_key(hash: &str) -> String {
+    format!("{}/{}/{hash}", &hash[0..2], &hash[2..4])
+}
+
+/// The hashes of the blob files on a data disk, sorted.
+pub fn disk_hashes(data: &Path) -> Vec<String> {
+    fn walk(dir: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if e.path().is_dir() {
+                walk(&e.path(), out)
+            } else {
+                out.push(e.file_name().to_string_lossy().into_owned())
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&data.join("blobs"), &mut out);
+    out.sort();
+    out
 }
