@@ -84,7 +84,7 @@ try:
     api = lambda path, body=None: json.load(urllib.request.urlopen(urllib.request.Request(
         base + "/api/v1" + path, data=json.dumps(body).encode() if body else None,
         headers={"Authorization": "Bearer " + token, "content-type": "application/json"})))
-    gallery = api("/galleries")[0]["id"]
+    gallery = api("/galleries")["galleries"][0]["id"]
     photos = api(f"/galleries/{gallery}/photos")
     link = "/g/" + api(f"/galleries/{gallery}/shares", {"label": "bench", "favourite": True})["url"].rsplit("/", 1)[1]
     client = browser()

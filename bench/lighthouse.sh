@@ -34,7 +34,7 @@ PROOFROOM_LOG=warn "$bin" --data "$data" --listen "127.0.0.1:$port" >/dev/null &
 base="http://127.0.0.1:$port"
 for _ in $(seq 100); do curl -sf "$base/healthz" >/dev/null && break; sleep 0.1; done
 api="$base/api/v1"
-gid() { curl -sf -H "Authorization: Bearer $token" "$api/galleries" | python3 -c "import json,sys; print([g['id'] for g in json.load(sys.stdin) if g['title']==sys.argv[1]][0])" "$1"; }
+gid() { curl -sf -H "Authorization: Bearer $token" "$api/galleries" | python3 -c "import json,sys; print([g['id'] for g in json.load(sys.stdin)['galleries'] if g['title']==sys.argv[1]][0])" "$1"; }
 link() { curl -sf -H "Authorization: Bearer $token" -H 'content-type: application/json' \
   -d '{"label":"lighthouse","favourite":true,"comment":true,"download_proofs":true}' "$api/galleries/$1/shares" \
   | python3 -c 'import json,sys; u=json.load(sys.stdin)["url"]; print("/g/"+u.rsplit("/",1)[1])'; }

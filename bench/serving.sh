@@ -28,7 +28,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 PROOFROOM_LOG=warn "$bin" --data "$data" --listen "127.0.0.1:$port" >/dev/null &
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 api="http://127.0.0.1:$port/api/v1"
-gallery=$(curl -sf -H "Authorization: Bearer $token" "$api/galleries" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+gallery=$(curl -sf -H "Authorization: Bearer $token" "$api/galleries" | python3 -c 'import json,sys; print(json.load(sys.stdin)["galleries"][0]["id"])')
 thumb=$(curl -sf -H "Authorization: Bearer $token" "$api/galleries/$gallery/photos" | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["thumb_url"])')
 link=$(curl -sf -H "Authorization: Bearer $token" -H 'content-type: application/json' -d '{"label":"bench","favourite":true}' \
   "$api/galleries/$gallery/shares" | python3 -c 'import json,sys; print(json.load(sys.stdin)["url"])')
