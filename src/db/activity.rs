@@ -10,7 +10,7 @@ impl Db {
     /// log reaches the disk with the next durable commit (an upload, a heart). A crash may
     /// lose the last few events, never anything a client or photographer made.
     pub fn log_activity(&self, a: &Activity) -> Result<()> {
-        let id = ulid::Ulid::new().0;
+        let id = crate::domain::next_ulid().0;
         let mut txn = self.write()?;
         txn.set_durability(redb::Durability::None).map_err(|e| DbError::Storage(e.into()))?;
         txn.open_table(ACTIVITY)?.insert(id, codec::encode(a)?.as_slice())?;

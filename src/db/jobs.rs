@@ -31,7 +31,7 @@ pub(super) fn push(
         }
         keys.insert(k, ())?;
     }
-    let id = ulid::Ulid::new().0;
+    let id = crate::domain::next_ulid().0;
     let job = Job { id, kind, attempts: 0, leased: false, key: key.map(str::to_string) };
     txn.open_table(JOBS)?.insert((run_at, id), codec::encode(&job)?.as_slice())?;
     Ok(true)

@@ -21,7 +21,7 @@ pub(crate) use access::table;
 pub use access::{Access, Size, Step};
 pub use ids::{
     CommentId, GalleryId, Hash, MailId, OrderId, PackageId, PhotoId, PriceListId, ProductId, ShareId,
-    ShippingId, VisitorId,
+    ShippingId, VisitorId, next_ulid,
 };
 pub use mail::{JourneyMail, Mail, MailStatus};
 pub use money::{Currency, Money};
