@@ -112,6 +112,15 @@ pub struct Settings {
     /// Disk (MiB) kept as a cache of the bucket's most recently used blobs [default: 4096]
     #[arg(long, env = "PROOFROOM_S3_CACHE_MB", global = true)]
     pub s3_cache_mb: Option<u64>,
+    /// Send clients' downloads of single originals straight from the bucket, by signed links
+    /// valid this many minutes: the files then leave through the bucket's connection, not
+    /// the server's (a home uplink). 0: through the server [default: 0]
+    #[arg(long, env = "PROOFROOM_S3_DIRECT_DOWNLOAD_MINUTES", global = true)]
+    pub s3_direct_download_minutes: Option<u64>,
+    /// The bucket's address as clients' browsers reach it, when it differs from s3_endpoint
+    /// (a NAS's Garage behind a public proxy) [default: s3_endpoint]
+    #[arg(long, env = "PROOFROOM_S3_PUBLIC_ENDPOINT", global = true)]
+    pub s3_public_endpoint: Option<String>,
 }
 
 impl Settings {
@@ -150,6 +159,8 @@ impl Settings {
             s3_secret_access_key: self.s3_secret_access_key.or(other.s3_secret_access_key),
             s3_prefix: self.s3_prefix.or(other.s3_prefix),
             s3_cache_mb: self.s3_cache_mb.or(other.s3_cache_mb),
+            s3_direct_download_minutes: self.s3_direct_download_minutes.or(other.s3_direct_download_minutes),
+            s3_public_endpoint: self.s3_public_endpoint.or(other.s3_public_endpoint),
         }
     }
 }
@@ -215,6 +226,11 @@ pub struct S3Config {
     pub prefix: String,
     /// Disk kept as a cache of the bucket's blobs.
     pub cache_bytes: u64,
+    /// Clients download single originals straight from the bucket by links signed for this
+    /// long; `None`: through the server.
+    pub direct_downloads: Option<std::time::Duration>,
+    /// Where browsers reach the bucket, for those links.
+    pub public_endpoint: Option<String>,
 }
 
 /// Secrets stay out of logs.
@@ -246,6 +262,16 @@ impl S3Config {
             secret_access_key: secret.trim().to_string(),
             prefix: if prefix.is_empty() { String::new() } else { format!("{prefix}/") },
             cache_bytes: s.s3_cache_mb.unwrap_or(4096).max(16).saturating_mul(1 << 20),
+            // S3 refuses signatures meant to last over seven days.
+            direct_downloads: s
+                .s3_direct_download_minutes
+                .filter(|m| *m > 0)
+                .map(|m| std::time::Duration::from_secs(m.min(7 * 24 * 60) * 60)),
+            public_endpoint: s
+                .s3_public_endpoint
+                .as_deref()
+                .map(|e| e.trim().trim_end_matches('/').to_string())
+                .filter(|e| !e.is_empty()),
         }))
     }
 }

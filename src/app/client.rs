@@ -171,15 +171,16 @@ pub async fn comments(app: &App, v: &Visit, photo: PhotoId) -> Result<Vec<(Comme
         .collect())
 }
 
-/// The original of a photo, when the link and the photo's state allow it.
-pub async fn download(app: &App, v: &Visit, photo: PhotoId) -> Result<Hash> {
+/// Where the visitor's browser gets a photo's original, when the link and the photo's
+/// state allow it: a signed link to this server, or straight to the bucket.
+pub async fn download(app: &App, v: &Visit, photo: PhotoId) -> Result<String> {
     let p = v.reachable_photo(app, photo).await?;
     if !v.may_download(p.photo.state, Size::Original) {
         return Err(AppError::Forbidden("This photo is not available to download yet.".into()));
     }
     let blob = p.original.ok_or_else(|| AppError::NotFound("photo not found".into()))?;
     v.log(app, p.photo.gallery, ActivityKind::Download { photo: Some(p.photo.id), count: 1 }).await;
-    Ok(blob)
+    Ok(super::media_urls::download(app, &blob, &p.photo.filename))
 }
 
 /// "Download all", or one list, as a zip of originals or web-size previews, within what

@@ -52,6 +52,20 @@ pub fn url(state: &App, kind: MediaKind, blob: &Hash) -> String {
     format!("/media/{}/{}/{exp}/{}", kind.code(), blob.to_hex(), mac(state, kind, blob, exp))
 }
 
+/// A link straight to the bucket that downloads `blob` as `filename`, when blobs are in a
+/// bucket with direct downloads on (`s3_direct_download_minutes`): the bytes then leave
+/// through the bucket's connection, not this server's. The caller has checked the asker
+/// may have it.
+pub fn direct(state: &App, blob: &Hash, filename: &str) -> Option<String> {
+    state.blobs.direct_url(blob, filename)
+}
+
+/// Where a browser downloads an original it may have: straight from the bucket when
+/// direct downloads are on, else a signed link to this server.
+pub fn download(state: &App, blob: &Hash, filename: &str) -> String {
+    direct(state, blob, filename).unwrap_or_else(|| url(state, MediaKind::Original, blob))
+}
+
 /// A served media file.
 pub struct MediaFile {
     pub blob: Hash,

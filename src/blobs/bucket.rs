@@ -12,6 +12,7 @@ use object_store::{
     BackoffConfig, ClientOptions, GetOptions, GetRange, ObjectStore, PutPayload, RetryConfig, WriteMultipart,
     aws::AmazonS3Builder, path::Path as Key,
 };
+use rusty_s3::S3Action;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 
 use crate::{config::S3Config, domain::Hash};
@@ -24,6 +25,8 @@ const PARTS_IN_FLIGHT: usize = 4;
 
 pub struct Bucket {
     store: Arc<dyn ObjectStore>,
+    /// Signs links for direct downloads, when they are on.
+    direct: Option<Presigner>,
     prefix: String,
     /// What `object_store` says where the bucket is, for messages.
     pub name: String,
@@ -38,6 +41,34 @@ impl std::fmt::Debug for Bucket {
 }
 
 /// `object_store`'s errors as I/O errors, keeping "not found" recognisable.
+/// `object_store` cannot ask the bucket for a `Content-Disposition` in a signed link (the
+/// photo's name, where the object is named by its hash), so those links are signed with
+/// rusty-s3, which only signs (no I/O).
+struct Presigner {
+    bucket: rusty_s3::Bucket,
+    credentials: rusty_s3::Credentials,
+    valid: Duration,
+}
+
+impl Presigner {
+    fn new(s3: &S3Config, valid: Duration) -> io::Result<Presigner> {
+        let endpoint = match (&s3.public_endpoint, &s3.endpoint) {
+            (Some(e), _) | (None, Some(e)) => e.clone(),
+            (None, None) => format!("https://s3.{}.amazonaws.com", s3.region),
+        };
+        let bad =
+            |e: String| io::Error::new(io::ErrorKind::InvalidInput, format!("s3 endpoint {endpoint}: {e}"));
+        let url = endpoint.parse::<url::Url>().map_err(|e| bad(e.to_string()))?;
+        // Path-style addresses, as object_store sends its own requests: they work with
+        // Garage and MinIO, whose buckets are rarely DNS names.
+        let bucket =
+            rusty_s3::Bucket::new(url, rusty_s3::UrlStyle::Path, s3.bucket.clone(), s3.region.clone())
+                .map_err(|e| bad(e.to_string()))?;
+        let credentials = rusty_s3::Credentials::new(s3.access_key_id.clone(), s3.secret_access_key.clone());
+        Ok(Presigner { bucket, credentials, valid })
+    }
+}
+
 fn io_err(e: object_store::Error) -> io::Error {
     match e {
         object_store::Error::NotFound { .. } => io::Error::new(io::ErrorKind::NotFound, e.to_string()),
@@ -83,7 +114,26 @@ impl Bucket {
             Some(e) => format!("{e}/{}/{}", s3.bucket, s3.prefix),
             None => format!("s3://{}/{}", s3.bucket, s3.prefix),
         };
-        Ok(Bucket { store: Arc::new(store), prefix: s3.prefix.clone(), name, handle })
+        let direct = match s3.direct_downloads {
+            Some(valid) => Some(Presigner::new(s3, valid)?),
+            None => None,
+        };
+        Ok(Bucket { store: Arc::new(store), direct, prefix: s3.prefix.clone(), name, handle })
+    }
+
+    /// A link that fetches the object straight from the bucket, saved as `filename`, valid
+    /// for the configured time; `None` when direct downloads are off. Signed here, with no
+    /// request to the bucket.
+    pub fn direct_url(&self, hash: &Hash, filename: &str) -> Option<String> {
+        let p = self.direct.as_ref()?;
+        let key = self.key(hash);
+        let mut get = p.bucket.get_object(Some(&p.credentials), key.as_ref());
+        // The object is named by its hash; the bucket answers with the photo's own name
+        // (and as an attachment: a browser would otherwise show the image, because the
+        // `download` attribute is ignored once a redirect leaves this origin).
+        get.query_mut()
+            .insert("response-content-disposition", crate::domain::attachment::disposition(filename));
+        Some(get.sign(p.valid).to_string())
     }
 
     fn key(&self, hash: &Hash) -> Key {

@@ -210,6 +210,12 @@ impl Blobs {
         }
     }
 
+    /// A signed link that downloads the blob straight from the bucket as `filename`, when
+    /// a bucket is configured with direct downloads on.
+    pub fn direct_url(&self, hash: &Hash, filename: &str) -> Option<String> {
+        self.remote.as_ref()?.bucket.direct_url(hash, filename)
+    }
+
     /// A blob's bytes, whole (renditions, logos: small files).
     pub fn read(&self, hash: &Hash) -> io::Result<Vec<u8>> {
         let mut bytes = Vec::new();

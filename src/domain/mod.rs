@@ -2,6 +2,7 @@
 //! every other layer can share these without depending on each other.
 
 mod access;
+pub mod attachment;
 pub mod brand;
 pub mod catalog;
 mod ids;

@@ -71,21 +71,6 @@ impl tokio::io::AsyncWrite for ChunkWriter {
     }
 }
 
-/// A `Content-Disposition` for a file called `name`: a plain ASCII fallback and the exact
-/// name in RFC 5987 form, so "Anna & Tom-IMG_1.jpg" keeps its spaces and accents.
-pub fn disposition(name: &str) -> String {
-    let plain: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || ".-_ ".contains(c) { c } else { '_' }).collect();
-    let exact: String = name
-        .bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'.' | b'-' | b'_' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect();
-    format!("attachment; filename=\"{plain}\"; filename*=UTF-8''{exact}")
-}
-
 #[cfg(test)]
 mod tests {
     #[test]

@@ -90,9 +90,9 @@ impl Shop {
 
 /// A client of `link` in their own browser, with the CSRF token of their session.
 pub struct Client {
-    http: reqwest::Client,
+    pub http: reqwest::Client,
     link: String,
-    csrf: String,
+    pub csrf: String,
 }
 
 impl Client {
@@ -127,12 +127,12 @@ impl Client {
     }
 }
 
-fn value_of(page: &str, name: &str) -> String {
+pub fn value_of(page: &str, name: &str) -> String {
     hidden_field(page, name)
 }
 
 /// The package radio's value (the first package offered).
-fn package_id(page: &str) -> String {
+pub fn package_id(page: &str) -> String {
     let at = page.find("name=\"package\" value=\"").expect("a package to choose") + 22;
     page[at..].split('"').next().unwrap().to_string()
 }

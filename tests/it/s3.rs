@@ -252,3 +252,110 @@ async fn blobs_migrate_to_the_bucket_and_back_leaves_every_photo_byte_identical_
         assert!(bytes == *want, "{} from the disk again", p["filename"]);
     }
 }
+
+/// The SigV4 signature botocore (an implementation apart from ours) gives the link `url`
+/// stripped of its signature, signed at the link's own date with the same key: equal to
+/// the link's `X-Amz-Signature` only if every signed part (path, the filename asked for,
+/// expiry) is what S3 itself will check.
+fn botocore_signature(url: &str) -> String {
+    const SCRIPT: &str = r#"
+import datetime, sys, urllib.parse
+import botocore.auth
+from botocore.auth import S3SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+url, key, secret, region = sys.argv[1:5]
+parts = urllib.parse.urlsplit(url)
+query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+amz = dict(query)
+when = datetime.datetime.strptime(amz["X-Amz-Date"], "%Y%m%dT%H%M%SZ")
+botocore.auth.get_current_datetime = lambda *a, **k: when
+rest = urllib.parse.urlencode([(k, v) for k, v in query if not k.startswith("X-Amz-")], quote_via=urllib.parse.quote)
+request = AWSRequest(method="GET", url=urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, rest, "")))
+S3SigV4QueryAuth(Credentials(key, secret), "s3", region, expires=int(amz["X-Amz-Expires"])).add_auth(request)
+print(dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(request.url).query))["X-Amz-Signature"])
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", SCRIPT, url, "testing", "testing", "us-east-1"])
+        .output()
+        .expect("python3 with botocore (pip install \"moto[server]\")");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+/// A query parameter of `url`, decoded.
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let url = reqwest::Url::parse(url).unwrap();
+    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+}
+
+#[tokio::test]
+async fn direct_downloads_send_clients_to_the_bucket_by_signed_links_that_name_the_file() {
+    let moto = Moto::start().await;
+    let mut env = moto.env();
+    env.push(("PROOFROOM_S3_DIRECT_DOWNLOAD_MINUTES".into(), "10".into()));
+    let shop = crate::orders::Shop::on(start_with(env).await).await;
+    let server = &shop.server;
+    let api = server.api();
+    let g = api.create_gallery("Anna & Tom").await;
+    let name = "Anna & Tom 01.jpg";
+    let original = synthetic_jpeg(900, 600, 21);
+    let (status, body) = api.upload(&g, vec![(name.into(), original.clone())], false).await;
+    assert_eq!(status, 200, "{body}");
+    let pid = api.wait_processed(&g, 1).await[0]["id"].as_str().unwrap().to_string();
+
+    // A proof's download: a 303 straight to the bucket, signed for ten minutes, asking the
+    // bucket to name the file; botocore's signer agrees with the signature.
+    let link = share_link(
+        &api,
+        &g,
+        serde_json::json!({ "label": "Anna", "favourite": true, "download_proofs": true }),
+    )
+    .await;
+    let anna = crate::orders::Client::new(server, &link).await;
+    let r = anna.http.get(server.url(&format!("{link}/download/{pid}"))).send().await.unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&moto.url("")), "to the bucket: {to}");
+    assert!(to.contains(&blob_key(&hash_of(&original))), "the object: {to}");
+    assert_eq!(query_param(&to, "X-Amz-Expires").as_deref(), Some("600"));
+    assert_eq!(
+        query_param(&to, "response-content-disposition").as_deref(),
+        Some("attachment; filename=\"Anna _ Tom 01.jpg\"; filename*=UTF-8''Anna%20%26%20Tom%2001.jpg")
+    );
+    assert_eq!(query_param(&to, "X-Amz-Signature").unwrap(), botocore_signature(&to));
+    let fetched = reqwest::get(&to).await.unwrap();
+    assert_eq!(fetched.status(), 200);
+    assert!(fetched.bytes().await.unwrap() == original, "the original's bytes, from the bucket");
+    // Refusals stay with the server: a link without downloads gets no signed link.
+    let viewer = share_link(&api, &g, serde_json::json!({ "label": "guest" })).await;
+    let guest = browser_client();
+    get_text(&guest, server.url(&format!("{viewer}/photos"))).await;
+    let r = guest.get(server.url(&format!("{viewer}/download/{pid}"))).send().await.unwrap();
+    assert_eq!(r.status(), 403);
+
+    // A paid final: the delivered file (with the studio's credit) goes the same way, under
+    // its delivery name.
+    assert_eq!(heart(server, &anna.http, &link, &anna.csrf, &pid).await, 200);
+    let page = anna.page(server, "/order").await;
+    anna.ok(server, "/order/package", &[("package", &crate::orders::package_id(&page))]).await;
+    anna.ok(server, "/order/package/fill", &[]).await;
+    let key = crate::orders::value_of(&anna.page(server, "/checkout").await, "key");
+    let r = anna
+        .post(server, "/checkout", &[("key", &key), ("name", "Anna"), ("email", "anna@example.com")])
+        .await;
+    assert_eq!(r.status(), 303);
+    let order_url = r.headers()["location"].to_str().unwrap().to_string();
+    let order_id = order_url.rsplit('/').next().unwrap().to_string();
+    let final_ = synthetic_jpeg(900, 600, 22);
+    assert_eq!(api.upload(&g, vec![(name.into(), final_.clone())], true).await.0, 200);
+    shop.ok(&format!("/admin/orders/{order_id}/payments"), &[("amount", "30"), ("method", "cash")]).await;
+    let r = anna.http.get(server.url(&format!("{order_url}/files/{pid}"))).send().await.unwrap();
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap_or_default());
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    assert!(to.starts_with(&moto.url("")), "to the bucket: {to}");
+    assert!(query_param(&to, "response-content-disposition").unwrap().contains("Anna%20%26%20Tom%2001.jpg"));
+    assert_eq!(query_param(&to, "X-Amz-Signature").unwrap(), botocore_signature(&to));
+    let delivered = reqwest::get(&to).await.unwrap().bytes().await.unwrap();
+    crate::orders::assert_delivered(&delivered, &final_, "proofroom", "from the bucket");
+}

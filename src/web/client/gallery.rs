@@ -290,15 +290,15 @@ pub async fn comments_json(
     )
 }
 
-/// Sends the visitor to the signed original when the link and the photo's state allow it.
+/// Sends the visitor to the original (here, or straight from the bucket) when the link and
+/// the photo's state allow it.
 #[handler]
 pub async fn download(
     Data(state): Data<&App>,
     ClientVisit(v): ClientVisit,
     poem::web::Path((_, photo)): poem::web::Path<(String, String)>,
 ) -> poem::Result<Redirect> {
-    let blob = app::client::download(state, &v, photo_id(&photo)?).await?;
-    Ok(Redirect::see_other(media_urls::url(state, MediaKind::Original, &blob)))
+    Ok(Redirect::see_other(app::client::download(state, &v, photo_id(&photo)?).await?))
 }
 
 #[derive(Deserialize)]

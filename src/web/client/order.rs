@@ -353,11 +353,14 @@ pub async fn delivery_file(
     Path((_, id, photo)): Path<(String, String, String)>,
 ) -> poem::Result<Response> {
     let (name, blob) = app::delivery::file(state, &v, &id, &photo).await?;
+    if let Some(direct) = app::media_urls::direct(state, &blob, &name) {
+        return Ok(poem::web::Redirect::see_other(direct).into_response());
+    }
     let file = app::media_urls::open_blob(state, blob).await?;
     let body = app::media_urls::stream(state, &file, 0, file.len).await?;
     Ok(Response::builder()
         .content_type(file.content_type)
-        .header("content-disposition", crate::web::zip::disposition(&name))
+        .header("content-disposition", crate::domain::attachment::disposition(&name))
         .header("content-length", file.len)
         .header("cache-control", "private, no-store")
         .body(crate::web::stream::body(body)))
