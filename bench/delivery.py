@@ -133,7 +133,7 @@ http {{ access_log off; sendfile on; client_body_temp_path {t}; proxy_temp_path 
         subprocess.run(["curl", "-sf", "-o", "/dev/null", nginx_url], check=True)
         return time.perf_counter() - t
     files = [f for f in subprocess.run(["find", os.path.join(data, "blobs"), "-type", "f"], capture_output=True, text=True).stdout.split()]
-    api_order = api("/orders")[0]
+    api_order = api("/orders")["orders"][0]
     # The delivered (credited) blobs are the ones written last: the N newest files.
     files.sort(key=os.path.getmtime)
     credited = files[-N:]

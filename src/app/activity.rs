@@ -130,7 +130,7 @@ pub async fn stats(state: &App, gallery: GalleryId) -> Result<Stats> {
                     _ => {}
                 }
             }
-            let orders: Vec<_> = db.orders()?.into_iter().filter(|o| o.gallery == gallery).collect();
+            let orders = db.gallery_orders(gallery)?;
             let mut sums: std::collections::BTreeMap<String, (crate::domain::Currency, i64)> =
                 Default::default();
             for o in orders.iter().filter(|o| o.state.paid()) {

@@ -126,12 +126,8 @@ async fn deliver(app: &App, o: &Order, force: bool) -> Result<Order> {
 /// Delivers every paid order whose files are all final and that has not been delivered.
 /// Cheap when nothing waits; run after payments, finals and at start.
 pub async fn check(app: &App) -> Result<usize> {
-    let waiting: Vec<Order> = app
-        .with_db(|db| Ok(db.orders()?))
-        .await?
-        .into_iter()
-        .filter(|o| o.deliverable() && o.delivered_ms.is_none() && !o.digital.is_empty())
-        .collect();
+    let waiting: Vec<Order> =
+        app.with_db(|db| Ok(db.open_orders()?)).await?.into_iter().filter(Order::awaits_delivery).collect();
     let mut n = 0;
     for o in waiting {
         let files = files(app, &o).await?;

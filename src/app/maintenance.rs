@@ -6,7 +6,7 @@ use std::{collections::HashSet, path::Path};
 use super::{App, AppError, Result, blocking};
 use crate::{
     config::Config,
-    domain::{Hash, JobKind},
+    domain::{Hash, JobKind, quote::Cart},
     media::{self, MediaError},
 };
 
@@ -145,6 +145,7 @@ pub async fn check(state: &App, sample: Option<u32>) -> Result<CheckReport> {
                 None::<()>
             })?;
             r.problems.extend(db.check_listing()?);
+            r.problems.extend(db.check_orders()?);
             Ok(r)
         })
         .await
@@ -191,8 +192,9 @@ pub async fn gc(state: &App) -> Result<GcReport> {
             keep.extend(studio.catalog.photos());
             // Photos of clients' walls in room views saved with carts and orders, and the
             // room-view pictures of mails.
-            let carts = db.carts()?.into_iter().chain(db.orders()?.into_iter().map(|o| o.cart));
-            keep.extend(carts.flat_map(|c| c.lines).filter_map(|l| l.room.and_then(|r| r.wall)));
+            let walls = |c: Cart| c.lines.into_iter().filter_map(|l| l.room.and_then(|r| r.wall));
+            keep.extend(db.carts()?.into_iter().flat_map(walls));
+            db.each_order(|o| keep.extend(walls(o.cart)))?;
             keep.extend(db.mails(usize::MAX)?.into_iter().flat_map(|m| m.pictures));
             let mark = studio.watermark.fingerprint();
             let (current, stale): (Vec<_>, Vec<_>) =

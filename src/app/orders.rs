@@ -441,9 +441,57 @@ async fn invoice_of_order(app: &App, o: &Order, number: Option<u32>) -> Result<I
         .ok_or_else(|| AppError::NotFound("There is no such invoice.".into()))
 }
 
-/// The photographer's view of every order, newest first.
-pub async fn list(app: &App) -> Result<Vec<Order>> {
-    app.with_db(|db| Ok(db.orders()?)).await
+/// Up to `limit` orders placed before the order `cursor` (or the newest), newest first,
+/// and the cursor of the page after (none on the last). A cursor is an order id.
+pub async fn page(app: &App, cursor: Option<&str>, limit: usize) -> Result<(Vec<Order>, Option<OrderId>)> {
+    let before: Option<OrderId> = match cursor {
+        None | Some("") => None,
+        Some(c) => {
+            Some(c.parse().map_err(|_| AppError::Invalid("the cursor is not one this list gave".into()))?)
+        }
+    };
+    let mut page = app.with_db(move |db| Ok(db.orders_page(before, limit + 1)?)).await?;
+    let next = (page.len() > limit).then(|| {
+        page.truncate(limit);
+        page.last().map(|o| o.id)
+    });
+    Ok((page, next.flatten()))
+}
+
+/// The photographer's orders page: what needs doing, the last twelve months' money and a
+/// page of every order. Its cost follows the open orders, the year's orders and the page,
+/// not the years of orders behind them.
+pub struct Overview {
+    /// Orders that still need someone (`Order::open`), newest first.
+    pub open: Vec<Order>,
+    /// Orders placed since the first day of the month eleven months ago.
+    pub year: Vec<Order>,
+    pub page: Vec<Order>,
+    pub next: Option<OrderId>,
+    /// Whether this is the first page (the "what needs doing" part shows there).
+    pub first: bool,
+    pub total: u64,
+}
+
+pub const PAGE: usize = 50;
+
+pub async fn overview(app: &App, cursor: Option<&str>) -> Result<Overview> {
+    let (page, next) = page(app, cursor, PAGE).await?;
+    let since = year_start(now_ms());
+    let (open, year, total) =
+        app.with_db(move |db| Ok((db.open_orders()?, db.orders_since(since)?, db.order_count()?))).await?;
+    Ok(Overview { open, year, page, next, first: cursor.is_none_or(str::is_empty), total })
+}
+
+/// Midnight (UTC) of the first day of the month eleven months before `now_ms`'s: twelve
+/// whole months, this one included.
+fn year_start(now_ms: u64) -> u64 {
+    let Ok(now) = time::OffsetDateTime::from_unix_timestamp((now_ms / 1000) as i64) else { return 0 };
+    let months = now.year() * 12 + i32::from(u8::from(now.month())) - 1 - 11;
+    let month = time::Month::try_from((months.rem_euclid(12) + 1) as u8).unwrap_or(time::Month::January);
+    time::Date::from_calendar_date(months.div_euclid(12), month, 1)
+        .map(|d| d.midnight().assume_utc().unix_timestamp().max(0) as u64 * 1000)
+        .unwrap_or(0)
 }
 
 pub async fn get(app: &App, id: &str) -> Result<Order> {
@@ -848,4 +896,19 @@ pub(super) async fn move_to(app: &App, id: &str, to: &str) -> Result<Order> {
         }))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_orders_page_totals_twelve_whole_months() {
+        let ms = |y, m, d| {
+            let month = time::Month::try_from(m).unwrap();
+            let date = time::Date::from_calendar_date(y, month, d).unwrap();
+            date.midnight().assume_utc().unix_timestamp() as u64 * 1000
+        };
+        assert_eq!(super::year_start(ms(2026, 11, 21) + 5_000), ms(2025, 12, 1));
+        assert_eq!(super::year_start(ms(2026, 1, 31)), ms(2025, 2, 1));
+        assert_eq!(super::year_start(ms(2026, 12, 1)), ms(2026, 1, 1));
+    }
 }

@@ -68,6 +68,8 @@ impl Db {
             GALLERY_ACTIVITY,
             CARTS,
             ORDERS,
+            GALLERY_ORDERS,
+            OPEN_ORDERS,
             OWNER_ORDERS,
             ORDER_KEYS,
             INVOICES,

@@ -33,7 +33,7 @@ pub use listing::{RecentCursor, RowDetails};
 pub use orders::{Effects, Placed};
 
 /// The schema this build writes. Older stores are migrated on open; newer ones are refused.
-const SCHEMA_VERSION: u64 = 2;
+const SCHEMA_VERSION: u64 = 3;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -209,6 +209,10 @@ impl Db {
             if found == 1 {
                 // Schema 2 keeps each gallery's numbers instead of counting them per page.
                 listing::recount_all(&txn)?;
+            }
+            if (1..3).contains(&found) {
+                // Schema 3 indexes orders by gallery and keeps the open ones apart.
+                orders::index_all(&txn)?;
             }
             meta.insert("schema_version", SCHEMA_VERSION.to_le_bytes().as_slice())?;
         }

@@ -97,6 +97,13 @@ pub const CARTS: TableDefinition<(u128, u128), &[u8]> = TableDefinition::new("ca
 /// `order id → Order`.
 pub const ORDERS: TableDefinition<u128, &[u8]> = TableDefinition::new("orders-0");
 
+/// Index: `(gallery id, order id) → ()`, a gallery's orders (for the numbers on its page).
+pub const GALLERY_ORDERS: TableDefinition<(u128, u128), ()> = TableDefinition::new("gallery_orders-0");
+
+/// Index: `order id → ()` of the orders that still need someone (`Order::open`), so the
+/// orders page and the delivery check read those, not ten years of closed ones.
+pub const OPEN_ORDERS: TableDefinition<u128, ()> = TableDefinition::new("open_orders-0");
+
 /// Index: `(owner key, order id) → ()`, a client's orders.
 pub const OWNER_ORDERS: TableDefinition<(u128, u128), ()> = TableDefinition::new("owner_orders-0");
 
@@ -151,6 +158,8 @@ pub fn create_all(txn: &redb::WriteTransaction) -> Result<(), redb::Error> {
     txn.open_table(GALLERY_ACTIVITY)?;
     txn.open_table(CARTS)?;
     txn.open_table(ORDERS)?;
+    txn.open_table(GALLERY_ORDERS)?;
+    txn.open_table(OPEN_ORDERS)?;
     txn.open_table(OWNER_ORDERS)?;
     txn.open_table(ORDER_KEYS)?;
     txn.open_table(INVOICES)?;

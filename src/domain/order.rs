@@ -258,6 +258,17 @@ impl Order {
             s => s.paid() || self.quote.total <= Money::ZERO,
         }
     }
+
+    /// Paid (or free) with digital files that have not been delivered yet.
+    pub fn awaits_delivery(&self) -> bool {
+        self.deliverable() && self.delivered_ms.is_none() && !self.digital.is_empty()
+    }
+
+    /// Whether the order still needs the photographer or the server: not closed, or still
+    /// owed its files. The store keeps an index of these (`OPEN_ORDERS`).
+    pub fn open(&self) -> bool {
+        !self.state.closed() || self.awaits_delivery()
+    }
 }
 
 /// An issued invoice: a copy of everything it says, so later changes to the studio or the

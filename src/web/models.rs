@@ -37,6 +37,14 @@ pub struct GalleryList {
     pub next: Option<String>,
 }
 
+/// A page of orders.
+#[derive(Object)]
+pub struct OrderList {
+    pub orders: Vec<OrderOut>,
+    /// The `cursor` for the next (older) page; null on the last one.
+    pub next: Option<String>,
+}
+
 impl From<&Gallery> for GalleryOut {
     fn from(g: &Gallery) -> Self {
         GalleryOut {

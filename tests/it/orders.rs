@@ -1016,3 +1016,98 @@ async fn digitals_are_delivered_in_the_size_bought() {
     let one = c.http.get(server.url(&format!("{order_url}/files/{}", ids[0]))).send().await.unwrap();
     assert_eq!(one.bytes().await.unwrap().to_vec(), small);
 }
+
+/// Ten years of orders do not make the orders page longer: what needs doing first, then
+/// every order a page at a time; the API lists them by cursor; a gallery counts its own.
+#[tokio::test]
+async fn orders_are_listed_a_page_at_a_time_with_what_needs_doing_first() {
+    let shop = Shop::open().await;
+    let server = &shop.server;
+    let api = server.api();
+    let (g, photos) = gallery_with_photos(&api, "Ann", 1).await;
+    let (other, _) = gallery_with_photos(&api, "Bea", 1).await;
+    let id = photos[0]["id"].as_str().unwrap().to_string();
+    let link = share_link(&api, &g, json!({ "label": "Ann", "favourite": true })).await;
+    let ann = Client::new(server, &link).await;
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        ann.ok(server, "/order/lines", &[("photo", &id), ("product", &shop.print), ("quantity", "1")]).await;
+        let checkout = ann.page(server, "/checkout").await;
+        let fields = [
+            ("key", value_of(&checkout, "key")),
+            ("name", "Ann".into()),
+            ("email", "ann@example.com".into()),
+            ("address", "Hauptstr. 2\n10115 Berlin".into()),
+            ("shipping", option_value(&checkout, "Post · EUR 4.90")),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = ann.post(server, "/checkout", &fields).await;
+        assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+        orders.push(r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string());
+    }
+    // The first is called off: it leaves "to do" but stays among every order.
+    shop.ok(&format!("/admin/orders/{}/state", orders[0]), &[("state", "cancelled")]).await;
+
+    let page = get_text(&shop.admin, server.url("/admin/orders")).await;
+    let table = |page: &str, id: &str| -> String {
+        let Some(at) = page.find(&format!("id=\"{id}\"")) else { return String::new() };
+        page[at..].split("</table>").next().unwrap().to_string()
+    };
+    let (todo, every) = (table(&page, "open"), table(&page, "orders"));
+    assert!(todo.contains(&orders[2]) && todo.contains(&orders[1]) && !todo.contains(&orders[0]), "{todo}");
+    assert!(orders.iter().all(|o| every.contains(o.as_str())), "{every}");
+    assert!(
+        page.contains("<strong>2</strong> waiting for payment") && page.contains("2 open · 3 in all"),
+        "{page}"
+    );
+    assert!(page.contains("id=\"months\"") && !page.contains("Older orders"), "{page}");
+    // Oldest first while both wait on the client; once the newer one is paid, the photographer
+    // has to ship it, and it comes first.
+    let at = |todo: &str, o: &str| todo.find(o).unwrap();
+    assert!(at(&todo, &orders[1]) < at(&todo, &orders[2]), "{todo}");
+    let order_page = get_text(&shop.admin, server.url(&format!("/admin/orders/{}", orders[2]))).await;
+    let balance = order_page.split("name=\"amount\"").nth(1).unwrap().split("value=\"").nth(1).unwrap();
+    let balance = balance.split('"').next().unwrap();
+    shop.ok(&format!("/admin/orders/{}/payments", orders[2]), &[("amount", balance), ("method", "cash")])
+        .await;
+    let page = get_text(&shop.admin, server.url("/admin/orders")).await;
+    let todo = table(&page, "open");
+    assert!(at(&todo, &orders[2]) < at(&todo, &orders[1]), "{todo}");
+    assert!(todo.contains("produce and ship") && !page.contains("id=\"more-open\""), "{todo}");
+    // A later page: the orders before the one named, and the way back.
+    let older = get_text(&shop.admin, server.url(&format!("/admin/orders?before={}", orders[1]))).await;
+    let every = table(&older, "orders");
+    assert!(
+        every.contains(&orders[0]) && !every.contains(&orders[1]) && !every.contains(&orders[2]),
+        "{older}"
+    );
+    assert!(!older.contains("id=\"needs\"") && older.contains("← Newest"), "{older}");
+    let r = shop.admin.get(server.url("/admin/orders?before=nonsense")).send().await.unwrap();
+    assert_eq!(r.status(), 400);
+
+    // The API, two at a time, newest first.
+    let (status, first) = api.get("/orders?limit=2").await;
+    assert_eq!(status, 200, "{first}");
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(ids(&first), [orders[2].clone(), orders[1].clone()]);
+    let next = first["next"].as_str().expect("a next page").to_string();
+    let (_, second) = api.get(&format!("/orders?limit=2&cursor={next}")).await;
+    assert_eq!(ids(&second), [orders[0].clone()]);
+    assert!(second["next"].is_null(), "{second}");
+    assert_eq!(api.get("/orders?cursor=nonsense").await.0, 400);
+
+    // Each gallery's page counts its own orders.
+    let count = |page: String| {
+        page.split("id=\"stat-orders\">").nth(1).unwrap().split('<').next().unwrap().to_string()
+    };
+    assert_eq!(
+        count(get_text(&shop.admin, server.url(&format!("/admin/galleries/{g}/activity"))).await),
+        "3"
+    );
+    assert_eq!(
+        count(get_text(&shop.admin, server.url(&format!("/admin/galleries/{other}/activity"))).await),
+        "0"
+    );
+}

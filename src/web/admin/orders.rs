@@ -14,10 +14,17 @@ use crate::{
     web::{extract::AdminForm, session::Admin},
 };
 
+#[derive(Deserialize)]
+pub struct ListQuery {
+    /// The order the page starts after (older ones follow).
+    #[serde(default)]
+    before: Option<String>,
+}
+
 #[handler]
-pub async fn list(Data(state): Data<&App>, admin: Admin) -> poem::Result<Markup> {
-    let orders = app::orders::list(state).await?;
-    Ok(views::orders::list(&state.config().studio_name, &admin.csrf, &orders))
+pub async fn list(Data(state): Data<&App>, admin: Admin, Query(q): Query<ListQuery>) -> poem::Result<Markup> {
+    let overview = app::orders::overview(state, q.before.as_deref()).await?;
+    Ok(views::orders::list(&state.config().studio_name, &admin.csrf, &overview))
 }
 
 #[handler]

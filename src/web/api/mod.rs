@@ -15,7 +15,7 @@ use poem_openapi::{
 use crate::web::{
     error::{public_message, status_of},
     extract,
-    models::{DeliveryFileOut, GalleryList, GalleryOut, InvoiceOut, OrderOut, PhotoOut},
+    models::{DeliveryFileOut, GalleryList, GalleryOut, InvoiceOut, OrderList, OrderOut, PhotoOut},
     upload,
 };
 use crate::{
@@ -435,10 +435,23 @@ impl Api {
         Ok(Json(PhotoOut::new(&state, &view)))
     }
 
-    /// Every order, newest first.
+    /// List orders, a page at a time, newest first. Pass the answer's `next` as `cursor`
+    /// for the following (older) page; `next` is null on the last page. `limit` is 1 to
+    /// 500 (default 50).
     #[oai(path = "/orders", method = "get")]
-    async fn list_orders(&self, state: poem::web::Data<&App>, _auth: Token) -> ApiResult<Vec<OrderOut>> {
-        Ok(Json(app::orders::list(&state).await?.iter().map(OrderOut::from).collect()))
+    async fn list_orders(
+        &self,
+        state: poem::web::Data<&App>,
+        _auth: Token,
+        limit: Query<Option<u32>>,
+        cursor: Query<Option<String>>,
+    ) -> ApiResult<OrderList> {
+        let limit = limit.0.unwrap_or(50).clamp(1, 500) as usize;
+        let (page, next) = app::orders::page(&state, cursor.0.as_deref(), limit).await?;
+        Ok(Json(OrderList {
+            orders: page.iter().map(OrderOut::from).collect(),
+            next: next.map(|n| n.to_string()),
+        }))
     }
 
     /// One order, with its lines, payments and timeline.

@@ -6,6 +6,7 @@ use maud::{Markup, html};
 
 use super::{Chrome, layout};
 use crate::{
+    app::orders::Overview,
     domain::{
         Money, PhotoId,
         order::{Invoice, Order, OrderState},
@@ -25,6 +26,18 @@ fn todo(o: &Order) -> Option<&'static str> {
     }
 }
 
+/// How many open orders the "To do" table shows: a studio with hundreds of unpaid
+/// invoices still gets a page that reads at a glance; the rest are under "Every order".
+const TODO_SHOWN: usize = 20;
+
+/// The open orders the photographer has to act on first (invoice, produce, deliver), then
+/// those waiting on the client, oldest first within each; at most `TODO_SHOWN`.
+fn todo_first(open: &[Order]) -> Vec<Order> {
+    let mut v: Vec<&Order> = open.iter().collect();
+    v.sort_by_key(|o| (o.state == OrderState::Invoiced, o.id));
+    v.into_iter().take(TODO_SHOWN).cloned().collect()
+}
+
 /// Money per month and currency: (month "2026-11", currency code) → (orders, total, paid).
 fn months(orders: &[Order]) -> Vec<(String, String, usize, Money, Money)> {
     let mut by: BTreeMap<(String, String), (usize, Money, Money)> = BTreeMap::new();
@@ -41,54 +54,82 @@ fn months(orders: &[Order]) -> Vec<(String, String, usize, Money, Money)> {
     by.into_iter().rev().map(|((m, c), (n, t, p))| (m, c, n, t, p)).collect()
 }
 
-pub fn list(studio: &str, csrf: &str, orders: &[Order]) -> Markup {
-    let open: Vec<_> = orders.iter().filter(|o| !o.state.closed()).collect();
-    let count = |f: &dyn Fn(&Order) -> bool| orders.iter().filter(|o| f(o)).count();
+pub fn list(studio: &str, csrf: &str, o: &Overview) -> Markup {
+    let count = |f: &dyn Fn(&Order) -> bool| o.open.iter().filter(|o| f(o)).count();
     let waiting_payment = count(&|o| o.state == OrderState::Invoiced);
     let to_ship = count(&|o| o.quote.ships && matches!(o.state, OrderState::Paid | OrderState::InProduction));
-    let waiting_finals = count(&|o| o.deliverable() && o.delivered_ms.is_none() && !o.digital.is_empty());
+    let waiting_finals = count(&|o| o.awaits_delivery());
+    let not_closed = count(&|o| !o.state.closed());
     layout(
         &Chrome { studio, csrf: Some(csrf) },
         "Orders",
         html! {
             div.pagehead { div { p.eyebrow { "Studio" } h1 { "Orders" } } }
-            @if orders.is_empty() {
+            @if o.total == 0 {
                 p.muted { "No orders yet. Clients order from a gallery's order page once you have set prices (Studio → Prices)." }
-            } @else {
+            } @else if o.first {
                 ul.needs #needs {
                     li { strong { (waiting_payment) } " waiting for payment" }
                     li { strong { (waiting_finals) } " waiting for finals (upload the retouched files with the same names)" }
                     li { strong { (to_ship) } " prints to produce and ship" }
-                    li { (open.len()) " open · " (orders.len()) " in all" }
+                    li { (not_closed) " open · " (o.total) " in all" }
                 }
-                table.table #months {
-                    thead { tr { th { "Month" } th.num { "Orders" } th.num { "Ordered" } th.num { "Received" } } }
-                    tbody {
-                        @for (m, cur, n, total, paid) in months(orders) {
-                            @let c = crate::domain::Currency::of(&cur).unwrap_or_default();
-                            tr { td { (m) } td.num { (n) } td.num { (c.format(total)) } td.num { (c.format(paid)) } }
-                        }
+                @if !o.open.is_empty() {
+                    h2 { "To do" }
+                    (table("open", &todo_first(&o.open)))
+                    @if o.open.len() > TODO_SHOWN {
+                        p.muted #more-open { (o.open.len() - TODO_SHOWN) " more open orders are in the list below." }
                     }
                 }
-                table.table #orders {
-                    thead { tr { th { "Order" } th { "Client" } th { "Placed" } th { "State" } th { "Next" } th.num { "Total" } th.num { "To pay" } } }
-                    tbody {
-                        @for o in orders {
-                            tr {
-                                td { a href={ "/admin/orders/" (o.id) } { "Order " (o.number) } }
-                                td { (o.customer.name) br; span.muted { (o.customer.email) } }
-                                td { (human_time(o.placed_ms)) }
-                                td { (o.state.words()) }
-                                td { @if let Some(t) = todo(o) { (t) } }
-                                td.num { (o.currency.format(o.quote.total)) }
-                                td.num { @if !o.state.closed() { (o.currency.format(o.balance())) } }
+                @if !o.year.is_empty() {
+                    h2 { "The last twelve months" }
+                    table.data #months {
+                        thead { tr { th { "Month" } th.num { "Orders" } th.num { "Ordered" } th.num { "Received" } } }
+                        tbody {
+                            @for (m, cur, n, total, paid) in months(&o.year) {
+                                @let c = crate::domain::Currency::of(&cur).unwrap_or_default();
+                                tr { td { (m) } td.num { (n) } td.num { (c.format(total)) } td.num { (c.format(paid)) } }
                             }
                         }
                     }
                 }
+                h2 { "Every order" }
+            }
+            @if o.total > 0 {
+                @if o.page.is_empty() {
+                    p.muted { "No older orders." }
+                } @else {
+                    (table("orders", &o.page))
+                }
+                nav.pager aria-label="More orders" {
+                    @if !o.first { a href="/admin/orders" { "← Newest" } }
+                    @if let Some(next) = o.next { a href={ "/admin/orders?before=" (next) } { "Older orders →" } }
+                }
             }
         },
     )
+}
+
+/// Orders as rows: number, client, when, state, what to do next, money.
+fn table(id: &str, orders: &[Order]) -> Markup {
+    html! {
+        table.data.orders id=(id) {
+            thead { tr { th { "Order" } th { "Client" } th { "Placed" } th { "State" } th { "Next" } th.num { "Total" } th.num { "To pay" } } }
+            tbody {
+                @for o in orders {
+                    tr {
+                        td { a href={ "/admin/orders/" (o.id) } { "Order " (o.number) } }
+                        td { (o.customer.name) br; span.muted { (o.customer.email) } }
+                        td { (human_time(o.placed_ms)) }
+                        td { (o.state.words()) }
+                        td { @if let Some(t) = todo(o) { (t) } @else if o.awaits_delivery() { "waiting for finals" } }
+                        td.num { (o.currency.format(o.quote.total)) }
+                        td.num.to-pay { @if !o.state.closed() { (o.currency.format(o.balance())) } }
+                    }
+                }
+            }
+        }
+    }
 }
 
 pub fn page(
@@ -140,7 +181,7 @@ pub fn page(
             }
             section.card {
                 h2 { "Lines" }
-                table.table {
+                table.data {
                     tbody {
                         @for l in &o.quote.lines {
                             tr {
