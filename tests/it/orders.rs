@@ -1021,7 +1021,8 @@ async fn digitals_are_delivered_in_the_size_bought() {
 /// every order a page at a time; the API lists them by cursor; a gallery counts its own.
 #[tokio::test]
 async fn orders_are_listed_a_page_at_a_time_with_what_needs_doing_first() {
-    let shop = Shop::open().await;
+    let env = [("PROOFROOM_NOTIFY_EMAIL", "photographer@example.com"), ("PROOFROOM_TEST_CLOCK", "1")];
+    let mut shop = Shop::on(Server::start_with(&env).await).await;
     let server = &shop.server;
     let api = server.api();
     let (g, photos) = gallery_with_photos(&api, "Ann", 1).await;
@@ -1029,9 +1030,8 @@ async fn orders_are_listed_a_page_at_a_time_with_what_needs_doing_first() {
     let id = photos[0]["id"].as_str().unwrap().to_string();
     let link = share_link(&api, &g, json!({ "label": "Ann", "favourite": true })).await;
     let ann = Client::new(server, &link).await;
-    let mut orders = Vec::new();
-    for _ in 0..3 {
-        ann.ok(server, "/order/lines", &[("photo", &id), ("product", &shop.print), ("quantity", "1")]).await;
+    async fn place(ann: &Client, server: &Server, photo: &str, print: &str) -> String {
+        ann.ok(server, "/order/lines", &[("photo", photo), ("product", print), ("quantity", "1")]).await;
         let checkout = ann.page(server, "/checkout").await;
         let fields = [
             ("key", value_of(&checkout, "key")),
@@ -1043,7 +1043,11 @@ async fn orders_are_listed_a_page_at_a_time_with_what_needs_doing_first() {
         let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let r = ann.post(server, "/checkout", &fields).await;
         assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
-        orders.push(r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string());
+        r.headers()["location"].to_str().unwrap().rsplit('/').next().unwrap().to_string()
+    }
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        orders.push(place(&ann, server, &id, &shop.print).await);
     }
     // The first is called off: it leaves "to do" but stays among every order.
     shop.ok(&format!("/admin/orders/{}/state", orders[0]), &[("state", "cancelled")]).await;
@@ -1110,4 +1114,16 @@ async fn orders_are_listed_a_page_at_a_time_with_what_needs_doing_first() {
         count(get_text(&shop.admin, server.url(&format!("/admin/galleries/{other}/activity"))).await),
         "0"
     );
+
+    // Thirteen months on, the year's money holds only that month's order: the window is
+    // read by id, so ids must carry the same clock as the times shown.
+    let months = |page: &str| table(page, "months").matches("<tr>").count().saturating_sub(1);
+    assert_eq!(months(&get_text(&shop.admin, server.url("/admin/orders")).await), 1);
+    move_clock(server, 400 * 86_400_000);
+    let later = place(&Client::new(server, &link).await, server, &id, &shop.print).await;
+    shop.admin = admin_client(server).await;
+    let page = get_text(&shop.admin, server.url("/admin/orders")).await;
+    let month = &proofroom::domain::day_of(proofroom::domain::now_ms() + 400 * 86_400_000)[..7];
+    assert_eq!(months(&page), 1, "{page}");
+    assert!(table(&page, "months").contains(month) && table(&page, "open").contains(&later), "{page}");
 }
