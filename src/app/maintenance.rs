@@ -195,7 +195,7 @@ pub async fn gc(state: &App) -> Result<GcReport> {
             let walls = |c: Cart| c.lines.into_iter().filter_map(|l| l.room.and_then(|r| r.wall));
             keep.extend(db.carts()?.into_iter().flat_map(walls));
             db.each_order(|o| keep.extend(walls(o.cart)))?;
-            keep.extend(db.mails(usize::MAX)?.into_iter().flat_map(|m| m.pictures));
+            db.each_mail(|m| keep.extend(m.pictures))?;
             let mark = studio.watermark.fingerprint();
             let (current, stale): (Vec<_>, Vec<_>) =
                 db.all_watermarked()?.into_iter().partition(|w| w.mark == mark && source(&w.source));

@@ -38,4 +38,14 @@ impl Db {
         }
         Ok(out)
     }
+
+    /// Calls `each` with every message, one at a time: years of mail (each with its HTML)
+    /// need not fit in memory for a sweep.
+    pub fn each_mail(&self, mut each: impl FnMut(Mail)) -> Result<()> {
+        let txn = self.read()?;
+        for row in txn.open_table(MAILS)?.iter()? {
+            each(codec::decode(row?.1.value())?);
+        }
+        Ok(())
+    }
 }
