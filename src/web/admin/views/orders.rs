@@ -199,7 +199,7 @@ pub fn page(
                     h3 { "Change before payment" }
                     p.muted { "The price is computed again; an invoiced order gets a new invoice in place of the old one, and the client is told." }
                     @for (n, l) in o.cart.lines.iter().enumerate() {
-                        form.inline method="post" action={ "/admin/orders/" (o.id) "/lines/" (n) "/delete" } {
+                        form.inline-form method="post" action={ "/admin/orders/" (o.id) "/lines/" (n) "/delete" } {
                             input type="hidden" name="csrf" value=(csrf);
                             span { "Line " (n + 1) ": " (l.quantity) " × " @if let Some(name) = l.photo.and_then(|p| names.get(&p)) { code { (name) } } }
                             button.link type="submit" { "Take out" }
@@ -224,7 +224,7 @@ pub fn page(
                             button.button type="submit" { "Add to the order" }
                         }
                     }
-                    form.inline #discount-form method="post" action={ "/admin/orders/" (o.id) "/discount" } {
+                    form.inline-form #discount-form method="post" action={ "/admin/orders/" (o.id) "/discount" } {
                         input type="hidden" name="csrf" value=(csrf);
                         label for="discount" { "Discount (" (o.currency.code) "; replaces a coupon; 0 takes it away)" }
                         input #discount type="text" name="discount" inputmode="decimal" value=(o.discount.map(|m| o.currency.plain(m)).unwrap_or_default());
