@@ -3,6 +3,7 @@ of real JPEGs, and a server started on a free loopback port once `/healthz` answ
 
 import os
 import socket
+import statistics
 import subprocess
 import time
 import urllib.request
@@ -38,3 +39,14 @@ def start(data, **env):
         except Exception:
             time.sleep(0.1)
     return server, base
+
+
+def timed(fetch, n=500):
+    """p50 and p99 in ms of `n` sequential calls."""
+    times = []
+    for _ in range(n):
+        t = time.perf_counter()
+        fetch()
+        times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[int(len(times) * 0.99) - 1]

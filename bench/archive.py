@@ -34,7 +34,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from _proofroom import binary, start
+from _proofroom import binary, start, timed
 
 PHOTOS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 GALLERIES = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -150,17 +150,6 @@ def fill(inst, paths, galleries):
 
 
 # --- measuring --------------------------------------------------------------------------
-
-def timed(fetch, n=500):
-    """p50 and p99 in ms of `n` sequential calls."""
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fetch()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99) - 1]
-
 
 def concurrent_p99(fetch, clients=16, each=25):
     times, lock = [], threading.Lock()

@@ -22,7 +22,6 @@ import os
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -31,7 +30,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from _proofroom import binary, start
+from _proofroom import binary, start, timed
 
 YEARS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 PER_YEAR = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -136,16 +135,6 @@ class Install:
     def stop(self):
         self.server.kill()
         self.server.wait()
-
-
-def timed(fetch, n=500):
-    times = []
-    for _ in range(n):
-        t = time.perf_counter()
-        fetch()
-        times.append((time.perf_counter() - t) * 1000)
-    times.sort()
-    return statistics.median(times), times[int(len(times) * 0.99) - 1]
 
 
 def measure(inst, gallery, order):
