@@ -477,10 +477,17 @@ pub const PAGE: usize = 50;
 
 pub async fn overview(app: &App, cursor: Option<&str>) -> Result<Overview> {
     let (page, next) = page(app, cursor, PAGE).await?;
+    let first = cursor.is_none_or(str::is_empty);
     let since = year_start(now_ms());
-    let (open, year, total) =
-        app.with_db(move |db| Ok((db.open_orders()?, db.orders_since(since)?, db.order_count()?))).await?;
-    Ok(Overview { open, year, page, next, first: cursor.is_none_or(str::is_empty), total })
+    // The open orders and the year's are shown on the first page only: later pages skip them.
+    let (open, year, total) = app
+        .with_db(move |db| {
+            let (open, year) =
+                if first { (db.open_orders()?, db.orders_since(since)?) } else { Default::default() };
+            Ok((open, year, db.order_count()?))
+        })
+        .await?;
+    Ok(Overview { open, year, page, next, first, total })
 }
 
 /// Midnight (UTC) of the first day of the month eleven months before `now_ms`'s: twelve
