@@ -1,7 +1,9 @@
 """What the Python benchmarks share: the binary under test (built when missing), the corpus
 of real JPEGs, and a server started on a free loopback port once `/healthz` answers."""
 
+import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -50,3 +52,20 @@ def timed(fetch, n=500):
         times.append((time.perf_counter() - t) * 1000)
     times.sort()
     return statistics.median(times), times[int(len(times) * 0.99) - 1]
+
+
+def api(base, token, path, body=None, raw=None, ctype="application/json"):
+    """`/api/v1` + `path` with the API token: `body` sent as JSON (or `raw` bytes of
+    `ctype`); returns the answer's JSON."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    req = urllib.request.Request(base + "/api/v1" + path, data=data,
+                                 headers={"Authorization": "Bearer " + token, "content-type": ctype})
+    with urllib.request.urlopen(req, timeout=120) as r:
+        return json.load(r)
+
+
+def metric(base, token, name):
+    """One value from the server's /metrics."""
+    req = urllib.request.Request(base + "/metrics", headers={"Authorization": "Bearer " + token})
+    text = urllib.request.urlopen(req).read().decode()
+    return float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))

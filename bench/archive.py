@@ -34,7 +34,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from _proofroom import binary, start, timed
+from _proofroom import api, binary, metric, start, timed
 
 PHOTOS = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
 GALLERIES = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
@@ -100,16 +100,10 @@ class Install:
         self.server.wait()
 
     def api(self, path, body=None, raw=None, ctype="application/json"):
-        data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
-        req = urllib.request.Request(self.base + "/api/v1" + path, data=data,
-                                     headers={"Authorization": "Bearer " + self.token, "content-type": ctype})
-        with urllib.request.urlopen(req, timeout=120) as r:
-            return json.load(r)
+        return api(self.base, self.token, path, body, raw, ctype)
 
     def metric(self, name):
-        req = urllib.request.Request(self.base + "/metrics", headers={"Authorization": "Bearer " + self.token})
-        text = urllib.request.urlopen(req).read().decode()
-        return float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))
+        return metric(self.base, self.token, name)
 
     def rss_mib(self):
         for line in open(f"/proc/{self.server.pid}/status"):

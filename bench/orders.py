@@ -30,7 +30,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from _proofroom import binary, start, timed
+from _proofroom import api, binary, metric, start, timed
 
 YEARS = int(sys.argv[1]) if len(sys.argv) > 1 else 10
 PER_YEAR = int(sys.argv[2]) if len(sys.argv) > 2 else 300
@@ -83,16 +83,11 @@ class Install:
                 raise SystemExit(f"{path}: {e.code} {re.sub(r'<[^>]+>', ' ', e.read().decode())[-600:]}")
             return e
 
-    def api(self, path, body=None):
-        req = urllib.request.Request(self.base + "/api/v1" + path, data=json.dumps(body).encode() if body else None,
-                                     headers={"Authorization": "Bearer " + self.token, "content-type": "application/json"})
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return json.load(r)
+    def api(self, path, body=None, raw=None, ctype="application/json"):
+        return api(self.base, self.token, path, body, raw, ctype)
 
     def metric(self, name):
-        req = urllib.request.Request(self.base + "/metrics", headers={"Authorization": "Bearer " + self.token})
-        text = urllib.request.urlopen(req).read().decode()
-        return float(re.search(rf"^{name} (\S+)$", text, re.M).group(1))
+        return metric(self.base, self.token, name)
 
     def move_clock(self, ms):
         s = socket.socket(socket.AF_UNIX)
@@ -110,10 +105,7 @@ class Install:
         boundary = "ordersbenchboundary"
         body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"IMG_0001.jpg\"\r\n"
                 f"Content-Type: image/jpeg\r\n\r\n").encode() + self.jpeg + f"\r\n--{boundary}--\r\n".encode()
-        req = urllib.request.Request(self.base + f"/api/v1/galleries/{gallery}/photos", data=body,
-                                     headers={"Authorization": "Bearer " + self.token,
-                                              "content-type": f"multipart/form-data; boundary={boundary}"})
-        urllib.request.urlopen(req).read()
+        self.api(f"/galleries/{gallery}/photos", raw=body, ctype=f"multipart/form-data; boundary={boundary}")
         # A photo is offered once its renditions are made.
         while self.metric("proofroom_jobs_queued") > 0:
             time.sleep(0.05)
